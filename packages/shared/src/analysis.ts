@@ -1,0 +1,60 @@
+/**
+ * The analysis frame shared by both model stages and fusion: the canonical image scaled so that
+ * its long side equals the model input size, placed at the top-left of a square tensor and padded
+ * with zeros on the right and bottom. Both models use the same input size, so their outputs line up.
+ */
+export interface Frame {
+  sourceWidth: number;
+  sourceHeight: number;
+  /** Frame pixels per source pixel. */
+  scale: number;
+  /** Content size in frame pixels (round(source * scale)). */
+  width: number;
+  height: number;
+  /** Side of the square model input. */
+  size: number;
+}
+
+export function frameFor(sourceWidth: number, sourceHeight: number, size: number): Frame {
+  if (!(sourceWidth > 0 && sourceHeight > 0)) throw new RangeError(`image size ${sourceWidth}x${sourceHeight} is empty`);
+  const scale = size / Math.max(sourceWidth, sourceHeight);
+  return {
+    sourceWidth,
+    sourceHeight,
+    scale,
+    width: Math.max(1, Math.min(size, Math.round(sourceWidth * scale))),
+    height: Math.max(1, Math.min(size, Math.round(sourceHeight * scale))),
+    size,
+  };
+}
+
+/** U-Net output: foreground probability × 255 over the frame's content region (row-major, width × height). */
+export interface ForegroundMap {
+  frame: Frame;
+  probability: Uint8Array;
+}
+
+/** A binary mask placed at (x, y) in frame pixels; data is width × height of 0/1. */
+export interface BinaryMask {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** One Mask R-CNN instance, in frame pixels. */
+export interface InstanceDetection {
+  /** Model class name, e.g. 'vertebra', 'C2', 'S1'. */
+  className: string;
+  score: number;
+  /** x0, y0, x1, y1 in frame pixels. */
+  box: [number, number, number, number];
+  mask: BinaryMask;
+}
+
+/** Mask R-CNN output for one image. */
+export interface InstanceSet {
+  frame: Frame;
+  detections: InstanceDetection[];
+}

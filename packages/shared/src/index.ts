@@ -1,0 +1,3 @@
+export * from './levels.js';
+export * from './model-manifest.js';
+export * from './analysis.js';

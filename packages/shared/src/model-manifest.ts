@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * The manifest beside every `model.onnx`: the single source of a model's input size,
+ * normalisation, classes and provenance. Training writes it; the inference engine reads it.
+ */
+export const ModelManifestSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  task: z.enum(['foreground-segmentation', 'instance-segmentation']),
+  /** Weights file, relative to the manifest's folder. */
+  file: z.string().min(1).default('model.onnx'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits'),
+  input: z.object({
+    name: z.string().min(1),
+    /** Square side in pixels; the image is letterboxed into it (scaled so its long side fits, anchored top-left, zero padding). */
+    size: z.number().int().positive(),
+    channels: z.literal(1),
+    /** tensor = (pixel / 255 - mean) / std, pixel being the 8-bit canonical image. */
+    mean: z.number(),
+    std: z.number().positive(),
+    /** Whether the first dimension is a free batch dimension. */
+    dynamicBatch: z.boolean(),
+  }),
+  /** ONNX output names by role, e.g. { foreground: 'foreground' } or { boxes, labels, scores, masks }. */
+  outputs: z.record(z.string(), z.string()),
+  /** Class names by model class index (index 0 = background for instance segmentation). */
+  classes: z.array(z.string()).min(1),
+  training: z.object({
+    data: z.string(),
+    synthetic: z.boolean(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    framework: z.string().optional(),
+    date: z.string().optional(),
+  }),
+  metrics: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ModelManifest = z.infer<typeof ModelManifestSchema>;
+
+/** What every result records about each model it used. */
+export interface ModelProvenance {
+  name: string;
+  version: string;
+  sha256: string;
+}
