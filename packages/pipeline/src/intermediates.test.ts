@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { frameFor, InputError } from '@vertxnet/shared';
+import { decodeForeground, decodeInstances, encodeForeground, encodeInstances } from './intermediates.js';
+
+describe('stored model outputs', () => {
+  const frame = frameFor(300, 200, 64);
+
+  it('round-trips a foreground map byte for byte', () => {
+    const probability = new Uint8Array(frame.width * frame.height).map((_, i) => (i * 7) % 256);
+    const back = decodeForeground(encodeForeground({ frame, probability }));
+    expect(back.frame).toEqual(frame);
+    expect(Buffer.from(back.probability).equals(Buffer.from(probability))).toBe(true);
+  });
+
+  it('round-trips instances with their masks', () => {
+    const set = {
+      frame,
+      detections: [
+        { className: 'S1', score: 0.9, box: [1, 2, 5, 6] as [number, number, number, number], mask: { x: 1, y: 2, width: 4, height: 4, data: new Uint8Array(16).fill(1) } },
+        { className: 'vertebra', score: 0.6, box: [10, 10, 13, 12] as [number, number, number, number], mask: { x: 10, y: 10, width: 3, height: 2, data: Uint8Array.from([0, 1, 1, 1, 1, 0]) } },
+      ],
+    };
+    const back = decodeInstances(encodeInstances(set));
+    expect(back.detections).toHaveLength(2);
+    expect(back.detections[1]!.className).toBe('vertebra');
+    expect(Array.from(back.detections[1]!.mask.data)).toEqual([0, 1, 1, 1, 1, 0]);
+    expect(back.detections[0]!.box).toEqual([1, 2, 5, 6]);
+  });
+
+  it('refuses a corrupt blob with a readable error', () => {
+    expect(() => decodeForeground(Buffer.from('not deflate'), 'scan.png')).toThrow(InputError);
+    expect(() => decodeInstances(encodeForeground({ frame, probability: new Uint8Array(frame.width * frame.height) }))).toThrow(/unknown format/);
+  });
+});

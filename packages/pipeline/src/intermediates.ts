@@ -1,0 +1,76 @@
+import { deflateSync, inflateSync } from 'node:zlib';
+import type { ForegroundMap, Frame, InstanceDetection, InstanceSet } from '@vertxnet/shared';
+import { InputError } from '@vertxnet/shared';
+
+/**
+ * Model outputs travel between stages through object storage, never through Redis. The format is
+ * a small self-describing blob: magic, a JSON header, then the raw mask bytes, deflated together.
+ * Masks are 0/1 bytes, so deflate shrinks them about 20×: a 512² foreground map is ~15 kB.
+ */
+const FOREGROUND_MAGIC = 'VXFG1';
+const INSTANCES_MAGIC = 'VXIN1';
+
+function pack(magic: string, header: unknown, payload: Uint8Array[]): Buffer {
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(magic.length + 4);
+  prefix.write(magic, 0, 'latin1');
+  prefix.writeUInt32LE(head.length, magic.length);
+  return deflateSync(Buffer.concat([prefix, head, ...payload.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))]), {
+    level: 1,
+  });
+}
+
+function unpack(magic: string, blob: Buffer, what: string): { header: unknown; body: Buffer } {
+  let raw: Buffer;
+  try {
+    raw = inflateSync(blob);
+  } catch (err) {
+    throw new InputError(`${what}: stored model output is corrupt (${(err as Error).message})`, { cause: err });
+  }
+  if (raw.length < magic.length + 4 || raw.toString('latin1', 0, magic.length) !== magic) {
+    throw new InputError(`${what}: stored model output has an unknown format`);
+  }
+  const headLength = raw.readUInt32LE(magic.length);
+  const start = magic.length + 4;
+  const header = JSON.parse(raw.toString('utf8', start, start + headLength)) as unknown;
+  return { header, body: raw.subarray(start + headLength) };
+}
+
+export function encodeForeground(map: ForegroundMap): Buffer {
+  return pack(FOREGROUND_MAGIC, { frame: map.frame }, [map.probability]);
+}
+
+export function decodeForeground(blob: Buffer, what = 'foreground'): ForegroundMap {
+  const { header, body } = unpack(FOREGROUND_MAGIC, blob, what);
+  const { frame } = header as { frame: Frame };
+  if (body.length !== frame.width * frame.height) {
+    throw new InputError(`${what}: stored foreground has ${body.length} bytes, expected ${frame.width * frame.height}`);
+  }
+  return { frame, probability: new Uint8Array(body) };
+}
+
+interface StoredDetection extends Omit<InstanceDetection, 'mask'> {
+  mask: { x: number; y: number; width: number; height: number };
+}
+
+export function encodeInstances(set: InstanceSet): Buffer {
+  const detections: StoredDetection[] = set.detections.map(({ mask, ...rest }) => ({
+    ...rest,
+    mask: { x: mask.x, y: mask.y, width: mask.width, height: mask.height },
+  }));
+  return pack(INSTANCES_MAGIC, { frame: set.frame, detections }, set.detections.map((d) => d.mask.data));
+}
+
+export function decodeInstances(blob: Buffer, what = 'instances'): InstanceSet {
+  const { header, body } = unpack(INSTANCES_MAGIC, blob, what);
+  const { frame, detections } = header as { frame: Frame; detections: StoredDetection[] };
+  let offset = 0;
+  const out: InstanceDetection[] = [];
+  for (const d of detections) {
+    const size = d.mask.width * d.mask.height;
+    if (offset + size > body.length) throw new InputError(`${what}: stored instance masks are truncated`);
+    out.push({ ...d, mask: { ...d.mask, data: new Uint8Array(body.subarray(offset, offset + size)) } });
+    offset += size;
+  }
+  return { frame, detections: out };
+}
