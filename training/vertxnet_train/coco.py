@@ -1,0 +1,336 @@
+"""COCO instance-segmentation reader for vertebral levels.
+
+Reads any COCO dataset whose categories are named by vertebral level ("C2", "c-2", "L 5", ...),
+with polygon or RLE (uncompressed or compressed) segmentations, and 8/16-bit PNG/JPEG images.
+Images are normalised exactly as the TypeScript ingest does (8-bit as is; deeper images windowed
+from their 0.5th to 99.5th nearest-rank percentile) and letterboxed into the analysis frame
+(long side = S, top-left anchored, zero padding right/bottom). Masks are stored as crops.
+"""
+import glob
+import json
+import math
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from .levels import parse_level, view_of_levels
+
+Image.MAX_IMAGE_PIXELS = 400_000_000
+
+
+# ---------------------------------------------------------------- image normalisation
+
+def percentile_nearest_rank(values: np.ndarray, p: float) -> float:
+    """Nearest-rank percentile: the smallest value whose cumulative count reaches ceil(p/100 * N)."""
+    flat = values.reshape(-1)
+    n = flat.size
+    rank = min(n, max(1, int(math.ceil(p / 100.0 * n))))
+    if np.issubdtype(flat.dtype, np.integer):
+        lo = int(flat.min())
+        span = int(flat.max()) - lo
+        if span < (1 << 22):
+            hist = np.bincount((flat.astype(np.int64) - lo), minlength=span + 1)
+            cum = np.cumsum(hist)
+            return float(lo + int(np.searchsorted(cum, rank, side="left")))
+    return float(np.partition(flat, rank - 1)[rank - 1])
+
+
+def window_to_uint8(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Linear window [lo, hi] -> 0..255, rounded half up (as Math.round), clipped."""
+    if hi <= lo:
+        hi = lo + 1.0
+    scaled = (values.astype(np.float64) - lo) * (255.0 / (hi - lo))
+    return np.clip(np.floor(scaled + 0.5), 0, 255).astype(np.uint8)
+
+
+def to_canonical(pixels: np.ndarray) -> np.ndarray:
+    """8-bit used as is; anything deeper windowed from its 0.5th to 99.5th percentile."""
+    if pixels.dtype == np.uint8:
+        return pixels
+    lo = percentile_nearest_rank(pixels, 0.5)
+    hi = percentile_nearest_rank(pixels, 99.5)
+    return window_to_uint8(pixels, lo, hi)
+
+
+def load_gray(path: str) -> np.ndarray:
+    """Decode a PNG/JPEG to a 2-D canonical uint8 array (RGB -> gray by ITU-R 601 luma)."""
+    with Image.open(path) as im:
+        im.load()
+        mode = im.mode
+        if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+            return to_canonical(np.array(im))
+        if mode == "F":
+            return to_canonical(np.array(im, dtype=np.float32))
+        if mode == "L":
+            return np.array(im, dtype=np.uint8)
+        if mode in ("LA", "P", "PA", "1"):
+            im = im.convert("L")
+        elif mode != "L":
+            im = im.convert("RGB").convert("L")
+        return np.array(im, dtype=np.uint8)
+
+
+# ---------------------------------------------------------------- letterbox (analysis frame)
+
+def round_half_up(x: float) -> int:
+    return int(math.floor(x + 0.5))
+
+
+@dataclass
+class Frame:
+    source_width: int
+    source_height: int
+    scale: float
+    width: int
+    height: int
+    size: int
+
+
+def frame_for(width: int, height: int, size: int) -> Frame:
+    """Mirror of frameFor() in packages/shared/src/analysis.ts."""
+    if width <= 0 or height <= 0:
+        raise ValueError("image size %dx%d is empty" % (width, height))
+    scale = size / float(max(width, height))
+    return Frame(width, height, scale,
+                 max(1, min(size, round_half_up(width * scale))),
+                 max(1, min(size, round_half_up(height * scale))), size)
+
+
+def letterbox_content(gray: np.ndarray, size: int) -> Tuple[np.ndarray, Frame]:
+    """Scale a canonical image so its long side is `size` (PIL bilinear); returns the content only."""
+    h, w = gray.shape
+    fr = frame_for(w, h, size)
+    if (fr.width, fr.height) == (w, h):
+        return gray.copy(), fr
+    im = Image.fromarray(gray, mode="L").resize((fr.width, fr.height), Image.BILINEAR)
+    return np.array(im, dtype=np.uint8), fr
+
+
+def letterbox(gray: np.ndarray, size: int) -> Tuple[np.ndarray, Frame]:
+    """Full S x S canvas with the content at the top-left and zeros elsewhere."""
+    content, fr = letterbox_content(gray, size)
+    canvas = np.zeros((size, size), np.uint8)
+    canvas[: fr.height, : fr.width] = content
+    return canvas, fr
+
+
+def normalise(canvas_u8: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """tensor = (pixel / 255 - mean) / std, float32."""
+    return ((canvas_u8.astype(np.float32) / 255.0) - np.float32(mean)) / np.float32(std)
+
+
+# ---------------------------------------------------------------- segmentations
+
+def rle_string_to_counts(s: str) -> List[int]:
+    """Decode COCO's compressed RLE string (pycocotools rleFrString)."""
+    counts: List[int] = []
+    p = 0
+    data = s.encode("ascii") if isinstance(s, str) else bytes(s)
+    while p < len(data):
+        x = 0
+        k = 0
+        more = True
+        while more:
+            c = data[p] - 48
+            x |= (c & 0x1F) << (5 * k)
+            more = bool(c & 0x20)
+            p += 1
+            k += 1
+            if not more and (c & 0x10):
+                x |= -1 << (5 * k)
+        if len(counts) > 2:
+            x += counts[-2]
+        counts.append(x)
+    return counts
+
+
+def rle_decode(rle: dict) -> np.ndarray:
+    """COCO RLE (uncompressed list or compressed string) -> uint8 mask [h, w]."""
+    h, w = int(rle["size"][0]), int(rle["size"][1])
+    counts = rle["counts"]
+    if isinstance(counts, (str, bytes)):
+        counts = rle_string_to_counts(counts)
+    flat = np.zeros(h * w, np.uint8)
+    pos = 0
+    val = 0
+    for c in counts:
+        c = int(c)
+        if val and c > 0:
+            flat[pos: pos + c] = 1
+        pos += c
+        val ^= 1
+    return flat.reshape((w, h)).T.copy()  # column-major
+
+
+def rle_encode(mask: np.ndarray) -> dict:
+    """Uncompressed COCO RLE of a binary mask (used by tests and the synthetic maker)."""
+    flat = (mask.T.reshape(-1) > 0).astype(np.int8)
+    counts = []
+    val = 0
+    run = 0
+    for v in flat:
+        if v == val:
+            run += 1
+        else:
+            counts.append(run)
+            run = 1
+            val = v
+    counts.append(run)
+    return {"size": [int(mask.shape[0]), int(mask.shape[1])], "counts": counts}
+
+
+def render_polygons(polys: Sequence[Sequence[float]], fr: Frame) -> np.ndarray:
+    """Render COCO polygons (source pixel-edge coordinates) directly at the letterboxed scale."""
+    im = Image.new("L", (fr.width, fr.height), 0)
+    draw = ImageDraw.Draw(im)
+    for poly in polys:
+        if len(poly) < 6:
+            continue
+        pts = [(float(poly[i]) * fr.scale - 0.5, float(poly[i + 1]) * fr.scale - 0.5)
+               for i in range(0, len(poly) - 1, 2)]
+        draw.polygon(pts, fill=1, outline=1)
+    return np.array(im, dtype=np.uint8)
+
+
+def segmentation_mask(seg, fr: Frame) -> np.ndarray:
+    """Any COCO segmentation -> uint8 mask at the content size (fr.height x fr.width)."""
+    if isinstance(seg, list):
+        return render_polygons(seg, fr)
+    if isinstance(seg, dict):
+        full = rle_decode(seg)
+        if full.shape != (fr.source_height, fr.source_width):
+            raise ValueError("RLE size %s does not match image %dx%d" % (full.shape, fr.source_width, fr.source_height))
+        if (fr.width, fr.height) == (fr.source_width, fr.source_height):
+            return full
+        im = Image.fromarray(full * 255, mode="L").resize((fr.width, fr.height), Image.NEAREST)
+        return (np.array(im) > 127).astype(np.uint8)
+    raise ValueError("unsupported segmentation %r" % type(seg))
+
+
+# ---------------------------------------------------------------- records
+
+@dataclass
+class Instance:
+    level: str
+    x0: int
+    y0: int
+    mask: np.ndarray  # uint8 crop, content-frame coordinates offset by (x0, y0)
+
+    def full(self, size: int) -> np.ndarray:
+        out = np.zeros((size, size), np.uint8)
+        h, w = self.mask.shape
+        out[self.y0: self.y0 + h, self.x0: self.x0 + w] = self.mask
+        return out
+
+
+@dataclass
+class Record:
+    file: str
+    view: Optional[str]
+    levels_in_view: List[str]
+    frame: Frame
+    image: np.ndarray  # content only, uint8 [frame.height, frame.width]
+    instances: List[Instance] = field(default_factory=list)
+
+    def canvas(self) -> np.ndarray:
+        size = self.frame.size
+        out = np.zeros((size, size), np.uint8)
+        out[: self.frame.height, : self.frame.width] = self.image
+        return out
+
+
+def find_annotation_file(path: str) -> str:
+    if os.path.isfile(path):
+        return path
+    for cand in ("annotations.json", "instances.json", "coco.json"):
+        p = os.path.join(path, cand)
+        if os.path.isfile(p):
+            return p
+    found = sorted(glob.glob(os.path.join(path, "annotations", "*.json"))) + sorted(glob.glob(os.path.join(path, "*.json")))
+    if not found:
+        raise FileNotFoundError("no COCO annotation file in %s" % path)
+    return found[0]
+
+
+def resolve_image(root: str, file_name: str) -> str:
+    for cand in (os.path.join(root, file_name), os.path.join(root, "images", file_name),
+                 os.path.join(root, "images", os.path.basename(file_name)),
+                 os.path.join(os.path.dirname(root), "images", os.path.basename(file_name))):
+        if os.path.isfile(cand):
+            return cand
+    raise FileNotFoundError("image %s not found under %s" % (file_name, root))
+
+
+def read_coco(path: str) -> List[dict]:
+    """Parse a COCO file into per-image jobs (no pixels decoded yet)."""
+    ann_file = find_annotation_file(path)
+    root = path if os.path.isdir(path) else os.path.dirname(path)
+    with open(ann_file, "r", encoding="utf-8") as fh:
+        coco = json.load(fh)
+    cat_level: Dict[int, str] = {}
+    for cat in coco.get("categories", []):
+        level = parse_level(cat.get("name", ""))
+        if level is None:
+            warnings.warn("COCO category %r is not a vertebral level: ignored" % cat.get("name"))
+        else:
+            cat_level[int(cat["id"])] = level
+    anns_by_image: Dict[int, list] = {}
+    for ann in coco.get("annotations", []):
+        level = cat_level.get(int(ann.get("category_id", -1)))
+        if level is None or not ann.get("segmentation"):
+            continue
+        anns_by_image.setdefault(int(ann["image_id"]), []).append((level, ann["segmentation"]))
+    jobs = []
+    for img in coco.get("images", []):
+        anns = anns_by_image.get(int(img["id"]), [])
+        levels = img.get("levels_in_view") or sorted({a[0] for a in anns})
+        jobs.append({
+            "path": resolve_image(root, img["file_name"]),
+            "file": img["file_name"],
+            "view": img.get("view") or view_of_levels([a[0] for a in anns]),
+            "levels_in_view": list(levels),
+            "anns": anns,
+        })
+    return jobs
+
+
+def build_record(job: dict, size: int) -> Record:
+    gray = load_gray(job["path"])
+    content, fr = letterbox_content(gray, size)
+    instances = []
+    for level, seg in job["anns"]:
+        m = segmentation_mask(seg, fr)
+        ys, xs = np.nonzero(m)
+        if ys.size == 0:
+            continue
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        instances.append(Instance(level, int(x0), int(y0), m[y0:y1, x0:x1].copy()))
+    return Record(job["file"], job["view"], job["levels_in_view"], fr, content, instances)
+
+
+def _build(args):
+    return build_record(*args)
+
+
+def load_records(paths: Sequence[str], size: int, workers: int = 0, log=print) -> List[Record]:
+    """Decode and letterbox every image of one or more COCO datasets, in parallel when workers > 1."""
+    jobs = []
+    for p in paths:
+        jobs.extend(read_coco(p))
+    if not jobs:
+        raise ValueError("no images in %s" % ",".join(paths))
+    if workers and workers > 1 and len(jobs) > 8:
+        import multiprocessing as mp
+        ctx = mp.get_context("fork") if sys.platform != "win32" else mp.get_context()
+        with ctx.Pool(workers) as pool:
+            records = pool.map(_build, [(j, size) for j in jobs], chunksize=max(1, len(jobs) // (workers * 8)))
+    else:
+        records = [build_record(j, size) for j in jobs]
+    n_inst = sum(len(r.instances) for r in records)
+    log("loaded %d images, %d vertebrae from %s at S=%d" % (len(records), n_inst, ",".join(paths), size))
+    return records

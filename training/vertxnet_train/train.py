@@ -1,0 +1,266 @@
+"""Train the U-Net or the Mask R-CNN.
+
+python3 -m vertxnet_train.train --model unet|maskrcnn --data DIR[,DIR2] --out RUNDIR --config cpu|gpu|tiny
+    [--max-minutes M] [--iters N] [--resume] [--val DIR] [--save-chunks MB] [--save-half]
+"""
+import argparse
+import json
+import math
+import os
+import pickle
+import random
+import sys
+import time
+from contextlib import nullcontext
+
+import numpy as np
+import torch
+
+from .coco import load_records
+from .config import get_config
+from .data import ForegroundDataset, InstanceDataset, collate_list
+from .levels import class_names
+from .models import build_model, count_parameters, dice_bce_loss
+from .weights import save_weights, torch_load
+
+T0 = time.time()
+
+
+def log(msg: str) -> None:
+    print("[%7.1fs] %s" % (time.time() - T0, msg), flush=True)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % (2 ** 32))
+    torch.manual_seed(seed)
+
+
+def lr_factor(step: int, progress: float, warmup: int, min_ratio: float) -> float:
+    """Linear warm-up over `warmup` steps, then cosine over progress in [0, 1] down to min_ratio."""
+    w = min(1.0, (step + 1) / float(max(1, warmup)))
+    cos = min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * min(1.0, max(0.0, progress))))
+    return w * cos
+
+
+def autocast_ctx(device: torch.device, amp):
+    if device.type != "cuda" or not amp:
+        return nullcontext()
+    dtype = torch.bfloat16 if amp == "bf16" else torch.float16
+    return torch.autocast(device_type="cuda", dtype=dtype)
+
+
+def make_scaler(device: torch.device, amp):
+    if device.type != "cuda" or amp != "fp16":
+        return None
+    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
+        try:
+            return torch.amp.GradScaler("cuda")
+        except TypeError:
+            pass
+    return torch.cuda.amp.GradScaler()
+
+
+def load_or_cache_records(args, cfg):
+    paths = [p for p in args.data.split(",") if p]
+    if args.cache and os.path.isfile(args.cache):
+        with open(args.cache, "rb") as fh:
+            cached = pickle.load(fh)
+        if cached["size"] == cfg["size"] and cached["paths"] == paths:
+            log("records from cache %s" % args.cache)
+            return cached["records"]
+    records = load_records(paths, cfg["size"], cfg["cache_workers"], log)
+    if args.cache:
+        tmp = args.cache + ".tmp%d" % os.getpid()
+        with open(tmp, "wb") as fh:
+            pickle.dump({"size": cfg["size"], "paths": paths, "records": records}, fh, protocol=4)
+        os.replace(tmp, args.cache)
+    return records
+
+
+def save_checkpoint(path, model, opt, scaler, state, cfg, classes, kind):
+    tmp = path + ".tmp"
+    torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+                "scaler": scaler.state_dict() if scaler is not None else None,
+                "state": state, "config": cfg, "classes": classes, "kind": kind}, tmp)
+    os.replace(tmp, path)
+
+
+def train_step(kind, model, batch, device, amp, scaler, opt, cfg):
+    if kind == "unet":
+        images, targets = batch
+        images, targets = images.to(device, non_blocking=True), targets.to(device, non_blocking=True)
+        with autocast_ctx(device, amp):
+            logits = model(images)
+        loss = dice_bce_loss(logits, targets)
+        parts = {}
+    else:
+        images, targets = batch
+        images = [im.to(device, non_blocking=True) for im in images]
+        targets = [{k: v.to(device, non_blocking=True) for k, v in t.items()} for t in targets]
+        with autocast_ctx(device, amp):
+            losses = model(images, targets)
+        parts = {k.replace("loss_", ""): float(v) for k, v in losses.items()}
+        loss = sum(v.float() for v in losses.values())
+    if not torch.isfinite(loss):
+        opt.zero_grad(set_to_none=True)
+        return None, parts
+    opt.zero_grad(set_to_none=True)
+    if scaler is not None:
+        scaler.scale(loss).backward()
+        scaler.unscale_(opt)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
+        scaler.step(opt)
+        scaler.update()
+    else:
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
+        opt.step()
+    return float(loss), parts
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, choices=["unet", "maskrcnn"])
+    ap.add_argument("--data", required=True, help="COCO dataset folder(s), comma-separated")
+    ap.add_argument("--out", required=True, help="run folder (checkpoint.pt, weights, train.json)")
+    ap.add_argument("--config", default="cpu", choices=["tiny", "cpu", "gpu"])
+    ap.add_argument("--max-minutes", type=float, default=None, help="wall-clock budget for this process")
+    ap.add_argument("--iters", type=int, default=None)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--val", default=None, help="held-out COCO folder evaluated at the end")
+    ap.add_argument("--size", type=int, default=None, help="override the input size S")
+    ap.add_argument("--batch", type=int, default=None)
+    ap.add_argument("--lr", type=float, default=None)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--classes", default=None, choices=["reference", "per-level"])
+    ap.add_argument("--unet-base", type=int, default=None)
+    ap.add_argument("--cache", default=None, help="pickle of decoded records, reused if it matches")
+    ap.add_argument("--save-chunks", type=float, default=0, help="split the weights file into parts of at most MB")
+    ap.add_argument("--save-half", action="store_true", help="store weights as fp16")
+    ap.add_argument("--weights-name", default=None, help="weights file name (default <model>.vxw in --out)")
+    ap.add_argument("--device", default=None)
+    args = ap.parse_args(argv)
+
+    cfg = get_config(args.config, args.model, {"size": args.size, "batch": args.batch, "lr": args.lr,
+                                               "workers": args.workers, "classes": args.classes,
+                                               "unet_base": args.unet_base, "iters": args.iters})
+    deadline = T0 + args.max_minutes * 60.0 if args.max_minutes else None
+    os.makedirs(args.out, exist_ok=True)
+    if cfg["threads"]:
+        torch.set_num_threads(cfg["threads"])
+    seed_everything(cfg["seed"])
+    kind = args.model
+    classes = ["background", "vertebral-body"] if kind == "unet" else class_names(cfg["classes"])
+
+    records = load_or_cache_records(args, cfg)  # before CUDA init: the decode pool forks
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+
+    model = build_model(kind, cfg, classes).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
+    amp = cfg["amp"]
+    if amp == "bf16" and device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        amp = "fp16"
+    scaler = make_scaler(device, amp)
+    ck_path = os.path.join(args.out, "checkpoint.pt")
+    state = {"step": 0, "epoch": 0, "elapsed": 0.0, "losses": []}
+    if args.resume and os.path.isfile(ck_path):
+        ck = torch_load(ck_path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        if scaler is not None and ck.get("scaler"):
+            scaler.load_state_dict(ck["scaler"])
+        state = ck["state"]
+        log("resumed from %s at step %d" % (ck_path, state["step"]))
+    log("%s: %d parameters, %d images, config %s, S=%d, batch %d, device %s, amp %s" % (
+        kind, count_parameters(model), len(records), cfg["name"], cfg["size"], cfg["batch"], device, amp))
+
+    common = dict(records=records, mean=cfg["mean"], std=cfg["std"], augment=cfg["aug_strength"] > 0,
+                  seed=cfg["seed"], min_length=cfg["batch"] * 8, strength=cfg["aug_strength"])
+    if kind == "unet":
+        ds = ForegroundDataset(**common)
+        collate = None
+    else:
+        ds = InstanceDataset(classes=classes, **common)
+        collate = collate_list
+    g = torch.Generator()
+    loader_kw = dict(batch_size=cfg["batch"], shuffle=True, drop_last=True, num_workers=cfg["workers"],
+                     pin_memory=device.type == "cuda", generator=g)
+    if collate is not None:
+        loader_kw["collate_fn"] = collate
+    if cfg["workers"]:
+        loader_kw["prefetch_factor"] = 4
+
+    total_iters = cfg["iters"]
+    prev_elapsed = state["elapsed"]
+    start = time.time()
+    margin = 15.0 if deadline else 0.0  # time kept for the final save
+
+    def progress():
+        p = state["step"] / float(total_iters)
+        if deadline:
+            now = time.time()
+            p = max(p, (prev_elapsed + now - start) / max(1e-6, prev_elapsed + (deadline - margin) - start))
+        return p
+
+    model.train()
+    done = progress() >= 1.0
+    t_log, n_log, loss_sum = time.time(), 0, 0.0
+    while not done:
+        ds.epoch = state["epoch"]
+        g.manual_seed(cfg["seed"] + state["epoch"])
+        for batch in torch.utils.data.DataLoader(ds, **loader_kw):
+            f = lr_factor(state["step"], progress(), cfg["warmup"], cfg["min_lr_ratio"])
+            for group in opt.param_groups:
+                group["lr"] = cfg["lr"] * f
+            loss, parts = train_step(kind, model, batch, device, amp, scaler, opt, cfg)
+            state["step"] += 1
+            if loss is None:
+                log("step %d: non-finite loss, step skipped" % state["step"])
+            else:
+                loss_sum += loss
+                n_log += 1
+            if state["step"] % cfg["log_every"] == 0 and n_log:
+                dt = (time.time() - t_log) / cfg["log_every"]
+                mean = loss_sum / n_log
+                state["losses"].append([state["step"], round(mean, 5)])
+                log("step %d lr %.2e loss %.4f %s %.3f s/it progress %.3f" % (
+                    state["step"], cfg["lr"] * f, mean, " ".join("%s %.3f" % kv for kv in parts.items()), dt, progress()))
+                t_log, n_log, loss_sum = time.time(), 0, 0.0
+            if progress() >= 1.0:
+                done = True
+            if state["step"] % cfg["checkpoint_every"] == 0 or done:
+                state["elapsed"] = prev_elapsed + time.time() - start
+                save_checkpoint(ck_path, model, opt, scaler, state, cfg, classes, kind)
+            if done:
+                break
+        else:
+            state["epoch"] += 1
+    state["elapsed"] = prev_elapsed + time.time() - start
+    save_checkpoint(ck_path, model, opt, scaler, state, cfg, classes, kind)
+    meta = {"model": kind, "config": cfg, "classes": classes, "step": state["step"],
+            "framework": "torch %s" % torch.__version__, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    wpath = os.path.join(args.out, args.weights_name or "%s.vxw" % kind)
+    files = save_weights(model.state_dict(), wpath, meta, half=args.save_half, chunk_mb=args.save_chunks)
+    summary = {"model": kind, "steps": state["step"], "train_seconds": round(state["elapsed"], 1),
+               "seconds_per_iter": round(state["elapsed"] / max(1, state["step"]), 4),
+               "final_loss": state["losses"][-1][1] if state["losses"] else None, "weights": files, "config": cfg}
+    if args.val:
+        from .evaluate import evaluate_model
+        model.eval()
+        summary["metrics"] = evaluate_model(kind, model.cpu(), cfg, classes, [args.val])
+    with open(os.path.join(args.out, "train.json"), "w") as fh:
+        json.dump(summary, fh, indent=2)
+    log("done: %d steps in %.0f s (%.3f s/it); weights %s" % (
+        state["step"], state["elapsed"], summary["seconds_per_iter"], ", ".join(files)))
+    if summary.get("metrics"):
+        log("validation: %s" % json.dumps(summary["metrics"]))
+    return summary
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
