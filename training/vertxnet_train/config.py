@@ -33,12 +33,12 @@ CONFIGS = {
         "lr": {"unet": 1e-3, "maskrcnn": 2e-4}, "warmup": 1, "log_every": 1, "checkpoint_every": 2, "threads": 2,
     },
     "cpu": {
-        "iters": {"unet": 600, "maskrcnn": 600}, "batch": {"unet": 4, "maskrcnn": 2},
+        "iters": {"unet": 250, "maskrcnn": 200}, "batch": {"unet": 2, "maskrcnn": 2},
         "lr": {"unet": 1e-3, "maskrcnn": 2e-4}, "warmup": 30, "threads": 2, "checkpoint_every": 50,
     },
     "gpu": {
         "iters": {"unet": 100000, "maskrcnn": 100000}, "batch": {"unet": 32, "maskrcnn": 16},
-        "lr": {"unet": 2e-3, "maskrcnn": 4e-4}, "warmup": 100, "workers": 6, "cache_workers": 6,
+        "lr": {"unet": 2e-3, "maskrcnn": 4e-4}, "warmup": 100, "workers": 6, "cache_workers": 6, "threads": 2,
         "checkpoint_every": 500, "log_every": 20,
         # bf16 autocast for the U-Net; Mask R-CNN stays fp32 (TF32 matmuls) so losses cannot overflow
         "amp": {"unet": "bf16", "maskrcnn": None},

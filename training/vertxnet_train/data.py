@@ -51,28 +51,43 @@ def _intensity(img: np.ndarray, valid: np.ndarray, rng: np.random.Generator, str
     return out * valid
 
 
+def label_map(record: Record) -> np.ndarray:
+    """Instances painted into one uint8 map (value = instance index + 1; later ones win on overlap)."""
+    size = record.frame.size
+    out = np.zeros((size, size), np.uint8)
+    for k, inst in enumerate(record.instances[:255]):
+        h, w = inst.mask.shape
+        view = out[inst.y0: inst.y0 + h, inst.x0: inst.x0 + w]
+        view[inst.mask > 0] = k + 1
+    return out
+
+
 def augmented_sample(record: Record, rng: Optional[np.random.Generator], strength: float = 1.0):
-    """Canvas (uint8 S x S) and full instance masks (list of uint8 S x S), augmented if rng is given."""
+    """Canvas (uint8 S x S) and instance label map (uint8 S x S), augmented if rng is given.
+
+    One warp of a label map instead of one per instance: fast, and small to pass between workers.
+    """
     size = record.frame.size
     canvas = record.canvas()
-    masks = [inst.full(size) for inst in record.instances]
+    labels = label_map(record)
     if rng is None or strength <= 0:
-        return canvas, masks
+        return canvas, labels
     _, coeffs = _affine(record, rng, strength)
     valid = np.zeros((size, size), np.uint8)
     valid[: record.frame.height, : record.frame.width] = 1
     valid = _warp(valid, size, coeffs, Image.NEAREST)
     canvas = _warp(canvas, size, coeffs, Image.BILINEAR)
     canvas = _intensity(canvas, valid, rng, strength)
-    masks = [_warp(m, size, coeffs, Image.NEAREST) for m in masks]
-    return canvas, masks
+    labels = _warp(labels, size, coeffs, Image.NEAREST)
+    return canvas, labels
 
 
 class _Base(torch.utils.data.Dataset):
-    def __init__(self, records: List[Record], mean: float, std: float, augment: bool, seed: int,
-                 min_length: int = 0, strength: float = 1.0):
+    """Samples carry the 8-bit canvas; the trainer normalises on the device (4x less to transfer)."""
+
+    def __init__(self, records: List[Record], augment: bool, seed: int, min_length: int = 0,
+                 strength: float = 1.0):
         self.records = records
-        self.mean, self.std = mean, std
         self.augment = augment
         self.seed = seed
         self.epoch = 0
@@ -85,48 +100,56 @@ class _Base(torch.utils.data.Dataset):
     def _sample(self, idx: int):
         rec = self.records[idx % len(self.records)]
         rng = np.random.default_rng([self.seed, self.epoch, idx]) if self.augment else None
-        canvas, masks = augmented_sample(rec, rng, self.strength)
-        image = torch.from_numpy(normalise(canvas, self.mean, self.std))[None]
-        return rec, image, masks
+        canvas, labels = augmented_sample(rec, rng, self.strength)
+        return rec, torch.from_numpy(canvas)[None], labels
 
 
 class ForegroundDataset(_Base):
-    """U-Net samples: (image [1,S,S], foreground [1,S,S] float)."""
+    """U-Net samples: (canvas uint8 [1,S,S], foreground uint8 [1,S,S])."""
 
     def __getitem__(self, idx):
-        rec, image, masks = self._sample(idx)
-        fg = np.zeros(image.shape[1:], np.uint8)
-        for m in masks:
-            fg |= m
-        return image, torch.from_numpy(fg.astype(np.float32))[None]
+        _, image, labels = self._sample(idx)
+        return image, torch.from_numpy((labels > 0).astype(np.uint8))[None]
 
 
 class InstanceDataset(_Base):
-    """Mask R-CNN samples: (image [1,S,S], {boxes, labels, masks})."""
+    """Mask R-CNN samples: (canvas uint8 [1,S,S], {boxes, labels, ids, labelmap}); see expand_masks."""
 
-    def __init__(self, records, mean, std, augment, seed, classes: List[str], min_length: int = 0,
+    def __init__(self, records, augment, seed, classes: List[str], min_length: int = 0,
                  strength: float = 1.0, min_area: int = 12):
-        super().__init__(records, mean, std, augment, seed, min_length, strength)
+        super().__init__(records, augment, seed, min_length, strength)
         self.classes = classes
         self.min_area = min_area
 
     def __getitem__(self, idx):
-        rec, image, masks = self._sample(idx)
-        boxes, labels, keep = [], [], []
-        for inst, m in zip(rec.instances, masks):
-            ys, xs = np.nonzero(m)
+        rec, image, lab = self._sample(idx)
+        boxes, classes, ids = [], [], []
+        for k, inst in enumerate(rec.instances[:255]):
+            ys, xs = np.nonzero(lab == k + 1)
             if ys.size < self.min_area or xs.max() - xs.min() < 2 or ys.max() - ys.min() < 2:
                 continue
             boxes.append([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1])
-            labels.append(class_index(inst.level, self.classes))
-            keep.append(m)
-        size = image.shape[-1]
+            classes.append(class_index(inst.level, self.classes))
+            ids.append(k + 1)
         target = {
             "boxes": torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4),
-            "labels": torch.tensor(labels, dtype=torch.int64),
-            "masks": torch.from_numpy(np.stack(keep)) if keep else torch.zeros((0, size, size), dtype=torch.uint8),
+            "labels": torch.tensor(classes, dtype=torch.int64),
+            "ids": torch.tensor(ids, dtype=torch.uint8),
+            "labelmap": torch.from_numpy(lab),
         }
         return image, target
+
+
+def expand_masks(target: dict) -> dict:
+    """{boxes, labels, ids, labelmap} -> torchvision's {boxes, labels, masks [N,S,S] uint8}, on any device."""
+    lab, ids = target["labelmap"], target["ids"]
+    masks = (lab[None] == ids[:, None, None]).to(torch.uint8)
+    return {"boxes": target["boxes"], "labels": target["labels"], "masks": masks}
+
+
+def to_model_input(canvas: torch.Tensor, mean: float, std: float) -> torch.Tensor:
+    """uint8 canvas -> (pixel / 255 - mean) / std, float32 (same as coco.normalise)."""
+    return (canvas.float() / 255.0 - mean) / std
 
 
 def collate_list(batch):

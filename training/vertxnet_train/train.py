@@ -18,7 +18,7 @@ import torch
 
 from .coco import load_records
 from .config import get_config
-from .data import ForegroundDataset, InstanceDataset, collate_list
+from .data import ForegroundDataset, InstanceDataset, collate_list, expand_masks, to_model_input
 from .levels import class_names
 from .models import build_model, count_parameters, dice_bce_loss
 from .weights import save_weights, torch_load
@@ -89,15 +89,16 @@ def save_checkpoint(path, model, opt, scaler, state, cfg, classes, kind):
 def train_step(kind, model, batch, device, amp, scaler, opt, cfg):
     if kind == "unet":
         images, targets = batch
-        images, targets = images.to(device, non_blocking=True), targets.to(device, non_blocking=True)
+        images = to_model_input(images.to(device, non_blocking=True), cfg["mean"], cfg["std"])
+        targets = targets.to(device, non_blocking=True).float()
         with autocast_ctx(device, amp):
             logits = model(images)
         loss = dice_bce_loss(logits, targets)
         parts = {}
     else:
         images, targets = batch
-        images = [im.to(device, non_blocking=True) for im in images]
-        targets = [{k: v.to(device, non_blocking=True) for k, v in t.items()} for t in targets]
+        images = [to_model_input(im.to(device, non_blocking=True), cfg["mean"], cfg["std"]) for im in images]
+        targets = [expand_masks({k: v.to(device, non_blocking=True) for k, v in t.items()}) for t in targets]
         with autocast_ctx(device, amp):
             losses = model(images, targets)
         parts = {k.replace("loss_", ""): float(v) for k, v in losses.items()}
@@ -138,13 +139,16 @@ def main(argv=None):
     ap.add_argument("--cache", default=None, help="pickle of decoded records, reused if it matches")
     ap.add_argument("--save-chunks", type=float, default=0, help="split the weights file into parts of at most MB")
     ap.add_argument("--save-half", action="store_true", help="store weights as fp16")
-    ap.add_argument("--weights-name", default=None, help="weights file name (default <model>.vxw in --out)")
+    ap.add_argument("--weights", default=None, help="weights path (default RUNDIR/<model>.vxw); also written at checkpoints")
+    ap.add_argument("--cache-workers", type=int, default=None, help="processes decoding the images")
+    ap.add_argument("--prepare-only", action="store_true", help="decode the data into --cache and stop")
     ap.add_argument("--device", default=None)
     args = ap.parse_args(argv)
 
     cfg = get_config(args.config, args.model, {"size": args.size, "batch": args.batch, "lr": args.lr,
                                                "workers": args.workers, "classes": args.classes,
-                                               "unet_base": args.unet_base, "iters": args.iters})
+                                               "unet_base": args.unet_base, "iters": args.iters,
+                                               "cache_workers": args.cache_workers})
     deadline = T0 + args.max_minutes * 60.0 if args.max_minutes else None
     os.makedirs(args.out, exist_ok=True)
     if cfg["threads"]:
@@ -154,6 +158,8 @@ def main(argv=None):
     classes = ["background", "vertebral-body"] if kind == "unet" else class_names(cfg["classes"])
 
     records = load_or_cache_records(args, cfg)  # before CUDA init: the decode pool forks
+    if args.prepare_only:
+        return {"images": len(records)}
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True
@@ -179,7 +185,7 @@ def main(argv=None):
     log("%s: %d parameters, %d images, config %s, S=%d, batch %d, device %s, amp %s" % (
         kind, count_parameters(model), len(records), cfg["name"], cfg["size"], cfg["batch"], device, amp))
 
-    common = dict(records=records, mean=cfg["mean"], std=cfg["std"], augment=cfg["aug_strength"] > 0,
+    common = dict(records=records, augment=cfg["aug_strength"] > 0,
                   seed=cfg["seed"], min_length=cfg["batch"] * 8, strength=cfg["aug_strength"])
     if kind == "unet":
         ds = ForegroundDataset(**common)
@@ -193,7 +199,7 @@ def main(argv=None):
     if collate is not None:
         loader_kw["collate_fn"] = collate
     if cfg["workers"]:
-        loader_kw["prefetch_factor"] = 4
+        loader_kw["prefetch_factor"] = 2
 
     total_iters = cfg["iters"]
     prev_elapsed = state["elapsed"]
@@ -206,6 +212,16 @@ def main(argv=None):
             now = time.time()
             p = max(p, (prev_elapsed + now - start) / max(1e-6, prev_elapsed + (deadline - margin) - start))
         return p
+
+    wpath = args.weights or os.path.join(args.out, "%s.vxw" % kind)
+
+    def save_all():
+        state["elapsed"] = prev_elapsed + time.time() - start
+        save_checkpoint(ck_path, model, opt, scaler, state, cfg, classes, kind)
+        meta = {"model": kind, "config": cfg, "classes": classes, "step": state["step"],
+                "framework": "torch %s" % torch.__version__,
+                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        return save_weights(model.state_dict(), wpath, meta, half=args.save_half, chunk_mb=args.save_chunks)
 
     model.train()
     done = progress() >= 1.0
@@ -233,19 +249,13 @@ def main(argv=None):
                 t_log, n_log, loss_sum = time.time(), 0, 0.0
             if progress() >= 1.0:
                 done = True
-            if state["step"] % cfg["checkpoint_every"] == 0 or done:
-                state["elapsed"] = prev_elapsed + time.time() - start
-                save_checkpoint(ck_path, model, opt, scaler, state, cfg, classes, kind)
+            if state["step"] % cfg["checkpoint_every"] == 0 and not done:
+                save_all()
             if done:
                 break
         else:
             state["epoch"] += 1
-    state["elapsed"] = prev_elapsed + time.time() - start
-    save_checkpoint(ck_path, model, opt, scaler, state, cfg, classes, kind)
-    meta = {"model": kind, "config": cfg, "classes": classes, "step": state["step"],
-            "framework": "torch %s" % torch.__version__, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    wpath = os.path.join(args.out, args.weights_name or "%s.vxw" % kind)
-    files = save_weights(model.state_dict(), wpath, meta, half=args.save_half, chunk_mb=args.save_chunks)
+    files = save_all()
     summary = {"model": kind, "steps": state["step"], "train_seconds": round(state["elapsed"], 1),
                "seconds_per_iter": round(state["elapsed"] / max(1, state["step"]), 4),
                "final_loss": state["losses"][-1][1] if state["losses"] else None, "weights": files, "config": cfg}
