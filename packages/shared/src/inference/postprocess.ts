@@ -1,0 +1,101 @@
+import type { ForegroundMap, Frame, InstanceDetection, InstanceSet } from '../analysis.js';
+import { ModelError } from '../errors.js';
+
+/** U-Net output for one image (size × size probabilities) → the content region as probability × 255. */
+export function toForegroundMap(output: Float32Array, frame: Frame): ForegroundMap {
+  const { size, width, height } = frame;
+  if (output.length !== size * size) {
+    throw new ModelError(`foreground output has ${output.length} values; expected ${size}x${size}`, { code: 'MODEL_OUTPUT_SHAPE' });
+  }
+  const probability = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = output[y * size + x]!;
+      probability[y * width + x] = Math.round(Math.min(1, Math.max(0, p)) * 255);
+    }
+  }
+  return { frame, probability };
+}
+
+/** Mask R-CNN outputs for one image, flattened: K boxes, labels, scores and K × size × size masks. */
+export interface InstanceOutputs {
+  boxes: ArrayLike<number>;
+  labels: ArrayLike<number | bigint>;
+  scores: ArrayLike<number>;
+  masks: ArrayLike<number>;
+}
+
+export interface InstanceOptions {
+  /** Detections scoring below this are dropped. @defaultValue 0.3 */
+  scoreThreshold?: number;
+  /** Mask probability at or above this is inside. @defaultValue 0.5 */
+  maskThreshold?: number;
+}
+
+const INSTANCE_DEFAULTS: Required<InstanceOptions> = { scoreThreshold: 0.3, maskThreshold: 0.5 };
+
+/**
+ * Keeps detections at or above the score threshold, thresholds each mask at once inside its box
+ * (rounded to whole pixels and clipped to the content region, so the size × size probability maps
+ * are never kept), and drops detections whose box or mask is empty. Sorted by score, best first.
+ */
+export function toInstanceSet(
+  outputs: InstanceOutputs,
+  frame: Frame,
+  classes: readonly string[],
+  options: InstanceOptions = {},
+): InstanceSet {
+  const { scoreThreshold, maskThreshold } = { ...INSTANCE_DEFAULTS, ...options };
+  const { size } = frame;
+  const count = outputs.scores.length;
+  const plane = size * size;
+  if (outputs.boxes.length !== count * 4 || outputs.labels.length !== count || outputs.masks.length !== count * plane) {
+    throw new ModelError(
+      `instance outputs disagree: ${count} scores, ${outputs.boxes.length / 4} boxes, ${outputs.labels.length} labels, ` +
+        `${outputs.masks.length / plane} masks of ${size}x${size}`,
+      { code: 'MODEL_OUTPUT_SHAPE' },
+    );
+  }
+  const detections: InstanceDetection[] = [];
+  for (let k = 0; k < count; k++) {
+    const score = outputs.scores[k]!;
+    if (!(score >= scoreThreshold)) continue;
+    const label = Number(outputs.labels[k]!);
+    if (label === 0) continue;
+    const className = classes[label];
+    if (className === undefined) {
+      throw new ModelError(`label ${label} is outside the manifest's ${classes.length} classes`, { code: 'MODEL_OUTPUT_SHAPE' });
+    }
+    const box = clipBox(outputs.boxes, k, frame);
+    const x0 = Math.round(box[0]);
+    const y0 = Math.round(box[1]);
+    const width = Math.round(box[2]) - x0;
+    const height = Math.round(box[3]) - y0;
+    if (!(width > 0 && height > 0)) continue;
+    const data = new Uint8Array(width * height);
+    let area = 0;
+    for (let y = 0; y < height; y++) {
+      const row = k * plane + (y0 + y) * size + x0;
+      for (let x = 0; x < width; x++) {
+        if (outputs.masks[row + x]! >= maskThreshold) {
+          data[y * width + x] = 1;
+          area++;
+        }
+      }
+    }
+    if (area === 0) continue;
+    detections.push({ className, score, box, mask: { x: x0, y: y0, width, height, data } });
+  }
+  detections.sort((a, b) => b.score - a.score);
+  return { frame, detections };
+}
+
+function clipBox(boxes: ArrayLike<number>, k: number, frame: Frame): [number, number, number, number] {
+  const clip = (v: number, max: number): number => Math.min(max, Math.max(0, v));
+  return [
+    clip(boxes[k * 4]!, frame.width),
+    clip(boxes[k * 4 + 1]!, frame.height),
+    clip(boxes[k * 4 + 2]!, frame.width),
+    clip(boxes[k * 4 + 3]!, frame.height),
+  ];
+}
