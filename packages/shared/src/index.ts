@@ -4,3 +4,5 @@ export * from './analysis.js';
 export * from './errors.js';
 export * from './storage/index.js';
 export * from './inference/index.js';
+export * from './jobs/index.js';
+export * from './codecs/index.js';
