@@ -1,0 +1,189 @@
+import { add, band, bezier, ellipse, type Polygon } from '../geometry.js';
+import type { Rng } from '../prng.js';
+import type { Scene, Structure } from '../scene.js';
+import { buildColumn, type BuiltVertebra } from './column.js';
+import { at, polyAt, uprightColumn } from './frame.js';
+import { blob, cage, posteriorElements, rod, syndesmophyte } from './parts.js';
+import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
+
+const CERVICAL: BaseLevel[] = [
+  { level: 'C2', labelled: true, height: 16, depth: 15.5, disc: 4.5, discAngle: 0, wedge: 0 },
+  { level: 'C3', labelled: true, height: 13, depth: 16, disc: 5, discAngle: 0, wedge: 0 },
+  { level: 'C4', labelled: true, height: 13, depth: 16.5, disc: 5.5, discAngle: 0, wedge: 0 },
+  { level: 'C5', labelled: true, height: 13, depth: 17, disc: 5.5, discAngle: 0, wedge: 0 },
+  { level: 'C6', labelled: true, height: 13.5, depth: 17.5, disc: 5.5, discAngle: 0, wedge: 0 },
+  { level: 'C7', labelled: true, height: 14.5, depth: 17, disc: 4.5, discAngle: -2, wedge: 1 },
+  { level: 'T1', labelled: true, height: 17, depth: 17.5, disc: 3.5, discAngle: -3, wedge: 3 },
+  { level: 'T2', labelled: false, height: 18, depth: 18, disc: 3.5, discAngle: -3, wedge: 3 },
+  { level: 'T3', labelled: false, height: 19, depth: 19, disc: 0, discAngle: 0, wedge: 3 },
+];
+
+export interface SceneOptions {
+  ankylosing: boolean;
+  implants: boolean;
+}
+
+/** Capsule-like outline rising from `base` (along, anterior) by `height`, for the dens. */
+function dens(c2: BuiltVertebra, center: number, width: number, height: number, lean: number): Polygon {
+  const pts: Array<[number, number]> = [
+    [1.0, center - width / 2],
+    [-height + width / 2, center - width / 2 + lean],
+  ];
+  for (let i = 1; i < 8; i++) {
+    const t = Math.PI - (Math.PI * i) / 8;
+    pts.push([-height + width / 2 - Math.sin(t) * width * 0.55, center + lean + Math.cos(t) * (width / 2)]);
+  }
+  pts.push([-height + width / 2, center + width / 2 + lean], [1.0, center + width / 2]);
+  return polyAt(c2, pts);
+}
+
+export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
+  const size = rng.gauss(1, 0.08, 0.8, 1.2);
+  const age = rng.next() ** 0.8;
+  const specs = patientLevels(rng, CERVICAL, { size, age, spurMax: 2.5, squared: o.ankylosing, concavity: 0.6 });
+  specs[0]!.superiorConcavity = 0;
+  specs[0]!.spurs.inferiorAnterior = [Math.min(1.6, 0.35 * (specs[0]!.discBelow + 2)), rng.range(0.3, 1.2)];
+  spreadLordosis(rng, specs, [0, 1, 2, 3, 4], [1, 1, 1, 1, 1], rng.gauss(20, 13, -18, 45));
+  const column = uprightColumn(buildColumn(specs), 0, 5);
+  const vb = column.vertebrae;
+  const c2 = vb[0]!;
+  const density = rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1);
+  const structures: Structure[] = [];
+  const bone = (outline: Polygon, value: number, cortex: number, cortexMm = 0.8, texture = 0.6): Structure => ({
+    outline,
+    layer: 'fine',
+    value: value * density,
+    bone: { cortex: cortex * density, cortexMm: cortexMm * size, texture },
+  });
+
+  for (const v of vb) structures.push(bone(v.outline, 0.55, 1.25, 0.75));
+  for (const disc of column.discs) structures.push({ outline: disc, layer: 'fine', value: 0.06 });
+  vb.forEach((v, k) => {
+    const d = v.spec.depth;
+    const c2Like = k === 0;
+    const long = v.spec.level === 'C7' || v.spec.level.startsWith('T');
+    structures.push(
+      ...posteriorElements(v, {
+        pedicleLength: d * (c2Like ? 0.5 : 0.38),
+        massWidth: d * (c2Like ? 0.75 : rng.range(0.55, 0.7)),
+        massSlant: 0.22,
+        spinousLength: d * (c2Like ? rng.range(1.1, 1.4) : long ? rng.range(1.4, 1.9) : rng.range(0.7, 1.1)),
+        spinousWidth: d * (c2Like ? 0.55 : 0.3),
+        spinousDrop: v.spec.height * (long ? 0.9 : 0.5),
+        value: 0.55 * density,
+        cortex: 1.1 * density,
+      }),
+    );
+  });
+
+  // Dens, atlas and skull base: drawn, never labelled.
+  const d2 = c2.spec.depth;
+  const denH = rng.range(13, 17) * size;
+  const denCenter = d2 * 0.55;
+  const denW = d2 * 0.42;
+  structures.push(bone(dens(c2, denCenter, denW, denH, rng.range(-1.5, 1)), 0.55, 1.2));
+  const archAlong = -denH * 0.6;
+  structures.push(bone(ellipse(at(c2, archAlong, denCenter + denW / 2 + 2 + 3.5 * size), 3.3 * size, 5.5 * size, Math.atan2(c2.v.y, c2.v.x), 18), 0.6, 1.3, 0.9));
+  structures.push(bone(polyAt(c2, [[-denH * 0.95, denCenter - denW / 2 - 5], [-denH * 0.95, denCenter + denW / 2 + 1], [-denH * 0.1, denCenter + denW / 2], [-denH * 0.15, denCenter - denW / 2 - 6]]), 0.35, 0.6, 1.2, 0.4));
+  const posteriorArch = bezier(at(c2, -denH * 0.45, denCenter - denW / 2 - 6), at(c2, -denH * 0.7, -25 * size), at(c2, -denH * 0.45, -40 * size), 10);
+  structures.push(bone(band(posteriorArch, (t) => (2.4 + 1.2 * t) * size), 0.5, 1.2, 0.8));
+  structures.push(bone(ellipse(at(c2, -denH * 0.45, -42 * size), 4.5 * size, 6 * size, 0, 14), 0.5, 1.2));
+
+  const flex = rng.range(-8, 8);
+  const sk = (along: number, anterior: number) => at(c2, -denH + along + flex * (anterior / 40), anterior);
+  structures.push(bone(band(bezier(sk(-10, -24 * size), sk(-30, -80 * size), sk(-95, -105 * size), 12), () => rng.range(4, 6) * size), 0.8, 1.6, 1.5));
+  structures.push(bone(ellipse(sk(-80 * size, 10 * size), 100 * size, 85 * size, 0.1, 48), 0.45, 1.9, 6 * size, 0.3));
+  structures.push(bone(ellipse(sk(-16, -8 * size), 15 * size, 11 * size, 0.4, 20), 0.9, 1.4, 1.5, 0.8));
+  structures.push(bone(band(bezier(sk(-2, denCenter), sk(-20, denCenter + 10), sk(-40, denCenter + 26), 8), () => 5 * size), 0.8, 1.3, 1.2));
+  structures.push(bone(band(bezier(sk(-22, 20 * size), sk(-25, 50 * size), sk(-24, 88 * size), 8), () => 4 * size), 0.8, 1.2, 1));
+  structures.push({ outline: ellipse(sk(-45, 65 * size), 18 * size, 14 * size, 0, 20), layer: 'fine', value: -0.25 });
+
+  // Mandible: ramus down to the angle near C2/C3, body forward to the chin; teeth very dense.
+  const jawDrop = rng.range(5, 32) * size;
+  const angle = sk(denH + jawDrop, rng.range(14, 26) * size);
+  const ramus = bezier(sk(-28, 14 * size), sk(denH * 0.5, 12 * size), angle, 8);
+  structures.push(bone(band(ramus, () => 7 * size), 0.5, 1.6, 1.8));
+  const chin = sk(denH + jawDrop + rng.range(5, 15), 88 * size);
+  structures.push(bone(band(bezier(angle, sk(denH + jawDrop + 8, 50 * size), chin, 10), (t) => (8 + 3 * t) * size), 0.55, 1.7, 2));
+  for (let i = 0; i < 7; i++) {
+    const t = i / 7;
+    const lower = add(sk(denH + jawDrop - 10 - 6 * t, (42 + 40 * t) * size), { x: 0, y: 0 });
+    const upper = sk(-24 + 4 * t + jawDrop * 0.2, (42 + 40 * t) * size);
+    for (const c of [lower, upper]) structures.push({ outline: ellipse(c, 3.5 * size, 6 * size, 0, 10), layer: 'fine', value: 2.0 * density });
+  }
+  const hyoid = vb[2]!;
+  structures.push(bone(ellipse(at(hyoid, hyoid.spec.height * 0.6, hyoid.spec.depth + rng.range(22, 32) * size), 7 * size, 3 * size, 0.3, 14), 0.5, 1.0, 0.7));
+
+  // Airway: pharynx in front of C2–C4, larynx and trachea lower down (air lowers attenuation).
+  const prevertebral = [4, 4.5, 6, 12, 14, 15, 16, 17, 18];
+  const airway = [at(c2, -denH - 10, d2 + 8 * size)];
+  vb.forEach((v, k) => airway.push(at(v, v.spec.height / 2, v.spec.depth + (prevertebral[k]! + 5) * size)));
+  const airWidth = rng.range(4, 7) * size;
+  structures.push({ outline: band(airway, (t) => airWidth * (t < 0.45 ? 1 : 1.4)), layer: 'fine', value: -rng.range(0.3, 0.6) });
+
+  // Neck and head soft tissue (coarse layer: smooth thickness edges).
+  const c4 = vb[2]!;
+  const t3 = vb[vb.length - 1]!;
+  const front = rng.range(45, 70) * size;
+  const back = rng.range(70, 100) * size;
+  const neck: Polygon = [
+    sk(denH + jawDrop + 20, 80 * size),
+    at(c4, 10, c4.spec.depth + front),
+    at(t3, 60, t3.spec.depth + front + 30),
+    at(t3, 160, t3.spec.depth + front + 60),
+    at(t3, 160, -back - 60),
+    at(t3, 40, -back - 20),
+    at(c4, 0, -back),
+    sk(-40, -back - 20),
+  ];
+  structures.push({ outline: neck, layer: 'coarse', value: rng.range(1.0, 1.6) });
+  structures.push({ outline: ellipse(sk(-75 * size, 10 * size), 115 * size, 100 * size, 0.1, 40), layer: 'coarse', value: 0.9 });
+  structures.push({ outline: blob(rng, sk(denH + jawDrop * 0.5, 60 * size), 40 * size, 30 * size), layer: 'coarse', value: 0.5 });
+
+  // Shoulders: soft tissue mass plus humeral heads and clavicles, sometimes hiding C6–T1 heavily.
+  const heavy = rng.chance(0.3);
+  const topIndex = heavy ? rng.int(3, 5) : rng.int(4, 7);
+  const topVb = vb[Math.min(topIndex, vb.length - 1)]!;
+  for (let side = 0; side < 2; side++) {
+    const top = rng.range(-5, 10) + side * rng.range(5, 25);
+    const rx = rng.range(70, 95) * size;
+    const ry = rng.range(65, 90) * size;
+    const center = at(topVb, top + ry, rng.range(-30, 20));
+    structures.push({ outline: ellipse(center, rx, ry, rng.range(-0.3, 0.3), 36), layer: 'coarse', value: heavy ? rng.range(2.2, 3.4) : rng.range(1.0, 2.0) });
+    structures.push(bone(ellipse(at(topVb, top + 28, rng.range(-20, 25)), 23 * size, 23 * size, 0, 28), 0.4, 1.1, 2));
+    const clavicle = bezier(at(topVb, top + 8, 70 * size), at(topVb, top + 20, 10), at(topVb, top + 12 + rng.range(0, 25), -60 * size), 10);
+    structures.push(bone(band(clavicle, () => 5.5 * size), 0.45, 1.0, 1.5));
+  }
+
+  if (o.ankylosing) {
+    const start = rng.int(0, 4);
+    const count = rng.int(1, 6);
+    for (let k = start; k < Math.min(vb.length - 1, start + count); k++) {
+      structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, true, 1.1 * density));
+      if (rng.chance(0.4)) structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, false, 0.9 * density));
+    }
+  }
+  if (o.implants) {
+    const first = rng.int(1, 4);
+    const levels = rng.int(1, 2);
+    const metal = rng.range(6, 9);
+    const plate = [];
+    for (let k = first; k <= first + levels && k < vb.length; k++) {
+      const v = vb[k]!;
+      plate.push(at(v, v.spec.height * 0.5, v.spec.depth + 1.5));
+      structures.push(rod(polyAt(v, [[v.spec.height * 0.45, v.spec.depth + 1], [v.spec.height * 0.4, v.spec.depth * 0.25]]), 1.6, metal));
+      if (k < first + levels) structures.push(cage(column.discs[k]!, 0.7, metal));
+    }
+    structures.push(rod(plate, 1.3, metal));
+  }
+
+  return {
+    view: 'cervical',
+    structures,
+    bodies: vb.map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
+    marginAbove: [30, 90],
+    marginBelow: [5, 45],
+    ankylosing: o.ankylosing,
+    implants: o.implants,
+  };
+}

@@ -1,0 +1,87 @@
+import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import type { Phantom } from './phantom.js';
+
+export interface CocoImage {
+  id: number;
+  file_name: string;
+  width: number;
+  height: number;
+  view: View;
+  seed: number;
+  facing: 'left' | 'right';
+  as: boolean;
+  implants: boolean;
+  levels_in_view: Level[];
+  bits: 8 | 16;
+  bits_stored: number;
+  format: string;
+  cut: string;
+  label_file: string;
+}
+
+export interface CocoAnnotation {
+  id: number;
+  image_id: number;
+  category_id: number;
+  segmentation: number[][];
+  area: number;
+  bbox: [number, number, number, number];
+  iscrowd: 0;
+  level: Level;
+  truncated: boolean;
+}
+
+export interface CocoCategory {
+  id: number;
+  name: Level;
+  supercategory: 'vertebra';
+}
+
+export interface CocoDataset {
+  info: { description: string; version: string; generator: string; seed: number };
+  images: CocoImage[];
+  annotations: CocoAnnotation[];
+  categories: CocoCategory[];
+}
+
+/** One category per level labelled in either view, id = VerSe code. */
+export function cocoCategories(): CocoCategory[] {
+  const levels = [...new Set([...VIEW_LEVELS.cervical, ...VIEW_LEVELS.lumbar])];
+  return levels.map((name) => ({ id: VERSE_CODES[name]!, name, supercategory: 'vertebra' as const })).sort((a, b) => a.id - b.id);
+}
+
+/** Appends one phantom's image and annotations to a dataset under construction. */
+export function addToCoco(dataset: CocoDataset, phantom: Phantom, fileName: string, labelFile: string): void {
+  const imageId = dataset.images.length + 1;
+  const m = phantom.meta;
+  dataset.images.push({
+    id: imageId,
+    file_name: fileName,
+    width: phantom.width,
+    height: phantom.height,
+    view: m.view,
+    seed: m.seed,
+    facing: m.facing,
+    as: m.ankylosing,
+    implants: m.implants,
+    levels_in_view: m.levelsInView,
+    bits: m.bits,
+    bits_stored: m.bitsStored,
+    format: phantom.format,
+    cut: m.cut,
+    label_file: labelFile,
+  });
+  for (const instance of phantom.instances) {
+    dataset.annotations.push({
+      id: dataset.annotations.length + 1,
+      image_id: imageId,
+      category_id: instance.verseCode,
+      segmentation: [instance.polygon],
+      area: instance.area,
+      bbox: instance.bbox,
+      iscrowd: 0,
+      level: instance.level,
+      truncated: instance.truncated,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { Level, View } from '@vertxnet/shared';
+import type { Polygon } from './geometry.js';
+
+/**
+ * Where a structure's attenuation goes: `fine` is rendered at full resolution (bone, gas, metal);
+ * `coarse` at a quarter and blurred wide (soft tissue masses, whose edges are gradual).
+ */
+export type Layer = 'fine' | 'coarse';
+
+/** Bone is drawn as a bright cortical rim around a textured trabecular interior. */
+export interface BoneShading {
+  /** Attenuation of the cortical rim. */
+  cortex: number;
+  /** Rim thickness in mm. */
+  cortexMm: number;
+  /** Relative amplitude of trabecular texture in the interior, 0–1. */
+  texture: number;
+}
+
+/** One projected structure: attenuation `value` added over its outline (world mm). */
+export interface Structure {
+  outline: Polygon;
+  layer: Layer;
+  value: number;
+  bone?: BoneShading;
+}
+
+/** A vertebral body that may be labelled, with its outline in world mm. */
+export interface BodyOutline {
+  level: Level;
+  labelled: boolean;
+  outline: Polygon;
+}
+
+export interface Scene {
+  view: View;
+  structures: Structure[];
+  /** Every drawn body, top to bottom; only `labelled` ones go into the ground truth. */
+  bodies: BodyOutline[];
+  /** Extra rows of the field of view above the first labelled body and below the last, in mm (full view). */
+  marginAbove: [number, number];
+  marginBelow: [number, number];
+  ankylosing: boolean;
+  implants: boolean;
+}
