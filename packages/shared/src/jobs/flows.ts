@@ -1,0 +1,74 @@
+import type { FlowJob } from 'bullmq';
+import { TransientError } from '../errors.js';
+import { JOB_CATALOG, jobOptions, type FusionPayload, type ModelPayload, type PreparePayload } from './contract.js';
+import type { PrepareOutput } from './handlers.js';
+import { flowJobIds } from './ids.js';
+import type { PipelineQueues } from './queues.js';
+
+/**
+ * One image's flow: fusion (parent) waits for the U-Net and Mask R-CNN jobs (children).
+ *
+ * Failed-child policy, chosen on purpose: the children carry `ignoreDependencyOnFailure`. A child
+ * that fails for good (bad output, retries spent) is moved to the parent's ignored failures and
+ * fusion runs as soon as no child is pending, with the surviving model's output; it reads the
+ * failure (getIgnoredChildrenFailures) and raises a QC flag. The alternatives were worse for a
+ * cohort: the default leaves the parent waiting forever, `failParentOnFailure` throws away the
+ * other model's work, and `continueParentOnFailure` starts fusion while the sibling still runs.
+ */
+export function imageFlow(imageId: string, job: PreparePayload, prepared: PrepareOutput): FlowJob {
+  const ids = flowJobIds(imageId);
+  const view = job.view ?? prepared.view;
+  const child = (name: 'unet' | 'maskrcnn'): FlowJob => {
+    const data: ModelPayload = { run: job.run, source: job.source, image: prepared.image, model: job.models[name], ...(view ? { view } : {}) };
+    return {
+      name,
+      queueName: JOB_CATALOG[name].queue,
+      data,
+      opts: { ...jobOptions(name), jobId: ids[name], ignoreDependencyOnFailure: true },
+    };
+  };
+  const data: FusionPayload = {
+    run: job.run,
+    source: job.source,
+    image: prepared.image,
+    out: job.out,
+    result: job.result,
+    models: job.models,
+    ...(view ? { view } : {}),
+  };
+  return {
+    name: 'fusion',
+    queueName: JOB_CATALOG.fusion.queue,
+    data,
+    opts: { ...jobOptions('fusion'), jobId: ids.fusion },
+    children: [child('unet'), child('maskrcnn')],
+  };
+}
+
+/** Adds image flows, replacing a finished earlier flow of the same image (e.g. one that failed before). */
+export class ImageFlows {
+  constructor(private readonly queues: PipelineQueues) {}
+
+  async add(imageId: string, job: PreparePayload, prepared: PrepareOutput): Promise<void> {
+    await this.clearFinished(imageId);
+    await this.queues.flows.add(imageFlow(imageId, job, prepared));
+  }
+
+  /**
+   * A flow of the same id still running belongs to another run over the same image: retry later
+   * (by then it is done and this image is skipped). A failed one is removed so it runs again.
+   */
+  private async clearFinished(imageId: string): Promise<void> {
+    const ids = flowJobIds(imageId);
+    // Parent first: removing it removes its children too, so they are looked up after.
+    for (const name of ['fusion', 'unet', 'maskrcnn'] as const) {
+      const existing = await this.queues.queue(name).getJob(ids[name]);
+      if (existing === undefined) continue;
+      const state = await existing.getState();
+      if (state !== 'failed' && state !== 'completed' && state !== 'unknown') {
+        throw new TransientError(`image ${imageId} is already being processed by run ${String(existing.data?.run)}`);
+      }
+      if (state !== 'unknown') await existing.remove();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Redis keys of the pipeline's own records, beside BullMQ's `<prefix>:<queue>:…` keys (no
+ * queue is called "run" or "done", so the two never meet).
+ */
+export class PipelineKeys {
+  constructor(readonly prefix: string) {}
+
+  /** Hash: source, out, view, models, created, listed, queued, skipped, done, failed, cursor, listingDone. */
+  run(id: string): string {
+    return `${this.prefix}:run:${id}`;
+  }
+
+  /** Hash of the run's images in flight: prepare job id → image id ('' until prepared). At most MAX_PENDING fields. */
+  pending(id: string): string {
+    return `${this.prefix}:run:${id}:pending`;
+  }
+
+  /** Pub/sub channel: one message per image that leaves the backlog. */
+  events(id: string): string {
+    return `${this.prefix}:run:${id}:events`;
+  }
+
+  /** Images finished per second (string counters that expire), for throughput. */
+  finishedAt(id: string, epochSecond: number): string {
+    return `${this.prefix}:run:${id}:finished:${epochSecond}`;
+  }
+
+  /** Sorted set of run ids by creation time. */
+  runs(): string {
+    return `${this.prefix}:runs`;
+  }
+
+  /**
+   * Done-records live in hashes bucketed by the id's first hex digits: small hashes are stored
+   * as listpacks, about 30 bytes a record instead of about 90 for one key per image.
+   */
+  doneBucket(imageId: string): string {
+    return `${this.prefix}:done:${imageId.slice(1, 5)}`;
+  }
+}

@@ -1,0 +1,111 @@
+import { NotFoundError } from '../errors.js';
+import { Backlog } from './backlog.js';
+import { jobOptions, type PreparePayload } from './contract.js';
+import type { DoneRecords } from './done-records.js';
+import { imageIdOf, prepareJobId } from './ids.js';
+import type { PipelineQueues } from './queues.js';
+import { reconcileInFlight } from './reconcile.js';
+import type { RunEvents } from './run-events.js';
+import type { RunRecord, RunStore } from './run-store.js';
+import { listSource, type OpenStorage, type SourceItem } from './source-listing.js';
+
+export interface ProducerOptions {
+  /** Images of one run in flight at most. */
+  maxPending: number;
+  /** Listed items taken per batch (one Redis round trip each for accounting, jobs and cursor). */
+  batchSize: number;
+  /** How long a full backlog waits without any event before reconciling. */
+  quietMs: number;
+}
+
+export interface ProducerContext {
+  runs: RunStore;
+  done: DoneRecords;
+  queues: PipelineQueues;
+  events: RunEvents;
+  openStorage: OpenStorage;
+}
+
+/**
+ * The paced producer of one run: lists the source from the stored cursor and adds one prepare
+ * job per image, never more than `maxPending` images in flight; after each batch it stores the
+ * cursor, so a stopped producer resumes where it was. Returns 'listed' when the whole source is
+ * queued, 'stopped' when `signal` aborted first (the cursor is saved; resume by calling again).
+ */
+export async function produceRun(runId: string, ctx: ProducerContext, opts: ProducerOptions, signal: AbortSignal): Promise<'listed' | 'stopped'> {
+  const run = await ctx.runs.get(runId);
+  if (run === undefined) throw new NotFoundError(`run ${runId} does not exist`);
+  if (run.listingDone) return 'listed';
+  const backlog = new Backlog(runId, ctx.runs, ctx.events, {
+    maxPending: opts.maxPending,
+    quietMs: opts.quietMs,
+    onQuiet: async () => {
+      await reconcileInFlight(runId, ctx);
+    },
+  });
+  // Wait for a quarter of the bound at a time, so batches stay large when workers are fast.
+  const lowWater = Math.max(1, Math.min(opts.batchSize, Math.floor(opts.maxPending / 4)));
+  await backlog.open();
+  try {
+    let batch: SourceItem[] = [];
+    for await (const item of listSource(run.source, run.cursor, ctx.openStorage)) {
+      if (signal.aborted) return 'stopped';
+      batch.push(item);
+      if (batch.length < opts.batchSize) continue;
+      if (!(await queueBatch(run, batch, backlog, lowWater, ctx, signal))) return 'stopped';
+      batch = [];
+    }
+    if (!(await queueBatch(run, batch, backlog, lowWater, ctx, signal))) return 'stopped';
+    await ctx.runs.finishListing(runId);
+    return 'listed';
+  } finally {
+    await backlog.close();
+  }
+}
+
+/** Queues a batch as room appears; false if stopped first (what was queued is behind the cursor). */
+async function queueBatch(
+  run: RunRecord,
+  batch: SourceItem[],
+  backlog: Backlog,
+  lowWater: number,
+  ctx: ProducerContext,
+  signal: AbortSignal,
+): Promise<boolean> {
+  let next = 0;
+  while (next < batch.length) {
+    const room = await backlog.waitForRoom(Math.min(lowWater, batch.length - next), signal);
+    if (room === undefined) return false;
+    const part = batch.slice(next, next + room);
+    await queueItems(run, part, ctx);
+    next += part.length;
+  }
+  return true;
+}
+
+/** Counts the items, adds their prepare jobs, then moves the cursor past them. */
+async function queueItems(run: RunRecord, items: SourceItem[], ctx: ProducerContext): Promise<void> {
+  const done = await alreadyDone(run, items, ctx.done);
+  const fresh = items.filter((_, i) => !done[i]);
+  const members = fresh.map((item) => prepareJobId(run.id, item.uri));
+  await ctx.runs.enqueue(run.id, members, { listed: items.length, skipped: items.length - fresh.length });
+  await ctx.queues.queue('prepare').addBulk(
+    fresh.map((item, i) => {
+      const view = item.view ?? run.view;
+      const data: PreparePayload = { run: run.id, source: item.uri, result: item.result, out: run.out, models: run.models, ...(view ? { view } : {}) };
+      return { name: 'prepare', data, opts: { ...jobOptions('prepare'), jobId: members[i] as string } };
+    }),
+  );
+  const last = items[items.length - 1];
+  if (last !== undefined) await ctx.runs.saveCursor(run.id, last.cursor);
+}
+
+/** Where the listing gives an ETag (S3), a finished image is known without decoding it. */
+async function alreadyDone(run: RunRecord, items: SourceItem[], done: DoneRecords): Promise<boolean[]> {
+  const withEtag = items.flatMap((item, i) => (item.etag ? [{ i, id: imageIdOf(item.etag, run.models, run.out) }] : []));
+  const found = await done.which(withEtag.map((e) => e.id));
+  const result = items.map(() => false);
+  withEtag.forEach((e, k) => (result[e.i] = found[k] === true));
+  return result;
+}
+

@@ -1,0 +1,177 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { VIEWS } from '../levels.js';
+import { ModelRefsSchema, RunIdSchema } from './contract.js';
+import type { PipelineKeys } from './keys.js';
+import { LuaScript } from './lua-script.js';
+
+/** What a submitter asks for: where the images are, where results go, and with which models. */
+export const RunSpecSchema = z.object({
+  id: RunIdSchema,
+  /** 's3://bucket/prefix', a folder (path or file://), or a manifest '….csv' with a `uri` column. */
+  source: z.string().min(1).max(2048),
+  out: z.string().min(1).max(2048),
+  view: z.enum(VIEWS).optional(),
+  models: ModelRefsSchema,
+});
+export type RunSpec = z.infer<typeof RunSpecSchema>;
+
+/** Counters of a run; `done + failed + skipped + inFlight = queued + skipped-at-listing`. */
+export interface RunCounts {
+  /** Source objects listed that have an image extension. */
+  listed: number;
+  /** Prepare jobs added. */
+  queued: number;
+  /** Already done with the same models and output (at listing, by ETag, or after prepare). */
+  skipped: number;
+  done: number;
+  failed: number;
+}
+
+export interface RunRecord extends RunSpec, RunCounts {
+  /** Creation time, ms since the epoch. */
+  created: number;
+  /** Where the listing resumes: the last key (or manifest line) queued. */
+  cursor?: string;
+  listingDone: boolean;
+}
+
+export type ImageOutcome = 'done' | 'skipped' | 'failed';
+
+const count = z.coerce.number().int().nonnegative().default(0);
+const RunHashSchema = z.object({
+  source: z.string(),
+  out: z.string(),
+  view: z.enum(VIEWS).optional(),
+  models: z.string().transform((s) => ModelRefsSchema.parse(JSON.parse(s))),
+  created: z.coerce.number(),
+  listed: count,
+  queued: count,
+  skipped: count,
+  done: count,
+  failed: count,
+  cursor: z.string().optional(),
+  listingDone: z.enum(['0', '1']).default('0'),
+});
+
+const CREATE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+return 1`);
+
+/** Adds members to the in-flight hash (once each) and counts what was listed, queued and skipped. */
+const ENQUEUE = new LuaScript(`
+local added = 0
+for i = 3, #ARGV do added = added + redis.call('HSETNX', KEYS[2], ARGV[i], '') end
+redis.call('HINCRBY', KEYS[1], 'queued', added)
+redis.call('HINCRBY', KEYS[1], 'listed', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'skipped', ARGV[2])
+return added`);
+
+/** Records an image's prepared id, only while it is still in flight. */
+const ASSIGN = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`);
+
+/**
+ * An image leaves the backlog: counted once however often it is reported (a retried fusion, a
+ * failure seen by both the worker and the reconciler), and the producer is woken.
+ */
+const FINISH = new LuaScript(`
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+if ARGV[2] ~= 'skipped' then
+  redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], 300)
+end
+redis.call('PUBLISH', ARGV[3], ARGV[2])
+return 1`);
+
+/** Run records and their in-flight accounting in Redis. */
+export class RunStore {
+  constructor(
+    readonly redis: Redis,
+    readonly keys: PipelineKeys,
+  ) {}
+
+  /** Creates the run; false if a run with this id exists. */
+  async create(spec: RunSpec, now = Date.now()): Promise<boolean> {
+    const run = RunSpecSchema.parse(spec);
+    const fields: Record<string, string> = {
+      source: run.source,
+      out: run.out,
+      models: JSON.stringify(run.models),
+      created: String(now),
+      listed: '0',
+      queued: '0',
+      skipped: '0',
+      done: '0',
+      failed: '0',
+      listingDone: '0',
+    };
+    if (run.view) fields.view = run.view;
+    const created = await CREATE.run(this.redis, [this.keys.run(run.id), this.keys.runs()], [now, run.id, ...Object.entries(fields).flat()]);
+    return created === 1;
+  }
+
+  async get(id: string): Promise<RunRecord | undefined> {
+    const hash = await this.redis.hgetall(this.keys.run(id));
+    if (Object.keys(hash).length === 0) return undefined;
+    const { listingDone, ...rest } = RunHashSchema.parse(hash);
+    return { id, ...rest, listingDone: listingDone === '1' };
+  }
+
+  /** Images of the run added but not yet done, skipped or failed. */
+  async inFlight(id: string): Promise<number> {
+    return this.redis.hlen(this.keys.pending(id));
+  }
+
+  /** In-flight members (prepare job ids) with their image ids ('' before prepare). Bounded by MAX_PENDING. */
+  async inFlightImages(id: string): Promise<Array<{ member: string; imageId: string }>> {
+    const hash = await this.redis.hgetall(this.keys.pending(id));
+    return Object.entries(hash).map(([member, imageId]) => ({ member, imageId }));
+  }
+
+  /**
+   * Counts a listed batch BEFORE its jobs are added, so a prepare job never finishes uncounted;
+   * a member already in flight (a batch re-listed after a restart) is not counted twice.
+   */
+  async enqueue(id: string, members: readonly string[], counts: { listed: number; skipped: number }): Promise<number> {
+    const added = await ENQUEUE.run(this.redis, [this.keys.run(id), this.keys.pending(id)], [counts.listed, counts.skipped, ...members]);
+    return Number(added);
+  }
+
+  async saveCursor(id: string, cursor: string): Promise<void> {
+    await this.redis.hset(this.keys.run(id), 'cursor', cursor);
+  }
+
+  async finishListing(id: string): Promise<void> {
+    await this.redis.hset(this.keys.run(id), 'listingDone', '1');
+  }
+
+  async assign(id: string, member: string, imageId: string): Promise<boolean> {
+    return (await ASSIGN.run(this.redis, [this.keys.pending(id)], [member, imageId])) === 1;
+  }
+
+  /** Takes an image out of the backlog with its outcome; true if this call counted it. */
+  async finish(id: string, member: string, outcome: ImageOutcome, now = Date.now()): Promise<boolean> {
+    const second = Math.floor(now / 1000);
+    const keys = [this.keys.pending(id), this.keys.run(id), this.keys.finishedAt(id, second)];
+    return (await FINISH.run(this.redis, keys, [member, outcome, this.keys.events(id)])) === 1;
+  }
+
+  /** Images done or failed in each of the last `seconds` whole seconds before `now`. */
+  async finishedPerSecond(id: string, seconds: number, now = Date.now()): Promise<number[]> {
+    const last = Math.floor(now / 1000) - 1;
+    const keys = Array.from({ length: seconds }, (_, i) => this.keys.finishedAt(id, last - i));
+    const values = await this.redis.mget(...keys);
+    return values.map((v) => Number(v ?? 0));
+  }
+
+  /** Run ids, newest first. */
+  async list(limit = 20): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.runs(), 0, limit - 1);
+  }
+}

@@ -1,0 +1,100 @@
+import { Worker, type Job, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_CATALOG, type JobName } from './contract.js';
+import { countFinalFailure, isFinalFailure } from './accounting.js';
+import type { RunStore } from './run-store.js';
+
+/** How one job attempt ended, as metrics count it. */
+export type AttemptOutcome = 'done' | 'skipped' | 'failed' | 'retried';
+
+export interface JobWorkerOptions {
+  /** Shared command connection (maxRetriesPerRequest: null); BullMQ opens its own blocking one beside it. */
+  connection: Redis;
+  prefix: string;
+  /** Jobs processed at once by this process. */
+  concurrency: number;
+  /**
+   * How long a job's lock lasts without renewal; a worker that dies leaves its jobs to the
+   * stalled-job check after this. @defaultValue 30000
+   */
+  lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs (of any worker). @defaultValue 30000 */
+  stalledIntervalMs?: number;
+  /** Where images are counted out of their run's backlog when their last attempt fails. */
+  runs?: RunStore;
+  /** Each finished attempt: for metrics. */
+  onAttempt?: (outcome: AttemptOutcome, seconds: number) => void;
+  /** Errors outside any job (connection, accounting); for logs. */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * A BullMQ worker for one job of the catalog, with the pipeline's bookkeeping on its events
+ * (never inside the processor) and a bounded graceful close.
+ */
+export class JobWorker {
+  readonly worker: Worker;
+  private readonly hooks = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly name: JobName,
+    processor: Processor,
+    private readonly opts: JobWorkerOptions,
+  ) {
+    this.worker = new Worker(JOB_CATALOG[name].queue, processor, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      autorun: false,
+    });
+    this.worker.on('completed', (job, result: unknown) => {
+      const skipped = typeof result === 'object' && result !== null && (result as { skipped?: unknown }).skipped === true;
+      opts.onAttempt?.(skipped ? 'skipped' : 'done', secondsOf(job));
+    });
+    this.worker.on('failed', (job, err) => {
+      if (job === undefined) return;
+      const final = isFinalFailure(job);
+      opts.onAttempt?.(final ? 'failed' : 'retried', secondsOf(job));
+      if (final && opts.runs) this.track(countFinalFailure(name, job, opts.runs));
+    });
+    this.worker.on('error', (err) => opts.onError?.(err));
+  }
+
+  /** Starts fetching jobs. */
+  start(): void {
+    void this.worker.run().catch((err: unknown) => this.opts.onError?.(err instanceof Error ? err : new Error(String(err))));
+  }
+
+  isRunning(): boolean {
+    return this.worker.isRunning() && !this.worker.closing;
+  }
+
+  /**
+   * Stops fetching and waits up to `timeoutMs` for the active jobs. 'timed-out' leaves them
+   * locked: once their locks expire, the stalled-job check of any live worker puts them back
+   * in the queue (a job is failed only after stalling more than maxStalledCount times).
+   */
+  async close(timeoutMs: number): Promise<'closed' | 'timed-out'> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'timed-out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+    });
+    const outcome = await Promise.race([this.worker.close().then(() => 'closed' as const), expired]);
+    clearTimeout(timer);
+    await Promise.allSettled([...this.hooks]);
+    return outcome;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((err: unknown) => this.opts.onError?.(err instanceof Error ? err : new Error(String(err))));
+    this.hooks.add(tracked);
+    void tracked.finally(() => this.hooks.delete(tracked));
+  }
+}
+
+function secondsOf(job: Job): number {
+  const start = job.processedOn ?? Date.now();
+  return Math.max(0, ((job.finishedOn ?? Date.now()) - start) / 1000);
+}
