@@ -6,3 +6,4 @@ export * from './storage/index.js';
 export * from './inference/index.js';
 export * from './jobs/index.js';
 export * from './codecs/index.js';
+export * from './config/index.js';

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { S3ClientOptions } from '../storage/s3-storage.js';
+import { envBool, envInt, envUrl } from './env-types.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Variables every queue-backed service reads. Spread into a service's own z.object({...}). */
+export const serviceEnv = {
+  REDIS_URL: envUrl(['redis', 'rediss'])
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis that carries the BullMQ queues (job records only, never pixels).'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'may only contain letters, digits, "_", "." and "-"')
+    .default('vertxnet')
+    .describe('Prefix of every BullMQ key; runs with different prefixes never see each other.'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info')
+    .describe('Lowest level written to the JSON log on stdout.'),
+  HTTP_PORT: envInt(0, 65535)
+    .default(8080)
+    .describe('Port of the HTTP server for /metrics, /healthz and /readyz (0 picks a free port).'),
+  SHUTDOWN_TIMEOUT_MS: envInt(0, 3_600_000)
+    .default(25_000)
+    .describe('On SIGTERM, how long active jobs may run before they are handed back; keep it under the pod grace period.'),
+};
+
+/** Variables of a service that reads or writes S3-compatible storage. */
+export const s3Env = {
+  S3_ENDPOINT: envUrl(['http', 'https'])
+    .optional()
+    .describe('S3-compatible endpoint (MinIO, Ceph...); unset means AWS. Credentials come from the AWS SDK chain.'),
+  S3_REGION: z.string().min(1).default('us-east-1').describe('S3 region.'),
+  S3_FORCE_PATH_STYLE: envBool()
+    .optional()
+    .describe('Path-style bucket addressing (true/false); defaults to true when S3_ENDPOINT is set, as MinIO needs.'),
+};
+
+/** The S3 client options an env parsed with `s3Env` asks for. */
+export function s3OptionsFromEnv(env: {
+  S3_ENDPOINT?: string | undefined;
+  S3_REGION: string;
+  S3_FORCE_PATH_STYLE?: boolean | undefined;
+}): S3ClientOptions {
+  return {
+    region: env.S3_REGION,
+    ...(env.S3_ENDPOINT !== undefined ? { endpoint: env.S3_ENDPOINT } : {}),
+    ...(env.S3_FORCE_PATH_STYLE !== undefined ? { forcePathStyle: env.S3_FORCE_PATH_STYLE } : {}),
+  };
+}
