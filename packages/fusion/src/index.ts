@@ -1,1 +1,13 @@
-export {};
+export { fuse } from './fuse.js';
+export type { FusionInput, FusionResult, FusedVertebra, PixelSpacing, VertebraSource, ViewSource } from './types.js';
+export { DEFAULT_FUSION_OPTIONS, type FusionOptions } from './options.js';
+export { FusionInputError } from './errors.js';
+export { QC_FLAGS, imageConfidence, type QcFlag, type QualityControl, type ConfidenceFactors } from './qc.js';
+export { toSourceLabels, type UpsampleMethod } from './source-labels.js';
+export { traceContour, douglasPeucker, simplifyClosed, polygonArea, type Polygon } from './contour.js';
+export { measure, type Measurements, type MeasureOptions, type VertebraMeasurements, type ImageMeasurements, type LengthUnit, type Point2 } from './measurements.js';
+export { buildImageResult, RESULT_SCHEMA_VERSION, type ImageResult, type ImageResultInput, type ImageVertebra } from './result.js';
+export { renderLabelsPng, renderOverlay } from './render.js';
+export { summaryCsvHeader, summaryCsvRow, csvCell } from './csv.js';
+export { buildCocoRun, cocoCategories, type CocoRun, type CocoAnnotation, type CocoCategory, type CocoImage } from './coco.js';
+export { syntheticSpine, truthLabels, drawRotatedRect, type SyntheticSpine, type SyntheticSpineOptions, type SyntheticBody } from './synthetic.js';

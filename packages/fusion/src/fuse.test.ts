@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { frameFor, type InstanceDetection } from '@vertxnet/shared';
+import { fuse } from './fuse.js';
+import { FusionInputError } from './errors.js';
+import { drawRotatedRect, syntheticSpine } from './synthetic.js';
+
+const levelsOf = (r: ReturnType<typeof fuse>) => r.vertebrae.map((v) => v.level);
+
+describe('fuse', () => {
+  it('labels a full cervical spine from C2 and a lumbar spine from S1', () => {
+    const c = fuse(syntheticSpine({ view: 'cervical' }));
+    expect(levelsOf(c)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(c.view).toBe('cervical');
+    expect(c.viewSource).toBe('reference');
+    expect(c.reference).toEqual({ level: 'C2', score: 0.9 });
+    expect(c.qc.flags).toEqual([]);
+    expect(c.qc.confidence).toBeGreaterThan(0.75);
+    const l = fuse(syntheticSpine({ view: 'lumbar' }));
+    expect(levelsOf(l)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(l.reference?.level).toBe('S1');
+  });
+
+  it('splits two bodies fused by a bony bridge into two (one U-Net component, two instances)', () => {
+    const s = syntheticSpine({ view: 'cervical', fused: [['C4', 'C5']] });
+    const r = fuse(s);
+    expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    const c4 = r.vertebrae[2]!;
+    const c5 = r.vertebrae[3]!;
+    expect(c4.source).toBe('both');
+    // Each keeps about its own body plus half the bridge, not one swallowing the other.
+    const body = r.vertebrae[1]!.area;
+    expect(c4.area / body).toBeGreaterThan(0.95);
+    expect(c4.area / body).toBeLessThan(1.2);
+    expect(c5.area / body).toBeGreaterThan(0.95);
+    expect(c5.area / body).toBeLessThan(1.2);
+    // The instance map carries both indices.
+    expect(r.instanceMap.includes(3)).toBe(true);
+    expect(r.instanceMap.includes(4)).toBe(true);
+  });
+
+  it('skips a label across a body both models missed', () => {
+    const r = fuse(syntheticSpine({ view: 'lumbar', missing: ['L3'] }));
+    expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L4', 'L5', 'S1']);
+    expect(r.qc.flags).toContain('labels-skipped');
+  });
+
+  it('labels by position with a flag and low confidence when no reference class is found', () => {
+    const r = fuse(syntheticSpine({ view: 'cervical', referenceClass: false }), {});
+    expect(r.viewSource).toBe('position');
+    expect(r.view).toBe('cervical');
+    expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(r.qc.flags).toEqual(expect.arrayContaining(['reference-not-found', 'view-uncertain', 'low-confidence']));
+    expect(r.qc.confidence).toBeLessThan(0.5);
+    expect(r.reference).toBeUndefined();
+    const l = fuse({ ...syntheticSpine({ view: 'lumbar', referenceClass: false }), view: 'lumbar' });
+    expect(l.viewSource).toBe('metadata');
+    expect(levelsOf(l)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(l.qc.flags).toContain('reference-not-found');
+  });
+
+  it('handles partial views at either end', () => {
+    // C7 and T1 hidden by the shoulders: labels stop at C6.
+    const low = fuse(syntheticSpine({ view: 'cervical', levels: ['C2', 'C3', 'C4', 'C5', 'C6'] }));
+    expect(levelsOf(low)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6']);
+    expect(low.qc.flags).not.toContain('labels-skipped');
+    // Lumbar film cut above L2: counted up from S1.
+    const high = fuse(syntheticSpine({ view: 'lumbar', levels: ['L3', 'L4', 'L5', 'S1'] }));
+    expect(levelsOf(high)).toEqual(['L3', 'L4', 'L5', 'S1']);
+  });
+
+  it('flags a transitional lumbosacral vertebra (two adjacent S1-like bodies)', () => {
+    const s = syntheticSpine({ view: 'lumbar' });
+    const l5 = s.instances.detections[5]!;
+    l5.className = 'S1';
+    l5.score = 0.8;
+    const r = fuse(s);
+    expect(r.qc.flags).toContain('transitional-vertebra');
+    expect(r.reference?.score).toBeCloseTo(0.91, 2);
+    expect(levelsOf(r).at(-1)).toBe('S1');
+  });
+
+  it('fuses from Mask R-CNN alone when the U-Net output is missing', () => {
+    const s = syntheticSpine({ view: 'lumbar' });
+    const r = fuse({ instances: s.instances });
+    expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(r.vertebrae.every((v) => v.source === 'maskrcnn')).toBe(true);
+    expect(r.qc.flags).toContain('unet-missing');
+    expect(r.modelAgreement).toBeUndefined();
+  });
+
+  it('fuses from U-Net alone when the Mask R-CNN output is missing', () => {
+    const s = syntheticSpine({ view: 'lumbar' });
+    const r = fuse({ foreground: s.foreground, view: 'lumbar' });
+    expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(r.vertebrae.every((v) => v.source === 'unet')).toBe(true);
+    expect(r.qc.flags).toEqual(expect.arrayContaining(['maskrcnn-missing', 'reference-not-found']));
+  });
+
+  it('counts along a tilted lordotic chain, not by raw y', () => {
+    const r = fuse(syntheticSpine({ view: 'cervical', tilt: 0.6, lordosis: 0.9 }));
+    expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    const ys = r.vertebrae.map((v) => v.centroid[1]);
+    expect(ys.every((y, i) => i === 0 || y > ys[i - 1]!)).toBe(true);
+    // On this chain raw y order differs from chain order for strongly tilted films.
+    const strong = fuse(syntheticSpine({ view: 'lumbar', tilt: 1.2, lordosis: 1.0 }));
+    expect(levelsOf(strong)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+  });
+
+  it('keeps plausible U-Net-only bodies and drops implausible blobs and specks', () => {
+    const s = syntheticSpine({ view: 'lumbar' });
+    const W = s.frame.width;
+    // A long thin rod (an implant) and a speck, both without instances.
+    drawRotatedRect(s.foreground.probability, W, s.frame.height, { cx: 420, cy: 250, w: 6, h: 200, angle: 0.1 }, 240);
+    drawRotatedRect(s.foreground.probability, W, s.frame.height, { cx: 60, cy: 60, w: 4, h: 4, angle: 0 }, 240);
+    s.instances.detections.splice(3, 1); // L3: only U-Net sees it
+    const r = fuse(s);
+    expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(r.vertebrae[3]!.source).toBe('unet');
+    expect(r.vertebrae).toHaveLength(7);
+  });
+
+  describe('bad inputs', () => {
+    it('returns an empty flagged result for all-background outputs', () => {
+      const frame = frameFor(400, 500, 512);
+      const r = fuse({ foreground: { frame, probability: new Uint8Array(frame.width * frame.height) }, instances: { frame, detections: [] } });
+      expect(r.vertebrae).toEqual([]);
+      expect(r.qc.flags).toContain('empty');
+      expect(r.qc.confidence).toBe(0);
+      expect(r.instanceMap.length).toBe(frame.width * frame.height);
+    });
+
+    it('survives 5,000 tiny instances', () => {
+      const s = syntheticSpine({ view: 'cervical' });
+      const tiny: InstanceDetection[] = Array.from({ length: 5000 }, (_, i) => ({
+        className: 'vertebra',
+        score: 0.6,
+        box: [i % 500, (i * 7) % 500, (i % 500) + 2, ((i * 7) % 500) + 2],
+        mask: { x: i % 500, y: (i * 7) % 500, width: 2, height: 2, data: new Uint8Array([1, 1, 1, 1]) },
+      }));
+      const r = fuse({ foreground: s.foreground, instances: { frame: s.frame, detections: [...s.instances.detections, ...tiny] } });
+      expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    });
+
+    it('throws FusionInputError for mismatched frames, wrong lengths, no outputs, non-finite scores', () => {
+      const s = syntheticSpine({ view: 'cervical' });
+      expect(() => fuse({ foreground: s.foreground, instances: { ...s.instances, frame: frameFor(600, 600, 256) } })).toThrow(FusionInputError);
+      expect(() => fuse({ foreground: { frame: s.frame, probability: new Uint8Array(10) } })).toThrow(FusionInputError);
+      expect(() => fuse({})).toThrow(FusionInputError);
+      const bad = structuredClone(s.instances);
+      bad.detections[0]!.score = Number.NaN;
+      expect(() => fuse({ instances: bad })).toThrow(FusionInputError);
+      const badMask = structuredClone(s.instances);
+      badMask.detections[0]!.mask.width += 1;
+      expect(() => fuse({ instances: badMask })).toThrow(FusionInputError);
+    });
+
+    it('clips instances that reach outside the frame', () => {
+      const s = syntheticSpine({ view: 'cervical' });
+      const d = s.instances.detections[0]!;
+      // The C2 mask moved so that its top-left part lies outside the frame: an extra, clipped body.
+      d.mask = { ...d.mask, x: -20, y: -20 };
+      d.className = 'vertebra';
+      const r = fuse(s);
+      const corner = r.vertebrae.find((v) => v.centroid[0] < 60 && v.centroid[1] < 60)!;
+      expect(corner.bbox.slice(0, 2)).toEqual([0, 0]);
+      expect(corner.source).toBe('maskrcnn');
+      const full = d.mask.data.reduce((a, b) => a + b, 0);
+      expect(corner.area).toBeLessThan(full);
+      expect(corner.area).toBeGreaterThan(0.4 * full);
+    });
+  });
+});

@@ -1,0 +1,277 @@
+import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type ForegroundMap, type Frame, type InstanceSet } from '@vertxnet/shared';
+import { orderAlongSpine, type Point } from './chain.js';
+import { FusionInputError } from './errors.js';
+import { maskNms, candidatesFrom, type Candidate, type ReferenceClass } from './instances.js';
+import { labelChain } from './labelling.js';
+import { connectedComponents, median, openMask, thresholdMask } from './morphology.js';
+import { resolveOptions, type FusionOptions } from './options.js';
+import { imageConfidence, orderFlags, type QcFlag } from './qc.js';
+import { plausibleBody, regionStats, spreadAlong } from './regions.js';
+import { splitComponent } from './split.js';
+import type { FusedVertebra, FusionInput, FusionResult, VertebraSource } from './types.js';
+import { decideView, guessViewFromShape, type ViewDecision } from './view.js';
+
+interface Region {
+  source: VertebraSource;
+  instance?: Candidate;
+}
+
+/** U-Net-only bodies are trusted less than bodies both models found; see docs/FUSION.md. */
+const UNET_ONLY_WEIGHT = 0.6;
+const MASKRCNN_ONLY_WEIGHT = 0.8;
+/** An instance belongs to a component when this share of its mask lies inside it. */
+const MIN_COVER = 0.3;
+
+/**
+ * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
+ * them, bodies are chained along the spine and counted from the reference vertebra.
+ */
+export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
+  const o = resolveOptions(options);
+  const { frame, foreground, instances } = checkInput(input);
+  const W = frame.width;
+  const H = frame.height;
+  const flags = new Set<QcFlag>();
+  if (!foreground) flags.add('unet-missing');
+  if (!instances) flags.add('maskrcnn-missing');
+
+  const unit = Math.max(W, H) / 512;
+  const minArea = Math.max(4, Math.round(12 * unit * unit));
+  const radius = o.openingRadius === 'auto' ? Math.max(1, Math.round(unit)) : o.openingRadius;
+  const fgMask = foreground ? openMask(thresholdMask(foreground.probability, o.foregroundThreshold), W, H, radius) : undefined;
+  const comps = fgMask ? connectedComponents(fgMask, W, H) : undefined;
+  const cands = instances ? maskNms(candidatesFrom(instances.detections, frame, o.scoreThreshold, o.maxDetections, minArea), o.nmsIoU, o.nmsContainment) : [];
+
+  const compAreas = comps ? Array.from(comps.area.subarray(1)).filter((a) => a >= minArea) : [];
+  const typicalArea = cands.length >= 3 || compAreas.length === 0 ? median(cands.map((c) => c.area)) : median(compAreas);
+
+  // Which component each instance belongs to (most overlap, at least MIN_COVER of its mask).
+  const byComponent = new Map<number, Candidate[]>();
+  const uncovered: Candidate[] = [];
+  for (const c of cands) {
+    const comp = comps ? mainComponent(c, comps.labels, W) : undefined;
+    if (comp && comp.overlap >= MIN_COVER * c.area && comps!.area[comp.id]! >= minArea) {
+      const list = byComponent.get(comp.id) ?? [];
+      list.push(c);
+      byComponent.set(comp.id, list);
+    } else {
+      uncovered.push(c);
+    }
+  }
+
+  const regionMap = new Int32Array(W * H);
+  const regions: Region[] = [];
+  if (comps) {
+    const covs = comps.count > 0 ? regionStats(comps.labels, W, H, comps.count) : undefined;
+    for (let id = 1; id <= comps.count; id++) {
+      const area = comps.area[id]!;
+      const inside = byComponent.get(id) ?? [];
+      const b = 4 * id;
+      const bbox: [number, number, number, number] = [comps.bbox[b]!, comps.bbox[b + 1]!, comps.bbox[b + 2]!, comps.bbox[b + 3]!];
+      if (inside.length === 0) {
+        if (area < Math.max(minArea, o.minRelativeArea * typicalArea)) continue;
+        const c = 3 * id;
+        if (!plausibleBody(area, covs!.covariance[c]!, covs!.covariance[c + 1]!, covs!.covariance[c + 2]!, typicalArea)) continue;
+        regions.push({ source: 'unet' });
+        paintComponent(comps.labels, W, id, bbox, regionMap, regions.length);
+      } else if (inside.length === 1) {
+        regions.push({ source: 'both', instance: inside[0]! });
+        paintComponent(comps.labels, W, id, bbox, regionMap, regions.length);
+      } else {
+        const first = regions.length + 1;
+        for (const c of inside) regions.push({ source: 'both', instance: c });
+        splitComponent(comps.labels, W, id, bbox, inside, regionMap, first);
+      }
+    }
+  }
+  for (const c of uncovered) {
+    regions.push({ source: 'maskrcnn', instance: c });
+    paintInstance(c, W, regionMap, regions.length);
+  }
+
+  const stats = regionStats(regionMap, W, H, regions.length, foreground?.probability);
+  const alive: number[] = [];
+  for (let r = 1; r <= regions.length; r++) if (stats.area[r]! >= minArea) alive.push(r);
+  const points: Point[] = alive.map((r) => [stats.centroid[2 * r]!, stats.centroid[2 * r + 1]!]);
+  const refOf = (k: number, cls: ReferenceClass) => regions[alive[k]! - 1]!.instance?.referenceScore[cls] ?? 0;
+  const bestRef = (cls: ReferenceClass) => alive.reduce((best, _, k) => (refOf(k, cls) > (best < 0 ? 0 : refOf(best, cls)) ? k : best), -1);
+  const c2 = bestRef('C2');
+  const s1 = bestRef('S1');
+  let decision: ViewDecision = decideView(input.view, c2 < 0 ? 0 : refOf(c2, 'C2'), s1 < 0 ? 0 : refOf(s1, 'S1'));
+
+  const bodySide = Math.sqrt(median(alive.map((r) => stats.area[r]!))) || 1;
+  const refClass = decision.view ? (REFERENCE_LEVEL[decision.view] as ReferenceClass) : undefined;
+  const refK = refClass ? (refClass === 'C2' ? c2 : s1) : -1;
+  const chain = orderAlongSpine(points, { maxStep: 4.5 * bodySide, ...(refK >= 0 ? { start: refK } : {}) });
+  let order = chain.order;
+  if (refK >= 0 ? decision.view === 'lumbar' : order.length > 1 && points[order[0]!]![1] > points[order[order.length - 1]!]![1]) {
+    order = [...order].reverse();
+  }
+  if (!decision.view && alive.length > 0) {
+    decision = { view: guessViewFromShape(depthOverHeight(order, points, alive, stats)), source: 'position', uncertain: true };
+  }
+  if (decision.uncertain || decision.source === 'position') flags.add('view-uncertain');
+  const view = decision.view;
+
+  const chainPoints = order.map((k) => points[k]!);
+  const anchor = refK >= 0 ? order.indexOf(refK) : undefined;
+  const labels = view ? labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide) : { levels: order.map(() => null), skipped: false };
+  if (labels.skipped) flags.add('labels-skipped');
+
+  const sequence = [...order, ...chain.off.sort((a, b) => points[a]![1] - points[b]![1])];
+  const newIndex = new Int32Array(regions.length + 1);
+  sequence.forEach((k, i) => (newIndex[alive[k]!] = i + 1));
+  const instanceMap = new Int32Array(W * H);
+  for (let i = 0; i < regionMap.length; i++) if (regionMap[i]) instanceMap[i] = newIndex[regionMap[i]!]!;
+
+  const vertebrae: FusedVertebra[] = sequence.map((k, i) => {
+    const r = alive[k]!;
+    const region = regions[r - 1]!;
+    const level = i < order.length ? labels.levels[i] ?? null : null;
+    const meanProb = stats.probabilitySum[r]! / stats.area[r]! / 255;
+    const inst = region.instance?.score ?? 0;
+    const score = region.source === 'both' ? (inst + meanProb) / 2 : region.source === 'unet' ? UNET_ONLY_WEIGHT * meanProb : MASKRCNN_ONLY_WEIGHT * inst;
+    const b = 4 * r;
+    return {
+      level,
+      verseCode: level ? verseCode(level) : null,
+      score: round3(score),
+      source: region.source,
+      bbox: [stats.bbox[b]!, stats.bbox[b + 1]!, stats.bbox[b + 2]!, stats.bbox[b + 3]!],
+      area: stats.area[r]!,
+      centroid: [round3(stats.centroid[2 * r]!), round3(stats.centroid[2 * r + 1]!)],
+      chainIndex: i < order.length ? i : null,
+    };
+  });
+
+  const referenceScore = refK >= 0 && refClass ? refOf(refK, refClass) : undefined;
+  if (vertebrae.length === 0) flags.add('empty');
+  else if (view && referenceScore === undefined) flags.add('reference-not-found');
+  if (view === 'lumbar' && anchor !== undefined && transitionalSigns(order, anchor, (k) => refOf(k, 'S1'), alive, stats, o.scoreThreshold)) {
+    flags.add('transitional-vertebra');
+  }
+  if (vertebrae.length > 0 && (chain.off.length > 0 || vertebrae.length < 3 || (view && vertebrae.length > VIEW_LEVELS[view].length + 2))) {
+    flags.add('unexpected-count');
+  }
+  const modelAgreement = fgMask && instances ? dice(fgMask, cands, W) : undefined;
+  const singleModel = vertebrae.filter((v) => v.source !== 'both').length;
+  if (fgMask && instances && ((modelAgreement ?? 1) < o.disagreementDice || (vertebrae.length > 0 && singleModel / vertebrae.length > 0.3))) {
+    flags.add('model-disagreement');
+  }
+  const labelled = vertebrae.filter((v) => v.level !== null);
+  const scored = labelled.length ? labelled : vertebrae;
+  const confidence = imageConfidence({
+    meanVertebraScore: scored.length ? scored.reduce((s, v) => s + v.score, 0) / scored.length : 0,
+    referenceScore,
+    modelAgreement,
+    flags,
+  });
+  if (confidence < o.lowConfidence) flags.add('low-confidence');
+
+  return {
+    view,
+    viewSource: decision.source,
+    frame,
+    instanceMap,
+    vertebrae,
+    qc: { flags: orderFlags(flags), confidence },
+    ...(referenceScore !== undefined && refClass ? { reference: { level: refClass, score: round3(referenceScore) } } : {}),
+    ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
+    ...(modelAgreement !== undefined ? { modelAgreement: round3(modelAgreement) } : {}),
+  };
+}
+
+function checkInput(input: FusionInput): { frame: Frame; foreground?: ForegroundMap; instances?: InstanceSet } {
+  const { foreground, instances } = input ?? {};
+  if (!foreground && !instances) throw new FusionInputError('neither a U-Net nor a Mask R-CNN output was given');
+  const frame = (foreground ?? instances)!.frame;
+  const valid = (f: Frame | undefined) => !!f && [f.width, f.height, f.size].every((v) => Number.isInteger(v) && v > 0) && f.width <= f.size && f.height <= f.size;
+  if (!valid(frame)) throw new FusionInputError('analysis frame is malformed');
+  if (foreground && instances) {
+    const g = instances.frame;
+    if (!valid(g) || g.width !== frame.width || g.height !== frame.height || g.size !== frame.size) {
+      throw new FusionInputError(`U-Net frame ${frame.width}x${frame.height}/${frame.size} and Mask R-CNN frame ${g?.width}x${g?.height}/${g?.size} differ`);
+    }
+  }
+  if (foreground && (!(foreground.probability instanceof Uint8Array) || foreground.probability.length !== frame.width * frame.height)) {
+    throw new FusionInputError(`foreground has ${foreground.probability?.length} values for a ${frame.width}x${frame.height} frame`);
+  }
+  if (instances && !Array.isArray(instances.detections)) throw new FusionInputError('instance detections are not an array');
+  return { frame, ...(foreground ? { foreground } : {}), ...(instances ? { instances } : {}) };
+}
+
+function mainComponent(c: Candidate, labels: Int32Array, W: number): { id: number; overlap: number } | undefined {
+  const counts = new Map<number, number>();
+  const cw = c.x1 - c.x0;
+  for (let y = c.y0; y < c.y1; y++) {
+    for (let x = c.x0; x < c.x1; x++) {
+      if (!c.mask[(y - c.y0) * cw + (x - c.x0)]) continue;
+      const id = labels[y * W + x]!;
+      if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  }
+  let best: { id: number; overlap: number } | undefined;
+  for (const [id, overlap] of counts) if (!best || overlap > best.overlap) best = { id, overlap };
+  return best;
+}
+
+function paintComponent(labels: Int32Array, W: number, id: number, bbox: [number, number, number, number], map: Int32Array, region: number): void {
+  for (let y = bbox[1]; y < bbox[3]; y++) for (let x = bbox[0]; x < bbox[2]; x++) if (labels[y * W + x] === id) map[y * W + x] = region;
+}
+
+/** Paints an instance only where no region is yet: a U-Net boundary wins where both exist. */
+function paintInstance(c: Candidate, W: number, map: Int32Array, region: number): void {
+  const cw = c.x1 - c.x0;
+  for (let y = c.y0; y < c.y1; y++) {
+    for (let x = c.x0; x < c.x1; x++) if (c.mask[(y - c.y0) * cw + (x - c.x0)] && !map[y * W + x]) map[y * W + x] = region;
+  }
+}
+
+function dice(fg: Uint8Array, cands: Candidate[], W: number): number {
+  const union = new Uint8Array(fg.length);
+  for (const c of cands) paintInstanceBinary(c, W, union);
+  let a = 0;
+  let b = 0;
+  let both = 0;
+  for (let i = 0; i < fg.length; i++) {
+    a += fg[i]!;
+    b += union[i]!;
+    both += fg[i]! & union[i]!;
+  }
+  return a + b === 0 ? 1 : (2 * both) / (a + b);
+}
+
+function paintInstanceBinary(c: Candidate, W: number, out: Uint8Array): void {
+  const cw = c.x1 - c.x0;
+  for (let y = c.y0; y < c.y1; y++) for (let x = c.x0; x < c.x1; x++) if (c.mask[(y - c.y0) * cw + (x - c.x0)]) out[y * W + x] = 1;
+}
+
+/** Depth/height of each body: spread across vs along the local chain direction. */
+function depthOverHeight(order: number[], points: Point[], alive: number[], stats: ReturnType<typeof regionStats>): number[] {
+  if (order.length < 2) return [];
+  return order.map((k, i) => {
+    const a = points[order[Math.max(0, i - 1)]!]!;
+    const b = points[order[Math.min(order.length - 1, i + 1)]!]!;
+    const d = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    const ux = (b[0] - a[0]) / d;
+    const uy = (b[1] - a[1]) / d;
+    const r = alive[k]!;
+    return spreadAlong(stats, r, -uy, ux) / (spreadAlong(stats, r, ux, uy) || 1);
+  });
+}
+
+/**
+ * Signs of a lumbosacral transitional vertebra: a second S1-like detection next to the reference
+ * on the chain, or a body-sized segment caudal to S1 (a lumbarised S1 leaves a mobile S1–S2 level).
+ */
+function transitionalSigns(order: number[], anchor: number, s1Score: (k: number) => number, alive: number[], stats: ReturnType<typeof regionStats>, threshold: number): boolean {
+  const neighbours = [order[anchor - 1], order[anchor + 1]].filter((k): k is number => k !== undefined);
+  if (neighbours.some((k) => s1Score(k) >= threshold)) return true;
+  const typical = median(alive.map((r) => stats.area[r]!));
+  return order.slice(anchor + 1).some((k) => stats.area[alive[k]!]! >= 0.5 * typical);
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+

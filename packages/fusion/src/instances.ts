@@ -1,0 +1,124 @@
+import type { Frame, InstanceDetection } from '@vertxnet/shared';
+import { FusionInputError } from './errors.js';
+
+/** Classes that mark a reference vertebra; every other class name counts as a plain vertebra. */
+export const REFERENCE_CLASSES = ['C2', 'S1'] as const;
+export type ReferenceClass = (typeof REFERENCE_CLASSES)[number];
+
+/** A detection clipped to the frame content, its mask cropped to its own bounding box. */
+export interface Candidate {
+  className: string;
+  score: number;
+  /** Best score for each reference class among this detection and those it suppressed. */
+  referenceScore: Record<ReferenceClass, number>;
+  x0: number;
+  y0: number;
+  /** Exclusive. */
+  x1: number;
+  y1: number;
+  /** (x1 - x0) × (y1 - y0), 0/1. */
+  mask: Uint8Array;
+  area: number;
+}
+
+/** Throws FusionInputError on a detection that cannot be a model output. */
+export function validateDetection(d: InstanceDetection, i: number): void {
+  if (!Number.isFinite(d.score)) throw new FusionInputError(`detection ${i}: score is not finite`);
+  const m = d.mask;
+  if (!m || !(m.data instanceof Uint8Array)) throw new FusionInputError(`detection ${i}: mask data is not a Uint8Array`);
+  if (!(Number.isInteger(m.width) && Number.isInteger(m.height) && m.width >= 0 && m.height >= 0)) {
+    throw new FusionInputError(`detection ${i}: mask size ${m.width}x${m.height} is invalid`);
+  }
+  if (m.data.length !== m.width * m.height) {
+    throw new FusionInputError(`detection ${i}: mask data has ${m.data.length} values for ${m.width}x${m.height}`);
+  }
+  if (!Number.isFinite(m.x) || !Number.isFinite(m.y)) throw new FusionInputError(`detection ${i}: mask origin is not finite`);
+}
+
+/**
+ * Detections above the score threshold, at most `maxDetections` of them by score, clipped to the
+ * frame content; masks under `minArea` pixels are dropped.
+ */
+export function candidatesFrom(detections: InstanceDetection[], frame: Frame, scoreThreshold: number, maxDetections: number, minArea: number): Candidate[] {
+  detections.forEach(validateDetection);
+  const kept = detections.filter((d) => d.score >= scoreThreshold).sort((a, b) => b.score - a.score).slice(0, maxDetections);
+  const out: Candidate[] = [];
+  for (const d of kept) {
+    const m = d.mask;
+    const mx = Math.round(m.x);
+    const my = Math.round(m.y);
+    let x0 = frame.width;
+    let y0 = frame.height;
+    let x1 = 0;
+    let y1 = 0;
+    for (let y = Math.max(0, -my); y < m.height && y + my < frame.height; y++) {
+      for (let x = Math.max(0, -mx); x < m.width && x + mx < frame.width; x++) {
+        if (!m.data[y * m.width + x]) continue;
+        if (x + mx < x0) x0 = x + mx;
+        if (x + mx + 1 > x1) x1 = x + mx + 1;
+        if (y + my < y0) y0 = y + my;
+        if (y + my + 1 > y1) y1 = y + my + 1;
+      }
+    }
+    if (x1 <= x0 || y1 <= y0) continue;
+    const w = x1 - x0;
+    const mask = new Uint8Array(w * (y1 - y0));
+    let area = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        if (m.data[(y - my) * m.width + (x - mx)]) {
+          mask[(y - y0) * w + (x - x0)] = 1;
+          area++;
+        }
+      }
+    }
+    if (area < minArea) continue;
+    const referenceScore = { C2: d.className === 'C2' ? d.score : 0, S1: d.className === 'S1' ? d.score : 0 };
+    out.push({ className: d.className, score: d.score, referenceScore, x0, y0, x1, y1, mask, area });
+  }
+  return out;
+}
+
+/** Pixels set in both masks. */
+export function overlap(a: Candidate, b: Candidate): number {
+  const x0 = Math.max(a.x0, b.x0);
+  const x1 = Math.min(a.x1, b.x1);
+  const y0 = Math.max(a.y0, b.y0);
+  const y1 = Math.min(a.y1, b.y1);
+  if (x1 <= x0 || y1 <= y0) return 0;
+  const aw = a.x1 - a.x0;
+  const bw = b.x1 - b.x0;
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    const ar = (y - a.y0) * aw - a.x0;
+    const br = (y - b.y0) * bw - b.x0;
+    for (let x = x0; x < x1; x++) n += a.mask[ar + x]! & b.mask[br + x]!;
+  }
+  return n;
+}
+
+/**
+ * Greedy mask-NMS over score-sorted candidates. A suppressed detection hands its reference-class
+ * score to the one that suppressed it: a 'C2' and a 'vertebra' on the same body make one C2 body.
+ */
+export function maskNms(candidates: Candidate[], iouThreshold: number, containment: number): Candidate[] {
+  const kept: Candidate[] = [];
+  for (const c of candidates) {
+    let winner: Candidate | undefined;
+    for (const k of kept) {
+      const inter = overlap(c, k);
+      if (inter === 0) continue;
+      const iou = inter / (c.area + k.area - inter);
+      if (iou > iouThreshold || inter / Math.min(c.area, k.area) > containment) {
+        winner = k;
+        break;
+      }
+    }
+    if (winner) {
+      for (const r of REFERENCE_CLASSES) winner.referenceScore[r] = Math.max(winner.referenceScore[r], c.referenceScore[r]);
+    } else {
+      kept.push(c);
+    }
+  }
+  return kept;
+}

@@ -1,0 +1,51 @@
+import { FusionInputError } from './errors.js';
+
+export interface FusionOptions {
+  /** U-Net foreground threshold on probability (0..1). @defaultValue 0.5 */
+  foregroundThreshold: number;
+  /** Opening radius in frame pixels; `'auto'` = max(1, round(frame.size / 512)). @defaultValue 'auto' */
+  openingRadius: number | 'auto';
+  /** Components smaller than this fraction of the median body area are dropped. @defaultValue 0.2 */
+  minRelativeArea: number;
+  /** Mask R-CNN detections below this score are ignored. @defaultValue 0.5 */
+  scoreThreshold: number;
+  /** Mask IoU above which the lower-scored detection is suppressed. @defaultValue 0.5 */
+  nmsIoU: number;
+  /** Share of the smaller mask inside the larger above which it is suppressed too. @defaultValue 0.8 */
+  nmsContainment: number;
+  /** Highest-scoring detections kept before NMS (bounds the cost of pathological outputs). @defaultValue 200 */
+  maxDetections: number;
+  /** A chain step this many times the local spacing skips labels. @defaultValue 1.7 */
+  gapRatio: number;
+  /** Below this confidence the image gets 'low-confidence'. @defaultValue 0.5 */
+  lowConfidence: number;
+  /** Dice of the two models' foregrounds below which 'model-disagreement' is raised. @defaultValue 0.7 */
+  disagreementDice: number;
+}
+
+export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
+  foregroundThreshold: 0.5,
+  openingRadius: 'auto',
+  minRelativeArea: 0.2,
+  scoreThreshold: 0.5,
+  nmsIoU: 0.5,
+  nmsContainment: 0.8,
+  maxDetections: 200,
+  gapRatio: 1.7,
+  lowConfidence: 0.5,
+  disagreementDice: 0.7,
+});
+
+export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions {
+  const o = { ...DEFAULT_FUSION_OPTIONS, ...options };
+  const in01 = (v: number) => Number.isFinite(v) && v >= 0 && v <= 1;
+  if (!in01(o.foregroundThreshold)) throw new FusionInputError(`foregroundThreshold ${o.foregroundThreshold} is not in 0..1`);
+  if (!in01(o.scoreThreshold)) throw new FusionInputError(`scoreThreshold ${o.scoreThreshold} is not in 0..1`);
+  if (!in01(o.nmsIoU) || !in01(o.nmsContainment)) throw new FusionInputError('NMS thresholds must be in 0..1');
+  if (o.openingRadius !== 'auto' && !(Number.isInteger(o.openingRadius) && o.openingRadius >= 0)) {
+    throw new FusionInputError(`openingRadius ${o.openingRadius} must be a non-negative integer or 'auto'`);
+  }
+  if (!(o.gapRatio > 1)) throw new FusionInputError(`gapRatio ${o.gapRatio} must exceed 1`);
+  if (!(Number.isInteger(o.maxDetections) && o.maxDetections > 0)) throw new FusionInputError('maxDetections must be a positive integer');
+  return o;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { verseCode } from '@vertxnet/shared';
+import { fuse } from './fuse.js';
+import { toSourceLabels } from './source-labels.js';
+import { buildImageResult } from './result.js';
+import { renderLabelsPng, renderOverlay } from './render.js';
+import { csvCell, summaryCsvHeader, summaryCsvRow } from './csv.js';
+import { syntheticSpine } from './synthetic.js';
+
+function lumbarResult() {
+  const s = syntheticSpine({ view: 'lumbar', sourceWidth: 600, sourceHeight: 800 });
+  const fusion = fuse({ ...s, pixelSpacing: { row: 0.2, column: 0.2, source: 'PixelSpacing' } });
+  const labels = toSourceLabels(fusion, s.foreground, 600, 800);
+  const result = buildImageResult({
+    source: 'file:///cohort/a.png',
+    width: 600,
+    height: 800,
+    fusion,
+    sourceLabels: labels,
+    models: { unet: { name: 'unet', version: '1', sha256: 'a'.repeat(64) } },
+    timings: { fusion: 4.2 },
+  });
+  return { s, fusion, labels, result };
+}
+
+describe('result writers', () => {
+  it('builds result.json with source-px geometry, mm areas and measurements', () => {
+    const { result, labels } = lumbarResult();
+    expect(result.schemaVersion).toBe(1);
+    expect(result.view).toEqual({ value: 'lumbar', source: 'reference' });
+    expect(result.vertebrae.map((v) => v.level)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    const l3 = result.vertebrae[3]!;
+    const pixels = labels.reduce((n, v) => n + (v === verseCode('L3') ? 1 : 0), 0);
+    expect(l3.area).toBe(pixels);
+    expect(l3.areaMm2).toBeCloseTo(pixels * 0.04, 1);
+    expect(l3.bbox[0]).toBeGreaterThan(200);
+    expect(l3.bbox[2]).toBeGreaterThan(50);
+    expect(l3.polygon.length).toBeGreaterThan(4);
+    expect(l3.measurements?.unit).toBe('mm');
+    expect(result.measurements.lordosis?.name).toBe('L1-S1');
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('renders an 8-bit gray label PNG that decodes to the same codes', async () => {
+    const { labels } = lumbarResult();
+    const png = await renderLabelsPng(labels, 600, 800);
+    expect((await sharp(png).metadata()).channels).toBe(1);
+    const { data, info } = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(1);
+    expect(Buffer.compare(data, Buffer.from(labels))).toBe(0);
+  });
+
+  it('renders an RGB overlay with coloured outlines', async () => {
+    const { result } = lumbarResult();
+    const gray = new Uint8Array(600 * 800).fill(40);
+    const png = await renderOverlay(gray, 600, 800, result);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(3);
+    expect([info.width, info.height]).toEqual([600, 800]);
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 3) if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) coloured++;
+    expect(coloured).toBeGreaterThan(1000);
+  });
+
+  it('writes a quoted summary CSV row', () => {
+    const { result } = lumbarResult();
+    expect(summaryCsvHeader().split(',')).toHaveLength(12);
+    const row = summaryCsvRow(result, 'a "b", c.png');
+    expect(row.startsWith('"a ""b"", c.png",file:///cohort/a.png,lumbar,reference,7,T12 L1 L2 L3 L4 L5 S1,true,,')).toBe(true);
+    expect(row.endsWith(',L1-S1,mm')).toBe(true);
+    expect(csvCell('x\ny')).toBe('"x\ny"');
+    expect(csvCell(3)).toBe('3');
+  });
+});
