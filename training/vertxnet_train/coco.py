@@ -21,6 +21,9 @@ from PIL import Image, ImageDraw
 from .levels import parse_level, view_of_levels
 
 Image.MAX_IMAGE_PIXELS = 400_000_000
+_RESAMPLING = getattr(Image, "Resampling", Image)  # Pillow >= 9.1 enums; older Pillow constants
+BILINEAR = _RESAMPLING.BILINEAR
+NEAREST = _RESAMPLING.NEAREST
 
 
 # ---------------------------------------------------------------- image normalisation
@@ -107,7 +110,7 @@ def letterbox_content(gray: np.ndarray, size: int) -> Tuple[np.ndarray, Frame]:
     fr = frame_for(w, h, size)
     if (fr.width, fr.height) == (w, h):
         return gray.copy(), fr
-    im = Image.fromarray(gray, mode="L").resize((fr.width, fr.height), Image.BILINEAR)
+    im = Image.fromarray(gray).resize((fr.width, fr.height), BILINEAR)
     return np.array(im, dtype=np.uint8), fr
 
 
@@ -207,7 +210,7 @@ def segmentation_mask(seg, fr: Frame) -> np.ndarray:
             raise ValueError("RLE size %s does not match image %dx%d" % (full.shape, fr.source_width, fr.source_height))
         if (fr.width, fr.height) == (fr.source_width, fr.source_height):
             return full
-        im = Image.fromarray(full * 255, mode="L").resize((fr.width, fr.height), Image.NEAREST)
+        im = Image.fromarray(full * 255).resize((fr.width, fr.height), NEAREST)
         return (np.array(im) > 127).astype(np.uint8)
     raise ValueError("unsupported segmentation %r" % type(seg))
 

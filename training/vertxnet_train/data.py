@@ -6,7 +6,9 @@ import numpy as np
 import torch
 from PIL import Image, ImageFilter
 
-from .coco import Record, normalise
+from .coco import BILINEAR, NEAREST, Record
+
+_AFFINE = getattr(getattr(Image, "Transform", Image), "AFFINE")
 from .levels import class_index
 
 
@@ -35,7 +37,7 @@ def _affine(record: Record, rng: np.random.Generator, strength: float) -> Tuple[
 
 def _warp(arr: np.ndarray, size: int, coeffs, resample) -> np.ndarray:
     im = Image.fromarray(arr)
-    return np.array(im.transform((size, size), Image.AFFINE, coeffs, resample=resample, fillcolor=0))
+    return np.array(im.transform((size, size), _AFFINE, coeffs, resample=resample, fillcolor=0))
 
 
 def _intensity(img: np.ndarray, valid: np.ndarray, rng: np.random.Generator, strength: float) -> np.ndarray:
@@ -75,10 +77,10 @@ def augmented_sample(record: Record, rng: Optional[np.random.Generator], strengt
     _, coeffs = _affine(record, rng, strength)
     valid = np.zeros((size, size), np.uint8)
     valid[: record.frame.height, : record.frame.width] = 1
-    valid = _warp(valid, size, coeffs, Image.NEAREST)
-    canvas = _warp(canvas, size, coeffs, Image.BILINEAR)
+    valid = _warp(valid, size, coeffs, NEAREST)
+    canvas = _warp(canvas, size, coeffs, BILINEAR)
     canvas = _intensity(canvas, valid, rng, strength)
-    labels = _warp(labels, size, coeffs, Image.NEAREST)
+    labels = _warp(labels, size, coeffs, NEAREST)
     return canvas, labels
 
 

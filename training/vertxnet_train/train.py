@@ -200,6 +200,8 @@ def main(argv=None):
         loader_kw["collate_fn"] = collate
     if cfg["workers"]:
         loader_kw["prefetch_factor"] = 2
+        if sys.platform.startswith("linux"):  # fork shares the cached records; forkserver would pickle them
+            loader_kw["multiprocessing_context"] = "fork"
 
     total_iters = cfg["iters"]
     prev_elapsed = state["elapsed"]
