@@ -7,3 +7,4 @@ export * from './inference/index.js';
 export * from './jobs/index.js';
 export * from './codecs/index.js';
 export * from './config/index.js';
+export * from './logging/index.js';
