@@ -1,4 +1,4 @@
-import { gaussianBlur } from './blur.js';
+import { gaussianBlur, lowPass } from './blur.js';
 import { NormalTable } from './noise.js';
 import type { Rng } from './prng.js';
 
@@ -38,40 +38,50 @@ function quantiles(field: Float32Array, rng: Rng, qs: number[]): number[] {
   return qs.map((q) => sample[Math.min(n - 1, Math.floor(q * n))]!);
 }
 
+const LUT_SIZE = 4096;
+const LUT_TOP = 1.15;
+
+/** Tone curve (gamma, then optional sigmoid) over normalised attenuation [0, LUT_TOP]. */
+function toneCurve(e: Exposure): Float32Array {
+  const sig = (t: number) => 1 / (1 + Math.exp(-e.contrast * (t - 0.5)));
+  const s0 = sig(0);
+  const s1 = sig(1);
+  const lut = new Float32Array(LUT_SIZE + 1);
+  for (let i = 0; i <= LUT_SIZE; i++) {
+    let t = Math.pow((i / LUT_SIZE) * LUT_TOP, e.gamma);
+    if (e.contrast > 0) t = (sig(t) - s0) / (s1 - s0);
+    lut[i] = t;
+  }
+  return lut;
+}
+
 /**
  * Turns attenuation into a processed radiograph in [0, 1], MONOCHROME2 (bone bright): detector blur,
  * windowing, tone curve, edge enhancement, quantum noise (stronger where fewer photons arrive), heel effect.
  */
 export function develop(attenuation: Float32Array, width: number, height: number, mmPerPixel: number, e: Exposure, rng: Rng): Float32Array {
-  const blurred = gaussianBlur(attenuation, width, height, e.blurMm / mmPerPixel);
-  const [lo, hi] = quantiles(blurred, rng, [e.lowQuantile, e.highQuantile]) as [number, number];
-  const span = Math.max(1e-3, hi - lo);
-  const sig = (t: number) => 1 / (1 + Math.exp(-e.contrast * (t - 0.5)));
-  const s0 = e.contrast > 0 ? sig(0) : 0;
-  const s1 = e.contrast > 0 ? sig(1) : 1;
-  const out = new Float32Array(width * height);
+  const out = gaussianBlur(attenuation, width, height, e.blurMm / mmPerPixel);
+  const [lo, hi] = quantiles(out, rng, [e.lowQuantile, e.highQuantile]) as [number, number];
+  const toIndex = LUT_SIZE / (Math.max(1e-3, hi - lo) * LUT_TOP);
+  const lut = toneCurve(e);
   for (let i = 0; i < out.length; i++) {
-    let t = (blurred[i]! - lo) / span;
-    t = t < 0 ? 0 : t > 1.15 ? 1.15 : t;
-    t = Math.pow(t, e.gamma);
-    if (e.contrast > 0) t = (sig(t) - s0) / (s1 - s0);
-    out[i] = t;
+    const k = (out[i]! - lo) * toIndex;
+    out[i] = lut[k <= 0 ? 0 : k >= LUT_SIZE ? LUT_SIZE : k | 0]!;
   }
-  let result = out;
   if (e.unsharpAmount > 0) {
-    const low = gaussianBlur(out, width, height, e.unsharpMm / mmPerPixel);
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! + e.unsharpAmount * (out[i]! - low[i]!);
-    result = out;
+    const low = lowPass(out, width, height, e.unsharpMm / mmPerPixel);
+    const a = e.unsharpAmount;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + a * (out[i]! - low[i]!);
   }
   const normals = new NormalTable(rng);
   for (let y = 0; y < height; y++) {
     const heel = 1 + e.heel * (y / height - 0.5);
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const v = result[i]! * heel;
-      const noisy = v + normals.next() * e.noise * (0.35 + 0.9 * Math.max(0, v));
-      result[i] = noisy < 0 ? 0 : noisy > 1 ? 1 : noisy;
+      const v = out[row + x]! * heel;
+      const noisy = v + normals.next() * e.noise * (0.35 + 0.9 * (v > 0 ? v : 0));
+      out[row + x] = noisy < 0 ? 0 : noisy > 1 ? 1 : noisy;
     }
   }
-  return result;
+  return out;
 }

@@ -54,7 +54,7 @@ function drawSize(rng: Rng): { width: number; height: number } {
 function quantise(image: Float32Array, format: ImageFormat, rng: Rng): { pixels: Uint8Array | Uint16Array; bitsStored: number } {
   if (format !== 'png16') {
     const pixels = new Uint8Array(image.length);
-    for (let i = 0; i < image.length; i++) pixels[i] = Math.round(image[i]! * 255);
+    for (let i = 0; i < image.length; i++) pixels[i] = (image[i]! * 255 + 0.5) | 0;
     return { pixels, bitsStored: 8 };
   }
   // 12-bit-ish detector values in a 16-bit container: raw, shifted to the top bits, or offset.
@@ -64,7 +64,7 @@ function quantise(image: Float32Array, format: ImageFormat, rng: Rng): { pixels:
   const gain = mode === 'shifted' ? 2 ** (16 - bitsStored) : 1;
   const offset = mode === 'offset' ? Math.floor(rng.range(0, 65535 - max)) : 0;
   const pixels = new Uint16Array(image.length);
-  for (let i = 0; i < image.length; i++) pixels[i] = Math.round(image[i]! * max) * gain + offset;
+  for (let i = 0; i < image.length; i++) pixels[i] = ((image[i]! * max + 0.5) | 0) * gain + offset;
   return { pixels, bitsStored };
 }
 

@@ -1,4 +1,4 @@
-import { gaussianBlur } from './blur.js';
+import { addUpsampled, gaussianBlur } from './blur.js';
 import { project, type Camera } from './camera.js';
 import { inset, signedArea } from './geometry.js';
 import { trabecular } from './noise.js';
@@ -47,25 +47,6 @@ export function renderAttenuation(scene: Scene, camera: Camera, textureSeed: num
     });
   }
   const soft = gaussianBlur(coarse, cw, ch, softEdgeMm / (camera.mmPerPixel * COARSE));
-  addUpsampled(fine, width, height, soft, cw, ch);
+  addUpsampled(fine, width, height, soft, cw, ch, COARSE);
   return fine;
-}
-
-/** Bilinear upsampling of the coarse layer, added into the fine one. */
-function addUpsampled(fine: Float32Array, width: number, height: number, coarse: Float32Array, cw: number, ch: number): void {
-  for (let y = 0; y < height; y++) {
-    const cy = Math.min(ch - 1, Math.max(0, (y + 0.5) / COARSE - 0.5));
-    const y0 = Math.floor(cy);
-    const y1 = Math.min(ch - 1, y0 + 1);
-    const fy = cy - y0;
-    for (let x = 0; x < width; x++) {
-      const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / COARSE - 0.5));
-      const x0 = Math.floor(cx);
-      const x1 = Math.min(cw - 1, x0 + 1);
-      const fx = cx - x0;
-      const top = coarse[y0 * cw + x0]! * (1 - fx) + coarse[y0 * cw + x1]! * fx;
-      const bottom = coarse[y1 * cw + x0]! * (1 - fx) + coarse[y1 * cw + x1]! * fx;
-      fine[y * width + x]! += top * (1 - fy) + bottom * fy;
-    }
-  }
 }
