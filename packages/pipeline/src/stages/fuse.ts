@@ -1,0 +1,83 @@
+import { performance } from 'node:perf_hooks';
+import {
+  buildImageResult,
+  fuse,
+  renderLabelsPng,
+  renderOverlay,
+  summaryCsvRow,
+  toSourceLabels,
+  type ImageResult,
+} from '@vertxnet/fusion';
+import { joinKey, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
+import { decodeForeground, decodeInstances } from '../intermediates.js';
+import { readCanonical } from './context.js';
+
+export interface FuseInput {
+  /** Source URI, recorded in result.json. */
+  source: string;
+  /** Result folder name in the output store. */
+  name: string;
+  image: string;
+  foreground?: string;
+  instances?: string;
+  models: { unet?: ModelProvenance; maskrcnn?: ModelProvenance };
+  view?: View;
+  /** Readable reasons of model stages that failed (fusion then runs with the other). */
+  failures?: string[];
+  timings?: Record<string, number>;
+}
+
+export interface FusedImage {
+  /** Key of the result folder in the output store. */
+  result: string;
+  summary: string;
+  vertebrae: number;
+  flags: string[];
+  labels: string[];
+}
+
+/** Fusion stage: both model outputs → result.json, labels.png, overlay.png in the output store. */
+export async function fuseStage(deps: { work: Storage; out: Storage }, input: FuseInput): Promise<FusedImage> {
+  const started = performance.now();
+  const [img, fgBlob, inBlob] = await Promise.all([
+    readCanonical(deps.work, input.image),
+    input.foreground ? deps.work.get(input.foreground) : undefined,
+    input.instances ? deps.work.get(input.instances) : undefined,
+  ]);
+  const foreground = fgBlob ? decodeForeground(fgBlob, input.name) : undefined;
+  const instances = inBlob ? decodeInstances(inBlob, input.name) : undefined;
+  const fusion = fuse({
+    ...(foreground ? { foreground } : {}),
+    ...(instances ? { instances } : {}),
+    ...(input.view ? { view: input.view } : {}),
+  });
+  const labels = toSourceLabels(fusion, foreground, img.width, img.height);
+  const timings = { ...input.timings, fusion: Math.round(performance.now() - started) };
+  const result: ImageResult = buildImageResult({
+    source: input.source,
+    width: img.width,
+    height: img.height,
+    fusion,
+    sourceLabels: labels,
+    models: input.models,
+    timings,
+  });
+  const [labelsPng, overlayPng] = await Promise.all([
+    renderLabelsPng(labels, img.width, img.height),
+    renderOverlay(img.data, img.width, img.height, result),
+  ]);
+  const folder = input.name;
+  await Promise.all([
+    deps.out.put(joinKey(folder, 'labels.png'), labelsPng, { contentType: 'image/png' }),
+    deps.out.put(joinKey(folder, 'overlay.png'), overlayPng, { contentType: 'image/png' }),
+  ]);
+  // result.json last: its presence means the folder is complete.
+  await deps.out.put(joinKey(folder, 'result.json'), JSON.stringify(result, null, 2), { contentType: 'application/json' });
+  return {
+    result: folder,
+    summary: summaryCsvRow(result, input.name),
+    vertebrae: result.vertebrae.length,
+    flags: result.qc.flags,
+    labels: result.vertebrae.map((v) => v.level).filter((l): l is string => l !== null),
+  };
+}

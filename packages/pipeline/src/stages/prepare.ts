@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import {
+  decodeImage,
+  encodePng,
+  openStorage,
+  splitFileUri,
+  toCanonical,
+  type Storage,
+  type View,
+} from '@vertxnet/shared';
+import type { StorageOptions } from './context.js';
+
+export interface PrepareInput {
+  /** Full URI of the source image. */
+  source: string;
+  /** Content identity from the listing (an S3 ETag), when known; else the content hash is used. */
+  etag?: string;
+  view?: View;
+}
+
+export interface PreparedImage {
+  /** Key of the canonical 8-bit PNG in the work store. */
+  image: string;
+  width: number;
+  height: number;
+  /** Content identity: 'etag:…' or 'sha256:…'. */
+  identity: string;
+  view?: View;
+}
+
+export interface PrepareDeps {
+  work: Storage;
+  s3?: StorageOptions;
+  /** Refuse images with more pixels than this (decompression bombs). */
+  maxPixels?: number;
+}
+
+/** Reads a source image, decodes it and writes the canonical 8-bit grayscale PNG once. */
+export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Promise<PreparedImage> {
+  const { dirUri, key } = splitFileUri(input.source);
+  const bytes = await openStorage(dirUri, deps.s3).get(key);
+  const identity = input.etag ? `etag:${input.etag}` : `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const decoded = await decodeImage(bytes, key, deps.maxPixels !== undefined ? { maxPixels: deps.maxPixels } : {});
+  const canonical = toCanonical(decoded);
+  const image = `images/${createHash('sha256').update(identity).digest('hex').slice(0, 32)}.png`;
+  if (!(await deps.work.exists(image))) {
+    await deps.work.put(image, await encodePng(canonical.data, canonical.width, canonical.height), { contentType: 'image/png' });
+  }
+  return { image, width: canonical.width, height: canonical.height, identity, ...(input.view ? { view: input.view } : {}) };
+}
