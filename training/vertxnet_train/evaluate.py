@@ -1,0 +1,171 @@
+"""Evaluate a trained model with torch on a held-out COCO set.
+
+python3 -m vertxnet_train.evaluate --model unet|maskrcnn --checkpoint PATH --data DIR[,DIR2] --out metrics.json
+
+U-Net: foreground Dice over each image's content region, mean over images.
+Mask R-CNN (score >= 0.5, mask > 0.5, greedy label-agnostic matching at mask IoU >= 0.5): recall,
+precision, matched-mask Dice, reference found rate (C2 on cervical / S1 on lumbar images whose
+reference is annotated: a 'C2'/'S1' detection with IoU >= 0.5 against it) and false reference rate
+(images with a reference-class detection that matches no true reference body).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Dict, List
+
+import numpy as np
+import torch
+
+from .coco import Record, load_records, normalise
+from .levels import REFERENCE_LEVEL
+
+IOU_MATCH = 0.5
+
+
+def _dice(a: np.ndarray, b: np.ndarray) -> float:
+    s = a.sum() + b.sum()
+    return 1.0 if s == 0 else float(2.0 * np.logical_and(a, b).sum() / s)
+
+
+def _gt_masks(rec: Record) -> np.ndarray:
+    h, w = rec.frame.height, rec.frame.width
+    out = np.zeros((len(rec.instances), h, w), bool)
+    for k, inst in enumerate(rec.instances):
+        mh, mw = inst.mask.shape
+        out[k, inst.y0: inst.y0 + mh, inst.x0: inst.x0 + mw] = inst.mask > 0
+    return out
+
+
+def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Mask IoU between [K,H,W] and [G,H,W] boolean stacks."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)))
+    fa = torch.from_numpy(a.reshape(len(a), -1).astype(np.float32))
+    fb = torch.from_numpy(b.reshape(len(b), -1).astype(np.float32))
+    inter = (fa @ fb.T).numpy()
+    union = fa.sum(1).numpy()[:, None] + fb.sum(1).numpy()[None, :] - inter
+    return inter / np.maximum(union, 1e-9)
+
+
+def greedy_match(iou: np.ndarray, thr: float = IOU_MATCH):
+    """Pairs (det, gt) by descending IoU, each used once, IoU >= thr."""
+    pairs = []
+    if iou.size == 0:
+        return pairs
+    used_d, used_g = set(), set()
+    order = np.dstack(np.unravel_index(np.argsort(-iou, axis=None), iou.shape))[0]
+    for d, g in order:
+        if iou[d, g] < thr:
+            break
+        if d in used_d or g in used_g:
+            continue
+        used_d.add(d)
+        used_g.add(g)
+        pairs.append((int(d), int(g)))
+    return pairs
+
+
+def evaluate_unet(model, cfg, records: List[Record], device, batch: int = 4) -> Dict:
+    dices, t0 = [], time.time()
+    for i in range(0, len(records), batch):
+        chunk = records[i: i + batch]
+        x = torch.from_numpy(np.stack([normalise(r.canvas(), cfg["mean"], cfg["std"]) for r in chunk]))[:, None]
+        with torch.no_grad():
+            prob = torch.sigmoid(model(x.to(device))).cpu().numpy()[:, 0]
+        for rec, p in zip(chunk, prob):
+            h, w = rec.frame.height, rec.frame.width
+            gt = _gt_masks(rec).any(0) if rec.instances else np.zeros((h, w), bool)
+            dices.append(_dice(p[:h, :w] > 0.5, gt))
+    return {"images": len(records), "foregroundDice": round(float(np.mean(dices)), 4),
+            "foregroundDiceMin": round(float(np.min(dices)), 4),
+            "secondsPerImage": round((time.time() - t0) / max(1, len(records)), 4)}
+
+
+def evaluate_maskrcnn(model, cfg, classes, records: List[Record], device, score: float = 0.5) -> Dict:
+    n_gt = n_det = n_match = 0
+    dices = []
+    ref_eligible = ref_found = false_ref = 0
+    ref_classes = {c for c in ("C2", "S1") if c in classes}
+    t0 = time.time()
+    for rec in records:
+        h, w = rec.frame.height, rec.frame.width
+        x = torch.from_numpy(normalise(rec.canvas(), cfg["mean"], cfg["std"]))[None]
+        with torch.no_grad():
+            out = model([x.to(device)])[0]
+        keep = out["scores"].cpu().numpy() >= score
+        det = (out["masks"].cpu().numpy()[keep, 0, :h, :w] > 0.5)
+        det_cls = [classes[int(c)] for c in out["labels"].cpu().numpy()[keep]]
+        gt = _gt_masks(rec)
+        iou = iou_matrix(det, gt)
+        pairs = greedy_match(iou)
+        n_gt += len(gt)
+        n_det += len(det)
+        n_match += len(pairs)
+        dices.extend(_dice(det[d], gt[g]) for d, g in pairs)
+        # reference vertebra
+        gt_levels = [inst.level for inst in rec.instances]
+        ref = REFERENCE_LEVEL.get(rec.view or "")
+        if ref and ref in gt_levels:
+            ref_eligible += 1
+            g = gt_levels.index(ref)
+            if any(det_cls[d] == ref and iou[d, g] >= IOU_MATCH for d in range(len(det))):
+                ref_found += 1
+        true_refs = [g for g, l in enumerate(gt_levels) if l in ref_classes]
+        for d in range(len(det)):
+            if det_cls[d] in ref_classes and not any(iou[d, g] >= IOU_MATCH and gt_levels[g] == det_cls[d]
+                                                     for g in true_refs):
+                false_ref += 1
+                break
+    return {
+        "images": len(records),
+        "recall": round(n_match / max(1, n_gt), 4),
+        "precision": round(n_match / max(1, n_det), 4),
+        "matchedDice": round(float(np.mean(dices)), 4) if dices else 0.0,
+        "referenceFoundRate": round(ref_found / max(1, ref_eligible), 4),
+        "referenceImages": ref_eligible,
+        "falseReferenceRate": round(false_ref / max(1, len(records)), 4),
+        "scoreThreshold": score,
+        "iouThreshold": IOU_MATCH,
+        "secondsPerImage": round((time.time() - t0) / max(1, len(records)), 4),
+    }
+
+
+def evaluate_model(kind, model, cfg, classes, dirs, log=print, device=None, limit: int = 0) -> Dict:
+    device = torch.device(device or "cpu")
+    records = load_records(list(dirs), int(cfg["size"]), 0, log)
+    if limit:
+        records = records[:limit]
+    model = model.to(device).eval()
+    if kind == "unet":
+        metrics = evaluate_unet(model, cfg, records, device)
+    else:
+        metrics = evaluate_maskrcnn(model, cfg, classes, records, device)
+    metrics["data"] = ",".join(os.path.basename(os.path.normpath(d)) for d in dirs)
+    return metrics
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, choices=["unet", "maskrcnn"])
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--limit", type=int, default=0, help="evaluate the first N images only")
+    ap.add_argument("--device", default=None)
+    args = ap.parse_args(argv)
+    from .trained import load_trained
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    model, cfg, classes = load_trained(args.checkpoint, args.model)
+    metrics = evaluate_model(args.model, model, cfg, classes, [d for d in args.data.split(",") if d],
+                             device=args.device, limit=args.limit)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as fh:
+        json.dump(metrics, fh, indent=2)
+    print(json.dumps(metrics))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
