@@ -14,14 +14,15 @@ import {
   RunStore,
   basename,
   connectRedis,
-  openStorage,
   stageProcessor,
   type JobName,
   type JobWorkerOptions,
   type ProducerContext,
   type RunRecord,
+  type SourceLister,
   type StageHandlers,
 } from '@vertxnet/shared';
+import { listSource, resultName } from '@vertxnet/pipeline';
 import { TEST_REDIS_URL, deleteKeys } from '../../helpers/redis.js';
 
 /** Everything the queue layer needs, on a fresh `test-<uuid>` key prefix of the test Redis. */
@@ -71,7 +72,7 @@ export async function openTestPipeline(): Promise<TestPipeline> {
     queues,
     flows,
     events,
-    producer: { runs, done, queues, events, openStorage: (uri) => openStorage(uri) },
+    producer: { runs, done, queues, events, listSource: pipelineLister() },
     startWorker,
     startStages(handlers, concurrency = 4) {
       return [
@@ -87,8 +88,8 @@ export async function openTestPipeline(): Promise<TestPipeline> {
       try {
         for (;;) {
           const woken = new Promise<void>((resolve) => (wake = resolve));
-          const run = await runs.get(id);
-          if (run !== undefined && until(run, await runs.inFlight(id))) return run;
+          const snapshot = await runs.snapshot(id);
+          if (snapshot !== undefined && until(snapshot.run, snapshot.inFlight)) return snapshot.run;
           await woken;
         }
       } finally {
@@ -102,6 +103,15 @@ export async function openTestPipeline(): Promise<TestPipeline> {
       subscriber.disconnect();
       await redis.quit();
     },
+  };
+}
+
+/** The pipeline's source listing as the producer takes it (what the ingest service binds too). */
+export function pipelineLister(s3?: Parameters<typeof listSource>[1]['s3']): SourceLister {
+  return async function* (source, cursor) {
+    for await (const item of listSource(source, { ...(cursor !== undefined ? { startAfter: cursor } : {}), ...(s3 ? { s3 } : {}) })) {
+      yield { uri: item.uri, result: resultName(item.key), cursor: item.key, ...(item.etag ? { etag: item.etag } : {}), ...(item.view ? { view: item.view } : {}) };
+    }
   };
 }
 

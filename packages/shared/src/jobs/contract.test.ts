@@ -1,11 +1,8 @@
-import { Readable } from 'node:stream';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { InputError, TransientError } from '../errors.js';
 import { parsePayload, toJobFailure } from './contract.js';
 import { flowJobIds, imageIdOf, newRunId, prepareJobId } from './ids.js';
-import { parseCsvLine, readManifest } from './manifest.js';
-import { hasImageExtension, resultName } from './source-listing.js';
 
 const models = { unet: 'unet@1.0.0', maskrcnn: 'maskrcnn@1.0.0' };
 
@@ -39,30 +36,5 @@ describe('content ids', () => {
       expect(`${parseInt(id, 10)}`).not.toBe(id);
     }
     expect(flowJobIds(a)).toEqual({ fusion: a, unet: `${a}-unet`, maskrcnn: `${a}-maskrcnn` });
-  });
-});
-
-describe('source listing helpers', () => {
-  it('filters by image extension and names results after the key', () => {
-    expect(['a.PNG', 'b.jpg', 'c.jpeg', 'd.tif', 'e.TIFF', 'f.dcm'].every(hasImageExtension)).toBe(true);
-    expect(hasImageExtension('notes.txt')).toBe(false);
-    expect(resultName('study 1/img 01.dcm')).toBe('study_1/img_01');
-    expect(resultName('bucket/../x.png')).toBe('bucket/_/x');
-  });
-
-  it('reads manifest rows with quotes and views, resumes after a line, and rejects a bad view', async () => {
-    expect(parseCsvLine('"a,b",c,"say ""x"""')).toEqual(['a,b', 'c', 'say "x"']);
-    const csv = 'id,uri,view\n1,a.png,lumbar\n2,"b,1.png",\n3,c.png,CERVICAL\n';
-    const rows = [];
-    for await (const row of readManifest('m.csv', Readable.from([csv]), 2)) rows.push(row);
-    expect(rows).toEqual([
-      { line: 3, uri: 'b,1.png' },
-      { line: 4, uri: 'c.png', view: 'cervical' },
-    ]);
-    const bad = async () => {
-      for await (const _ of readManifest('m.csv', Readable.from(['uri,view\na.png,thoracic\n']))) void _;
-    };
-    await expect(bad()).rejects.toThrow(/m\.csv line 2: view/);
-    await expect(readManifest('m.csv', Readable.from(['path\nx\n'])).next()).rejects.toBeInstanceOf(InputError);
   });
 });

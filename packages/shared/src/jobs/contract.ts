@@ -44,6 +44,8 @@ export const PreparePayloadSchema = z.object({
   result: KeySchema,
   out: UriSchema,
   models: ModelRefsSchema,
+  /** The source's ETag from the listing, when it gave one: the image's identity without hashing it. */
+  etag: z.string().min(1).max(256).optional(),
   view: ViewSchema.optional(),
 });
 

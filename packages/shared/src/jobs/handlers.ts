@@ -15,8 +15,9 @@ export interface PrepareOutput {
   /** The view, where the source says (DICOM tags); the payload's view wins when both exist. */
   view?: View;
   /**
-   * The source's identity: its ETag where the storage gives one (S3), else the sha256 of its
-   * bytes. The producer uses listing ETags the same way to skip finished images before decoding.
+   * The source's identity: etagIdentity(job.etag) where the listing gave an ETag, else
+   * 'sha256:<hex of its bytes>'. The producer computes the ETag form itself to skip finished
+   * images before they are decoded, so the two must agree.
    */
   identity: string;
 }

@@ -11,6 +11,11 @@ export function imageIdOf(identity: string, models: ModelRefs, out: string): str
   return `i${sha256Hex([identity, models.unet, models.maskrcnn, out].join('\n')).slice(0, 20)}`;
 }
 
+/** The identity of a source known by its storage ETag; prepare handlers must use the same form. */
+export function etagIdentity(etag: string): string {
+  return `etag:${etag}`;
+}
+
 /** Job ids of one image's flow: the fusion parent and its two model children. */
 export function flowJobIds(imageId: string): { fusion: string; unet: string; maskrcnn: string } {
   return { fusion: imageId, unet: `${imageId}-unet`, maskrcnn: `${imageId}-maskrcnn` };

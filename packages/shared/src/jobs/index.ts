@@ -13,8 +13,6 @@ export * from './deadline.js';
 export * from './stages.js';
 export * from './processors.js';
 export * from './accounting.js';
-export * from './manifest.js';
-export * from './source-listing.js';
 export * from './reconcile.js';
 export * from './producer.js';
 export * from './run-job.js';

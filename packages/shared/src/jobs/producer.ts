@@ -1,13 +1,32 @@
 import { NotFoundError } from '../errors.js';
+import type { View } from '../levels.js';
 import { Backlog } from './backlog.js';
 import { jobOptions, type PreparePayload } from './contract.js';
 import type { DoneRecords } from './done-records.js';
-import { imageIdOf, prepareJobId } from './ids.js';
+import { etagIdentity, imageIdOf, prepareJobId } from './ids.js';
 import type { PipelineQueues } from './queues.js';
 import { reconcileInFlight } from './reconcile.js';
 import type { RunEvents } from './run-events.js';
 import type { RunRecord, RunStore } from './run-store.js';
-import { listSource, type OpenStorage, type SourceItem } from './source-listing.js';
+
+/** One image of a source listing. */
+export interface ListedImage {
+  /** Full URI of the image. */
+  uri: string;
+  /** Result name under the run's out URI. */
+  result: string;
+  /** Resume the listing after this item. */
+  cursor: string;
+  /** The storage's ETag, where the listing gives one. */
+  etag?: string;
+  view?: View;
+}
+
+/**
+ * Lists a source's images in a stable order, resuming after `cursor`, lazily (a million-image
+ * source must not be held in memory). The ingest service binds @vertxnet/pipeline's listSource.
+ */
+export type SourceLister = (source: string, cursor: string | undefined) => AsyncIterable<ListedImage>;
 
 export interface ProducerOptions {
   /** Images of one run in flight at most. */
@@ -23,7 +42,7 @@ export interface ProducerContext {
   done: DoneRecords;
   queues: PipelineQueues;
   events: RunEvents;
-  openStorage: OpenStorage;
+  listSource: SourceLister;
 }
 
 /**
@@ -47,8 +66,8 @@ export async function produceRun(runId: string, ctx: ProducerContext, opts: Prod
   const lowWater = Math.max(1, Math.min(opts.batchSize, Math.floor(opts.maxPending / 4)));
   await backlog.open();
   try {
-    let batch: SourceItem[] = [];
-    for await (const item of listSource(run.source, run.cursor, ctx.openStorage)) {
+    let batch: ListedImage[] = [];
+    for await (const item of ctx.listSource(run.source, run.cursor)) {
       if (signal.aborted) return 'stopped';
       batch.push(item);
       if (batch.length < opts.batchSize) continue;
@@ -66,7 +85,7 @@ export async function produceRun(runId: string, ctx: ProducerContext, opts: Prod
 /** Queues a batch as room appears; false if stopped first (what was queued is behind the cursor). */
 async function queueBatch(
   run: RunRecord,
-  batch: SourceItem[],
+  batch: ListedImage[],
   backlog: Backlog,
   lowWater: number,
   ctx: ProducerContext,
@@ -84,7 +103,7 @@ async function queueBatch(
 }
 
 /** Counts the items, adds their prepare jobs, then moves the cursor past them. */
-async function queueItems(run: RunRecord, items: SourceItem[], ctx: ProducerContext): Promise<void> {
+async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerContext): Promise<void> {
   const done = await alreadyDone(run, items, ctx.done);
   const fresh = items.filter((_, i) => !done[i]);
   const members = fresh.map((item) => prepareJobId(run.id, item.uri));
@@ -92,7 +111,15 @@ async function queueItems(run: RunRecord, items: SourceItem[], ctx: ProducerCont
   await ctx.queues.queue('prepare').addBulk(
     fresh.map((item, i) => {
       const view = item.view ?? run.view;
-      const data: PreparePayload = { run: run.id, source: item.uri, result: item.result, out: run.out, models: run.models, ...(view ? { view } : {}) };
+      const data: PreparePayload = {
+        run: run.id,
+        source: item.uri,
+        result: item.result,
+        out: run.out,
+        models: run.models,
+        ...(item.etag ? { etag: item.etag } : {}),
+        ...(view ? { view } : {}),
+      };
       return { name: 'prepare', data, opts: { ...jobOptions('prepare'), jobId: members[i] as string } };
     }),
   );
@@ -101,8 +128,8 @@ async function queueItems(run: RunRecord, items: SourceItem[], ctx: ProducerCont
 }
 
 /** Where the listing gives an ETag (S3), a finished image is known without decoding it. */
-async function alreadyDone(run: RunRecord, items: SourceItem[], done: DoneRecords): Promise<boolean[]> {
-  const withEtag = items.flatMap((item, i) => (item.etag ? [{ i, id: imageIdOf(item.etag, run.models, run.out) }] : []));
+async function alreadyDone(run: RunRecord, items: ListedImage[], done: DoneRecords): Promise<boolean[]> {
+  const withEtag = items.flatMap((item, i) => (item.etag ? [{ i, id: imageIdOf(etagIdentity(item.etag), run.models, run.out) }] : []));
   const found = await done.which(withEtag.map((e) => e.id));
   const result = items.map(() => false);
   withEtag.forEach((e, k) => (result[e.i] = found[k] === true));

@@ -43,10 +43,10 @@ export interface StatusOptions {
 
 /** Everything `vertxnet status` and `GET /runs/:id` show about a run; undefined if there is no such run. */
 export async function runStatus(id: string, ctx: { runs: RunStore; queues: PipelineQueues }, opts: StatusOptions = {}): Promise<RunStatus | undefined> {
-  const run = await ctx.runs.get(id);
-  if (run === undefined) return undefined;
-  const [inFlight, active, perSecond, ingestJob, failures] = await Promise.all([
-    ctx.runs.inFlight(id),
+  const snapshot = await ctx.runs.snapshot(id);
+  if (snapshot === undefined) return undefined;
+  const { run, inFlight } = snapshot;
+  const [active, perSecond, ingestJob, failures] = await Promise.all([
     activeImages(id, ctx.queues),
     ctx.runs.finishedPerSecond(id, 60, opts.now),
     ctx.queues.queue('run').getJob(id),

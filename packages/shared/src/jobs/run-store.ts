@@ -89,6 +89,12 @@ end
 redis.call('PUBLISH', ARGV[3], ARGV[2])
 return 1`);
 
+function parseRun(id: string, hash: Record<string, string>): RunRecord | undefined {
+  if (Object.keys(hash).length === 0) return undefined;
+  const { listingDone, ...rest } = RunHashSchema.parse(hash);
+  return { id, ...rest, listingDone: listingDone === '1' };
+}
+
 /** Run records and their in-flight accounting in Redis. */
 export class RunStore {
   constructor(
@@ -117,10 +123,16 @@ export class RunStore {
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
-    const hash = await this.redis.hgetall(this.keys.run(id));
-    if (Object.keys(hash).length === 0) return undefined;
-    const { listingDone, ...rest } = RunHashSchema.parse(hash);
-    return { id, ...rest, listingDone: listingDone === '1' };
+    return parseRun(id, await this.redis.hgetall(this.keys.run(id)));
+  }
+
+  /** The run and its images in flight, read atomically (so `listingDone && inFlight === 0` means finished). */
+  async snapshot(id: string): Promise<{ run: RunRecord; inFlight: number } | undefined> {
+    const replies = await this.redis.multi().hgetall(this.keys.run(id)).hlen(this.keys.pending(id)).exec();
+    const [[hashErr, hash], [lenErr, inFlight]] = replies as [[Error | null, Record<string, string>], [Error | null, number]];
+    if (hashErr || lenErr) throw hashErr ?? lenErr;
+    const run = parseRun(id, hash);
+    return run === undefined ? undefined : { run, inFlight };
   }
 
   /** Images of the run added but not yet done, skipped or failed. */

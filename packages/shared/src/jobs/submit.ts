@@ -4,7 +4,6 @@ import { jobOptions } from './contract.js';
 import { newRunId } from './ids.js';
 import type { PipelineQueues } from './queues.js';
 import { RunSpecSchema, type RunSpec, type RunStore } from './run-store.js';
-import { isManifest } from './source-listing.js';
 
 export type RunRequest = Omit<RunSpec, 'id'> & { id?: string };
 
@@ -16,7 +15,7 @@ export async function submitRun(request: RunRequest, ctx: { runs: RunStore; queu
   const parsed = RunSpecSchema.safeParse({ ...request, id: request.id ?? newRunId() });
   if (!parsed.success) throw new InputError(`invalid run: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const run = parsed.data;
-  if (isManifest(run.source)) splitFileUri(run.source);
+  if (/\.csv$/i.test(run.source)) splitFileUri(run.source);
   else parseStorageUri(run.source);
   parseStorageUri(run.out);
   if (!(await ctx.runs.create(run))) throw new InputError(`run ${run.id} exists already`);

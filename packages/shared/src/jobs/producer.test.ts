@@ -1,0 +1,132 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { QueueEvents } from 'bullmq';
+import { produceRun, type FusionPayload, type StageHandlers } from '@vertxnet/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
+import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
+
+let p: TestPipeline;
+let cleanups: Array<() => Promise<void>> = [];
+beforeEach(async () => {
+  p = await openTestPipeline();
+  cleanups = [];
+});
+afterEach(async () => {
+  await p.close();
+  for (const cleanup of cleanups) await cleanup();
+});
+
+const models = { unet: 'unet@1.0.0', maskrcnn: 'maskrcnn@1.0.0' };
+const never = new AbortController().signal;
+
+async function folder(count: number) {
+  const f = await makeImageFolder(count);
+  cleanups.push(f.cleanup);
+  return f;
+}
+
+/** Resolves after `count` prepare jobs were added (BullMQ's own event stream, no polling). */
+async function preparesAdded(count: number): Promise<() => Promise<void>> {
+  const events = new QueueEvents('prepare', { connection: { url: TEST_REDIS_URL }, prefix: p.prefix });
+  await events.waitUntilReady();
+  let seen = 0;
+  const reached = new Promise<void>((resolve) =>
+    events.on('waiting', () => {
+      seen += 1;
+      if (seen === count) resolve();
+    }),
+  );
+  return async () => {
+    await reached;
+    await events.close();
+  };
+}
+
+/** Handlers that record, on every call, how many images the run has in flight. */
+function sampling(run: string) {
+  const stats = { maxInFlight: 0, prepared: new Map<string, number>(), fused: [] as FusionPayload[] };
+  const sample = async () => {
+    stats.maxInFlight = Math.max(stats.maxInFlight, await p.runs.inFlight(run));
+  };
+  const base = trivialHandlers();
+  const handlers: StageHandlers = {
+    ...base,
+    async prepare(job, signal) {
+      await sample();
+      stats.prepared.set(job.source, (stats.prepared.get(job.source) ?? 0) + 1);
+      return base.prepare(job, signal);
+    },
+    async fuse(job, children, signal) {
+      await sample();
+      stats.fused.push(job);
+      return base.fuse(job, children, signal);
+    },
+  };
+  return { stats, handlers };
+}
+
+describe('paced producer', () => {
+  it('never has more than MAX_PENDING images in flight, and resumes from its cursor after a stop', async () => {
+    const { dir, names } = await folder(23);
+    await p.runs.create({ id: 'r1', source: dir, out: 'file:///out', models });
+    const opts = { maxPending: 6, batchSize: 4, quietMs: 60_000 };
+
+    // No workers yet: the producer fills the backlog to the bound and waits.
+    const sixAdded = await preparesAdded(6);
+    const stop = new AbortController();
+    const first = produceRun('r1', p.producer, opts, stop.signal);
+    await sixAdded();
+    expect(await p.runs.inFlight('r1')).toBe(6);
+    expect(await p.queues.queue('prepare').getWaitingCount()).toBe(6);
+    stop.abort();
+    expect(await first).toBe('stopped');
+    const stopped = await p.runs.get('r1');
+    expect(stopped).toMatchObject({ queued: 6, listed: 6, cursor: names[5], listingDone: false });
+
+    // Workers start; a new producer resumes after the cursor.
+    const { stats, handlers } = sampling('r1');
+    p.startStages(handlers, 3);
+    expect(await produceRun('r1', p.producer, opts, never)).toBe('listed');
+    const run = await p.waitForRun('r1');
+    expect(run).toMatchObject({ listed: 23, queued: 23, done: 23, failed: 0, skipped: 0, listingDone: true });
+    expect(stats.maxInFlight).toBeLessThanOrEqual(6);
+    expect(stats.prepared.size).toBe(23);
+    expect([...stats.prepared.values()].every((n) => n === 1)).toBe(true);
+    expect(stats.fused.map((f) => f.result).sort()).toEqual(names);
+  });
+
+  it('skips a re-submitted source and recomputes it with a new model version', async () => {
+    const { dir } = await folder(5);
+    const { stats, handlers } = sampling('r1');
+    p.startStages(handlers);
+    const opts = { maxPending: 4, batchSize: 2, quietMs: 60_000 };
+    for (const [id, unet] of [
+      ['r1', 'unet@1.0.0'],
+      ['r2', 'unet@1.0.0'],
+      ['r3', 'unet@2.0.0'],
+    ] as const) {
+      await p.runs.create({ id, source: dir, out: 'file:///out', models: { ...models, unet } });
+      await produceRun(id, p.producer, opts, never);
+      await p.waitForRun(id);
+    }
+    expect(await p.runs.get('r1')).toMatchObject({ done: 5, skipped: 0 });
+    expect(await p.runs.get('r2')).toMatchObject({ done: 0, skipped: 5 });
+    expect(await p.runs.get('r3')).toMatchObject({ done: 5, skipped: 0 });
+    expect(stats.fused.length).toBe(10);
+  });
+
+  it('reads a manifest: relative URIs against its folder, per-row view over the run view', async () => {
+    const { dir } = await folder(3);
+    await writeFile(join(dir, 'cohort.csv'), 'uri,view\nimg-0000.png,lumbar\nimg-0002.png,\n');
+    const { stats, handlers } = sampling('r1');
+    p.startStages(handlers);
+    await p.runs.create({ id: 'r1', source: join(dir, 'cohort.csv'), out: 'file:///out', models, view: 'cervical' });
+    await produceRun('r1', p.producer, { maxPending: 4, batchSize: 10, quietMs: 60_000 }, never);
+    expect(await p.waitForRun('r1')).toMatchObject({ done: 2, cursor: 'img-0002.png' });
+    const byResult = Object.fromEntries(stats.fused.map((f) => [f.result, f]));
+    expect(byResult['img-0000.png']).toMatchObject({ view: 'lumbar', source: pathToFileURL(join(dir, 'img-0000.png')).href });
+    expect(byResult['img-0002.png']).toMatchObject({ view: 'cervical' });
+  });
+});
