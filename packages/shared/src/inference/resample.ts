@@ -55,10 +55,11 @@ function coefficients(inSize: number, outSize: number): Coefficients {
   return { ksize, bounds, weights };
 }
 
+/** acc is Pillow's INT32 accumulator: at most about 255 × 2^22, so int32 arithmetic is exact. */
 function clip8(acc: number): number {
   if (acc >= ONE * 256) return 255;
   if (acc <= 0) return 0;
-  return Math.floor(acc / ONE);
+  return acc >> PRECISION_BITS;
 }
 
 /** Resizes a row-major 8-bit grayscale image exactly as Pillow's BILINEAR resize does. */
@@ -90,13 +91,14 @@ function resampleRows(src: Uint8Array, width: number, height: number, outWidth: 
   const out = new Uint8Array(outWidth * height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
+    const outRow = y * outWidth;
     for (let xx = 0; xx < outWidth; xx++) {
-      const xmin = bounds[xx * 2]!;
+      const first = row + bounds[xx * 2]!;
       const n = bounds[xx * 2 + 1]!;
       const k = xx * ksize;
       let acc = HALF;
-      for (let x = 0; x < n; x++) acc += src[row + xmin + x]! * weights[k + x]!;
-      out[y * outWidth + xx] = clip8(acc);
+      for (let x = 0; x < n; x++) acc = (acc + src[first + x]! * weights[k + x]!) | 0;
+      out[outRow + xx] = clip8(acc);
     }
   }
   return out;
@@ -105,7 +107,7 @@ function resampleRows(src: Uint8Array, width: number, height: number, outWidth: 
 function resampleColumns(src: Uint8Array, width: number, height: number, outHeight: number): Uint8Array {
   const { ksize, bounds, weights } = coefficients(height, outHeight);
   const out = new Uint8Array(width * outHeight);
-  const acc = new Float64Array(width);
+  const acc = new Int32Array(width);
   for (let yy = 0; yy < outHeight; yy++) {
     const ymin = bounds[yy * 2]!;
     const n = bounds[yy * 2 + 1]!;
