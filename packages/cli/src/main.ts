@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerRun } from './commands/run.js';
+
+const program = new Command()
+  .name('vertxnet')
+  .description('Segment and label vertebral bodies on lateral cervical and lumbar spine radiographs (VertXNet).')
+  .showHelpAfterError();
+
+registerRun(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`vertxnet: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
