@@ -8,3 +8,4 @@ export * from './jobs/index.js';
 export * from './codecs/index.js';
 export * from './config/index.js';
 export * from './logging/index.js';
+export * from './metrics/index.js';
