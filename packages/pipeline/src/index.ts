@@ -5,3 +5,4 @@ export * from './stages/context.js';
 export * from './stages/prepare.js';
 export * from './stages/segment.js';
 export * from './stages/fuse.js';
+export * from './handlers.js';

@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { ForegroundMap, Frame, InstanceDetection, InstanceSet } from '@vertxnet/shared';
+import type { ForegroundMap, Frame, InstanceDetection, InstanceSet, ModelProvenance } from '@vertxnet/shared';
 import { InputError } from '@vertxnet/shared';
 
 /**
@@ -36,34 +36,37 @@ function unpack(magic: string, blob: Buffer, what: string): { header: unknown; b
   return { header, body: raw.subarray(start + headLength) };
 }
 
-export function encodeForeground(map: ForegroundMap): Buffer {
-  return pack(FOREGROUND_MAGIC, { frame: map.frame }, [map.probability]);
+/** A stored output carries the model that made it, so fusion can record provenance without loading models. */
+export type WithModel<T> = T & { model?: ModelProvenance };
+
+export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): Buffer {
+  return pack(FOREGROUND_MAGIC, { frame: map.frame, ...(model ? { model } : {}) }, [map.probability]);
 }
 
-export function decodeForeground(blob: Buffer, what = 'foreground'): ForegroundMap {
+export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<ForegroundMap> {
   const { header, body } = unpack(FOREGROUND_MAGIC, blob, what);
-  const { frame } = header as { frame: Frame };
+  const { frame, model } = header as { frame: Frame; model?: ModelProvenance };
   if (body.length !== frame.width * frame.height) {
     throw new InputError(`${what}: stored foreground has ${body.length} bytes, expected ${frame.width * frame.height}`);
   }
-  return { frame, probability: new Uint8Array(body) };
+  return { frame, probability: new Uint8Array(body), ...(model ? { model } : {}) };
 }
 
 interface StoredDetection extends Omit<InstanceDetection, 'mask'> {
   mask: { x: number; y: number; width: number; height: number };
 }
 
-export function encodeInstances(set: InstanceSet): Buffer {
+export function encodeInstances(set: InstanceSet, model?: ModelProvenance): Buffer {
   const detections: StoredDetection[] = set.detections.map(({ mask, ...rest }) => ({
     ...rest,
     mask: { x: mask.x, y: mask.y, width: mask.width, height: mask.height },
   }));
-  return pack(INSTANCES_MAGIC, { frame: set.frame, detections }, set.detections.map((d) => d.mask.data));
+  return pack(INSTANCES_MAGIC, { frame: set.frame, detections, ...(model ? { model } : {}) }, set.detections.map((d) => d.mask.data));
 }
 
-export function decodeInstances(blob: Buffer, what = 'instances'): InstanceSet {
+export function decodeInstances(blob: Buffer, what = 'instances'): WithModel<InstanceSet> {
   const { header, body } = unpack(INSTANCES_MAGIC, blob, what);
-  const { frame, detections } = header as { frame: Frame; detections: StoredDetection[] };
+  const { frame, detections, model } = header as { frame: Frame; detections: StoredDetection[]; model?: ModelProvenance };
   let offset = 0;
   const out: InstanceDetection[] = [];
   for (const d of detections) {
@@ -72,5 +75,5 @@ export function decodeInstances(blob: Buffer, what = 'instances'): InstanceSet {
     out.push({ ...d, mask: { ...d.mask, data: new Uint8Array(body.subarray(offset, offset + size)) } });
     offset += size;
   }
-  return { frame, detections: out };
+  return { frame, detections: out, ...(model ? { model } : {}) };
 }

@@ -20,7 +20,8 @@ export interface FuseInput {
   image: string;
   foreground?: string;
   instances?: string;
-  models: { unet?: ModelProvenance; maskrcnn?: ModelProvenance };
+  /** Provenance of the models; defaults to what the stored outputs say about themselves. */
+  models?: { unet?: ModelProvenance; maskrcnn?: ModelProvenance };
   view?: View;
   /** Readable reasons of model stages that failed (fusion then runs with the other). */
   failures?: string[];
@@ -59,8 +60,12 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
     height: img.height,
     fusion,
     sourceLabels: labels,
-    models: input.models,
+    models: {
+      ...(input.models?.unet ?? foreground?.model ? { unet: (input.models?.unet ?? foreground?.model)! } : {}),
+      ...(input.models?.maskrcnn ?? instances?.model ? { maskrcnn: (input.models?.maskrcnn ?? instances?.model)! } : {}),
+    },
     timings,
+    ...(input.failures && input.failures.length > 0 ? { extra: { stageFailures: input.failures } } : {}),
   });
   const [labelsPng, overlayPng] = await Promise.all([
     renderLabelsPng(labels, img.width, img.height),

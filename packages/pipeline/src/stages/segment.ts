@@ -22,7 +22,7 @@ export async function segmentStage(deps: ModelStageDeps, input: { image: string 
   const img = await readCanonical(deps.work, input.image);
   const map = await segmentForeground(deps.runner, img.data, img.width, img.height);
   const foreground = outputKey('foreground', input.image, deps.runner);
-  await deps.work.put(foreground, encodeForeground(map));
+  await deps.work.put(foreground, encodeForeground(map, provenanceOf(deps.runner)));
   return { foreground };
 }
 
@@ -31,7 +31,7 @@ export async function detectStage(deps: ModelStageDeps, input: { image: string }
   const img = await readCanonical(deps.work, input.image);
   const set = await detectInstances(deps.runner, img.data, img.width, img.height);
   const instances = outputKey('instances', input.image, deps.runner);
-  await deps.work.put(instances, encodeInstances(set));
+  await deps.work.put(instances, encodeInstances(set, provenanceOf(deps.runner)));
   return { instances };
 }
 
