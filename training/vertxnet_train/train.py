@@ -162,7 +162,7 @@ def main(argv=None):
         return {"images": len(records)}
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda":
-        torch.backends.cudnn.benchmark = True
+        torch.backends.cudnn.benchmark = kind == "unet"  # Mask R-CNN's head shapes vary every step
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
 
