@@ -3,10 +3,10 @@ import { orderAlongSpine, type Point } from './chain.js';
 import { FusionInputError } from './errors.js';
 import { maskNms, candidatesFrom, type Candidate, type ReferenceClass } from './instances.js';
 import { labelChain } from './labelling.js';
-import { connectedComponents, median, openMask, thresholdMask } from './morphology.js';
+import { connectedComponents, median, openMask, thresholdMask, type Rect } from './morphology.js';
 import { resolveOptions, type FusionOptions } from './options.js';
 import { imageConfidence, orderFlags, type QcFlag } from './qc.js';
-import { plausibleBody, regionStats, spreadAlong } from './regions.js';
+import { plausibleBody, regionStats, spreadAlong, type RegionStats } from './regions.js';
 import { splitComponent } from './split.js';
 import type { FusedVertebra, FusionInput, FusionResult, VertebraSource } from './types.js';
 import { decideView, guessViewFromShape, type ViewDecision } from './view.js';
@@ -38,9 +38,14 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const unit = Math.max(W, H) / 512;
   const minArea = Math.max(4, Math.round(12 * unit * unit));
   const radius = o.openingRadius === 'auto' ? Math.max(1, Math.round(unit)) : o.openingRadius;
-  const fgMask = foreground ? openMask(thresholdMask(foreground.probability, o.foregroundThreshold), W, H, radius) : undefined;
-  const comps = fgMask ? connectedComponents(fgMask, W, H) : undefined;
+  const thresholded = foreground ? thresholdMask(foreground.probability, W, H, o.foregroundThreshold, radius + 1) : undefined;
+  const raw = thresholded?.mask;
+  const fgRect = thresholded?.bounds ?? null;
+  const fgMask = raw ? (fgRect ? openMask(raw, W, H, radius, fgRect) : raw) : undefined;
+  const comps = fgMask && fgRect ? connectedComponents(fgMask, W, H, fgRect) : undefined;
   const cands = instances ? maskNms(candidatesFrom(instances.detections, frame, o.scoreThreshold, o.maxDetections, minArea), o.nmsIoU, o.nmsContainment) : [];
+  // Every later pass only visits the rectangle holding the foreground and the instances.
+  const roi = unionRect(fgRect, cands);
 
   const compAreas = comps ? Array.from(comps.area.subarray(1)).filter((a) => a >= minArea) : [];
   const typicalArea = cands.length >= 3 || compAreas.length === 0 ? median(cands.map((c) => c.area)) : median(compAreas);
@@ -62,7 +67,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const regionMap = new Int32Array(W * H);
   const regions: Region[] = [];
   if (comps) {
-    const covs = comps.count > 0 ? regionStats(comps.labels, W, H, comps.count) : undefined;
+    let covs: RegionStats | undefined;
     for (let id = 1; id <= comps.count; id++) {
       const area = comps.area[id]!;
       const inside = byComponent.get(id) ?? [];
@@ -70,6 +75,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
       const bbox: [number, number, number, number] = [comps.bbox[b]!, comps.bbox[b + 1]!, comps.bbox[b + 2]!, comps.bbox[b + 3]!];
       if (inside.length === 0) {
         if (area < Math.max(minArea, o.minRelativeArea * typicalArea)) continue;
+        covs ??= regionStats(comps.labels, W, H, comps.count, undefined, fgRect ?? undefined);
         const c = 3 * id;
         if (!plausibleBody(area, covs!.covariance[c]!, covs!.covariance[c + 1]!, covs!.covariance[c + 2]!, typicalArea)) continue;
         regions.push({ source: 'unet' });
@@ -89,7 +95,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     paintInstance(c, W, regionMap, regions.length);
   }
 
-  const stats = regionStats(regionMap, W, H, regions.length, foreground?.probability);
+  const stats = regionStats(regionMap, W, H, regions.length, foreground?.probability, roi);
   const alive: number[] = [];
   for (let r = 1; r <= regions.length; r++) if (stats.area[r]! >= minArea) alive.push(r);
   const points: Point[] = alive.map((r) => [stats.centroid[2 * r]!, stats.centroid[2 * r + 1]!]);
@@ -122,7 +128,9 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const newIndex = new Int32Array(regions.length + 1);
   sequence.forEach((k, i) => (newIndex[alive[k]!] = i + 1));
   const instanceMap = new Int32Array(W * H);
-  for (let i = 0; i < regionMap.length; i++) if (regionMap[i]) instanceMap[i] = newIndex[regionMap[i]!]!;
+  for (let y = roi[1]; y < roi[3]; y++) {
+    for (let i = y * W + roi[0], end = y * W + roi[2]; i < end; i++) if (regionMap[i]) instanceMap[i] = newIndex[regionMap[i]!]!;
+  }
 
   const vertebrae: FusedVertebra[] = sequence.map((k, i) => {
     const r = alive[k]!;
@@ -153,7 +161,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   if (vertebrae.length > 0 && (chain.off.length > 0 || vertebrae.length < 3 || (view && vertebrae.length > VIEW_LEVELS[view].length + 2))) {
     flags.add('unexpected-count');
   }
-  const modelAgreement = fgMask && instances ? dice(fgMask, cands, W) : undefined;
+  const modelAgreement = fgMask && instances ? dice(fgMask, cands, W, roi) : undefined;
   const singleModel = vertebrae.filter((v) => v.source !== 'both').length;
   if (fgMask && instances && ((modelAgreement ?? 1) < o.disagreementDice || (vertebrae.length > 0 && singleModel / vertebrae.length > 0.3))) {
     flags.add('model-disagreement');
@@ -179,6 +187,17 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
     ...(modelAgreement !== undefined ? { modelAgreement: round3(modelAgreement) } : {}),
   };
+}
+
+function unionRect(fg: Rect | null, cands: Candidate[]): Rect {
+  const r: Rect = fg ? [...fg] : [Infinity, Infinity, 0, 0];
+  for (const c of cands) {
+    r[0] = Math.min(r[0], c.x0);
+    r[1] = Math.min(r[1], c.y0);
+    r[2] = Math.max(r[2], c.x1);
+    r[3] = Math.max(r[3], c.y1);
+  }
+  return r[0] === Infinity ? [0, 0, 0, 0] : r;
 }
 
 function checkInput(input: FusionInput): { frame: Frame; foreground?: ForegroundMap; instances?: InstanceSet } {
@@ -227,16 +246,18 @@ function paintInstance(c: Candidate, W: number, map: Int32Array, region: number)
   }
 }
 
-function dice(fg: Uint8Array, cands: Candidate[], W: number): number {
+function dice(fg: Uint8Array, cands: Candidate[], W: number, roi: Rect): number {
   const union = new Uint8Array(fg.length);
   for (const c of cands) paintInstanceBinary(c, W, union);
   let a = 0;
   let b = 0;
   let both = 0;
-  for (let i = 0; i < fg.length; i++) {
-    a += fg[i]!;
-    b += union[i]!;
-    both += fg[i]! & union[i]!;
+  for (let y = roi[1]; y < roi[3]; y++) {
+    for (let i = y * W + roi[0], end = y * W + roi[2]; i < end; i++) {
+      a += fg[i]!;
+      b += union[i]!;
+      both += fg[i]! & union[i]!;
+    }
   }
   return a + b === 0 ? 1 : (2 * both) / (a + b);
 }
@@ -247,7 +268,7 @@ function paintInstanceBinary(c: Candidate, W: number, out: Uint8Array): void {
 }
 
 /** Depth/height of each body: spread across vs along the local chain direction. */
-function depthOverHeight(order: number[], points: Point[], alive: number[], stats: ReturnType<typeof regionStats>): number[] {
+function depthOverHeight(order: number[], points: Point[], alive: number[], stats: RegionStats): number[] {
   if (order.length < 2) return [];
   return order.map((k, i) => {
     const a = points[order[Math.max(0, i - 1)]!]!;
@@ -264,7 +285,7 @@ function depthOverHeight(order: number[], points: Point[], alive: number[], stat
  * Signs of a lumbosacral transitional vertebra: a second S1-like detection next to the reference
  * on the chain, or a body-sized segment caudal to S1 (a lumbarised S1 leaves a mobile S1–S2 level).
  */
-function transitionalSigns(order: number[], anchor: number, s1Score: (k: number) => number, alive: number[], stats: ReturnType<typeof regionStats>, threshold: number): boolean {
+function transitionalSigns(order: number[], anchor: number, s1Score: (k: number) => number, alive: number[], stats: RegionStats, threshold: number): boolean {
   const neighbours = [order[anchor - 1], order[anchor + 1]].filter((k): k is number => k !== undefined);
   if (neighbours.some((k) => s1Score(k) >= threshold)) return true;
   const typical = median(alive.map((r) => stats.area[r]!));

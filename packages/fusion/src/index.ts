@@ -11,3 +11,4 @@ export { renderLabelsPng, renderOverlay } from './render.js';
 export { summaryCsvHeader, summaryCsvRow, csvCell } from './csv.js';
 export { buildCocoRun, cocoCategories, type CocoRun, type CocoAnnotation, type CocoCategory, type CocoImage } from './coco.js';
 export { syntheticSpine, truthLabels, drawRotatedRect, type SyntheticSpine, type SyntheticSpineOptions, type SyntheticBody } from './synthetic.js';
+export * from './eval/index.js';

@@ -1,3 +1,5 @@
+import type { Rect } from './morphology.js';
+
 /** Per-region statistics gathered in one pass over a region map (ids 1..count). */
 export interface RegionStats {
   count: number;
@@ -12,7 +14,7 @@ export interface RegionStats {
   covariance: Float64Array;
 }
 
-export function regionStats(map: Int32Array, width: number, height: number, count: number, probability?: Uint8Array): RegionStats {
+export function regionStats(map: Int32Array, width: number, height: number, count: number, probability?: Uint8Array, roi: Rect = [0, 0, width, height]): RegionStats {
   const area = new Float64Array(count + 1);
   const probabilitySum = new Float64Array(count + 1);
   const bbox = new Int32Array(4 * (count + 1));
@@ -21,8 +23,8 @@ export function regionStats(map: Int32Array, width: number, height: number, coun
     bbox[4 * r] = width;
     bbox[4 * r + 1] = height;
   }
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
+  for (let y = roi[1]; y < roi[3]; y++) {
+    for (let x = roi[0]; x < roi[2]; x++) {
       const i = y * width + x;
       const r = map[i]!;
       if (r <= 0) continue;
