@@ -1,5 +1,5 @@
 import type { Level, View } from '@vertxnet/shared';
-import type { Polygon } from './geometry.js';
+import type { Point, Polygon } from './geometry.js';
 
 /**
  * Where a structure's attenuation goes: `fine` is rendered at full resolution (bone, gas, metal);
@@ -15,6 +15,19 @@ export interface BoneShading {
   cortexMm: number;
   /** Relative amplitude of trabecular texture in the interior, 0–1. */
   texture: number;
+  /**
+   * Rounded cross-section across `axis` (world, unit) about `center`: the projected path through an
+   * elliptic cylinder is longest in the middle, so the interior is brighter there than near the walls.
+   */
+  profile?: { center: Point; axis: Point; half: number };
+}
+
+/** Mottled texture for non-bone structures (bowel gas and stool, soft-tissue lumps). */
+export interface Mottle {
+  /** Relative amplitude, 0–1. */
+  amplitude: number;
+  /** Size of the mottle, mm. */
+  scaleMm: number;
 }
 
 /** One projected structure: attenuation `value` added over its outline (world mm). */
@@ -23,6 +36,7 @@ export interface Structure {
   layer: Layer;
   value: number;
   bone?: BoneShading;
+  mottle?: Mottle;
 }
 
 /** A vertebral body that may be labelled, with its outline in world mm. */

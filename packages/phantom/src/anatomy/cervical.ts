@@ -1,9 +1,9 @@
-import { add, band, bezier, ellipse, type Polygon } from '../geometry.js';
+import { band, bezier, chaikin, ellipse, lerp, type Polygon } from '../geometry.js';
 import type { Rng } from '../prng.js';
 import type { Scene, Structure } from '../scene.js';
 import { buildColumn, type BuiltVertebra } from './column.js';
 import { at, polyAt, uprightColumn } from './frame.js';
-import { blob, cage, posteriorElements, rod, syndesmophyte } from './parts.js';
+import { blob, bodyStructures, cage, posteriorElements, rod, syndesmophyte } from './parts.js';
 import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
 
 const CERVICAL: BaseLevel[] = [
@@ -56,8 +56,16 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     bone: { cortex: cortex * density, cortexMm: cortexMm * size, texture },
   });
 
-  for (const v of vb) structures.push(bone(v.outline, 0.55, 1.25, 0.75));
-  for (const disc of column.discs) structures.push({ outline: disc, layer: 'fine', value: 0.06 });
+  const look = {
+    trabecular: 0.5 * density,
+    cortex: 0.75 * density,
+    cortexMm: 0.7 * size,
+    endplate: 0.6 * density,
+    endplateMm: 1.0 * size,
+    texture: 0.6,
+  };
+  for (const v of vb) structures.push(...bodyStructures(v, look));
+  for (const disc of column.discs) structures.push({ outline: disc, layer: 'fine', value: 0.05 });
   vb.forEach((v, k) => {
     const d = v.spec.depth;
     const c2Like = k === 0;
@@ -70,8 +78,8 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
         spinousLength: d * (c2Like ? rng.range(1.1, 1.4) : long ? rng.range(1.4, 1.9) : rng.range(0.7, 1.1)),
         spinousWidth: d * (c2Like ? 0.55 : 0.3),
         spinousDrop: v.spec.height * (long ? 0.9 : 0.5),
-        value: 0.55 * density,
-        cortex: 1.1 * density,
+        value: 0.3 * density,
+        cortex: 0.45 * density,
       }),
     );
   });
@@ -91,25 +99,30 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
 
   const flex = rng.range(-8, 8);
   const sk = (along: number, anterior: number) => at(c2, -denH + along + flex * (anterior / 40), anterior);
-  structures.push(bone(band(bezier(sk(-10, -24 * size), sk(-30, -80 * size), sk(-95, -105 * size), 12), () => rng.range(4, 6) * size), 0.8, 1.6, 1.5));
-  structures.push(bone(ellipse(sk(-80 * size, 10 * size), 100 * size, 85 * size, 0.1, 48), 0.45, 1.9, 6 * size, 0.3));
-  structures.push(bone(ellipse(sk(-16, -8 * size), 15 * size, 11 * size, 0.4, 20), 0.9, 1.4, 1.5, 0.8));
-  structures.push(bone(band(bezier(sk(-2, denCenter), sk(-20, denCenter + 10), sk(-40, denCenter + 26), 8), () => 5 * size), 0.8, 1.3, 1.2));
-  structures.push(bone(band(bezier(sk(-22, 20 * size), sk(-25, 50 * size), sk(-24, 88 * size), 8), () => 4 * size), 0.8, 1.2, 1));
-  structures.push({ outline: ellipse(sk(-45, 65 * size), 18 * size, 14 * size, 0, 20), layer: 'fine', value: -0.25 });
+  const taper = (w0: number, w1: number) => (t: number) => (w0 + (w1 - w0) * t) * size;
+  // Occipital bone and vault (irregular, thick), mastoid, clivus, hard palate, maxilla.
+  structures.push(bone(chaikin(band(bezier(sk(-10, -24 * size), sk(-30, -80 * size), sk(-95, -105 * size), 12), taper(3.5, 6)), 1), 0.7, 1.1, 1.5));
+  const vaultCenter = sk(-100 * size, 15 * size);
+  const vault = ellipse(vaultCenter, 100 * size, 82 * size, 0.1, 24).map((p, i) => lerp(vaultCenter, p, 1 + 0.04 * Math.sin(i * 1.7 + flex)));
+  structures.push(bone(chaikin(vault, 2), 0.3, 0.8, rng.range(4, 8) * size, 0.3));
+  structures.push({ outline: blob(rng, sk(-16, -8 * size), 15 * size, 11 * size, 0.25), layer: 'fine', value: 0.5 * density, mottle: { amplitude: 0.5, scaleMm: 2.5 } });
+  structures.push(bone(chaikin(band(bezier(sk(-2, denCenter), sk(-20, denCenter + 10), sk(-40, denCenter + 26), 8), taper(4, 6)), 1), 0.7, 1.0, 1.2));
+  structures.push(bone(chaikin(band(bezier(sk(-22, 20 * size), sk(-25, 50 * size), sk(-24, 88 * size), 8), taper(2.5, 3.5)), 1), 0.6, 0.9, 1));
+  structures.push({ outline: blob(rng, sk(-45, 62 * size), 26 * size, 20 * size, 0.3), layer: 'fine', value: 0.12 * density, mottle: { amplitude: 0.4, scaleMm: 5 } });
 
   // Mandible: ramus down to the angle near C2/C3, body forward to the chin; teeth very dense.
   const jawDrop = rng.range(5, 32) * size;
   const angle = sk(denH + jawDrop, rng.range(14, 26) * size);
   const ramus = bezier(sk(-28, 14 * size), sk(denH * 0.5, 12 * size), angle, 8);
-  structures.push(bone(band(ramus, () => 7 * size), 0.5, 1.6, 1.8));
+  structures.push(bone(chaikin(band(ramus, taper(4, 7)), 1), 0.45, 1.2, 1.8));
   const chin = sk(denH + jawDrop + rng.range(5, 15), 88 * size);
-  structures.push(bone(band(bezier(angle, sk(denH + jawDrop + 8, 50 * size), chin, 10), (t) => (8 + 3 * t) * size), 0.55, 1.7, 2));
-  for (let i = 0; i < 7; i++) {
-    const t = i / 7;
-    const lower = add(sk(denH + jawDrop - 10 - 6 * t, (42 + 40 * t) * size), { x: 0, y: 0 });
-    const upper = sk(-24 + 4 * t + jawDrop * 0.2, (42 + 40 * t) * size);
-    for (const c of [lower, upper]) structures.push({ outline: ellipse(c, 3.5 * size, 6 * size, 0, 10), layer: 'fine', value: 2.0 * density });
+  structures.push(bone(chaikin(band(bezier(angle, sk(denH + jawDrop + 12, 45 * size), chin, 10), taper(5, 9)), 1), 0.45, 1.1, 1.8));
+  // Dental arches: overlapping crowns and roots make a dense, mottled band above and below the bite.
+  const bite = denH + jawDrop * 0.55 - 14;
+  const arch = (along: number, sign: number) =>
+    band(bezier(sk(along, 36 * size), sk(along + sign * 3, 60 * size), sk(along - sign * 2, 84 * size), 8), (t) => (5.5 - 1.5 * t) * size);
+  for (const [along, sign] of [[bite + 6 * size, 1], [bite - 6 * size, -1]] as const) {
+    structures.push({ outline: chaikin(arch(along, sign), 1), layer: 'fine', value: 1.3 * density, mottle: { amplitude: 0.35, scaleMm: 3 } });
   }
   const hyoid = vb[2]!;
   structures.push(bone(ellipse(at(hyoid, hyoid.spec.height * 0.6, hyoid.spec.depth + rng.range(22, 32) * size), 7 * size, 3 * size, 0.3, 14), 0.5, 1.0, 0.7));
@@ -119,7 +132,10 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   const airway = [at(c2, -denH - 10, d2 + 8 * size)];
   vb.forEach((v, k) => airway.push(at(v, v.spec.height / 2, v.spec.depth + (prevertebral[k]! + 5) * size)));
   const airWidth = rng.range(4, 7) * size;
-  structures.push({ outline: band(airway, (t) => airWidth * (t < 0.45 ? 1 : 1.4)), layer: 'fine', value: -rng.range(0.3, 0.6) });
+  const air = -rng.range(0.12, 0.3);
+  // Two nested bands: the airway edge is gradual, its width varies along the neck.
+  structures.push({ outline: chaikin(band(airway, (t) => airWidth * (1.1 + 0.3 * Math.sin(7 * t))), 1), layer: 'fine', value: air * 0.5 });
+  structures.push({ outline: chaikin(band(airway, (t) => airWidth * (0.7 + 0.25 * Math.sin(5 * t + 1))), 1), layer: 'fine', value: air * 0.5 });
 
   // Neck and head soft tissue (coarse layer: smooth thickness edges).
   const c4 = vb[2]!;
@@ -137,7 +153,8 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     sk(-40, -back - 20),
   ];
   structures.push({ outline: neck, layer: 'coarse', value: rng.range(1.0, 1.6) });
-  structures.push({ outline: ellipse(sk(-75 * size, 10 * size), 115 * size, 100 * size, 0.1, 40), layer: 'coarse', value: 0.9 });
+  structures.push({ outline: ellipse(vaultCenter, 112 * size, 96 * size, 0.1, 40), layer: 'coarse', value: 0.9 });
+  structures.push({ outline: blob(rng, sk(-5, 60 * size), 50 * size, 55 * size, 0.15), layer: 'coarse', value: 0.9 });
   structures.push({ outline: blob(rng, sk(denH + jawDrop * 0.5, 60 * size), 40 * size, 30 * size), layer: 'coarse', value: 0.5 });
 
   // Shoulders: soft tissue mass plus humeral heads and clavicles, sometimes hiding C6–T1 heavily.
@@ -150,9 +167,9 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     const ry = rng.range(65, 90) * size;
     const center = at(topVb, top + ry, rng.range(-30, 20));
     structures.push({ outline: ellipse(center, rx, ry, rng.range(-0.3, 0.3), 36), layer: 'coarse', value: heavy ? rng.range(2.2, 3.4) : rng.range(1.0, 2.0) });
-    structures.push(bone(ellipse(at(topVb, top + 28, rng.range(-20, 25)), 23 * size, 23 * size, 0, 28), 0.4, 1.1, 2));
+    structures.push(bone(ellipse(at(topVb, top + 28, rng.range(-20, 25)), 23 * size, 23 * size, 0, 28), 0.3, 0.45, 2));
     const clavicle = bezier(at(topVb, top + 8, 70 * size), at(topVb, top + 20, 10), at(topVb, top + 12 + rng.range(0, 25), -60 * size), 10);
-    structures.push(bone(band(clavicle, () => 5.5 * size), 0.45, 1.0, 1.5));
+    structures.push(bone(chaikin(band(clavicle, (t) => (5 + 2 * Math.abs(t - 0.5)) * size), 1), 0.22, 0.5, 1.5));
   }
 
   if (o.ankylosing) {

@@ -38,6 +38,9 @@ export interface BuiltVertebra {
   u: Point;
   v: Point;
   outline: Polygon;
+  /** Endplate curves (superior: posterior → anterior; inferior: anterior → posterior), for bright endplate lines. */
+  superiorEndplate: Polygon;
+  inferiorEndplate: Polygon;
 }
 
 export interface BuiltColumn {
@@ -74,8 +77,12 @@ export function buildColumn(specs: readonly LevelSpec[]): BuiltColumn {
       u,
       v,
       outline: [],
+      superiorEndplate: [],
+      inferiorEndplate: [],
     };
     built.outline = bodyOutline(built);
+    built.superiorEndplate = endplate(superiorPosterior, superiorAnterior, u, spec.superiorConcavity);
+    built.inferiorEndplate = endplate(inferiorAnterior, inferiorPosterior, scale(u, -1), spec.inferiorConcavity);
     vertebrae.push(built);
     const next = specs[k + 1];
     if (!next) break;
@@ -99,6 +106,16 @@ function side(a: Point, b: Point, inward: Point, depth: number, segments: number
   const out: Polygon = [];
   for (let i = 0; i < segments; i++) {
     const t = i / segments;
+    out.push(add(lerp(a, b, t), scale(inward, depth * Math.sin(Math.PI * t) ** 1.3)));
+  }
+  return out;
+}
+
+/** The endplate curve without its rounded ends. */
+function endplate(a: Point, b: Point, inward: Point, depth: number): Polygon {
+  const out: Polygon = [];
+  for (let i = 1; i < 12; i++) {
+    const t = 0.04 + (0.92 * i) / 12;
     out.push(add(lerp(a, b, t), scale(inward, depth * Math.sin(Math.PI * t) ** 1.3)));
   }
   return out;

@@ -28,6 +28,8 @@ export function rotateColumn(column: BuiltColumn, angle: number): BuiltColumn {
       u: r(vb.u),
       v: r(vb.v),
       outline: vb.outline.map(r),
+      superiorEndplate: vb.superiorEndplate.map(r),
+      inferiorEndplate: vb.inferiorEndplate.map(r),
     })),
     discs: column.discs.map((d) => d.map(r)),
   };

@@ -1,10 +1,10 @@
-import { band, bezier, ellipse, lerp, type Point, type Polygon } from '../geometry.js';
+import { band, bezier, chaikin, ellipse, lerp, type Point, type Polygon } from '../geometry.js';
 import type { Rng } from '../prng.js';
 import type { Scene, Structure } from '../scene.js';
 import { buildColumn } from './column.js';
 import type { SceneOptions } from './cervical.js';
 import { at, uprightColumn } from './frame.js';
-import { blob, cage, pedicleScrew, posteriorElements, rod, syndesmophyte } from './parts.js';
+import { blob, bodyStructures, cage, pedicleScrew, posteriorElements, rod, syndesmophyte } from './parts.js';
 import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
 
 const LUMBAR: BaseLevel[] = [
@@ -45,11 +45,16 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     bone: { cortex: cortex * density, cortexMm: cortexMm * size, texture },
   });
 
-  vb.forEach((v, k) => {
-    const sacral = k > S1;
-    structures.push(bone(v.outline, sacral ? 0.5 : 0.6, sacral ? 1.0 : 1.3, sacral ? 0.9 : 1.3));
-  });
-  column.discs.forEach((disc, k) => structures.push({ outline: disc, layer: 'fine', value: k >= S1 ? 0.3 * density : 0.08 }));
+  const look = {
+    trabecular: 0.55 * density,
+    cortex: 0.8 * density,
+    cortexMm: 1.0 * size,
+    endplate: 0.7 * density,
+    endplateMm: 1.5 * size,
+    texture: 0.6,
+  };
+  for (const v of vb.slice(0, S1 + 1)) structures.push(...bodyStructures(v, look));
+  column.discs.slice(0, S1).forEach((disc) => structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
   vb.forEach((v, k) => {
     if (k > S1) return;
     const d = v.spec.depth;
@@ -61,20 +66,27 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
         spinousLength: d * (k < 2 ? 0.9 : k === S1 ? 0.4 : rng.range(0.65, 0.85)),
         spinousWidth: v.spec.height * (k < 2 ? 0.35 : 0.75),
         spinousDrop: v.spec.height * (k < 2 ? 0.6 : 0.1),
-        value: 0.5 * density,
-        cortex: 1.1 * density,
+        value: 0.2 * density,
+        cortex: 0.34 * density,
       }),
     );
     // Transverse processes project over the pedicles as a faint density.
     structures.push(bone(ellipse(at(v, v.spec.height * 0.35, -d * 0.3), d * 0.18, v.spec.height * 0.22, 0, 16), 0.25, 0.45, 1, 0.3));
   });
 
-  // Sacrum behind the bodies (sacral canal and dorsal surface) and the alae over S1.
-  const sacrum = vb.slice(S1);
-  const dorsal = sacrum.map((v) => at(v, v.spec.height * 0.5, -v.spec.depth * 0.45));
-  structures.push(bone(band(dorsal, (t) => (9 - 5 * t) * size), 0.45, 0.9, 1.5));
+  // Sacrum below S1 as one fused, tapering bone with faint remnant discs; alae over S1.
   const s1 = vb[S1]!;
-  structures.push(bone(ellipse(at(s1, s1.spec.height * 0.45, s1.spec.depth * 0.3), s1.spec.depth * 0.35, s1.spec.height * 0.55, 0.2, 24), 0.3, 0.6, 1.5, 0.4));
+  const sacral = vb.slice(S1 + 1);
+  const front = [s1.inferiorAnterior, ...sacral.flatMap((v) => [v.superiorAnterior, v.inferiorAnterior])];
+  const tip = sacral[sacral.length - 1]!;
+  const dorsal = [s1, ...sacral].map((v, i) => at(v, v.spec.height * 0.5, -v.spec.depth * (i === 0 ? 0.55 : 0.5) - 4 * size));
+  const sacrum = chaikin([...front, tip.inferiorPosterior, ...dorsal.reverse(), at(s1, s1.spec.height * 0.9, -2)], 2);
+  structures.push(bone(sacrum, 0.3, 0.5, 1.2, 0.7));
+  column.discs.slice(S1).forEach((disc) => {
+    const [ip, ia, sa, sp] = disc as [Point, Point, Point, Point];
+    structures.push({ outline: band([lerp(ip, sp, 0.5), lerp(ia, sa, 0.5)], () => 0.5 * size), layer: 'fine', value: -0.12 * density });
+  });
+  structures.push(bone(ellipse(at(s1, s1.spec.height * 0.45, s1.spec.depth * 0.3), s1.spec.depth * 0.35, s1.spec.height * 0.55, 0.2, 24), 0.25, 0.4, 1.5, 0.4));
 
   // Iliac wings over L5/S1, two sides offset; femoral heads low and anterior.
   for (let side = 0; side < 2; side++) {
@@ -83,22 +95,26 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     const psis = at(s1, s1.spec.height * 0.8 + shift, -s1.spec.depth * rng.range(0.8, 1.2));
     const asis = at(s1, -s1.spec.height * 0.2 + shift, s1.spec.depth * rng.range(2.0, 2.6));
     const acetabulum = at(vb[S1 + 2]!, 20 + shift, s1.spec.depth * rng.range(1.3, 1.8));
-    const sciatic = at(vb[S1 + 2]!, shift, s1.spec.depth * 0.2);
-    const wing: Polygon = [...bezier(psis, crestTop, asis, 14), lerp(asis, acetabulum, 0.5), acetabulum, sciatic];
-    structures.push(bone(wing, 0.3, 0.9, 2.2 * size, 0.35));
+    const notch = at(vb[S1 + 2]!, shift, s1.spec.depth * 0.2);
+    const crest = bezier(psis, crestTop, asis, 14);
+    const wing: Polygon = [...crest, ...bezier(asis, lerp(asis, acetabulum, 0.5), acetabulum, 4).slice(1), ...bezier(acetabulum, lerp(notch, acetabulum, 0.3), notch, 4).slice(1)];
+    // The wing is a thin plate seen face-on: faint, but its crest and the sciatic notch are seen edge-on.
+    structures.push({ outline: chaikin(wing, 3), layer: 'fine', value: 0.07 * density, mottle: { amplitude: 0.3, scaleMm: 4 } });
+    structures.push({ outline: band(crest.slice(1, -1), (t) => (1.2 + 1.5 * Math.sin(Math.PI * t)) * size), layer: 'fine', value: 0.3 * density });
+    structures.push({ outline: band(bezier(acetabulum, lerp(notch, acetabulum, 0.3), notch, 6), () => 1.2 * size), layer: 'fine', value: 0.22 * density });
     const head = at(vb[S1 + 3]!, 25 + shift * 2, s1.spec.depth * rng.range(1.3, 1.9));
-    structures.push(bone(ellipse(head, 23 * size, 23 * size, 0, 32), 0.55, 1.2, 2.0));
+    structures.push(bone(ellipse(head, 23 * size, 23 * size, 0, 32), 0.25, 0.4, 2.5, 0.5));
   }
 
-  // Lower ribs sweep forward and down over T12–L2.
+  // Lower ribs: tubular, faint, sweeping forward and down over T12–L2.
   for (const k of [0, 1, 2]) {
     for (let side = 0; side < 2; side++) {
       const v = vb[k]!;
-      const start = at(v, v.spec.height * 0.3 + side * rng.range(2, 10), -v.spec.depth * 0.35);
-      const reach = k === 2 ? rng.range(0.6, 1.2) : rng.range(1.2, 2.8);
-      const mid = at(v, v.spec.height * (0.9 + reach * 0.6), v.spec.depth * reach * 0.7);
-      const end = at(v, v.spec.height * (1.2 + reach * 1.4), v.spec.depth * reach * 1.8);
-      structures.push(bone(band(bezier(start, mid, end, 14), (t) => (5 - 2 * t) * size), 0.25, 0.8, 1.5, 0.2));
+      const start = at(v, v.spec.height * 0.3 + side * rng.range(2, 10), -v.spec.depth * 0.3);
+      const reach = k === 2 ? rng.range(0.5, 1.0) : rng.range(0.9, 1.8);
+      const mid = at(v, v.spec.height * (0.6 + reach * 0.5), v.spec.depth * reach * 0.5);
+      const end = at(v, v.spec.height * (1.0 + reach * 1.3), v.spec.depth * reach * 1.3);
+      structures.push(bone(chaikin(band(bezier(start, mid, end, 12), (t) => (4.5 - 2 * t) * size), 1), 0.1, 0.25, 1.2, 0.2));
     }
   }
 
@@ -115,17 +131,24 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     at(vb[L1]!, 0, -vb[L1]!.spec.depth * 0.5 - 60 - back),
   ];
   structures.push({ outline: abdomen, layer: 'coarse', value: rng.range(2.0, 3.5) * size });
-  structures.push({ outline: ellipse(at(vb[L1 + 2]!, 0, vb[L1 + 2]!.spec.depth + 80), 80 * size, 120 * size, 0, 24), layer: 'coarse', value: rng.range(0.3, 0.9) });
-  if (rng.chance(0.7)) {
-    const dome = at(top, rng.range(-40, 30), top.spec.depth * 0.5);
-    structures.push({ outline: ellipse(dome, 140 * size, 60 * size, rng.range(-0.2, 0.2), 28), layer: 'coarse', value: -rng.range(0.5, 1.2) });
+  if (rng.chance(0.5)) {
+    const dome = at(top, rng.range(-60, 0), top.spec.depth * 0.5);
+    structures.push({ outline: ellipse(dome, 150 * size, 50 * size, rng.range(-0.2, 0.2), 28), layer: 'coarse', value: -rng.range(0.3, 0.8) });
   }
-  const gas = rng.int(4, 26);
-  for (let i = 0; i < gas; i++) {
+  // Bowel gas: loose bubbles plus a colon segment or two with haustral pockets, mottled with stool.
+  const bubble = (c: Point, r: number) =>
+    structures.push({ outline: blob(rng, c, r, r * rng.range(0.45, 1), 0.45), layer: 'fine', value: -rng.range(0.05, 0.22), mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) } });
+  const loose = rng.int(2, 14);
+  for (let i = 0; i < loose; i++) {
     const v = vb[rng.int(L1, S1 + 1)]!;
-    const c: Point = at(v, rng.range(-10, 30), v.spec.depth * rng.range(0.3, 3.5));
-    const r = rng.range(4, 22) * size;
-    structures.push({ outline: blob(rng, c, r, r * rng.range(0.4, 1), 0.4), layer: 'fine', value: -rng.range(0.15, 0.8) });
+    bubble(at(v, rng.range(-10, 30), v.spec.depth * rng.range(0.3, 3.5)), rng.range(4, 18) * size);
+  }
+  const colons = rng.int(0, 2);
+  for (let c = 0; c < colons; c++) {
+    const a = vb[rng.int(L1, L5)]!;
+    const b = vb[rng.int(L1, S1)]!;
+    const path = bezier(at(a, 0, a.spec.depth * rng.range(0.5, 3)), at(a, rng.range(20, 80), a.spec.depth * rng.range(1, 4)), at(b, rng.range(0, 40), b.spec.depth * rng.range(0.5, 3)), 10);
+    for (const p of path) bubble(p, rng.range(6, 14) * size);
   }
   if (rng.chance(0.25 + 0.4 * age)) {
     for (let k = L1 + 1; k <= L5; k++) {

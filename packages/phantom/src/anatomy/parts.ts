@@ -21,35 +21,40 @@ export function posteriorElements(vb: BuiltVertebra, p: PosteriorSpec): Structur
   const h = vb.spec.height;
   const pl = p.pedicleLength;
   const mw = p.massWidth;
-  const bone = { cortex: p.cortex, cortexMm: 0.9, texture: 0.5 };
+  const bone = { cortex: p.cortex, cortexMm: 0.7, texture: 0.6 };
   const pedicle = polyAt(vb, [
-    [0.12 * h, 1.0],
-    [0.55 * h, 1.0],
-    [0.5 * h, -pl - 0.5],
-    [0.18 * h, -pl - 0.5],
+    [0.1 * h, 1.5],
+    [0.55 * h, 1.5],
+    [0.5 * h, -pl * 0.5],
+    [0.48 * h, -pl - 0.5],
+    [0.2 * h, -pl - 0.5],
+    [0.15 * h, -pl * 0.5],
   ]);
   const s = p.massSlant * h;
   const mass = polyAt(vb, [
-    [-0.3 * h, -pl + 0.5],
-    [-0.3 * h + s, -pl - mw],
-    [0.92 * h + s, -pl - mw],
-    [0.92 * h, -pl + 0.5],
+    [-0.32 * h, -pl + 0.5],
+    [-0.3 * h + s, -pl - mw * 0.7],
+    [-0.15 * h + s, -pl - mw],
+    [0.9 * h + s, -pl - mw],
+    [0.95 * h + s * 0.5, -pl - mw * 0.5],
+    [0.9 * h, -pl + 0.5],
   ]);
   const base = -pl - mw * 0.6;
   const tipAnterior = -pl - mw - p.spinousLength;
   const tipAlong = 0.45 * h + p.spinousDrop;
+  const w = p.spinousWidth / 2;
   const spinous = polyAt(vb, [
-    [0.1 * h, base],
-    [tipAlong - p.spinousWidth / 2, tipAnterior],
-    [tipAlong + p.spinousWidth / 2, tipAnterior],
-    [0.85 * h, base],
+    [0.12 * h, base],
+    [tipAlong - w, tipAnterior + w],
+    [tipAlong - w * 0.9, tipAnterior],
+    [tipAlong + w * 0.2, tipAnterior - w * 0.5],
+    [tipAlong + w, tipAnterior + w * 0.3],
+    [0.8 * h, base],
   ]);
-  const tip = ellipse(at(vb, tipAlong, tipAnterior), p.spinousWidth * 0.6, p.spinousWidth * 0.6, 0, 12);
   return [
-    { outline: chaikin(pedicle, 1), layer: 'fine', value: p.value * 0.9, bone },
-    { outline: chaikin(mass, 1), layer: 'fine', value: p.value * 1.1, bone },
-    { outline: chaikin(spinous, 1), layer: 'fine', value: p.value * 0.8, bone },
-    { outline: tip, layer: 'fine', value: p.value * 0.4, bone: { ...bone, cortexMm: 0.6 } },
+    { outline: chaikin(pedicle, 2), layer: 'fine', value: p.value * 0.9, bone },
+    { outline: chaikin(mass, 2), layer: 'fine', value: p.value * 1.1, bone },
+    { outline: chaikin(spinous, 2), layer: 'fine', value: p.value * 0.8, bone },
   ];
 }
 
@@ -114,4 +119,36 @@ export function cage(disc: Polygon, share: number, value: number): Structure {
     value: value * 0.15,
     bone: { cortex: value, cortexMm: 1.0, texture: 0 },
   };
+}
+
+export interface BodyLook {
+  trabecular: number;
+  cortex: number;
+  cortexMm: number;
+  /** Extra attenuation of the endplates, seen edge-on. */
+  endplate: number;
+  endplateMm: number;
+  texture: number;
+}
+
+/** A vertebral body: textured, rounded interior, thin rim, bright endplate lines just inside the outline. */
+export function bodyStructures(vb: BuiltVertebra, look: BodyLook): Structure[] {
+  const center = lerp(lerp(vb.superiorPosterior, vb.inferiorAnterior, 0.5), lerp(vb.superiorAnterior, vb.inferiorPosterior, 0.5), 0.5);
+  const half = look.endplateMm / 2;
+  const shift = (path: Polygon, dir: Point) => path.map((p) => add(p, scale(dir, half + look.cortexMm * 0.3)));
+  const plate = (path: Polygon): Structure => ({
+    outline: band(path, (t) => half * (0.6 + 0.4 * Math.sin(Math.PI * t))),
+    layer: 'fine',
+    value: look.endplate,
+  });
+  return [
+    {
+      outline: vb.outline,
+      layer: 'fine',
+      value: look.trabecular,
+      bone: { cortex: look.cortex, cortexMm: look.cortexMm, texture: look.texture, profile: { center, axis: vb.v, half: vb.spec.depth / 2 } },
+    },
+    plate(shift(vb.superiorEndplate, vb.u)),
+    plate(shift(vb.inferiorEndplate, scale(vb.u, -1))),
+  ];
 }
