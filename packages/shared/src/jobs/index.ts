@@ -19,3 +19,5 @@ export * from './run-job.js';
 export * from './submit.js';
 export * from './run-status.js';
 export * from './worker.js';
+export * from './service-runtime.js';
+export * from './service-env.js';

@@ -1,11 +1,9 @@
-import { Worker, type Job, type Processor } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JOB_CATALOG, type JobName } from './contract.js';
 import { countFinalFailure, isFinalFailure } from './accounting.js';
+import type { StageOutcome } from '../metrics/stage-metrics.js';
 import type { RunStore } from './run-store.js';
-
-/** How one job attempt ended, as metrics count it. */
-export type AttemptOutcome = 'done' | 'skipped' | 'failed' | 'retried';
 
 export interface JobWorkerOptions {
   /** Shared command connection (maxRetriesPerRequest: null); BullMQ opens its own blocking one beside it. */
@@ -23,7 +21,9 @@ export interface JobWorkerOptions {
   /** Where images are counted out of their run's backlog when their last attempt fails. */
   runs?: RunStore;
   /** Each finished attempt: for metrics. */
-  onAttempt?: (outcome: AttemptOutcome, seconds: number) => void;
+  onAttempt?: (outcome: StageOutcome, seconds: number) => void;
+  /** Each completed job's return value (e.g. fusion's summary, for QC flag metrics). */
+  onCompleted?: (result: unknown) => void;
   /** Errors outside any job (connection, accounting); for logs. */
   onError?: (err: Error) => void;
 }
@@ -51,13 +51,14 @@ export class JobWorker {
     });
     this.worker.on('completed', (job, result: unknown) => {
       const skipped = typeof result === 'object' && result !== null && (result as { skipped?: unknown }).skipped === true;
-      opts.onAttempt?.(skipped ? 'skipped' : 'done', secondsOf(job));
+      opts.onAttempt?.(skipped ? 'skipped' : 'succeeded', secondsOf(job));
+      opts.onCompleted?.(result);
     });
     this.worker.on('failed', (job, err) => {
       if (job === undefined) return;
-      const final = isFinalFailure(job);
-      opts.onAttempt?.(final ? 'failed' : 'retried', secondsOf(job));
-      if (final && opts.runs) this.track(countFinalFailure(name, job, opts.runs));
+      // Unrecoverable = bad input or payload (see toJobFailure); anything else may pass on a retry.
+      opts.onAttempt?.(err instanceof UnrecoverableError ? 'failed_input' : 'failed_transient', secondsOf(job));
+      if (isFinalFailure(job) && opts.runs) this.track(countFinalFailure(name, job, opts.runs));
     });
     this.worker.on('error', (err) => opts.onError?.(err));
   }

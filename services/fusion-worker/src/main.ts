@@ -1,0 +1,8 @@
+import { createLogger, loadConfigOrExit, runServiceProcess } from '@vertxnet/shared';
+import { FusionWorkerEnv } from './env.js';
+import { createStageHandlers } from './handlers.js';
+import { startFusionWorker } from './service.js';
+
+const config = loadConfigOrExit(FusionWorkerEnv, 'fusion-worker');
+const logger = createLogger('fusion-worker', config.LOG_LEVEL);
+await runServiceProcess(() => startFusionWorker(config, logger, () => createStageHandlers(config)), logger);

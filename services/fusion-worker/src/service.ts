@@ -1,0 +1,33 @@
+import { QcMetrics, startService, stageProcessor, type Logger, type RunningService, type StageHandlersFor } from '@vertxnet/shared';
+import type { FusionWorkerConfig } from './env.js';
+
+/** The fusion worker: runs each image's parent job once its model children are through, and counts the image done. */
+export function startFusionWorker(config: FusionWorkerConfig, logger: Logger, handlers: () => Promise<StageHandlersFor<'fusion'>>): Promise<RunningService> {
+  return startService(
+    {
+      service: 'fusion-worker',
+      redisUrl: config.REDIS_URL,
+      prefix: config.QUEUE_PREFIX,
+      httpPort: config.HTTP_PORT,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      logger,
+      queues: ['fusion'],
+    },
+    async (ctx) => {
+      const processor = stageProcessor('fusion', await handlers(), { runs: ctx.runs, done: ctx.done });
+      const qc = new QcMetrics(ctx.registry);
+      ctx.worker('fusion', processor, config.CONCURRENCY, {
+        lockDurationMs: config.JOB_LOCK_MS,
+        stalledIntervalMs: config.STALLED_CHECK_MS,
+        onCompleted: (result) => qc.count(flagsOf(result)),
+      });
+      return {};
+    },
+  );
+}
+
+/** The QC flags in a fusion result's summary, if it has any. */
+function flagsOf(result: unknown): string[] {
+  const flags = (result as { summary?: { flags?: unknown } } | undefined)?.summary?.flags;
+  return Array.isArray(flags) ? flags.filter((f): f is string => typeof f === 'string') : [];
+}

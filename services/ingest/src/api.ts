@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import {
+  InputError,
+  ModelRefSchema,
+  VIEWS,
+  runStatus,
+  sendJson,
+  submitRun,
+  type ModelRefs,
+  type PipelineQueues,
+  type RouteHandler,
+  type RunStore,
+} from '@vertxnet/shared';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** POST /runs body. Unknown fields are refused, so a misspelt option is not silently ignored. */
+export const CreateRunBody = z
+  .object({
+    source: z.string().min(1, 'source is required (s3://bucket/prefix, a folder, or a manifest .csv)'),
+    out: z.string().min(1, 'out is required (s3://bucket/prefix or a folder)'),
+    view: z.enum(VIEWS).optional(),
+    models: z.object({ unet: ModelRefSchema.optional(), maskrcnn: ModelRefSchema.optional() }).strict().optional(),
+  })
+  .strict();
+
+/**
+ * The runs API beside /metrics: `POST /runs` {source, out, view?, models?} → 202 {id};
+ * `GET /runs/:id` → the run's state and counts (as `vertxnet status --json`).
+ */
+export function runsApi(ctx: { runs: RunStore; queues: PipelineQueues }, defaultModels: ModelRefs): RouteHandler {
+  return async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/runs') {
+      if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+      await createRun(req, res, ctx, defaultModels);
+      return true;
+    }
+    const match = /^\/runs\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (match) {
+      if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
+      const status = await runStatus(match[1] as string, ctx);
+      if (status === undefined) sendJson(res, 404, { error: `no run ${match[1]}` });
+      else sendJson(res, 200, status);
+      return true;
+    }
+    return false;
+  };
+}
+
+async function createRun(req: IncomingMessage, res: ServerResponse, ctx: { runs: RunStore; queues: PipelineQueues }, defaults: ModelRefs): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch (err) {
+    sendJson(res, err instanceof InputError ? 413 : 400, { error: err instanceof InputError ? err.message : 'body is not valid JSON' });
+    return;
+  }
+  const parsed = CreateRunBody.safeParse(body);
+  if (!parsed.success) {
+    sendJson(res, 400, { error: z.prettifyError(parsed.error) });
+    return;
+  }
+  const { models, ...rest } = parsed.data;
+  try {
+    const run = await submitRun({ ...rest, models: { ...defaults, ...models } }, ctx);
+    sendJson(res, 202, { id: run.id, status: `/runs/${run.id}` });
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    sendJson(res, 400, { error: err.message });
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new InputError(`body is larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): true {
+  res.setHeader('Allow', allow);
+  sendJson(res, 405, { error: 'method not allowed' });
+  return true;
+}

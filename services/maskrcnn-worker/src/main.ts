@@ -1,0 +1,8 @@
+import { createLogger, loadConfigOrExit, runServiceProcess } from '@vertxnet/shared';
+import { MaskrcnnWorkerEnv } from './env.js';
+import { createStageHandlers } from './handlers.js';
+import { startMaskrcnnWorker } from './service.js';
+
+const config = loadConfigOrExit(MaskrcnnWorkerEnv, 'maskrcnn-worker');
+const logger = createLogger('maskrcnn-worker', config.LOG_LEVEL);
+await runServiceProcess(() => startMaskrcnnWorker(config, logger, () => createStageHandlers(config)), logger);
