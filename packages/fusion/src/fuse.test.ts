@@ -38,6 +38,25 @@ describe('fuse', () => {
     expect(r.instanceMap.includes(4)).toBe(true);
   });
 
+  it('recovers a bridged body the instance model missed (one component, one instance)', () => {
+    const s = syntheticSpine({ view: 'lumbar', fused: [['L2', 'L3']] });
+    s.instances.detections.splice(3, 1); // L3's instance
+    const r = fuse(s);
+    expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(r.vertebrae[2]!.source).toBe('both');
+    expect(r.vertebrae[3]!.source).toBe('unet');
+    const body = r.vertebrae[1]!.area;
+    expect(r.vertebrae[2]!.area / body).toBeLessThan(1.25);
+    expect(r.vertebrae[3]!.area / body).toBeGreaterThan(0.9);
+  });
+
+  it('splits a bridged pair from the U-Net alone (no instances at all)', () => {
+    const s = syntheticSpine({ view: 'cervical', fused: [['C5', 'C6']] });
+    const r = fuse({ foreground: s.foreground, view: 'cervical' });
+    expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(r.vertebrae.every((v) => v.source === 'unet')).toBe(true);
+  });
+
   it('skips a label across a body both models missed', () => {
     const r = fuse(syntheticSpine({ view: 'lumbar', missing: ['L3'] }));
     expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L4', 'L5', 'S1']);
@@ -77,6 +96,32 @@ describe('fuse', () => {
     expect(r.qc.flags).toContain('transitional-vertebra');
     expect(r.reference?.score).toBeCloseTo(0.91, 2);
     expect(levelsOf(r).at(-1)).toBe('S1');
+  });
+
+  it('flags a transitional vertebra when a body-sized segment lies caudal to S1', () => {
+    // A lumbarised S1: the first sacral segment below the reference is a separate, mobile body.
+    const s = syntheticSpine({ view: 'lumbar', levels: ['L1', 'L2', 'L3', 'L4', 'L5', 'S1'] });
+    const s1 = s.bodies.at(-1)!;
+    const l5 = s.bodies.at(-2)!;
+    const below = { ...s1, cx: 2 * s1.cx - l5.cx, cy: 2 * s1.cy - l5.cy };
+    drawRotatedRect(s.foreground.probability, s.frame.width, s.frame.height, below, 230);
+    const r = fuse(s);
+    expect(r.qc.flags).toContain('transitional-vertebra');
+    expect(levelsOf(r)).toEqual(['L1', 'L2', 'L3', 'L4', 'L5', 'S1', null]);
+    expect(r.vertebrae.at(-1)!.chainIndex).toBe(6);
+    // The plain spine raises no such flag.
+    expect(fuse(syntheticSpine({ view: 'lumbar' })).qc.flags).not.toContain('transitional-vertebra');
+  });
+
+  it('keeps labels when an anterior plate joins three bodies in the U-Net output', () => {
+    const s = syntheticSpine({ view: 'cervical' });
+    const [c4, , c6] = [s.bodies[2]!, s.bodies[3]!, s.bodies[4]!];
+    const plate = { cx: (c4.cx + c6.cx) / 2 - 0.55 * c4.w, cy: (c4.cy + c6.cy) / 2, w: 6, h: c6.cy - c4.cy + c4.h, angle: 0 };
+    drawRotatedRect(s.foreground.probability, s.frame.width, s.frame.height, plate, 250);
+    const r = fuse(s);
+    expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    const body = r.vertebrae[1]!.area;
+    for (const v of r.vertebrae.slice(2, 5)) expect(v.area / body).toBeLessThan(1.4);
   });
 
   it('fuses from Mask R-CNN alone when the U-Net output is missing', () => {
@@ -127,6 +172,14 @@ describe('fuse', () => {
       expect(r.qc.flags).toContain('empty');
       expect(r.qc.confidence).toBe(0);
       expect(r.instanceMap.length).toBe(frame.width * frame.height);
+    });
+
+    it('returns an empty flagged result when the instance model found nothing and the U-Net is missing', () => {
+      const frame = frameFor(300, 300, 512);
+      const r = fuse({ instances: { frame, detections: [] } });
+      expect(r.qc.flags).toEqual(['empty', 'unet-missing', 'low-confidence']);
+      expect(r.view).toBeNull();
+      expect(r.viewSource).toBe('unknown');
     });
 
     it('survives 5,000 tiny instances', () => {

@@ -7,6 +7,7 @@ import { connectedComponents, median, openMask, thresholdMask, type Rect } from 
 import { resolveOptions, type FusionOptions } from './options.js';
 import { imageConfidence, orderFlags, type QcFlag } from './qc.js';
 import { plausibleBody, regionStats, spreadAlong, type RegionStats } from './regions.js';
+import { unclaimedCores } from './seeds.js';
 import { splitComponent } from './split.js';
 import type { FusedVertebra, FusionInput, FusionResult, VertebraSource } from './types.js';
 import { decideView, guessViewFromShape, type ViewDecision } from './view.js';
@@ -21,6 +22,12 @@ const UNET_ONLY_WEIGHT = 0.6;
 const MASKRCNN_ONLY_WEIGHT = 0.8;
 /** An instance belongs to a component when this share of its mask lies inside it. */
 const MIN_COVER = 0.3;
+/** A component this many typical bodies large is searched for several bodies even without instances. */
+const FUSED_AREA = 1.6;
+/** Erosion (× typical body side) that separates bodies joined by bridges when looking for missed ones. */
+const CORE_EROSION = 0.15;
+/** Smallest eroded core (× typical body area) taken as a missed body. */
+const CORE_AREA = 0.2;
 
 /**
  * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
@@ -49,6 +56,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
 
   const compAreas = comps ? Array.from(comps.area.subarray(1)).filter((a) => a >= minArea) : [];
   const typicalArea = cands.length >= 3 || compAreas.length === 0 ? median(cands.map((c) => c.area)) : median(compAreas);
+  const typicalSide = Math.sqrt(typicalArea);
 
   // Which component each instance belongs to (most overlap, at least MIN_COVER of its mask).
   const byComponent = new Map<number, Candidate[]>();
@@ -73,20 +81,24 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
       const inside = byComponent.get(id) ?? [];
       const b = 4 * id;
       const bbox: [number, number, number, number] = [comps.bbox[b]!, comps.bbox[b + 1]!, comps.bbox[b + 2]!, comps.bbox[b + 3]!];
-      if (inside.length === 0) {
+      // Bodies the instance model missed inside this component (a fused run, or U-Net only).
+      const big = area > FUSED_AREA * typicalArea;
+      const cores = inside.length > 0 || big ? unclaimedCores(comps.labels, W, id, bbox, inside, Math.max(2, Math.round(CORE_EROSION * typicalSide)), CORE_AREA * typicalArea) : [];
+      const seeds = [...inside, ...(inside.length > 0 || cores.length >= 2 ? cores : [])];
+      if (seeds.length === 0) {
         if (area < Math.max(minArea, o.minRelativeArea * typicalArea)) continue;
         covs ??= regionStats(comps.labels, W, H, comps.count, undefined, fgRect ?? undefined);
         const c = 3 * id;
-        if (!plausibleBody(area, covs!.covariance[c]!, covs!.covariance[c + 1]!, covs!.covariance[c + 2]!, typicalArea)) continue;
+        if (!plausibleBody(area, covs.covariance[c]!, covs.covariance[c + 1]!, covs.covariance[c + 2]!, typicalArea)) continue;
         regions.push({ source: 'unet' });
         paintComponent(comps.labels, W, id, bbox, regionMap, regions.length);
-      } else if (inside.length === 1) {
-        regions.push({ source: 'both', instance: inside[0]! });
+      } else if (seeds.length === 1) {
+        regions.push({ source: 'both', instance: seeds[0]! });
         paintComponent(comps.labels, W, id, bbox, regionMap, regions.length);
       } else {
         const first = regions.length + 1;
-        for (const c of inside) regions.push({ source: 'both', instance: c });
-        splitComponent(comps.labels, W, id, bbox, inside, regionMap, first);
+        for (const c of seeds) regions.push(c.score > 0 ? { source: 'both', instance: c } : { source: 'unet' });
+        splitComponent(comps.labels, W, id, bbox, seeds, regionMap, first);
       }
     }
   }
@@ -116,7 +128,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   if (!decision.view && alive.length > 0) {
     decision = { view: guessViewFromShape(depthOverHeight(order, points, alive, stats)), source: 'position', uncertain: true };
   }
-  if (decision.uncertain || decision.source === 'position') flags.add('view-uncertain');
+  if (alive.length > 0 && (decision.uncertain || decision.source === 'position')) flags.add('view-uncertain');
   const view = decision.view;
 
   const chainPoints = order.map((k) => points[k]!);
