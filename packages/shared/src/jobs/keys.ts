@@ -15,7 +15,7 @@ export class PipelineKeys {
     return `${this.prefix}:run:${id}:pending`;
   }
 
-  /** Pub/sub channel: one message per image that leaves the backlog. */
+  /** Pub/sub channel: a message per queued batch, per image that leaves the backlog, and at the listing's end. */
   events(id: string): string {
     return `${this.prefix}:run:${id}:events`;
   }

@@ -67,6 +67,7 @@ for i = 3, #ARGV do added = added + redis.call('HSETNX', KEYS[2], ARGV[i], '') e
 redis.call('HINCRBY', KEYS[1], 'queued', added)
 redis.call('HINCRBY', KEYS[1], 'listed', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'skipped', ARGV[2])
+redis.call('PUBLISH', KEYS[3], 'queued')
 return added`);
 
 /** Records an image's prepared id, only while it is still in flight. */
@@ -151,7 +152,8 @@ export class RunStore {
    * a member already in flight (a batch re-listed after a restart) is not counted twice.
    */
   async enqueue(id: string, members: readonly string[], counts: { listed: number; skipped: number }): Promise<number> {
-    const added = await ENQUEUE.run(this.redis, [this.keys.run(id), this.keys.pending(id)], [counts.listed, counts.skipped, ...members]);
+    const keys = [this.keys.run(id), this.keys.pending(id), this.keys.events(id)];
+    const added = await ENQUEUE.run(this.redis, keys, [counts.listed, counts.skipped, ...members]);
     return Number(added);
   }
 
@@ -160,7 +162,7 @@ export class RunStore {
   }
 
   async finishListing(id: string): Promise<void> {
-    await this.redis.hset(this.keys.run(id), 'listingDone', '1');
+    await this.redis.multi().hset(this.keys.run(id), 'listingDone', '1').publish(this.keys.events(id), 'listed').exec();
   }
 
   async assign(id: string, member: string, imageId: string): Promise<boolean> {
