@@ -60,8 +60,8 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     trabecular: 0.5 * density,
     cortex: 0.75 * density,
     cortexMm: 0.7 * size,
-    endplate: 0.6 * density,
-    endplateMm: 1.0 * size,
+    endplate: 0.3 * density,
+    endplateMm: 0.9 * size,
     texture: 0.6,
   };
   for (const v of vb) structures.push(...bodyStructures(v, look));
@@ -106,7 +106,7 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   const vault = ellipse(vaultCenter, 100 * size, 82 * size, 0.1, 24).map((p, i) => lerp(vaultCenter, p, 1 + 0.04 * Math.sin(i * 1.7 + flex)));
   structures.push(bone(chaikin(vault, 2), 0.3, 0.8, rng.range(4, 8) * size, 0.3));
   structures.push({ outline: blob(rng, sk(-16, -8 * size), 15 * size, 11 * size, 0.25), layer: 'fine', value: 0.5 * density, mottle: { amplitude: 0.5, scaleMm: 2.5 } });
-  structures.push(bone(chaikin(band(bezier(sk(-2, denCenter), sk(-20, denCenter + 10), sk(-40, denCenter + 26), 8), taper(4, 6)), 1), 0.7, 1.0, 1.2));
+  structures.push(bone(chaikin(band(bezier(sk(-6, denCenter), sk(-20, denCenter + 8), sk(-36, denCenter + 22), 8), taper(3, 6)), 1), 0.45, 0.7, 1.2));
   structures.push(bone(chaikin(band(bezier(sk(-22, 20 * size), sk(-25, 50 * size), sk(-24, 88 * size), 8), taper(2.5, 3.5)), 1), 0.6, 0.9, 1));
   structures.push({ outline: blob(rng, sk(-45, 62 * size), 26 * size, 20 * size, 0.3), layer: 'fine', value: 0.12 * density, mottle: { amplitude: 0.4, scaleMm: 5 } });
 
@@ -169,15 +169,15 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     structures.push({ outline: ellipse(center, rx, ry, rng.range(-0.3, 0.3), 36), layer: 'coarse', value: heavy ? rng.range(2.2, 3.4) : rng.range(1.0, 2.0) });
     structures.push(bone(ellipse(at(topVb, top + 28, rng.range(-20, 25)), 23 * size, 23 * size, 0, 28), 0.3, 0.45, 2));
     const clavicle = bezier(at(topVb, top + 8, 70 * size), at(topVb, top + 20, 10), at(topVb, top + 12 + rng.range(0, 25), -60 * size), 10);
-    structures.push(bone(chaikin(band(clavicle, (t) => (5 + 2 * Math.abs(t - 0.5)) * size), 1), 0.22, 0.5, 1.5));
+    structures.push(bone(chaikin(band(clavicle, (t) => (3.5 + 2 * Math.abs(t - 0.5)) * size), 1), 0.22, 0.45, 1.3));
   }
 
   if (o.ankylosing) {
     const start = rng.int(0, 4);
     const count = rng.int(1, 6);
     for (let k = start; k < Math.min(vb.length - 1, start + count); k++) {
-      structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, true, 1.1 * density));
-      if (rng.chance(0.4)) structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, false, 0.9 * density));
+      structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, true, 0.7 * density));
+      if (rng.chance(0.4)) structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, false, 0.55 * density));
     }
   }
   if (o.implants) {

@@ -49,8 +49,8 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     trabecular: 0.55 * density,
     cortex: 0.8 * density,
     cortexMm: 1.0 * size,
-    endplate: 0.7 * density,
-    endplateMm: 1.5 * size,
+    endplate: 0.35 * density,
+    endplateMm: 1.3 * size,
     texture: 0.6,
   };
   for (const v of vb.slice(0, S1 + 1)) structures.push(...bodyStructures(v, look));
@@ -71,7 +71,7 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
       }),
     );
     // Transverse processes project over the pedicles as a faint density.
-    structures.push(bone(ellipse(at(v, v.spec.height * 0.35, -d * 0.3), d * 0.18, v.spec.height * 0.22, 0, 16), 0.25, 0.45, 1, 0.3));
+    structures.push({ outline: blob(rng, at(v, v.spec.height * 0.35, -d * 0.3), d * 0.2, v.spec.height * 0.25, 0.3), layer: 'fine', value: 0.08 * density });
   });
 
   // Sacrum below S1 as one fused, tapering bone with faint remnant discs; alae over S1.
@@ -137,7 +137,7 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
   }
   // Bowel gas: loose bubbles plus a colon segment or two with haustral pockets, mottled with stool.
   const bubble = (c: Point, r: number) =>
-    structures.push({ outline: blob(rng, c, r, r * rng.range(0.45, 1), 0.45), layer: 'fine', value: -rng.range(0.05, 0.22), mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) } });
+    structures.push({ outline: blob(rng, c, r, r * rng.range(0.45, 1), 0.45), layer: 'fine', value: -rng.range(0.04, 0.16), mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) } });
   const loose = rng.int(2, 14);
   for (let i = 0; i < loose; i++) {
     const v = vb[rng.int(L1, S1 + 1)]!;
@@ -163,8 +163,8 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     const start = rng.int(2, 6);
     const count = rng.int(1, 6);
     for (let k = start; k < Math.min(S1, start + count); k++) {
-      structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, true, 1.1 * density));
-      if (rng.chance(0.4)) structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, false, 0.9 * density));
+      structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, true, 0.7 * density));
+      if (rng.chance(0.4)) structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, false, 0.55 * density));
     }
   }
   if (o.implants) {
