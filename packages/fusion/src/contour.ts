@@ -21,14 +21,20 @@ export function traceContour(
   bounds?: [number, number, number, number],
 ): Polygon[] {
   const at = (x: number, y: number) => x >= 0 && y >= 0 && x < width && y < height && labels[y * width + x] === value;
-  const seen = new Uint8Array(width * height);
   const found: { polygon: Polygon; area: number }[] = [];
-  const [x0, y0, x1, y1] = bounds ?? [0, 0, width, height];
-  for (let y = Math.max(0, y0); y < Math.min(height, y1); y++) {
-    for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) {
-      const i = y * width + x;
-      if (labels[i] !== value || seen[i]) continue;
-      const area = flood(labels, width, height, value, x, y, seen);
+  const b = bounds ?? [0, 0, width, height];
+  const x0 = Math.max(0, Math.floor(b[0]));
+  const y0 = Math.max(0, Math.floor(b[1]));
+  const x1 = Math.min(width, Math.ceil(b[2]));
+  const y1 = Math.min(height, Math.ceil(b[3]));
+  if (x1 <= x0 || y1 <= y0) return [];
+  const bw = x1 - x0;
+  // Visited marks cover the bounds only; a region reaching outside them is traced whole but sized by its part inside.
+  const seen = new Uint8Array(bw * (y1 - y0));
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      if (labels[y * width + x] !== value || seen[(y - y0) * bw + (x - x0)]) continue;
+      const area = flood(labels, width, value, x, y, [x0, y0, x1, y1], seen);
       // The first pixel of a region in raster order has background above and to its left.
       const corners = followBoundary(at, x, y, 4 * (width + 1) * (height + 1));
       found.push({ polygon: simplifyClosed(tolerance > 0 ? edgeMidpoints(corners) : dropCollinear(corners), tolerance), area });
@@ -79,17 +85,23 @@ function followBoundary(at: (x: number, y: number) => boolean, sx: number, sy: n
   return poly;
 }
 
-function flood(labels: ArrayLike<number>, w: number, h: number, value: number, x0: number, y0: number, seen: Uint8Array): number {
-  const stack = [y0 * w + x0];
-  seen[y0 * w + x0] = 1;
+function flood(labels: ArrayLike<number>, width: number, value: number, sx: number, sy: number, b: [number, number, number, number], seen: Uint8Array): number {
+  const [x0, y0, x1, y1] = b;
+  const bw = x1 - x0;
+  const stack = [(sy - y0) * bw + (sx - x0)];
+  seen[stack[0]!] = 1;
   let n = 0;
   while (stack.length) {
-    const i = stack.pop()!;
+    const j = stack.pop()!;
     n++;
-    const x = i % w;
+    const lx = j % bw;
+    const ly = (j - lx) / bw;
     for (let nb = 0; nb < 4; nb++) {
-      const q = nb === 0 ? (x > 0 ? i - 1 : -1) : nb === 1 ? (x < w - 1 ? i + 1 : -1) : nb === 2 ? i - w : i + w;
-      if (q < 0 || q >= w * h || seen[q] || labels[q] !== value) continue;
+      const qx = nb === 0 ? lx - 1 : nb === 1 ? lx + 1 : lx;
+      const qy = nb === 2 ? ly - 1 : nb === 3 ? ly + 1 : ly;
+      if (qx < 0 || qy < 0 || qx >= bw || qy >= y1 - y0) continue;
+      const q = qy * bw + qx;
+      if (seen[q] || labels[(qy + y0) * width + qx + x0] !== value) continue;
       seen[q] = 1;
       stack.push(q);
     }

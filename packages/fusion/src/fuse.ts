@@ -60,6 +60,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
 
   // Which component each instance belongs to (most overlap, at least MIN_COVER of its mask).
   const byComponent = new Map<number, Candidate[]>();
+  const claimed = new Map<number, number>();
   const uncovered: Candidate[] = [];
   for (const c of cands) {
     const comp = comps ? mainComponent(c, comps.labels, W) : undefined;
@@ -67,6 +68,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
       const list = byComponent.get(comp.id) ?? [];
       list.push(c);
       byComponent.set(comp.id, list);
+      claimed.set(comp.id, (claimed.get(comp.id) ?? 0) + comp.overlap);
     } else {
       uncovered.push(c);
     }
@@ -83,7 +85,9 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
       const bbox: [number, number, number, number] = [comps.bbox[b]!, comps.bbox[b + 1]!, comps.bbox[b + 2]!, comps.bbox[b + 3]!];
       // Bodies the instance model missed inside this component (a fused run, or U-Net only).
       const big = area > FUSED_AREA * typicalArea;
-      const cores = inside.length > 0 || big ? unclaimedCores(comps.labels, W, id, bbox, inside, Math.max(2, Math.round(CORE_EROSION * typicalSide)), CORE_AREA * typicalArea) : [];
+      // Cheap test first: the unclaimed pixels must at least hold one core.
+      const unclaimed = area - (claimed.get(id) ?? 0);
+      const cores = (inside.length > 0 || big) && unclaimed >= CORE_AREA * typicalArea ? unclaimedCores(comps.labels, W, id, bbox, inside, Math.max(2, Math.round(CORE_EROSION * typicalSide)), CORE_AREA * typicalArea) : [];
       const seeds = [...inside, ...(inside.length > 0 || cores.length >= 2 ? cores : [])];
       if (seeds.length === 0) {
         if (area < Math.max(minArea, o.minRelativeArea * typicalArea)) continue;

@@ -98,25 +98,29 @@ export function measure(fusion: FusionResult, options: MeasureOptions = {}): Mea
     }
     const a = anteriorOf(c);
     // Extremes of ±caudal ± anterior: the corners of a body aligned with the local spine axis.
-    const best = [-Infinity, -Infinity, -Infinity, -Infinity];
-    const corner: Point2[] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    const best = new Float64Array(4).fill(-Infinity);
+    const at = new Float64Array(8);
     const [bx0, by0, bx1, by1] = v.bbox;
     for (let y = by0; y < by1; y++) {
+      const py0 = (y + 0.5) * sy * py;
       for (let x = bx0; x < bx1; x++) {
         if (instanceMap[y * W + x] !== k) continue;
-        const p: Point2 = [(x + 0.5) * sx * px, (y + 0.5) * sy * py];
-        const u = dot(p, c);
-        const w = dot(p, a);
-        const scores = [w - u, -w - u, -w + u, w + u];
+        const px0 = (x + 0.5) * sx * px;
+        const u = px0 * c[0] + py0 * c[1];
+        const w = px0 * a[0] + py0 * a[1];
         for (let q = 0; q < 4; q++) {
-          if (scores[q]! > best[q]!) {
-            best[q] = scores[q]!;
-            corner[q] = p;
+          // q: 0 superior-anterior, 1 superior-posterior, 2 inferior-posterior, 3 inferior-anterior
+          const score = (q === 0 || q === 3 ? w : -w) + (q < 2 ? -u : u);
+          if (score > best[q]!) {
+            best[q] = score;
+            at[2 * q] = px0;
+            at[2 * q + 1] = py0;
           }
         }
       }
     }
     if (best[0] === -Infinity) return undefined;
+    const corner: Point2[] = [0, 1, 2, 3].map((q) => [at[2 * q]!, at[2 * q + 1]!]);
     const [sa, sp, ip, ia] = corner as [Point2, Point2, Point2, Point2];
     const anteriorHeight = dist(sa, ia);
     const posteriorHeight = dist(sp, ip);
