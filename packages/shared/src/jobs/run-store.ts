@@ -176,9 +176,9 @@ export class RunStore {
     return (await FINISH.run(this.redis, keys, [member, outcome, this.keys.events(id)])) === 1;
   }
 
-  /** Images done or failed in each of the last `seconds` whole seconds before `now`. */
+  /** Images done or failed in each of the last `seconds` seconds, the current one included. */
   async finishedPerSecond(id: string, seconds: number, now = Date.now()): Promise<number[]> {
-    const last = Math.floor(now / 1000) - 1;
+    const last = Math.floor(now / 1000);
     const keys = Array.from({ length: seconds }, (_, i) => this.keys.finishedAt(id, last - i));
     const values = await this.redis.mget(...keys);
     return values.map((v) => Number(v ?? 0));
