@@ -186,7 +186,7 @@ def main(argv=None):
         kind, count_parameters(model), len(records), cfg["name"], cfg["size"], cfg["batch"], device, amp))
 
     common = dict(records=records, augment=cfg["aug_strength"] > 0,
-                  seed=cfg["seed"], min_length=cfg["batch"] * 8, strength=cfg["aug_strength"])
+                  seed=cfg["seed"], min_length=cfg["batch"] * 64, strength=cfg["aug_strength"])
     if kind == "unet":
         ds = ForegroundDataset(**common)
         collate = None
@@ -264,7 +264,7 @@ def main(argv=None):
     if args.val:
         from .evaluate import evaluate_model
         model.eval()
-        summary["metrics"] = evaluate_model(kind, model.cpu(), cfg, classes, [args.val])
+        summary["metrics"] = evaluate_model(kind, model, cfg, classes, [args.val], log=log, device=device)
     with open(os.path.join(args.out, "train.json"), "w") as fh:
         json.dump(summary, fh, indent=2)
     log("done: %d steps in %.0f s (%.3f s/it); weights %s" % (
