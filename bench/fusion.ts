@@ -29,12 +29,16 @@ for (const size of [512, 1024, 2048]) {
   softEdges(spine.foreground.probability, spine.frame.width, spine.frame.height);
   for (let i = 0; i < 3; i++) fuse(spine); // warm-up (JIT)
   const fuseMs: number[] = [];
+  const fuseCpuMs: number[] = [];
   const writeMs: number[] = [];
   let levels = '';
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const f = fuse(spine);
     const t1 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    fuseCpuMs.push((c1.user + c1.system) / 1000);
     const labels = toSourceLabels(f, spine.foreground, size * 2, size * 2);
     buildImageResult({ source: 'bench', width: size * 2, height: size * 2, fusion: f, sourceLabels: labels, models: {}, timings: {} });
     const t2 = performance.now();
@@ -43,10 +47,13 @@ for (const size of [512, 1024, 2048]) {
     levels = f.vertebrae.map((v) => v.level ?? '?').join(' ');
   }
   const a = stats(fuseMs);
+  const c = stats(fuseCpuMs);
   const b = stats(writeMs);
-  rows.push(`| ${size}² | ${a.median.toFixed(1)} | ${a.p90.toFixed(1)} | ${b.median.toFixed(1)} | ${b.p90.toFixed(1)} | ${levels} |`);
+  rows.push(`| ${size}² | ${a.median.toFixed(1)} | ${a.p90.toFixed(1)} | ${c.median.toFixed(1)} | ${c.p90.toFixed(1)} | ${b.median.toFixed(1)} | ${b.p90.toFixed(1)} | ${levels} |`);
 }
-console.log(`fusion bench: ${runs} runs per size, node ${process.version}, one thread`);
-console.log('| frame | fuse median ms | fuse p90 ms | labels+result (source 2× frame) median ms | p90 ms | levels |');
-console.log('| --- | --- | --- | --- | --- | --- |');
+const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+console.log(`fusion bench: ${runs} runs per size, node ${process.version}, one thread, load average ${load}`);
+console.log('CPU ms is the process CPU time (user + system) spent in fuse(): less sensitive than wall time to other processes.');
+console.log('| frame | fuse wall median ms | wall p90 | fuse CPU median ms | CPU p90 | toSourceLabels + buildImageResult (source = 2× frame) median ms | p90 | levels |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { imageConfidence, QC_FLAGS, type QcFlag } from './qc.js';
+import { fuse } from './fuse.js';
+import { syntheticSpine } from './synthetic.js';
+import { decideView } from './view.js';
+
+describe('imageConfidence', () => {
+  const base = { meanVertebraScore: 0.9, referenceScore: 0.9, modelAgreement: 0.9, flags: new Set<QcFlag>() };
+  it('follows the documented formula', () => {
+    expect(imageConfidence(base)).toBeCloseTo(0.9 * 0.95 * 0.95, 3);
+    expect(imageConfidence({ ...base, referenceScore: undefined })).toBeCloseTo(0.9 * 0.35 * 0.95, 3);
+    expect(imageConfidence({ ...base, modelAgreement: undefined })).toBeCloseTo(0.9 * 0.95 * 0.7, 3);
+    expect(imageConfidence({ ...base, flags: new Set<QcFlag>(['labels-skipped', 'view-uncertain']) })).toBeCloseTo(0.9 * 0.95 * 0.95 * 0.85 * 0.8, 3);
+    expect(imageConfidence({ ...base, flags: new Set<QcFlag>(['empty']) })).toBe(0);
+  });
+
+  it('lists ten flags', () => {
+    expect(QC_FLAGS).toHaveLength(10);
+  });
+});
+
+describe('view and QC on fused results', () => {
+  it('flags model disagreement when the two models see different bodies', () => {
+    const s = syntheticSpine({ view: 'lumbar' });
+    const other = syntheticSpine({ view: 'lumbar', tilt: 0.5 });
+    const r = fuse({ foreground: s.foreground, instances: other.instances });
+    expect(r.modelAgreement!).toBeLessThan(0.7);
+    expect(r.qc.flags).toContain('model-disagreement');
+    expect(fuse(s).qc.flags).not.toContain('model-disagreement');
+  });
+
+  it('keeps a metadata view but flags it when only the other view’s reference is found', () => {
+    const r = fuse({ ...syntheticSpine({ view: 'cervical' }), view: 'lumbar' });
+    expect(r.view).toBe('lumbar');
+    expect(r.viewSource).toBe('metadata');
+    expect(r.qc.flags).toEqual(expect.arrayContaining(['view-uncertain', 'reference-not-found']));
+  });
+
+  it('decides the view from the reference classes', () => {
+    expect(decideView(undefined, 0.9, 0)).toEqual({ view: 'cervical', source: 'reference', uncertain: false });
+    expect(decideView(undefined, 0.6, 0.7)).toEqual({ view: 'lumbar', source: 'reference', uncertain: true });
+    expect(decideView('cervical', 0, 0)).toEqual({ view: 'cervical', source: 'metadata', uncertain: false });
+    expect(decideView(undefined, 0, 0).view).toBeNull();
+  });
+
+  it('guesses lumbar from deep bodies when no reference and no metadata exist', () => {
+    const r = fuse(syntheticSpine({ view: 'lumbar', referenceClass: false }));
+    expect(r.view).toBe('lumbar');
+    expect(r.viewSource).toBe('position');
+    expect(r.vertebrae.map((v) => v.level)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+  });
+});
