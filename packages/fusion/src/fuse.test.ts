@@ -207,6 +207,19 @@ describe('fuse', () => {
       expect(() => fuse({ instances: badMask })).toThrow(FusionInputError);
     });
 
+    it('accepts full-frame instance masks (as Mask R-CNN pastes them)', () => {
+      const s = syntheticSpine({ view: 'lumbar' });
+      const W = s.frame.width;
+      for (const d of s.instances.detections) {
+        const full = new Uint8Array(W * s.frame.height);
+        for (let y = 0; y < d.mask.height; y++) for (let x = 0; x < d.mask.width; x++) full[(y + d.mask.y) * W + x + d.mask.x] = d.mask.data[y * d.mask.width + x]!;
+        d.mask = { x: 0, y: 0, width: W, height: s.frame.height, data: full };
+      }
+      const r = fuse({ instances: s.instances });
+      expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+      expect(r.vertebrae[3]!.area).toBe(fuse({ instances: syntheticSpine({ view: 'lumbar' }).instances }).vertebrae[3]!.area);
+    });
+
     it('clips instances that reach outside the frame', () => {
       const s = syntheticSpine({ view: 'cervical' });
       const d = s.instances.detections[0]!;

@@ -47,12 +47,15 @@ export function candidatesFrom(detections: InstanceDetection[], frame: Frame, sc
     const m = d.mask;
     const mx = Math.round(m.x);
     const my = Math.round(m.y);
+    // Mask rows/columns to scan (mask coordinates): all of it, or the box ± 2 px when the mask is a
+    // full-frame paste (far larger than the box), which saves scanning a mostly empty frame per detection.
+    const [scanX0, scanY0, scanX1, scanY1] = scanWindow(d, mx, my);
     let x0 = frame.width;
     let y0 = frame.height;
     let x1 = 0;
     let y1 = 0;
-    for (let y = Math.max(0, -my); y < m.height && y + my < frame.height; y++) {
-      for (let x = Math.max(0, -mx); x < m.width && x + mx < frame.width; x++) {
+    for (let y = Math.max(scanY0, -my); y < scanY1 && y + my < frame.height; y++) {
+      for (let x = Math.max(scanX0, -mx); x < scanX1 && x + mx < frame.width; x++) {
         if (!m.data[y * m.width + x]) continue;
         if (x + mx < x0) x0 = x + mx;
         if (x + mx + 1 > x1) x1 = x + mx + 1;
@@ -77,6 +80,20 @@ export function candidatesFrom(detections: InstanceDetection[], frame: Frame, sc
     out.push({ className: d.className, score: d.score, referenceScore, x0, y0, x1, y1, mask, area });
   }
   return out;
+}
+
+function scanWindow(d: InstanceDetection, mx: number, my: number): [number, number, number, number] {
+  const m = d.mask;
+  const full: [number, number, number, number] = [0, 0, m.width, m.height];
+  const [bx0, by0, bx1, by1] = d.box ?? [];
+  if (![bx0, by0, bx1, by1].every((v) => Number.isFinite(v)) || bx1! <= bx0! || by1! <= by0!) return full;
+  if (m.width * m.height <= 4 * (bx1! - bx0!) * (by1! - by0!)) return full;
+  return [
+    Math.max(0, Math.floor(bx0!) - 2 - mx),
+    Math.max(0, Math.floor(by0!) - 2 - my),
+    Math.min(m.width, Math.ceil(bx1!) + 2 - mx),
+    Math.min(m.height, Math.ceil(by1!) + 2 - my),
+  ];
 }
 
 /** Pixels set in both masks. */
