@@ -63,7 +63,9 @@ export class Backlog {
       const timer = setTimeout(() => done('quiet'), this.opts.quietMs);
       signal.addEventListener('abort', onAbort, { once: true });
       this.wake = () => done('event');
-      if (this.version !== seen) done('event');
+      // Either may have happened while the count was being read.
+      if (signal.aborted) done('abort');
+      else if (this.version !== seen) done('event');
     });
   }
 }

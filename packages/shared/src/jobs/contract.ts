@@ -49,14 +49,13 @@ export const PreparePayloadSchema = z.object({
   view: ViewSchema.optional(),
 });
 
-/** Run one model over the canonical image. */
+/** Run one model over the canonical image (the source is there for status to name a failed image). */
 export const ModelPayloadSchema = z.object({
   run: RunIdSchema,
   source: UriSchema,
   /** Key of the canonical PNG in the work store. */
   image: KeySchema,
   model: ModelRefSchema,
-  view: ViewSchema.optional(),
 });
 
 /** Fuse both models' outputs, label and measure, write the results. */
@@ -101,22 +100,22 @@ export type JobPayload<N extends JobName> = z.infer<(typeof JOB_CATALOG)[N]['sch
 export type StageName = Exclude<JobName, 'run'>;
 export const STAGES = ['prepare', 'unet', 'maskrcnn', 'fusion'] as const satisfies readonly StageName[];
 
-/** Failed jobs are kept this long (and at most this many per queue) so `vertxnet status` can show why. */
-export const FAILED_RETENTION = { age: 7 * 24 * 3600, count: 10_000 } as const;
+/** The most recent failed jobs kept per queue, so `vertxnet status` can show why images failed. */
+export const FAILED_KEPT = 10_000;
 
 /** BullMQ options of one job of the catalog. Finished jobs are removed: done-records and run counters replace them. */
 export function jobOptions(name: JobName): {
   attempts: number;
   backoff: { type: 'exponential'; delay: number };
   removeOnComplete: true;
-  removeOnFail: { age: number; count: number };
+  removeOnFail: number;
 } {
   const spec = JOB_CATALOG[name];
   return {
     attempts: spec.attempts,
     backoff: { type: 'exponential', delay: spec.backoffMs },
     removeOnComplete: true,
-    removeOnFail: { ...FAILED_RETENTION },
+    removeOnFail: FAILED_KEPT,
   };
 }
 

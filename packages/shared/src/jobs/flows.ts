@@ -19,7 +19,7 @@ export function imageFlow(imageId: string, job: PreparePayload, prepared: Prepar
   const ids = flowJobIds(imageId);
   const view = job.view ?? prepared.view;
   const child = (name: 'unet' | 'maskrcnn'): FlowJob => {
-    const data: ModelPayload = { run: job.run, source: job.source, image: prepared.image, model: job.models[name], ...(view ? { view } : {}) };
+    const data: ModelPayload = { run: job.run, source: job.source, image: prepared.image, model: job.models[name] };
     return {
       name,
       queueName: JOB_CATALOG[name].queue,

@@ -42,7 +42,7 @@ describe('stage processors', () => {
     let transientCalls = 0;
     const handlers = trivialHandlers({
       unet: async (job) => {
-        if (job.source.endsWith('bad.png')) throw InputError.forFile(job.source, 'PNG is truncated');
+        if (job.image.endsWith('bad.png')) throw InputError.forFile(job.image, 'PNG is truncated');
         transientCalls += 1;
         if (transientCalls < 3) throw new TransientError('storage throttled');
         return { foreground: 'f' };
@@ -52,7 +52,7 @@ describe('stage processors', () => {
     const completed = new Promise<Job>((resolve) => worker.worker.on('completed', (job) => resolve(job)));
     const failed = finalFailure(worker);
     const opts = { attempts: 3, backoff: { type: 'fixed', delay: 10 } } as const;
-    await p.queues.queue('unet').add('unet', { ...model, source: 'file:///data/bad.png' }, opts);
+    await p.queues.queue('unet').add('unet', { ...model, image: 'work/bad.png' }, opts);
     await p.queues.queue('unet').add('unet', model, opts);
     const { job } = await failed;
     expect(job.failedReason).toBe('bad.png: PNG is truncated');
