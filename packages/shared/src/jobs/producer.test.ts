@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { produceRun, type FusionPayload, type StageHandlers } from '@vertxnet/shared';
+import { etagIdentity, produceRun, reconcileInFlight, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
@@ -128,5 +128,47 @@ describe('paced producer', () => {
     const byResult = Object.fromEntries(stats.fused.map((f) => [f.result, f]));
     expect(byResult['img-0000.png']).toMatchObject({ view: 'lumbar', source: pathToFileURL(join(dir, 'img-0000.png')).href });
     expect(byResult['img-0002.png']).toMatchObject({ view: 'cervical' });
+  });
+
+  it('skips images known done by their listing ETag without queueing them', async () => {
+    const listing = async function* (): AsyncGenerator<ListedImage> {
+      for (let i = 0; i < 4; i++) yield { uri: `s3://cohort/img-${i}.dcm`, result: `img-${i}`, cursor: `img-${i}.dcm`, etag: `etag-${i}` };
+    };
+    const { stats, handlers } = sampling('r1');
+    const byEtag: StageHandlers = {
+      ...handlers,
+      prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), identity: etagIdentity(job.etag ?? 'missing') }),
+    };
+    p.startStages(byEtag);
+    const ctx = { ...p.producer, listSource: listing };
+    for (const id of ['r1', 'r2']) {
+      await p.runs.create({ id, source: 's3://cohort', out: 's3://out', models });
+      await produceRun(id, ctx, { maxPending: 4, batchSize: 4, quietMs: 60_000 }, never);
+      await p.waitForRun(id);
+    }
+    expect(await p.runs.get('r1')).toMatchObject({ listed: 4, queued: 4, done: 4 });
+    expect(await p.runs.get('r2')).toMatchObject({ listed: 4, queued: 0, skipped: 4, done: 0 });
+    expect(stats.prepared.size).toBe(4);
+  });
+
+  it('reconciles images whose outcome was never counted (a job failed with no accounting, a lost count)', async () => {
+    await p.runs.create({ id: 'r1', source: '/data', out: '/out', models });
+    await p.runs.enqueue('r1', ['p-failed', 'p-done', 'p-waiting'], { listed: 3, skipped: 0 });
+    await p.runs.assign('r1', 'p-done', 'i-done');
+    await p.done.mark('i-done', 'r1');
+    // A prepare job that fails for good on a worker that does no accounting.
+    const failing = trivialHandlers({
+      prepare: async () => {
+        throw new Error('never counted');
+      },
+    });
+    const worker = p.startWorker('prepare', stageProcessor('prepare', failing, { runs: p.runs, done: p.done, flows: p.flows }), { runs: undefined });
+    const failed = new Promise<void>((resolve) => worker.worker.on('failed', () => resolve()));
+    await p.queues.queue('prepare').add('prepare', { run: 'r1', source: '/data/a.png', result: 'a', out: '/out', models }, { jobId: 'p-failed' });
+    await failed;
+    expect(await p.runs.inFlight('r1')).toBe(3);
+    expect(await reconcileInFlight('r1', p.producer)).toBe(2);
+    expect(await p.runs.get('r1')).toMatchObject({ done: 1, failed: 1 });
+    expect(await p.runs.inFlightImages('r1')).toEqual([{ member: 'p-waiting', imageId: '' }]);
   });
 });
