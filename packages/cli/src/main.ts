@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerRun } from './commands/run.js';
+import { registerStatus } from './commands/status.js';
+import { registerSubmit } from './commands/submit.js';
 
 const program = new Command()
   .name('vertxnet')
@@ -8,6 +10,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerRun(program);
+registerSubmit(program);
+registerStatus(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`vertxnet: ${err instanceof Error ? err.message : String(err)}\n`);

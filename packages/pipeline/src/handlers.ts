@@ -1,4 +1,5 @@
 import {
+  TransientError,
   openStorage,
   type ModelRunner,
   type StageHandlers,
@@ -18,6 +19,18 @@ export interface StageHandlerDeps {
   unet?: ModelRunner;
   /** The Mask R-CNN (or a batcher in front of it), for the maskrcnn handler. */
   maskrcnn?: ModelRunner;
+}
+
+/**
+ * A job names the model version its run was submitted with. A worker running another version must
+ * not answer for it (results would carry the wrong provenance); another worker may have it, so the
+ * job is handed back to be retried rather than failed for good.
+ */
+function checkModel(job: { model: string }, runner: ModelRunner, stage: string): void {
+  const { name, version } = ('infer' in runner ? runner.model : runner).manifest;
+  if (job.model !== `${name}@${version}`) {
+    throw new TransientError(`${stage} job asks for ${job.model}, but this worker runs ${name}@${version}`, { code: 'MODEL_VERSION_MISMATCH' });
+  }
 }
 
 function missing(what: string): never {
@@ -44,8 +57,16 @@ export function createStageHandlers(deps: StageHandlerDeps): StageHandlers {
         { work: deps.work, ...(deps.s3 ? { s3: deps.s3 } : {}), ...(deps.maxPixels ? { maxPixels: deps.maxPixels } : {}) },
         { source: job.source, ...(job.etag ? { etag: job.etag } : {}), ...(job.view ? { view: job.view } : {}) },
       ),
-    unet: (job) => segmentStage({ work: deps.work, runner: deps.unet ?? missing('U-Net') }, { image: job.image }),
-    maskrcnn: (job) => detectStage({ work: deps.work, runner: deps.maskrcnn ?? missing('Mask R-CNN') }, { image: job.image }),
+    unet: async (job) => {
+      const runner = deps.unet ?? missing('U-Net');
+      checkModel(job, runner, 'unet');
+      return segmentStage({ work: deps.work, runner }, { image: job.image });
+    },
+    maskrcnn: async (job) => {
+      const runner = deps.maskrcnn ?? missing('Mask R-CNN');
+      checkModel(job, runner, 'maskrcnn');
+      return detectStage({ work: deps.work, runner }, { image: job.image });
+    },
     fuse: async (job, children) => {
       const fused = await fuseStage(
         { work: deps.work, out: outStorage(job.out) },

@@ -6,3 +6,4 @@ export * from './stages/prepare.js';
 export * from './stages/segment.js';
 export * from './stages/fuse.js';
 export * from './handlers.js';
+export * from './model-runner.js';

@@ -1,9 +1,10 @@
-// TEMPORARY ADAPTER — replaced by the lead with `createStageHandlers` from @vertxnet/pipeline.
-// Until then the service compiles against the StageHandlers interface and refuses to start.
-import { ConfigError, type StageHandlersFor } from '@vertxnet/shared';
+import { createStageHandlers as pipelineHandlers } from '@vertxnet/pipeline';
+import { openStorage, s3OptionsFromEnv, type StageHandlersFor } from '@vertxnet/shared';
 import type { IngestConfig } from './env.js';
 
-/** Builds the prepare handler (decode, canonical image into the work store). */
-export async function createStageHandlers(_config: IngestConfig): Promise<StageHandlersFor<'prepare'>> {
-  throw new ConfigError('the prepare stage handler is not wired yet (services/ingest/src/handlers.ts)');
+/** Builds the prepare handler: decode a source image and write its canonical PNG to the work store. */
+export async function createStageHandlers(config: IngestConfig): Promise<StageHandlersFor<'prepare'>> {
+  const s3 = s3OptionsFromEnv(config);
+  const { prepare } = pipelineHandlers({ work: openStorage(config.WORK_URI, s3), s3 });
+  return { prepare };
 }

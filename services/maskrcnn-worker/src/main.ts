@@ -5,4 +5,4 @@ import { startMaskrcnnWorker } from './service.js';
 
 const config = loadConfigOrExit(MaskrcnnWorkerEnv, 'maskrcnn-worker');
 const logger = createLogger('maskrcnn-worker', config.LOG_LEVEL);
-await runServiceProcess(() => startMaskrcnnWorker(config, logger, () => createStageHandlers(config)), logger);
+await runServiceProcess(() => startMaskrcnnWorker(config, logger, (ctx) => createStageHandlers(config, ctx.registry, logger)), logger);

@@ -1,8 +1,8 @@
-import { startService, stageProcessor, type Logger, type RunningService, type StageHandlersFor } from '@vertxnet/shared';
+import { startService, stageProcessor, type Logger, type RunningService, type ServiceContext, type StageHandlersFor } from '@vertxnet/shared';
 import type { MaskrcnnWorkerConfig } from './env.js';
 
 /** The Mask R-CNN worker: one queue, one handler. `handlers` resolves once the model is loaded. */
-export function startMaskrcnnWorker(config: MaskrcnnWorkerConfig, logger: Logger, handlers: () => Promise<StageHandlersFor<'maskrcnn'>>): Promise<RunningService> {
+export function startMaskrcnnWorker(config: MaskrcnnWorkerConfig, logger: Logger, handlers: (ctx: ServiceContext) => Promise<StageHandlersFor<'maskrcnn'>>): Promise<RunningService> {
   return startService(
     {
       service: 'maskrcnn-worker',
@@ -14,7 +14,7 @@ export function startMaskrcnnWorker(config: MaskrcnnWorkerConfig, logger: Logger
       queues: ['maskrcnn'],
     },
     async (ctx) => {
-      ctx.worker('maskrcnn', stageProcessor('maskrcnn', await handlers(), undefined), config.CONCURRENCY, {
+      ctx.worker('maskrcnn', stageProcessor('maskrcnn', await handlers(ctx), undefined), config.CONCURRENCY, {
         lockDurationMs: config.JOB_LOCK_MS,
         stalledIntervalMs: config.STALLED_CHECK_MS,
       });

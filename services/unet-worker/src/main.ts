@@ -5,4 +5,4 @@ import { startUnetWorker } from './service.js';
 
 const config = loadConfigOrExit(UnetWorkerEnv, 'unet-worker');
 const logger = createLogger('unet-worker', config.LOG_LEVEL);
-await runServiceProcess(() => startUnetWorker(config, logger, () => createStageHandlers(config)), logger);
+await runServiceProcess(() => startUnetWorker(config, logger, (ctx) => createStageHandlers(config, ctx.registry, logger)), logger);

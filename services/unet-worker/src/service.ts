@@ -1,8 +1,8 @@
-import { startService, stageProcessor, type Logger, type RunningService, type StageHandlersFor } from '@vertxnet/shared';
+import { startService, stageProcessor, type Logger, type RunningService, type ServiceContext, type StageHandlersFor } from '@vertxnet/shared';
 import type { UnetWorkerConfig } from './env.js';
 
 /** The U-Net worker: one queue, one handler. `handlers` resolves once the model is loaded. */
-export function startUnetWorker(config: UnetWorkerConfig, logger: Logger, handlers: () => Promise<StageHandlersFor<'unet'>>): Promise<RunningService> {
+export function startUnetWorker(config: UnetWorkerConfig, logger: Logger, handlers: (ctx: ServiceContext) => Promise<StageHandlersFor<'unet'>>): Promise<RunningService> {
   return startService(
     {
       service: 'unet-worker',
@@ -14,7 +14,7 @@ export function startUnetWorker(config: UnetWorkerConfig, logger: Logger, handle
       queues: ['unet'],
     },
     async (ctx) => {
-      ctx.worker('unet', stageProcessor('unet', await handlers(), undefined), config.CONCURRENCY, {
+      ctx.worker('unet', stageProcessor('unet', await handlers(ctx), undefined), config.CONCURRENCY, {
         lockDurationMs: config.JOB_LOCK_MS,
         stalledIntervalMs: config.STALLED_CHECK_MS,
       });

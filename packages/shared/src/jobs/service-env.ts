@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { envInt } from '../config/env-types.js';
 import { ModelRefSchema } from './contract.js';
 
@@ -22,3 +23,21 @@ export const modelRefEnv = {
 export const concurrencyEnv = (defaultValue: number, what: string) =>
   envInt(1, 256).default(defaultValue).describe(`${what} processed at once by this process.`);
 
+
+/** How a model worker runs its model: execution providers and micro-batching across concurrent jobs. */
+export const modelRunnerEnv = (defaultMaxBatch: number) => ({
+  INFERENCE_PROVIDERS: z
+    .string()
+    .default('cpu')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
+    .describe('Execution providers in order of preference, e.g. "cuda,cpu" or "tensorrt,cuda,cpu"; missing ones fall back to cpu with a log line.'),
+  MAX_BATCH: envInt(1, 256)
+    .default(defaultMaxBatch)
+    .describe('Most images per inference call; concurrent jobs are batched together (models without a batch axis run one by one).'),
+  MAX_BATCH_WAIT_MS: envInt(0, 10_000)
+    .default(5)
+    .describe('Longest an image waits for others to fill its batch.'),
+  INTRA_OP_THREADS: envInt(0, 256)
+    .default(0)
+    .describe('onnxruntime threads per operator; 0 = its default (one per core).'),
+});

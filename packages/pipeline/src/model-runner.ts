@@ -1,0 +1,39 @@
+import {
+  createBatcher,
+  InferenceMetrics,
+  loadModel,
+  type Batcher,
+  type InferenceLogger,
+  type InferenceModel,
+} from '@vertxnet/shared';
+import type { Registry } from 'prom-client';
+
+export interface ModelRunnerOptions {
+  dir: string;
+  /** Execution providers in order of preference, e.g. ['cuda', 'cpu']. */
+  providers?: string[];
+  intraOpThreads?: number;
+  maxBatch: number;
+  maxWaitMs: number;
+  logger?: InferenceLogger;
+  /** When given, inference durations, batch sizes, load time and model info are exported here. */
+  registry?: Registry;
+}
+
+/** Loads a model and puts a batcher in front of it, so concurrent jobs of a worker share runs. */
+export async function openModelRunner(options: ModelRunnerOptions): Promise<{ model: InferenceModel; runner: Batcher }> {
+  const model = await loadModel(options.dir, {
+    ...(options.providers ? { executionProviders: options.providers } : {}),
+    ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const role = model.manifest.task === 'foreground-segmentation' ? 'unet' : 'maskrcnn';
+  const metrics = options.registry ? new InferenceMetrics(options.registry) : undefined;
+  metrics?.setLoaded(role, { name: model.manifest.name, version: model.manifest.version }, model.loadSeconds);
+  const runner = createBatcher(model, {
+    maxBatch: model.manifest.input.dynamicBatch ? options.maxBatch : 1,
+    maxWaitMs: options.maxWaitMs,
+    ...(metrics ? { onBatch: (size: number, seconds: number) => metrics.observeRun(role, seconds, size) } : {}),
+  });
+  return { model, runner };
+}
