@@ -21,7 +21,7 @@ from .config import get_config
 from .data import ForegroundDataset, InstanceDataset, collate_list, expand_masks, to_model_input
 from .levels import class_names
 from .models import build_model, count_parameters, dice_bce_loss
-from .weights import save_weights, torch_load
+from .weights import load_weights, save_weights, torch_load
 
 T0 = time.time()
 
@@ -129,6 +129,7 @@ def main(argv=None):
     ap.add_argument("--max-minutes", type=float, default=None, help="wall-clock budget for this process")
     ap.add_argument("--iters", type=int, default=None)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init", default=None, help="start from these weights (.vxw or checkpoint), e.g. to fine-tune")
     ap.add_argument("--val", default=None, help="held-out COCO folder evaluated at the end")
     ap.add_argument("--size", type=int, default=None, help="override the input size S")
     ap.add_argument("--batch", type=int, default=None)
@@ -174,6 +175,10 @@ def main(argv=None):
     scaler = make_scaler(device, amp)
     ck_path = os.path.join(args.out, "checkpoint.pt")
     state = {"step": 0, "epoch": 0, "elapsed": 0.0, "losses": []}
+    if args.init and not (args.resume and os.path.isfile(ck_path)):
+        init_state, _ = load_weights(args.init)
+        model.load_state_dict({k: v.float() for k, v in init_state.items()})
+        log("initialised from %s" % args.init)
     if args.resume and os.path.isfile(ck_path):
         ck = torch_load(ck_path)
         model.load_state_dict(ck["model"])
