@@ -9,3 +9,4 @@ export * from './codecs/index.js';
 export * from './config/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
+export * from './dicom/index.js';

@@ -108,7 +108,7 @@ describe('decodeImage', () => {
     expect(e.code).toBe('INPUT_EMPTY');
     await expectInputError(decodeImage(Buffer.from('<html>not found</html>\n'), 'x.png'), 'x.png: not an image (the content is text)');
     const dicom = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(64)]);
-    await expectInputError(decodeImage(dicom, 'x.dcm'), 'x.dcm: DICOM is not supported yet');
+    await expectInputError(decodeImage(dicom, 'x.dcm'), 'x.dcm: DICOM file is broken: no file meta information after DICM');
     const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).gif().toBuffer();
     await expectInputError(decodeImage(gif, 'x.png'), /^x\.png: GIF is not a supported image format/);
     await expectInputError(decodeImage(Buffer.from([0, 1, 2, 3, 250, 251]), 'x.png'), 'x.png: not an image (unrecognised content)');

@@ -1,10 +1,11 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { decodeDicom } from '../dicom/index.js';
 import { InputError } from '../errors.js';
 import { rgbToLuma } from './canonical.js';
 import { sniffFormat } from './sniff.js';
 import { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeLimits, type ImageFormat } from './types.js';
 
-const FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF' };
+const FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF', dicom: 'DICOM' };
 
 // 'error' aborts on truncated or corrupt pixel data rather than returning half an image;
 // 'warning' would also refuse files that only carry harmless oddities.
@@ -24,7 +25,7 @@ export async function decodeImage(bytes: Buffer, name: string, limits: DecodeLim
     case 'text':
       throw InputError.forFile(name, 'not an image (the content is text)', { code: 'INPUT_NOT_IMAGE' });
     case 'dicom':
-      throw InputError.forFile(name, 'DICOM is not supported yet', { code: 'INPUT_UNSUPPORTED' });
+      return decodeDicom(bytes, name, limits);
     case 'other':
       throw InputError.forFile(
         name,

@@ -1,3 +1,4 @@
+import { looksLikeDicom } from '../dicom/parse.js';
 import type { ImageFormat } from './types.js';
 
 export type SniffResult =
@@ -28,16 +29,18 @@ function startsWith(bytes: Uint8Array, magic: number[], offset = 0): boolean {
 /** What the content is, from its magic bytes, never from the file name. */
 export function sniffFormat(bytes: Uint8Array): SniffResult {
   if (bytes.length === 0) return { kind: 'empty' };
+  // DICM first: a DICOM preamble may itself hold a TIFF header (dual-personality files).
+  if (startsWith(bytes, [0x44, 0x49, 0x43, 0x4d], 128)) return { kind: 'dicom' };
   if (startsWith(bytes, PNG)) return { kind: 'image', format: 'png' };
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { kind: 'image', format: 'jpeg' };
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
     return { kind: 'image', format: 'tiff' };
   }
-  if (startsWith(bytes, [0x44, 0x49, 0x43, 0x4d], 128)) return { kind: 'dicom' };
   if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) {
     return { kind: 'other', name: 'WebP' };
   }
   for (const [magic, name] of KNOWN_OTHERS) if (startsWith(bytes, magic)) return { kind: 'other', name };
+  if (looksLikeDicom(bytes)) return { kind: 'dicom' };
   if (looksLikeText(bytes)) return { kind: 'text' };
   return { kind: 'other' };
 }

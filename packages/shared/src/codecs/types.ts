@@ -1,4 +1,6 @@
-export type ImageFormat = 'png' | 'jpeg' | 'tiff';
+import type { DicomInfo } from '../dicom/decode.js';
+
+export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'dicom';
 
 /** A decoded radiograph: one grey channel, row-major, at the depth it was stored with. */
 export interface DecodedImage {
@@ -8,6 +10,8 @@ export interface DecodedImage {
   /** Uint8Array when bitsStored is 8, Uint16Array when 16. */
   data: Uint8Array | Uint16Array;
   format: ImageFormat;
+  /** DICOM only: what the file said (UIDs, spacing, view, windowing); `data` is then already the 8-bit canonical image. */
+  dicom?: DicomInfo;
 }
 
 /** The one 8-bit grey form every stage works from (and the training code reads). */

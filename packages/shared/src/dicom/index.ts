@@ -1,0 +1,16 @@
+import type { DecodedImage, DecodeLimits } from '../codecs/types.js';
+import { decodeDicomPixels, renderCanonical } from './decode.js';
+
+export * from './decode.js';
+export { parseDicom, looksLikeDicom, DicomFormatError, type DicomDataset, type DicomElement, type ParsedDicom } from './parse.js';
+export { decodeRle, packBits } from './codecs.js';
+
+/**
+ * Decodes frame 1 of a DICOM file straight to the canonical 8-bit grey image (see renderCanonical
+ * for the windowing rule); `dicom` says what was read. Throws InputError "name: problem".
+ */
+export async function decodeDicom(bytes: Uint8Array, name: string, limits: DecodeLimits = {}): Promise<DecodedImage> {
+  const px = await decodeDicomPixels(bytes, name, limits);
+  const data = renderCanonical(px);
+  return { width: px.width, height: px.height, bitsStored: 8, data, format: 'dicom', dicom: px.info };
+}
