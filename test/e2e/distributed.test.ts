@@ -1,0 +1,332 @@
+/**
+ * The distributed pipeline end to end: ingest, unet-worker, maskrcnn-worker and fusion-worker as
+ * separate OS processes (the built services, real models) on the real Redis and a real S3 server
+ * (s3rver), with the source, the work store and the results in S3.
+ *
+ * One suite, one setup, tests in order (each builds on the previous run):
+ *  1. a run of N good phantom images (8-bit PNG, 16-bit PNG, JPEG) and three bad files, during
+ *     which a busy U-Net worker gets SIGTERM and a busy Mask R-CNN worker gets SIGKILL (each is
+ *     replaced): every good image has its three results exactly once, the bad ones failed with
+ *     readable reasons, and /metrics counts them;
+ *  2. re-submitting the same source queues no inference and reports the skipped count;
+ *  3. a new U-Net version (same weights, bumped manifest) recomputes;
+ *  4. `vertxnet run` (one process, local files) gives the same labels pixel for pixel.
+ *
+ * Size: E2E_IMAGES good images (default 40, at most 560 px a side); the whole file takes about 3 minutes on
+ * 2 CPU cores.
+ */
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { QueueEvents } from 'bullmq';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePhantomSet } from '@vertxnet/phantom';
+import { TEST_REDIS_URL, deleteKeys, testRedis, uniqueName } from '../helpers/redis.js';
+import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3Server, type S3TestServer } from '../helpers/s3.js';
+import { imageCounts, listKeys, runCli } from './helpers/cluster.js';
+import { serviceEntry, spawnService, type ServiceName, type ServiceProcess } from './helpers/services.js';
+
+const GOOD = Number(process.env.E2E_IMAGES ?? '40');
+const SHUTDOWN_TIMEOUT_MS = 8_000;
+const BAD = { 'bad-truncated.png': 'truncated', 'bad-empty.png': 'empty', 'bad-text.png': 'text' } as const;
+
+interface Cluster {
+  prefix: string;
+  s3: S3TestServer;
+  tmp: string;
+  /** Local copy of the source (for `vertxnet run`). */
+  sourceDir: string;
+  goodNames: string[];
+  env: Record<string, string>;
+  services: Partial<Record<ServiceName, ServiceProcess>>;
+  /** Every service process started, to stop at the end. */
+  all: ServiceProcess[];
+  /** Image counts of services that were stopped, so totals survive restarts. */
+  retired: Array<Record<string, number>>;
+  firstRun?: string;
+}
+
+let c: Cluster;
+
+async function start(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const service = await spawnService(name, serviceEntry(name), { env: { ...c.env, ...env } });
+  c.all.push(service);
+  await service.ready(60_000);
+  c.services[name] = service;
+  return service;
+}
+
+/** Stops a service and keeps its final image counts (read just before the signal when it is SIGKILL). */
+async function retire(service: ServiceProcess, signal: NodeJS.Signals) {
+  const counts = await imageCounts(service.url);
+  const stopped = await service.stop(signal);
+  c.retired.push(counts);
+  return stopped;
+}
+
+function cliArgs(...args: string[]): string[] {
+  return [...args, '--redis', TEST_REDIS_URL, '--prefix', c.prefix];
+}
+
+async function statusJson(run: string): Promise<{
+  run: { listed: number };
+  counts: { done: number; failed: number; skipped: number; queued: number; active: number };
+  finished: boolean;
+  failures: Array<{ stage: string; source: string; reason: string }>;
+}> {
+  const res = await runCli(cliArgs('status', run, '--json'));
+  expect(res.code, res.stderr).toBe(0);
+  return JSON.parse(res.stdout);
+}
+
+function runIdOf(stdout: string): string {
+  const id = /run (\S+) submitted/.exec(stdout)?.[1];
+  expect(id, stdout).toBeDefined();
+  return id!;
+}
+
+async function getObject(bucket: string, key: string): Promise<Buffer> {
+  const res = await c.s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await res.Body!.transformToByteArray());
+}
+
+function pngBitDepth(bytes: Buffer): number {
+  return bytes.readUInt8(24);
+}
+
+beforeAll(async () => {
+  const tmp = await mkdtemp(join(tmpdir(), 'vertxnet-e2e-'));
+  const s3 = await startS3Server();
+  c = {
+    prefix: uniqueName('test-e2e'),
+    s3,
+    tmp,
+    sourceDir: join(tmp, 'source'),
+    goodNames: [],
+    env: {},
+    services: {},
+    all: [],
+    retired: [],
+  };
+  for (const bucket of ['src', 'work', 'out']) await s3.createBucket(bucket);
+  c.env = {
+    QUEUE_PREFIX: c.prefix,
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: S3_TEST_REGION,
+    AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+    WORK_URI: 's3://work/w',
+    // A killed worker's jobs come back within seconds, not the 30 s default.
+    JOB_LOCK_MS: '4000',
+    STALLED_CHECK_MS: '1000',
+    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+  };
+
+  // N good images (format mix) + three bad files, locally and in s3://src/set/.
+  await writePhantomSet({ out: join(tmp, 'phantoms'), count: GOOD, seed: 4242, format: 'mix', maxSide: 560 });
+  await mkdir(c.sourceDir);
+  const generated = (await readdir(join(tmp, 'phantoms', 'images'))).sort();
+  for (const name of generated) await cp(join(tmp, 'phantoms', 'images', name), join(c.sourceDir, name));
+  c.goodNames = generated;
+  const firstPng = generated.find((n) => n.endsWith('.png'))!;
+  const pngBytes = await readFile(join(c.sourceDir, firstPng));
+  await writeFile(join(c.sourceDir, 'bad-truncated.png'), pngBytes.subarray(0, Math.floor(pngBytes.length / 3)));
+  await writeFile(join(c.sourceDir, 'bad-empty.png'), Buffer.alloc(0));
+  await writeFile(join(c.sourceDir, 'bad-text.png'), 'this is a text file, not a radiograph\n');
+  for (const name of await readdir(c.sourceDir)) {
+    await s3.client.send(new PutObjectCommand({ Bucket: 'src', Key: `set/${name}`, Body: await readFile(join(c.sourceDir, name)) }));
+  }
+
+  await Promise.all((['ingest', 'unet-worker', 'maskrcnn-worker', 'fusion-worker'] as const).map((name) => start(name)));
+}, 180_000);
+
+afterAll(async () => {
+  if (!c) return;
+  await Promise.all(c.all.map((s) => s.stop('SIGKILL')));
+  await c.s3.stop();
+  const redis = testRedis();
+  await deleteKeys(redis, c.prefix);
+  await redis.quit();
+  await rm(c.tmp, { recursive: true, force: true });
+});
+
+describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3rver)', () => {
+  it('the source set holds 8-bit PNGs, 16-bit PNGs and JPEGs', async () => {
+    const kinds = new Set<string>();
+    for (const name of c.goodNames) {
+      const bytes = await readFile(join(c.sourceDir, name));
+      kinds.add(name.endsWith('.png') ? `png${pngBitDepth(bytes)}` : 'jpeg');
+    }
+    expect([...kinds].sort()).toEqual(['jpeg', 'png16', 'png8']);
+  });
+
+  it(`labels ${GOOD} images from S3 to S3 exactly once, through a SIGTERM of a busy U-Net worker and a SIGKILL of a busy Mask R-CNN worker`, async () => {
+    const connection = { url: TEST_REDIS_URL };
+    const unetEvents = new QueueEvents('unet', { connection, prefix: c.prefix });
+    const maskEvents = new QueueEvents('maskrcnn', { connection, prefix: c.prefix });
+    await Promise.all([unetEvents.waitUntilReady(), maskEvents.waitUntilReady()]);
+    try {
+      // SIGTERM the U-Net worker as soon as it is busy; it finishes (or hands back) and exits 0.
+      const unetBusy = new Promise<void>((resolve) => unetEvents.once('active', () => resolve()));
+      // SIGKILL the Mask R-CNN worker once two images went through it and it has the next one.
+      let maskCompleted = 0;
+      const maskBusyLater = new Promise<string>((resolve) => {
+        maskEvents.on('completed', () => void maskCompleted++);
+        maskEvents.on('active', ({ jobId }) => {
+          if (maskCompleted >= 2) resolve(jobId);
+        });
+      });
+
+      const submitted = runCli(cliArgs('submit', 's3://src/set/', '--out', 's3://out/results', '--wait'));
+
+      await unetBusy;
+      const oldUnet = c.services['unet-worker']!;
+      const replacementUnet = start('unet-worker');
+      const termed = await retire(oldUnet, 'SIGTERM');
+      expect(termed.code).toBe(0);
+      expect(termed.ms).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 4_000);
+      // 'closed': its active jobs finished before the deadline (else 'timed-out': handed back through stalled-job recovery).
+      expect(oldUnet.logs.find((l) => l.msg === 'stopped')?.outcome).toMatch(/^(closed|timed-out)$/);
+      await replacementUnet;
+
+      const killedJob = await maskBusyLater;
+      const oldMask = c.services['maskrcnn-worker']!;
+      const killed = await retire(oldMask, 'SIGKILL');
+      expect(killed.signal).toBe('SIGKILL');
+      await start('maskrcnn-worker');
+
+      const result = await submitted;
+      expect(result.code, result.stderr).toBe(0);
+      c.firstRun = runIdOf(result.stdout);
+      expect(killedJob).toMatch(/-maskrcnn$/);
+    } finally {
+      await Promise.all([unetEvents.close(), maskEvents.close()]);
+    }
+
+    const status = await statusJson(c.firstRun);
+    expect(status.finished).toBe(true);
+    expect(status.run.listed).toBe(GOOD + 3);
+    expect(status.counts).toMatchObject({ done: GOOD, failed: 3, skipped: 0, queued: 0, active: 0 });
+
+    // The three bad files failed at prepare with readable reasons; nothing else failed.
+    expect(status.failures).toHaveLength(3);
+    for (const f of status.failures) {
+      expect(f.stage).toBe('prepare');
+      expect(f.source).toMatch(/bad-(truncated|empty|text)\.png$/);
+      expect(f.reason.length).toBeGreaterThan(10);
+      expect(f.reason).not.toMatch(/^(Error|undefined|\[object)/);
+    }
+    expect(new Set(status.failures.map((f) => f.source.replace(/.*\//, '')))).toEqual(new Set(Object.keys(BAD)));
+
+    // Every good image: result.json, labels.png, overlay.png, once; nothing for the bad ones.
+    const keys = await listKeys(c.s3.client, 'out', 'results/');
+    const perImage = new Map<string, string[]>();
+    for (const key of keys) {
+      const [, folder, file] = key.split('/');
+      if (file === undefined) continue;
+      perImage.set(folder!, [...(perImage.get(folder!) ?? []), file]);
+    }
+    expect([...perImage.keys()].sort()).toEqual([...c.goodNames].sort());
+    for (const files of perImage.values()) expect(files.sort()).toEqual(['labels.png', 'overlay.png', 'result.json']);
+    expect(new Set(keys).size).toBe(keys.length);
+
+    // Metrics: fusion wrote each result once (one fusion worker, never restarted); prepare counted
+    // the three bad inputs; the model stages together did each image at least once.
+    const fusion = await imageCounts(c.services['fusion-worker']!.url);
+    expect(fusion['fusion/succeeded']).toBe(GOOD);
+    expect(fusion['fusion/failed_transient'] ?? 0).toBe(0);
+    const ingest = await imageCounts(c.services['ingest']!.url);
+    expect(ingest['prepare/failed_input']).toBe(3);
+    expect(ingest['prepare/succeeded']).toBe(GOOD);
+    const total = async (key: string) =>
+      [...c.retired, await imageCounts(c.services['unet-worker']!.url), await imageCounts(c.services['maskrcnn-worker']!.url)].reduce(
+        (sum, counts) => sum + (counts[key] ?? 0),
+        0,
+      );
+    // (The SIGTERM'd U-Net worker finished its batch after its counts were read, so no lower bound for unet.)
+    expect(await total('unet/succeeded')).toBeGreaterThan(0);
+    expect(await total('maskrcnn/succeeded')).toBeGreaterThanOrEqual(GOOD - 1);
+    expect(await total('unet/failed_input')).toBe(0);
+    expect(await total('maskrcnn/failed_input')).toBe(0);
+  }, 300_000);
+
+  it('re-submitting the same source queues no inference and reports how many were already done', async () => {
+    expect(c.firstRun).toBeDefined();
+    const before = {
+      unet: await imageCounts(c.services['unet-worker']!.url),
+      maskrcnn: await imageCounts(c.services['maskrcnn-worker']!.url),
+      fusion: await imageCounts(c.services['fusion-worker']!.url),
+    };
+    const connection = { url: TEST_REDIS_URL };
+    const watchers = ['unet', 'maskrcnn'].map((q) => new QueueEvents(q, { connection, prefix: c.prefix }));
+    await Promise.all(watchers.map((w) => w.waitUntilReady()));
+    const modelEvents: string[] = [];
+    for (const w of watchers) for (const e of ['added', 'waiting', 'active'] as const) w.on(e, ({ jobId }: { jobId: string }) => modelEvents.push(`${e}:${jobId}`));
+    try {
+      const res = await runCli(cliArgs('submit', 's3://src/set/', '--out', 's3://out/results', '--wait'));
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toContain(`already done (skipped): ${GOOD}`);
+      const status = await statusJson(runIdOf(res.stdout));
+      expect(status.counts).toMatchObject({ done: 0, skipped: GOOD, failed: 3 });
+    } finally {
+      await Promise.all(watchers.map((w) => w.close()));
+    }
+    expect(modelEvents).toEqual([]);
+    expect(await imageCounts(c.services['unet-worker']!.url)).toEqual(before.unet);
+    expect(await imageCounts(c.services['maskrcnn-worker']!.url)).toEqual(before.maskrcnn);
+    expect(await imageCounts(c.services['fusion-worker']!.url)).toEqual(before.fusion);
+  }, 120_000);
+
+  it('a new U-Net version recomputes (the image with the old models is still skipped)', async () => {
+    const modelDir = join(c.tmp, 'unet-0.1.1');
+    await cp('models/unet', modelDir, { recursive: true });
+    const manifestPath = join(modelDir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { version: string };
+    expect(manifest.version).toBe('0.1.0');
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, version: '0.1.1' }, null, 2));
+
+    await retire(c.services['unet-worker']!, 'SIGTERM');
+    await start('unet-worker', { MODEL_DIR: modelDir, UNET_MODEL: 'vertxnet-unet@0.1.1' });
+    const unetBefore = await imageCounts(c.services['unet-worker']!.url);
+
+    const one = c.goodNames[0]!;
+    const again = await runCli(cliArgs('submit', `s3://src/set/${one}`, '--out', 's3://out/results', '--wait'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('already done (skipped): 1');
+
+    const newer = await runCli(cliArgs('submit', `s3://src/set/${one}`, '--out', 's3://out/results', '--unet-model', 'vertxnet-unet@0.1.1', '--wait'));
+    expect(newer.code, newer.stderr).toBe(0);
+    expect(newer.stdout).toContain('already done (skipped): 0');
+    const status = await statusJson(runIdOf(newer.stdout));
+    expect(status.counts).toMatchObject({ done: 1, skipped: 0, failed: 0 });
+    const unetAfter = await imageCounts(c.services['unet-worker']!.url);
+    expect((unetAfter['unet/succeeded'] ?? 0) - (unetBefore['unet/succeeded'] ?? 0)).toBe(1);
+
+    const result = JSON.parse((await getObject('out', `results/${one}/result.json`)).toString('utf8')) as {
+      models: { unet: { version: string }; maskrcnn: { version: string } };
+    };
+    expect(result.models.unet.version).toBe('0.1.1');
+    expect(result.models.maskrcnn.version).toBe('0.1.0');
+  }, 120_000);
+
+  it('`vertxnet run` on the same files gives the same labels, pixel for pixel', async () => {
+    const out = join(c.tmp, 'local-out');
+    const res = await runCli(['run', c.sourceDir, '--out', out, '--json']);
+    const report = JSON.parse(res.stdout) as { counts: { images: number; succeeded: number; failed: number } };
+    expect(report.counts).toMatchObject({ images: GOOD + 3, succeeded: GOOD, failed: 3 });
+    let differing = 0;
+    for (const name of c.goodNames) {
+      const local = PNG.sync.read(await readFile(join(out, name, 'labels.png')));
+      const remote = PNG.sync.read(await getObject('out', `results/${name}/labels.png`));
+      expect([remote.width, remote.height]).toEqual([local.width, local.height]);
+      if (!Buffer.from(local.data).equals(Buffer.from(remote.data))) differing++;
+      const levels = (json: string) => (JSON.parse(json) as { vertebrae: Array<{ level: string }> }).vertebrae.map((v) => v.level);
+      expect(levels((await getObject('out', `results/${name}/result.json`)).toString('utf8')), name).toEqual(
+        levels(await readFile(join(out, name, 'result.json'), 'utf8')),
+      );
+    }
+    expect(differing).toBe(0);
+  }, 240_000);
+});
