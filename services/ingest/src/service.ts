@@ -1,6 +1,7 @@
 import {
   ImageFlows,
   RunEvents,
+  RunMetrics,
   connectRedis,
   runProcessor,
   startService,
@@ -12,6 +13,9 @@ import {
 } from '@vertxnet/shared';
 import { runsApi } from './api.js';
 import type { IngestConfig } from './env.js';
+
+/** The newest runs whose progress /metrics exports (only those not finished). */
+const RUN_METRICS_RUNS = 20;
 
 /**
  * The ingest service: the runs API, the paced producers (one `run` job per run, RUN_CONCURRENCY
@@ -31,7 +35,9 @@ export function startIngest(
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,
-      queues: ['run', 'prepare'],
+      // Every queue, not only its own: ingest always runs, so the depth of a model queue scaled to
+      // zero replicas is still exported (KEDA scales it back up from this series).
+      queues: ['run', 'prepare', 'unet', 'maskrcnn', 'fusion'],
     },
     async (ctx) => {
       // A subscriber connection can do nothing else: the producers' wake-ups get their own.
@@ -43,6 +49,21 @@ export function startIngest(
       ctx.worker('run', runProcessor(producer, pacing, ctx.stopping), config.RUN_CONCURRENCY, lock);
       const prepare = stageProcessor('prepare', await handlers(), { runs: ctx.runs, done: ctx.done, flows: new ImageFlows(ctx.queues) });
       ctx.worker('prepare', prepare, config.PREPARE_CONCURRENCY, lock);
+      // Progress of the runs still going (the dashboard's ETA); finished runs drop out.
+      new RunMetrics(
+        ctx.registry,
+        async () => {
+          const progress = [];
+          for (const id of await ctx.runs.list(RUN_METRICS_RUNS)) {
+            const snap = await ctx.runs.snapshot(id);
+            if (!snap || (snap.run.listingDone && snap.inFlight === 0)) continue;
+            const { listed, skipped, done, failed, listingDone } = snap.run;
+            progress.push({ run: id, listed, skipped, done, failed, listingDone, inFlight: snap.inFlight });
+          }
+          return progress;
+        },
+        (err) => logger.warn({ err }, 'run progress not read'),
+      );
       return {
         routes: runsApi(ctx, { unet: config.UNET_MODEL, maskrcnn: config.MASKRCNN_MODEL }),
         close: async () => subscriber.disconnect(),
