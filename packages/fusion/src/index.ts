@@ -12,3 +12,4 @@ export { summaryCsvHeader, summaryCsvRow, csvCell } from './csv.js';
 export { buildCocoRun, cocoCategories, type CocoRun, type CocoAnnotation, type CocoCategory, type CocoImage } from './coco.js';
 export { syntheticSpine, truthLabels, drawRotatedRect, type SyntheticSpine, type SyntheticSpineOptions, type SyntheticBody } from './synthetic.js';
 export * from './eval/index.js';
+export { buildSegmentation, SEGMENTATION_STORAGE, type SegInput, type SegSource } from './seg/index.js';

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { summaryCsvHeader } from '@vertxnet/fusion';
+import { buildCocoRun, summaryCsvHeader, type ImageResult } from '@vertxnet/fusion';
 import {
   LocalStorage,
   createBatcher,
+  joinKey,
   loadModel,
   openStorage,
   type InferenceLogger,
@@ -86,7 +87,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
   const items: SourceItem[] = [];
   for await (const item of listSource(options.source, options.s3 ? { s3: options.s3 } : {})) items.push(item);
 
-  const summaries: { name: string; row: string }[] = [];
+  const summaries: { name: string; row: string; key: string }[] = [];
   const failures: ImageFailure[] = [];
   const progress: RunProgress = { total: items.length, done: 0, failed: 0 };
   options.onProgress?.({ ...progress });
@@ -115,11 +116,13 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
           foreground: fg.foreground,
           instances: inst.instances,
           models,
-          ...(view ? { view } : {}),
+          ...(prepared.view ? { view: prepared.view } : {}),
+          ...(prepared.dicom?.pixelSpacing ? { pixelSpacing: prepared.dicom.pixelSpacing } : {}),
+          ...(prepared.dicom ? { dicom: prepared.dicom } : {}),
           timings: { prepare: Math.round(t1 - t0), models: Math.round(t2 - t1) },
         },
       );
-      summaries.push({ name, row: fused.summary });
+      summaries.push({ name, row: fused.summary, key: item.key });
       progress.done++;
     } catch (err) {
       failures.push({ name, source: item.uri, reason: readableReason(err) });
@@ -143,6 +146,13 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
 
   summaries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   await out.put('summary.csv', [summaryCsvHeader(), ...summaries.map((s) => s.row)].join('\n') + '\n', { contentType: 'text/csv' });
+  // Per-run COCO: every succeeded image's result, in result-name order.
+  const cocoImages: Parameters<typeof buildCocoRun>[0] = [];
+  for (const [i, s] of summaries.entries()) {
+    const result = JSON.parse((await out.get(joinKey(s.name, 'result.json'))).toString('utf8')) as ImageResult;
+    cocoImages.push({ id: i + 1, fileName: s.key, width: result.image.width, height: result.image.height, result });
+  }
+  await out.put('coco.json', JSON.stringify(buildCocoRun(cocoImages)), { contentType: 'application/json' });
   const seconds = (performance.now() - started) / 1000;
   const report: RunReport = {
     id: randomUUID(),

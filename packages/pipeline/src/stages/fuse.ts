@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   buildImageResult,
+  buildSegmentation,
   fuse,
   renderLabelsPng,
   renderOverlay,
@@ -26,6 +27,16 @@ export interface FuseInput {
   /** Readable reasons of model stages that failed (fusion then runs with the other). */
   failures?: string[];
   timings?: Record<string, number>;
+  /** Source pixel size in mm (DICOM Pixel Spacing / Imager Pixel Spacing): measurements in mm. */
+  pixelSpacing?: { row: number; column: number; source: string };
+  /** DICOM sources: UIDs for result.json and the SEG, and which frame was analysed. */
+  dicom?: {
+    sopInstanceUid?: string;
+    sopClassUid?: string;
+    seriesInstanceUid?: string;
+    studyInstanceUid?: string;
+    frameNote?: string;
+  };
 }
 
 export interface FusedImage {
@@ -51,9 +62,43 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
     ...(foreground ? { foreground } : {}),
     ...(instances ? { instances } : {}),
     ...(input.view ? { view: input.view } : {}),
+    ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
   });
   const labels = toSourceLabels(fusion, foreground, img.width, img.height);
   const timings = { ...input.timings, fusion: Math.round(performance.now() - started) };
+  const folder = input.name;
+  // DICOM SEG beside the other results; its failure is recorded, never fatal.
+  const extra: Record<string, unknown> = {};
+  if (input.failures && input.failures.length > 0) extra.stageFailures = input.failures;
+  if (input.dicom?.frameNote) extra.frame = input.dicom.frameNote;
+  const dicom = input.dicom;
+  if (dicom?.sopInstanceUid && dicom.sopClassUid) {
+    const segments = fusion.vertebrae
+      .filter((v): v is typeof v & { level: string; verseCode: number } => v.level !== null && v.verseCode !== null)
+      .map((v) => ({ verseCode: v.verseCode, level: v.level }));
+    if (segments.length > 0) {
+      try {
+        const seg = buildSegmentation({
+          width: img.width,
+          height: img.height,
+          labels,
+          segments,
+          source: {
+            sopInstanceUid: dicom.sopInstanceUid,
+            sopClassUid: dicom.sopClassUid,
+            ...(dicom.seriesInstanceUid ? { seriesInstanceUid: dicom.seriesInstanceUid } : {}),
+            ...(dicom.studyInstanceUid ? { studyInstanceUid: dicom.studyInstanceUid } : {}),
+          },
+          ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
+          algorithm: { name: 'VertXNet', version: input.models?.unet?.version ?? foreground?.model?.version ?? 'unknown' },
+        });
+        await deps.out.put(joinKey(folder, 'seg.dcm'), seg, { contentType: 'application/dicom' });
+        extra.seg = 'seg.dcm';
+      } catch (err) {
+        extra.segError = err instanceof Error ? err.message : String(err);
+      }
+    }
+  }
   const result: ImageResult = buildImageResult({
     source: input.source,
     width: img.width,
@@ -65,13 +110,13 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
       ...(input.models?.maskrcnn ?? instances?.model ? { maskrcnn: (input.models?.maskrcnn ?? instances?.model)! } : {}),
     },
     timings,
-    ...(input.failures && input.failures.length > 0 ? { extra: { stageFailures: input.failures } } : {}),
+    ...(dicom?.sopInstanceUid ? { sopInstanceUid: dicom.sopInstanceUid } : {}),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
   });
   const [labelsPng, overlayPng] = await Promise.all([
     renderLabelsPng(labels, img.width, img.height),
     renderOverlay(img.data, img.width, img.height, result),
   ]);
-  const folder = input.name;
   await Promise.all([
     deps.out.put(joinKey(folder, 'labels.png'), labelsPng, { contentType: 'image/png' }),
     deps.out.put(joinKey(folder, 'overlay.png'), overlayPng, { contentType: 'image/png' }),

@@ -5,6 +5,7 @@ import {
   openStorage,
   splitFileUri,
   toCanonical,
+  type DicomInfo,
   type Storage,
   type View,
 } from '@vertxnet/shared';
@@ -25,7 +26,21 @@ export interface PreparedImage {
   height: number;
   /** Content identity: 'etag:…' or 'sha256:…'. */
   identity: string;
+  /** The view asked for, else the one DICOM Body Part Examined / Series Description names. */
   view?: View;
+  /** DICOM only: what the file says about itself — UIDs, never names, ids or dates. */
+  dicom?: PreparedDicom;
+}
+
+export interface PreparedDicom {
+  sopInstanceUid?: string;
+  sopClassUid?: string;
+  seriesInstanceUid?: string;
+  studyInstanceUid?: string;
+  pixelSpacing?: { row: number; column: number; source: string };
+  /** Set for multi-frame files: which frame was analysed. */
+  frameNote?: string;
+  transferSyntax: string;
 }
 
 export interface PrepareDeps {
@@ -46,5 +61,25 @@ export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Prom
   if (!(await deps.work.exists(image))) {
     await deps.work.put(image, await encodePng(canonical.data, canonical.width, canonical.height), { contentType: 'image/png' });
   }
-  return { image, width: canonical.width, height: canonical.height, identity, ...(input.view ? { view: input.view } : {}) };
+  const view = input.view ?? decoded.dicom?.view;
+  return {
+    image,
+    width: canonical.width,
+    height: canonical.height,
+    identity,
+    ...(view ? { view } : {}),
+    ...(decoded.dicom ? { dicom: preparedDicom(decoded.dicom) } : {}),
+  };
+}
+
+function preparedDicom(d: DicomInfo): PreparedDicom {
+  return {
+    ...(d.sopInstanceUid ? { sopInstanceUid: d.sopInstanceUid } : {}),
+    ...(d.sopClassUid ? { sopClassUid: d.sopClassUid } : {}),
+    ...(d.seriesInstanceUid ? { seriesInstanceUid: d.seriesInstanceUid } : {}),
+    ...(d.studyInstanceUid ? { studyInstanceUid: d.studyInstanceUid } : {}),
+    ...(d.pixelSpacing ? { pixelSpacing: d.pixelSpacing } : {}),
+    ...(d.frameNote ? { frameNote: d.frameNote } : {}),
+    transferSyntax: d.transferSyntax.uid,
+  };
 }

@@ -14,3 +14,5 @@ export async function decodeDicom(bytes: Uint8Array, name: string, limits: Decod
   const data = renderCanonical(px);
   return { width: px.width, height: px.height, bitsStored: 8, data, format: 'dicom', dicom: px.info };
 }
+export { writeDicom, encodeRleFrame, newUid, el, type DicomWriteElement, type DicomItem, type DicomValue, type WriteOptions } from './write.js';
+export { encodeDx, DX_SOP_CLASS, type DxOptions } from './dx.js';
