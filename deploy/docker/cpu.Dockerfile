@@ -3,6 +3,8 @@
 # The model workers build from it too for CPU-only hosts (docker-compose.yml mounts ./models then).
 #   docker build -f deploy/docker/cpu.Dockerfile --build-arg SERVICE=ingest -t vertxnet/ingest .
 #   docker build -f deploy/docker/cpu.Dockerfile --build-arg SERVICE=fusion-worker -t vertxnet/fusion-worker .
+# Model workers on CPU (k8s/overlays/cpu) take the `model-worker` target, which adds models/:
+#   docker build -f deploy/docker/cpu.Dockerfile --target model-worker --build-arg SERVICE=unet-worker -t vertxnet/unet-worker .
 # Build context: the repository root (cpu.Dockerfile.dockerignore keeps it small).
 
 ARG NODE_IMAGE=node:22-bookworm-slim
@@ -20,14 +22,15 @@ COPY services/ingest/package.json services/ingest/
 COPY services/unet-worker/package.json services/unet-worker/
 COPY services/maskrcnn-worker/package.json services/maskrcnn-worker/
 COPY services/fusion-worker/package.json services/fusion-worker/
-# The CPU execution provider ships inside onnxruntime-node; skip the CUDA download.
+# The CPU execution provider ships inside onnxruntime-node: no install script is needed (esbuild is
+# dev-only, msgpackr-extract an optional speed-up); skip them all, and the CUDA download with them.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY packages packages
 COPY services services
-RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+RUN npx tsc -b && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM ${NODE_IMAGE} AS runtime
+FROM ${NODE_IMAGE} AS service
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<services/ folder> is required" && false)
 ENV NODE_ENV=production \
@@ -43,5 +46,12 @@ COPY --from=build /src/services/${SERVICE} services/${SERVICE}
 USER 10001:10001
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-# exec form through sh so $SERVICE expands; `exec` makes node PID 1's child-free replacement and receives SIGTERM.
+# Through sh so $SERVICE expands; `exec` replaces the shell, so node is PID 1 and receives SIGTERM.
 CMD ["sh", "-c", "exec node services/${SERVICE}/dist/main.js"]
+
+# CPU model workers: the same image plus the shipped models (MODEL_DIR defaults to models/<stage>).
+FROM service AS model-worker
+COPY models models
+
+# Default target: the service without models (ingest, fusion-worker).
+FROM service AS runtime

@@ -24,16 +24,20 @@ COPY services/ingest/package.json services/ingest/
 COPY services/unet-worker/package.json services/unet-worker/
 COPY services/maskrcnn-worker/package.json services/maskrcnn-worker/
 COPY services/fusion-worker/package.json services/fusion-worker/
-# onnxruntime-node's install script downloads the CUDA 12 EP libraries (libonnxruntime_providers_cuda.so,
-# ..._shared.so) into node_modules/onnxruntime-node/bin when ONNXRUNTIME_NODE_INSTALL=cuda12
-# (same as `npm ci --onnxruntime-node-install=cuda12`; the older ONNXRUNTIME_NODE_INSTALL_CUDA=v12 also works).
+# Install scripts are skipped (none is needed at runtime: esbuild is dev-only, msgpackr-extract is an
+# optional speed-up), then onnxruntime-node's own script runs explicitly, whatever npm's script policy:
+# ONNXRUNTIME_NODE_INSTALL=cuda12 makes it download the CUDA 12 execution-provider libraries
+# (libonnxruntime_providers_cuda.so, _shared.so, _tensorrt.so, from the Microsoft.ML.OnnxRuntime.Gpu
+# NuGet package; needs network at build time) into node_modules/onnxruntime-node/bin/napi-v6/linux/x64/.
+# Same as `npm ci --onnxruntime-node-install=cuda12`; the older ONNXRUNTIME_NODE_INSTALL_CUDA=v12 also works.
 ENV ONNXRUNTIME_NODE_INSTALL=cuda12
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund \
- && ls node_modules/onnxruntime-node/bin/napi-v*/linux/x64/ | grep -q providers_cuda \
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund \
+ && node node_modules/onnxruntime-node/script/install.js \
+ && ls node_modules/onnxruntime-node/bin/napi-v*/linux/x64/ | grep -q libonnxruntime_providers_cuda.so \
  || (echo "onnxruntime-node CUDA binaries missing" && false)
 COPY packages packages
 COPY services services
-RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+RUN npx tsc -b && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${CUDA_IMAGE} AS runtime
 ARG SERVICE

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { readYaml } from './helpers/manifests.js';
 import { ROOT, SERVICES } from './helpers/services.js';
@@ -125,7 +125,7 @@ describe('Dockerfiles', () => {
     expect(text).toContain('exec node services/${SERVICE}/dist/main.js');
     // Every COPY of the build context names something the dockerignore lets through.
     const ignore = read(`${f}.dockerignore`);
-    expect(ignore.split('\n')[1]).toBe('**');
+    expect(ignore.split('\n').find((l) => l !== '' && !l.startsWith('#'))).toBe('**');
   });
 
   it('the GPU image carries CUDA 12 and installs the onnxruntime-node CUDA binaries at build time', () => {
@@ -137,5 +137,13 @@ describe('Dockerfiles', () => {
     const install = readFileSync(join(ROOT, 'node_modules/onnxruntime-node/script/install.js'), 'utf8');
     expect(install).toContain('--onnxruntime-node-install=cuda12');
     expect(read('cpu.Dockerfile')).toMatch(/^ENV ONNXRUNTIME_NODE_INSTALL=skip$/m);
+  });
+
+  it('the CPU image has a model-worker target with the models, and defaults to the service without them', () => {
+    const text = read('cpu.Dockerfile');
+    expect(text).toMatch(/^FROM service AS model-worker\nCOPY models models$/m);
+    const stages = [...text.matchAll(/^FROM (\S+) AS (\S+)$/gm)].map((m) => m[2]);
+    expect(stages.at(-1)).toBe('runtime');
+    expect(text.slice(text.lastIndexOf('FROM '))).not.toContain('COPY models');
   });
 });
