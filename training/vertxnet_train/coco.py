@@ -239,6 +239,8 @@ class Record:
     frame: Frame
     image: np.ndarray  # content only, uint8 [frame.height, frame.width]
     instances: List[Instance] = field(default_factory=list)
+    # bodies in view that no label applies to (the phantom's `ignore_regions`): evaluation only
+    ignores: List[Instance] = field(default_factory=list)
 
     def canvas(self) -> np.ndarray:
         size = self.frame.size
@@ -283,7 +285,14 @@ def read_coco(path: str) -> List[dict]:
         else:
             cat_level[int(cat["id"])] = level
     anns_by_image: Dict[int, list] = {}
+    ignores_by_image: Dict[int, list] = {}
+    for region in coco.get("ignore_regions", []):
+        if region.get("segmentation"):
+            ignores_by_image.setdefault(int(region["image_id"]), []).append(("ignore", region["segmentation"]))
     for ann in coco.get("annotations", []):
+        if ann.get("iscrowd"):  # crowd regions are not instances to learn
+            ignores_by_image.setdefault(int(ann["image_id"]), []).append(("ignore", ann["segmentation"]))
+            continue
         level = cat_level.get(int(ann.get("category_id", -1)))
         if level is None or not ann.get("segmentation"):
             continue
@@ -298,6 +307,7 @@ def read_coco(path: str) -> List[dict]:
             "view": img.get("view") or view_of_levels([a[0] for a in anns]),
             "levels_in_view": list(levels),
             "anns": anns,
+            "ignores": ignores_by_image.get(int(img["id"]), []),
         })
     return jobs
 
@@ -305,15 +315,18 @@ def read_coco(path: str) -> List[dict]:
 def build_record(job: dict, size: int) -> Record:
     gray = load_gray(job["path"])
     content, fr = letterbox_content(gray, size)
-    instances = []
-    for level, seg in job["anns"]:
-        m = segmentation_mask(seg, fr)
-        ys, xs = np.nonzero(m)
-        if ys.size == 0:
-            continue
-        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-        instances.append(Instance(level, int(x0), int(y0), m[y0:y1, x0:x1].copy()))
-    return Record(job["file"], job["view"], job["levels_in_view"], fr, content, instances)
+    def crops(anns):
+        out = []
+        for level, seg in anns:
+            m = segmentation_mask(seg, fr)
+            ys, xs = np.nonzero(m)
+            if ys.size == 0:
+                continue
+            y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+            out.append(Instance(level, int(x0), int(y0), m[y0:y1, x0:x1].copy()))
+        return out
+    return Record(job["file"], job["view"], job["levels_in_view"], fr, content, crops(job["anns"]),
+                  crops(job.get("ignores", [])))
 
 
 def _build(args):

@@ -83,56 +83,97 @@ def evaluate_unet(model, cfg, records: List[Record], device, batch: int = 4) -> 
             "secondsPerImage": round((time.time() - t0) / max(1, len(records)), 4)}
 
 
-def evaluate_maskrcnn(model, cfg, classes, records: List[Record], device, score: float = 0.5) -> Dict:
-    n_gt = n_det = n_match = 0
-    dices = []
-    ref_eligible = ref_found = false_ref = 0
-    ref_classes = {c for c in ("C2", "S1") if c in classes}
-    t0 = time.time()
+def _masks(instances, h: int, w: int) -> np.ndarray:
+    out = np.zeros((len(instances), h, w), bool)
+    for k, inst in enumerate(instances):
+        mh, mw = inst.mask.shape
+        out[k, inst.y0: inst.y0 + mh, inst.x0: inst.x0 + mw] = inst.mask > 0
+    return out
+
+
+def detect_all(model, cfg, classes, records: List[Record], device, floor: float = 0.05) -> List[dict]:
+    """Runs the Mask R-CNN once per image and keeps every detection above `floor` with its IoUs."""
+    out_all = []
     for rec in records:
         h, w = rec.frame.height, rec.frame.width
         x = torch.from_numpy(normalise(rec.canvas(), cfg["mean"], cfg["std"]))[None]
         with torch.no_grad():
             out = model([x.to(device)])[0]
-        keep = out["scores"].cpu().numpy() >= score
+        scores = out["scores"].cpu().numpy()
+        keep = scores >= floor
         det = (out["masks"].cpu().numpy()[keep, 0, :h, :w] > 0.5)
-        det_cls = [classes[int(c)] for c in out["labels"].cpu().numpy()[keep]]
         gt = _gt_masks(rec)
-        iou = iou_matrix(det, gt)
+        ign = _masks(rec.ignores, h, w) if rec.ignores else np.zeros((0, h, w), bool)
+        out_all.append({
+            "scores": scores[keep],
+            "classes": [classes[int(c)] for c in out["labels"].cpu().numpy()[keep]],
+            "iou": iou_matrix(det, gt),
+            "iou_ignore": iou_matrix(det, ign),
+            "gt_levels": [inst.level for inst in rec.instances],
+            "view": rec.view,
+            "dice": lambda d, g, det=det, gt=gt: _dice(det[d], gt[g]),
+        })
+    return out_all
+
+
+def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: float = None) -> Dict:
+    """Recall, precision (detections of unlabelled bodies in view ignored, as COCO crowd regions; the raw
+    figure is reported too), matched Dice, reference found and false reference rates."""
+    reference_score = score if reference_score is None else reference_score
+    n_gt = n_det = n_det_raw = n_match = 0
+    dices = []
+    ref_eligible = ref_found = false_ref = 0
+    for e in dets:
+        is_ref = [c in ("C2", "S1") for c in e["classes"]]
+        keep = [i for i, s in enumerate(e["scores"]) if s >= (reference_score if is_ref[i] else score)]
+        iou = e["iou"][keep] if len(keep) else np.zeros((0, e["iou"].shape[1]))
         pairs = greedy_match(iou)
-        n_gt += len(gt)
-        n_det += len(det)
+        matched = {d for d, _ in pairs}
+        ignored = {d for d in range(len(keep)) if d not in matched and e["iou_ignore"].shape[1]
+                   and e["iou_ignore"][keep[d]].max() >= IOU_MATCH}
+        n_gt += iou.shape[1]
+        n_det_raw += len(keep)
+        n_det += len(keep) - len(ignored)
         n_match += len(pairs)
-        dices.extend(_dice(det[d], gt[g]) for d, g in pairs)
-        # reference vertebra
-        gt_levels = [inst.level for inst in rec.instances]
-        ref = REFERENCE_LEVEL.get(rec.view or "")
+        dices.extend(e["dice"](keep[d], g) for d, g in pairs)
+        gt_levels = e["gt_levels"]
+        ref = REFERENCE_LEVEL.get(e["view"] or "")
+        classes = [e["classes"][k] for k in keep]
         if ref and ref in gt_levels:
             ref_eligible += 1
             g = gt_levels.index(ref)
-            if any(det_cls[d] == ref and iou[d, g] >= IOU_MATCH for d in range(len(det))):
+            if any(classes[d] == ref and iou[d, g] >= IOU_MATCH for d in range(len(keep))):
                 ref_found += 1
-        true_refs = [g for g, l in enumerate(gt_levels) if l in ref_classes]
-        for d in range(len(det)):
-            if det_cls[d] in ref_classes and not any(iou[d, g] >= IOU_MATCH and gt_levels[g] == det_cls[d]
-                                                     for g in true_refs):
-                false_ref += 1
-                break
+        true_refs = [g for g, l in enumerate(gt_levels) if l in ("C2", "S1")]
+        if any(classes[d] in ("C2", "S1") and not any(iou[d, g] >= IOU_MATCH and gt_levels[g] == classes[d] for g in true_refs)
+               for d in range(len(keep))):
+            false_ref += 1
     return {
-        "images": len(records),
+        "images": len(dets),
         "recall": round(n_match / max(1, n_gt), 4),
         "precision": round(n_match / max(1, n_det), 4),
+        "precisionCountingUnlabelledBodies": round(n_match / max(1, n_det_raw), 4),
         "matchedDice": round(float(np.mean(dices)), 4) if dices else 0.0,
         "referenceFoundRate": round(ref_found / max(1, ref_eligible), 4),
         "referenceImages": ref_eligible,
-        "falseReferenceRate": round(false_ref / max(1, len(records)), 4),
+        "falseReferenceRate": round(false_ref / max(1, len(dets)), 4),
         "scoreThreshold": score,
+        "referenceScoreThreshold": reference_score,
         "iouThreshold": IOU_MATCH,
-        "secondsPerImage": round((time.time() - t0) / max(1, len(records)), 4),
     }
 
 
-def evaluate_model(kind, model, cfg, classes, dirs, log=print, device=None, limit: int = 0) -> Dict:
+def evaluate_maskrcnn(model, cfg, classes, records: List[Record], device, score: float = 0.5,
+                      reference_score: float = None) -> Dict:
+    t0 = time.time()
+    dets = detect_all(model, cfg, classes, records, device)
+    metrics = maskrcnn_metrics(dets, score, reference_score)
+    metrics["secondsPerImage"] = round((time.time() - t0) / max(1, len(records)), 4)
+    return metrics
+
+
+def evaluate_model(kind, model, cfg, classes, dirs, log=print, device=None, limit: int = 0,
+                   score: float = 0.5, reference_score: float = None, sweep: bool = False) -> Dict:
     device = torch.device(device or "cpu")
     records = load_records(list(dirs), int(cfg["size"]), 0, log)
     if limit:
@@ -141,7 +182,13 @@ def evaluate_model(kind, model, cfg, classes, dirs, log=print, device=None, limi
     if kind == "unet":
         metrics = evaluate_unet(model, cfg, records, device)
     else:
-        metrics = evaluate_maskrcnn(model, cfg, classes, records, device)
+        t0 = time.time()
+        dets = detect_all(model, cfg, classes, records, device)
+        metrics = maskrcnn_metrics(dets, score, reference_score)
+        metrics["secondsPerImage"] = round((time.time() - t0) / max(1, len(records)), 4)
+        if sweep:
+            metrics["sweep"] = [maskrcnn_metrics(dets, s_, r_) for s_ in (0.5, 0.6, 0.7, 0.8)
+                                for r_ in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)]
     metrics["data"] = ",".join(os.path.basename(os.path.normpath(d)) for d in dirs)
     return metrics
 
@@ -154,12 +201,16 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--limit", type=int, default=0, help="evaluate the first N images only")
     ap.add_argument("--device", default=None)
+    ap.add_argument("--score", type=float, default=None, help="detection score threshold (default: the manifest's, else 0.5)")
+    ap.add_argument("--reference-score", type=float, default=None, help="threshold for C2/S1 detections (default: --score)")
+    ap.add_argument("--sweep", action="store_true", help="also report a grid of score / reference-score thresholds")
     args = ap.parse_args(argv)
     from .trained import load_trained
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     model, cfg, classes = load_trained(args.checkpoint, args.model)
     metrics = evaluate_model(args.model, model, cfg, classes, [d for d in args.data.split(",") if d],
-                             device=args.device, limit=args.limit)
+                             device=args.device, limit=args.limit, score=args.score or 0.5,
+                             reference_score=args.reference_score, sweep=args.sweep)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump(metrics, fh, indent=2)

@@ -37,11 +37,24 @@ export interface CocoCategory {
   supercategory: 'vertebra';
 }
 
+/**
+ * A vertebral body in view that no label applies to (T2, T10, T11). Not a COCO annotation (it has
+ * no category here): a top-level list that evaluators use as ignore regions and others skip.
+ */
+export interface CocoIgnoreRegion {
+  image_id: number;
+  level: Level;
+  segmentation: number[][];
+  bbox: [number, number, number, number];
+  area: number;
+}
+
 export interface CocoDataset {
   info: { description: string; version: string; generator: string; seed: number };
   images: CocoImage[];
   annotations: CocoAnnotation[];
   categories: CocoCategory[];
+  ignore_regions: CocoIgnoreRegion[];
 }
 
 /** One category per level labelled in either view, id = VerSe code. */
@@ -83,5 +96,8 @@ export function addToCoco(dataset: CocoDataset, phantom: Phantom, fileName: stri
       level: instance.level,
       truncated: instance.truncated,
     });
+  }
+  for (const body of phantom.unlabelled) {
+    dataset.ignore_regions.push({ image_id: imageId, level: body.level, segmentation: [body.polygon], bbox: body.bbox, area: body.area });
   }
 }

@@ -18,6 +18,18 @@ export interface PhantomInstance {
   truncated: boolean;
 }
 
+/**
+ * A vertebral body drawn in the image but outside the labelled range (T2 on cervical films, T10/T11 on
+ * lumbar films). It is not in the label mask; evaluation treats a detection of it as neither right nor
+ * wrong (like a COCO crowd region), since it is a real vertebra that no label applies to.
+ */
+export interface UnlabelledBody {
+  level: Level;
+  polygon: number[];
+  bbox: [number, number, number, number];
+  area: number;
+}
+
 /** A body whose visible part is smaller than this share of the whole is left unlabelled. */
 const MIN_VISIBLE_SHARE = 0.04;
 const MIN_VISIBLE_PIXELS = 12;
@@ -28,12 +40,31 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  * Rasterises labelled bodies into the label mask (pixel = VerSe code, instances never overlap) and
  * returns their COCO-style description, consistent with the mask by construction.
  */
-export function groundTruth(scene: Scene, camera: Camera): { labelMask: Uint8Array; instances: PhantomInstance[] } {
+export function groundTruth(
+  scene: Scene,
+  camera: Camera,
+): { labelMask: Uint8Array; instances: PhantomInstance[]; unlabelled: UnlabelledBody[] } {
   const { width, height } = camera;
   const labelMask = new Uint8Array(width * height);
   const found: Array<{ level: Level; code: number; polygon: number[]; truncated: boolean }> = [];
+  const unlabelled: UnlabelledBody[] = [];
   for (const body of scene.bodies) {
-    if (!body.labelled) continue;
+    if (!body.labelled) {
+      const visible = clipToRect(project(camera, body.outline), 0, 0, width, height);
+      const area = visible.length >= 3 ? Math.abs(signedArea(visible)) : 0;
+      if (area >= MIN_VISIBLE_PIXELS) {
+        const xs = visible.map((p) => p.x);
+        const ys = visible.map((p) => p.y);
+        const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
+        unlabelled.push({
+          level: body.level,
+          polygon: visible.flatMap((p) => [round2(p.x), round2(p.y)]),
+          bbox: [round2(x0), round2(y0), round2(Math.max(...xs) - x0), round2(Math.max(...ys) - y0)],
+          area: Math.round(area),
+        });
+      }
+      continue;
+    }
     const code = verseCode(body.level);
     const outline = project(camera, body.outline);
     const written = labelPolygon(labelMask, width, height, outline, code);
@@ -75,5 +106,5 @@ export function groundTruth(scene: Scene, camera: Camera): { labelMask: Uint8Arr
       truncated: f.truncated,
     });
   }
-  return { labelMask, instances };
+  return { labelMask, instances, unlabelled };
 }

@@ -3,7 +3,7 @@ import { cervicalScene } from './anatomy/cervical.js';
 import { lumbarScene } from './anatomy/lumbar.js';
 import { chooseCamera, type Cut, type Facing } from './camera.js';
 import { develop, drawExposure } from './develop.js';
-import { groundTruth, type PhantomInstance } from './ground-truth.js';
+import { groundTruth, type PhantomInstance, type UnlabelledBody } from './ground-truth.js';
 import { burnInMarkers } from './markers.js';
 import { phantomOptionsSchema, type ImageFormat, type PhantomOptions } from './options.js';
 import { Rng } from './prng.js';
@@ -40,6 +40,8 @@ export interface Phantom {
   /** Pixel = VerSe code of the body, 0 = background. */
   labelMask: Uint8Array;
   instances: PhantomInstance[];
+  /** Bodies in view outside the labelled range (not in the label mask): evaluation ignores detections of them. */
+  unlabelled: UnlabelledBody[];
   meta: PhantomMeta;
 }
 
@@ -103,7 +105,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const softEdgeMm = exposureRng.range(6, 14);
   const attenuation = renderAttenuation(scene, camera, root.fork('texture').int(0, 0x7fffffff), softEdgeMm);
   const image = develop(attenuation, width, height, camera.mmPerPixel, exposure, root.fork('noise'));
-  const { labelMask, instances } = groundTruth(scene, camera);
+  const { labelMask, instances, unlabelled } = groundTruth(scene, camera);
   if (o.markers) burnInMarkers(image, labelMask, width, height, view, facing, root.fork('markers'));
   const { pixels, bitsStored } = quantise(image, format, root.fork('quantise'));
 
@@ -116,6 +118,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
     pixels,
     labelMask,
     instances,
+    unlabelled,
     meta: {
       seed: o.seed,
       view,

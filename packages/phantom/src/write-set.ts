@@ -43,6 +43,7 @@ export async function writePhantomSet(options: PhantomSetOptions): Promise<{ ima
     info: { description: 'VertXNet synthetic lateral spine radiographs', version: '1', generator: '@vertxnet/phantom', seed: o.seed },
     images: [],
     annotations: [],
+    ignore_regions: [],
     categories: cocoCategories(),
   };
   for (let i = 0; i < o.count; i++) {
