@@ -10,6 +10,7 @@ import {
   decodeRle,
   type CodecFrame,
 } from './codecs.js';
+import { decodeJpegSequential } from './jpeg12.js';
 import {
   DicomFormatError,
   getNumbers,
@@ -301,7 +302,10 @@ async function decodeFrame(codec: Codec, encoded: Uint8Array, pixels: number, by
   };
   switch (codec) {
     case 'jpeg': {
-      if (readSofPrecision(encoded) > 8) throw new Error('12-bit JPEG (Extended, process 4) has no decoder here');
+      if (readSofPrecision(encoded) > 8) {
+        const f = decodeJpegSequential(encoded);
+        return check({ width: f.width, height: f.height, bitsPerSample: f.precision, componentCount: 1, isSigned: false, bytes: new Uint8Array(f.data.buffer) });
+      }
       return check(await decodeJpegBaseline(encoded));
     }
     case 'jpeg-ls':
