@@ -5,3 +5,4 @@ export { cocoCategories, type CocoIgnoreRegion, type CocoDataset, type CocoImage
 export { IMAGE_FORMATS, parseSize, type ImageFormat, type FormatChoice, type ViewChoice, type PhantomOptions } from './options.js';
 export type { PhantomInstance, UnlabelledBody } from './ground-truth.js';
 export { imageSeed } from './prng.js';
+export { phantomCommand } from './command.js';

@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { IMAGE_FORMATS, parseSize } from './options.js';
+import { writePhantomSet } from './write-set.js';
+
+const int = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('not an integer');
+  return n;
+};
+const share = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('not a share between 0 and 1');
+  return n;
+};
+
+interface PhantomCliOptions {
+  out: string;
+  view: 'cervical' | 'lumbar' | 'mixed';
+  count: number;
+  seed: number;
+  maxSide?: number;
+  size?: string;
+  format: 'png8' | 'png16' | 'jpeg' | 'mix';
+  asShare: number;
+  implantShare: number;
+  partialShare: number;
+  markers: boolean;
+  quiet?: boolean;
+}
+
+/** The `phantom` command: `vertxnet phantom …` and the package's own `main.js` both use it. */
+export function phantomCommand(name = 'phantom'): Command {
+  return new Command(name)
+    .description('Write synthetic lateral spine radiographs with COCO instance masks and label-mask PNGs')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--view <view>', 'cervical | lumbar | mixed', 'mixed')
+    .option('--count <n>', 'number of images', int, 20)
+    .option('--seed <n>', 'run seed', int, 1)
+    .option('--max-side <n>', 'render at most N px on the long side', int)
+    .option('--size <WxH>', 'force the image size')
+    .option('--format <format>', `${IMAGE_FORMATS.join(' | ')} | mix`, 'mix')
+    .option('--as-share <p>', 'share of images with ankylosing spondylitis', share, 0.15)
+    .option('--implant-share <p>', 'share of images with implants', share, 0.05)
+    .option('--partial-share <p>', 'share of images cut through labelled levels', share, 0.3)
+    .option('--no-markers', 'no burned-in L/R marker and text')
+    .option('--quiet', 'no progress output')
+    .action(async (opts: PhantomCliOptions) => {
+      const started = performance.now();
+      const result = await writePhantomSet({
+        out: opts.out,
+        count: opts.count,
+        seed: opts.seed,
+        view: opts.view,
+        format: opts.format,
+        maxSide: opts.maxSide,
+        size: opts.size ? parseSize(opts.size) : undefined,
+        asShare: opts.asShare,
+        implantShare: opts.implantShare,
+        partialShare: opts.partialShare,
+        markers: opts.markers,
+        onProgress: opts.quiet ? undefined : (done, total) => process.stderr.write(`\rphantom ${done}/${total}`),
+      });
+      const seconds = (performance.now() - started) / 1000;
+      if (!opts.quiet) process.stderr.write('\n');
+      console.log(
+        `${result.images} images in ${seconds.toFixed(1)} s (${(result.images / seconds).toFixed(2)}/s); annotations: ${result.annotationsPath}`,
+      );
+    });
+}
