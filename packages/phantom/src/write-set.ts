@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { addToCoco, cocoCategories, type CocoDataset } from './coco.js';
+import { encodePhantomDicom } from './dicom.js';
 import { encodeImage, encodeLabelMask, imageExtension } from './encode.js';
 import { IMAGE_FORMATS } from './options.js';
 import { generatePhantom } from './phantom.js';
@@ -19,6 +20,8 @@ const setOptionsSchema = z.object({
   implantShare: z.number().min(0).max(1).default(0.05),
   partialShare: z.number().min(0).max(1).default(0.3),
   markers: z.boolean().default(true),
+  /** Also write OUT/dicom/<name>.dcm (16-bit DX): in one transfer syntax, or alternating ('mixed'). */
+  dicom: z.enum(['explicit-le', 'rle', 'mixed']).optional(),
 });
 
 export type PhantomSetOptions = z.input<typeof setOptionsSchema> & {
@@ -32,13 +35,15 @@ export function phantomName(view: string, index: number, seed: number): string {
 }
 
 /**
- * Writes OUT/images/<name>.(png|jpg), OUT/labels/<name>.png and OUT/annotations.json (COCO).
+ * Writes OUT/images/<name>.(png|jpg), OUT/labels/<name>.png and OUT/annotations.json (COCO), and
+ * with `dicom` the same images as OUT/dicom/<name>.dcm.
  * Image i uses seed imageSeed(seed, i), so any one image can be regenerated alone.
  */
 export async function writePhantomSet(options: PhantomSetOptions): Promise<{ images: number; annotationsPath: string }> {
   const o = setOptionsSchema.parse(options);
   await mkdir(join(o.out, 'images'), { recursive: true });
   await mkdir(join(o.out, 'labels'), { recursive: true });
+  if (o.dicom) await mkdir(join(o.out, 'dicom'), { recursive: true });
   const dataset: CocoDataset = {
     info: { description: 'VertXNet synthetic lateral spine radiographs', version: '1', generator: '@vertxnet/phantom', seed: o.seed },
     images: [],
@@ -64,6 +69,10 @@ export async function writePhantomSet(options: PhantomSetOptions): Promise<{ ima
     const labelFile = `labels/${name}.png`;
     const [image, labels] = await Promise.all([encodeImage(phantom), encodeLabelMask(phantom)]);
     await Promise.all([writeFile(join(o.out, fileName), image), writeFile(join(o.out, labelFile), labels)]);
+    if (o.dicom) {
+      const syntax = o.dicom === 'mixed' ? (i % 2 === 0 ? 'explicit-le' : 'rle') : o.dicom;
+      await writeFile(join(o.out, 'dicom', `${name}.dcm`), encodePhantomDicom(phantom, syntax));
+    }
     addToCoco(dataset, phantom, fileName, labelFile);
     options.onProgress?.(i + 1, o.count);
   }
