@@ -56,6 +56,8 @@ describe('DICOM through the local runner', () => {
     await writeFile(join(src, 'dcm', 'phantom_le.dcm'), encodeDx({ ...common, transferSyntax: 'explicit-le' }));
     await writeFile(join(src, 'dcm', 'phantom_rle.dcm'), encodeDx({ ...common, transferSyntax: 'rle', monochrome1: true }));
     await writeFile(join(src, 'dcm', 'phantom_acc.dcm'), encodeDx({ ...common, accessionNumber: 'ACC-PHI-777' }));
+    // An invalid SOP Instance UID (as some real devices write): the SEG fails, nothing else may.
+    await writeFile(join(src, 'dcm', 'phantom_baduid.dcm'), encodeDx({ ...common, uids: { ...common.uids, sop: '1.2.03.4a' } }));
     for (const f of ['cr_mono1_12bit_rescale_imagerspacing_16x16.dcm', 'dx_mono1_8bit_inverse_odd_length_pixeldata.dcm', 'broken_mr_truncated_pixel_data.dcm']) {
       await copyFile(join(FIXTURES, f), join(src, 'dcm', f));
     }
@@ -73,7 +75,7 @@ describe('DICOM through the local runner', () => {
   });
 
   it('runs every DICOM file, and the broken one fails with a reason naming only the file', () => {
-    expect(report.counts).toMatchObject({ images: 7, succeeded: 6, failed: 1 });
+    expect(report.counts).toMatchObject({ images: 8, succeeded: 7, failed: 1 });
     expect(report.failures[0]!.reason).toMatch(/^broken_mr_truncated_pixel_data\.dcm: DICOM file is broken: pixel data is truncated/);
   });
 
@@ -140,9 +142,18 @@ describe('DICOM through the local runner', () => {
     });
   });
 
+  it('keeps every other result when the SEG cannot be written', async () => {
+    const dir = (await readdir(out)).find((d) => d.includes('phantom_baduid'))!;
+    const files = (await readdir(join(out, dir))).sort();
+    expect(files).toEqual(['labels.png', 'overlay.png', 'result.json']);
+    const result = JSON.parse(await readFile(join(out, dir, 'result.json'), 'utf8'));
+    expect(result.extra.segError).toBe("the source's sopInstanceUid is not a valid DICOM UID");
+    expect(result.vertebrae.length).toBeGreaterThan(2);
+  });
+
   it('writes the run COCO with every succeeded image', async () => {
     const coco = JSON.parse(await readFile(join(out, 'coco.json'), 'utf8'));
-    expect(coco.images).toHaveLength(6);
+    expect(coco.images).toHaveLength(7);
     expect(coco.annotations.length).toBeGreaterThan(0);
     expect(coco.images.map((i: { file_name: string }) => i.file_name)).toContain('dcm/phantom_rle.dcm');
   });

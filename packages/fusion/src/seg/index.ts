@@ -38,6 +38,9 @@ export function buildSegmentation(input: SegInput): Uint8Array {
   if (labels.length !== width * height) throw new Error(`labels hold ${labels.length} pixels, ${width}x${height} expected`);
   if (segments.length === 0) throw new Error('no labelled vertebra to write');
   if (width > 0xffff || height > 0xffff) throw new Error(`image ${width}x${height} is too large for a SEG`);
+  for (const [what, uid] of Object.entries(source)) {
+    if (uid !== undefined && !isUid(uid)) throw new Error(`the source's ${what} is not a valid DICOM UID`);
+  }
   const pixels = width * height;
   const bits = new Uint8Array(Math.ceil((pixels * segments.length) / 8 / 2) * 2);
   segments.forEach((s, f) => {
@@ -155,6 +158,11 @@ export function buildSegmentation(input: SegInput): Uint8Array {
     ds.push(el(0x00081115, 'SQ', [[el(0x0008114a, 'SQ', [sourceRef]), el(0x0020000e, 'UI', source.seriesInstanceUid)]]));
   }
   return writeDicom(ds);
+}
+
+/** PS3.5 9.1: digits and dots, no leading zeros in a component, at most 64 characters. */
+export function isUid(uid: string): boolean {
+  return uid.length <= 64 && /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/.test(uid);
 }
 
 function round6(x: number): string {

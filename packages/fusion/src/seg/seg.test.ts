@@ -90,6 +90,12 @@ describe('DICOM SEG writer', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('refuses a source with an invalid UID', () => {
+    expect(() =>
+      buildSegmentation({ width: W, height: H, labels: labels(), segments: [{ verseCode: 22, level: 'L2' }], source: { ...source, sopInstanceUid: '1.2.03.abc' }, algorithm: { name: 'x', version: '1' } }),
+    ).toThrow("the source's sopInstanceUid is not a valid DICOM UID");
+  });
+
   it('refuses labels that do not fit the image', () => {
     expect(() =>
       buildSegmentation({ width: W, height: H, labels: new Uint8Array(3), segments: [{ verseCode: 22, level: 'L2' }], source, algorithm: { name: 'x', version: '1' } }),
