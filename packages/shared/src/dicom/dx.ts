@@ -18,7 +18,8 @@ export interface DxOptions {
   /** Patient module values; fictional by default. */
   patient?: { name?: string; id?: string; birthDate?: string };
   accessionNumber?: string;
-  transferSyntax?: 'explicit-le' | 'rle';
+  /** 'explicit-le' (default), 'rle', or an already-compressed frame of the given transfer syntax. */
+  transferSyntax?: 'explicit-le' | 'rle' | { uid: string; frame: Uint8Array };
   uids?: { study?: string; series?: string; sop?: string };
 }
 
@@ -78,6 +79,9 @@ export function encodeDx(o: DxOptions): Uint8Array {
     if (o.calibrated) ds.push(el(0x00280030, 'DS', s));
   }
   if (o.window) ds.push(el(0x00281050, 'DS', String(o.window.center)), el(0x00281051, 'DS', String(o.window.width)));
+  if (typeof o.transferSyntax === 'object') {
+    return writeDicom(ds, { transferSyntax: o.transferSyntax.uid, encapsulated: [o.transferSyntax.frame] });
+  }
   if (o.transferSyntax === 'rle') {
     return writeDicom(ds, { transferSyntax: '1.2.840.10008.1.2.5', encapsulated: [encodeRleFrame(stored)] });
   }

@@ -115,7 +115,8 @@ function writeElements(elements: DicomWriteElement[], out: Out): void {
 }
 
 export interface WriteOptions {
-  transferSyntax?: '1.2.840.10008.1.2.1' | '1.2.840.10008.1.2.5';
+  /** Explicit VR LE by default; any other UID needs `encapsulated` frames. */
+  transferSyntax?: string;
   /** Encapsulated pixel data fragments (one per frame) for a compressed transfer syntax. */
   encapsulated?: Uint8Array[];
 }
