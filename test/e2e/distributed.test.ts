@@ -30,7 +30,8 @@ import { serviceEntry, spawnService, type ServiceName, type ServiceProcess } fro
 
 const GOOD = Number(process.env.E2E_IMAGES ?? '40');
 const SHUTDOWN_TIMEOUT_MS = 8_000;
-const BAD = { 'bad-truncated.png': 'truncated', 'bad-empty.png': 'empty', 'bad-text.png': 'text' } as const;
+/** The bad files and what their failure reason must say. */
+const BAD: Record<string, RegExp> = { 'bad-truncated.png': /truncated|corrupt/i, 'bad-empty.png': /empty|0 bytes/i, 'bad-text.png': /not an image|text/i };
 
 interface Cluster {
   prefix: string;
@@ -118,9 +119,12 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
     WORK_URI: 's3://work/w',
-    // A killed worker's jobs come back within seconds, not the 30 s default.
-    JOB_LOCK_MS: '4000',
-    STALLED_CHECK_MS: '1000',
+    // A killed worker's jobs come back within ~15 s, not the 30 s default. Not much lower: a job
+    // whose lock lapses twice (its first owner SIGKILLed, then one missed renewal on a loaded
+    // machine) is failed as stalled by BullMQ (maxStalledCount 1), and the image is then fused
+    // from the U-Net alone; with 4 s locks at load 9 on 2 cores that happened.
+    JOB_LOCK_MS: '15000',
+    STALLED_CHECK_MS: '2000',
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
   };
 
@@ -211,7 +215,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(status.counts).toMatchObject({ done: GOOD, failed: 3, skipped: 0, queued: 0, active: 0 });
 
     // The three bad files failed at prepare with readable reasons; nothing else failed.
-    expect(status.failures).toHaveLength(3);
+    expect(status.failures, JSON.stringify(status.failures, null, 1)).toHaveLength(3);
     for (const f of status.failures) {
       expect(f.stage).toBe('prepare');
       expect(f.source).toMatch(/bad-(truncated|empty|text)\.png$/);
@@ -219,6 +223,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
       expect(f.reason).not.toMatch(/^(Error|undefined|\[object)/);
     }
     expect(new Set(status.failures.map((f) => f.source.replace(/.*\//, '')))).toEqual(new Set(Object.keys(BAD)));
+    for (const f of status.failures) expect(f.reason, f.source).toMatch(BAD[f.source.replace(/.*\//, '')]!);
 
     // Every good image: result.json, labels.png, overlay.png, once; nothing for the bad ones.
     const keys = await listKeys(c.s3.client, 'out', 'results/');
