@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { phantomCommand } from '@vertxnet/phantom';
+import { registerEval } from './commands/eval.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerSubmit } from './commands/submit.js';
@@ -12,6 +14,8 @@ const program = new Command()
 registerRun(program);
 registerSubmit(program);
 registerStatus(program);
+program.addCommand(phantomCommand());
+registerEval(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`vertxnet: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,4 +1,5 @@
 import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type ForegroundMap, type Frame, type InstanceSet } from '@vertxnet/shared';
+import { fitChainToTemplate, type AnchorFit, type ChainBody } from './anchor.js';
 import { orderAlongSpine, type Point } from './chain.js';
 import { FusionInputError } from './errors.js';
 import { maskNms, candidatesFrom, type Candidate, type ReferenceClass } from './instances.js';
@@ -129,15 +130,36 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   if (refK >= 0 ? decision.view === 'lumbar' : order.length > 1 && points[order[0]!]![1] > points[order[order.length - 1]!]![1]) {
     order = [...order].reverse();
   }
+  // No reference: fit the chain's body shapes and sizes to each view's template (anchor.ts).
+  let fits: Partial<Record<'cervical' | 'lumbar', AnchorFit>> = {};
+  if (refK < 0 && order.length >= 2 && o.templateAnchor) {
+    const ratios = depthOverHeight(order, points, alive, stats);
+    const bodies: ChainBody[] = order.map((k, i) => {
+      const b = 4 * alive[k]!;
+      const truncated = stats.bbox[b]! <= 1 || stats.bbox[b + 1]! <= 1 || stats.bbox[b + 2]! >= W - 1 || stats.bbox[b + 3]! >= H - 1;
+      return { ratio: ratios[i]!, area: stats.area[alive[k]!]!, truncated };
+    });
+    for (const v of decision.view ? [decision.view] : (['cervical', 'lumbar'] as const)) {
+      const fit = fitChainToTemplate(bodies, v);
+      if (fit) fits[v] = fit;
+    }
+  }
   if (!decision.view && alive.length > 0) {
-    decision = { view: guessViewFromShape(depthOverHeight(order, points, alive, stats)), source: 'position', uncertain: true };
+    const { cervical, lumbar } = fits;
+    const byFit = cervical && lumbar ? (cervical.cost <= lumbar.cost ? 'cervical' : 'lumbar') : undefined;
+    decision = { view: byFit ?? guessViewFromShape(depthOverHeight(order, points, alive, stats)), source: 'position', uncertain: true };
   }
   if (alive.length > 0 && (decision.uncertain || decision.source === 'position')) flags.add('view-uncertain');
   const view = decision.view;
 
   const chainPoints = order.map((k) => points[k]!);
   const anchor = refK >= 0 ? order.indexOf(refK) : undefined;
-  const labels = view ? labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide) : { levels: order.map(() => null), skipped: false };
+  const fit = view && anchor === undefined ? fits[view] : undefined;
+  const labels = view
+    ? fit
+      ? labelChain(chainPoints, view, 0, o.gapRatio, 1.15 * bodySide, fit.firstLevelIndex)
+      : labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide)
+    : { levels: order.map(() => null), skipped: false };
   if (labels.skipped) flags.add('labels-skipped');
 
   const sequence = [...order, ...chain.off.sort((a, b) => points[a]![1] - points[b]![1])];

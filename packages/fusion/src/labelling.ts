@@ -11,14 +11,23 @@ export interface ChainLabels {
 
 /**
  * Counts levels along a cranial-first chain from an anchor: the reference body when found,
- * otherwise the view's reference end of the chain (top for cervical, bottom for lumbar).
+ * otherwise the view's reference end of the chain (top for cervical, bottom for lumbar), or any
+ * body with the list index `anchorLevelIndex` (a template fit; see anchor.ts).
  * A step of `gapRatio` × the local spacing or more skips round(step / spacing) − 1 labels (at
  * least one); levels beyond the view's list (C2–T1, T12–S1) are null.
  */
-export function labelChain(points: readonly Point[], view: View, anchor: number | undefined, gapRatio: number, fallbackSpacing: number): ChainLabels {
+export function labelChain(
+  points: readonly Point[],
+  view: View,
+  anchor: number | undefined,
+  gapRatio: number,
+  fallbackSpacing: number,
+  anchorLevelIndex?: number,
+): ChainLabels {
   const n = points.length;
   const list = VIEW_LEVELS[view];
-  const refIndex = list.indexOf(REFERENCE_LEVEL[view]);
+  // The anchor's index in the view's list: the reference unless told otherwise (may lie outside the list).
+  const refIndex = anchorLevelIndex ?? list.indexOf(REFERENCE_LEVEL[view]);
   const at = anchor ?? (view === 'cervical' ? 0 : n - 1);
   const steps: number[] = [];
   for (let i = 0; i + 1 < n; i++) steps.push(Math.hypot(points[i + 1]![0] - points[i]![0], points[i + 1]![1] - points[i]![1]));

@@ -21,6 +21,11 @@ export interface FusionOptions {
   lowConfidence: number;
   /** Dice of the two models' foregrounds below which 'model-disagreement' is raised. @defaultValue 0.7 */
   disagreementDice: number;
+  /**
+   * Without a reference, anchor the count by fitting body shapes and sizes to the view's template
+   * (and pick the view by the better fit when no metadata says); false = count from the chain end. @defaultValue true
+   */
+  templateAnchor: boolean;
 }
 
 export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
@@ -34,6 +39,7 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   gapRatio: 1.7,
   lowConfidence: 0.5,
   disagreementDice: 0.7,
+  templateAnchor: true,
 });
 
 export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions {

@@ -1,0 +1,338 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  evaluateImage,
+  fuse,
+  rasteriseCoco,
+  renderEvalMarkdown,
+  summariseEval,
+  toSourceLabels,
+  type CocoPolygonAnnotation,
+  type EvalImage,
+  type EvalImageMeta,
+  type EvalSummary,
+  type FusionOptions,
+  type QcFlag,
+} from '@vertxnet/fusion';
+import { decodeForeground, decodeInstances, encodeForeground, encodeInstances } from '@vertxnet/pipeline';
+import {
+  decodeCanonicalPng,
+  decodeImage,
+  detectInstances,
+  isView,
+  loadModel,
+  segmentForeground,
+  toCanonical,
+  type InferenceModel,
+  type View,
+} from '@vertxnet/shared';
+import { defaultModelsDir } from './models-dir.js';
+
+/** One ground-truth image: its name (= result folder name), where its truth and source live, what is known about it. */
+export interface GroundTruthImage {
+  name: string;
+  width?: number;
+  height?: number;
+  /** Label mask PNG (pixel = VerSe code). */
+  labelsPath?: string;
+  /** COCO polygons, when the truth is a COCO file. */
+  annotations?: CocoPolygonAnnotation[];
+  /** The source radiograph, for --ablation. */
+  sourcePath?: string;
+  meta: EvalImageMeta & { cut?: string };
+}
+
+/** Reads COCO ground truth (file_name, width, height, view, as, cut) or a folder of label-mask PNGs. */
+export async function loadGroundTruth(gt: string, imagesDir?: string): Promise<GroundTruthImage[]> {
+  const info = await stat(gt);
+  if (info.isDirectory()) {
+    const files = (await readdir(gt)).filter((f) => f.toLowerCase().endsWith('.png')).sort();
+    return files.map((f) => ({
+      name: f,
+      labelsPath: join(gt, f),
+      ...(imagesDir ? { sourcePath: join(imagesDir, f) } : {}),
+      meta: {},
+    }));
+  }
+  const coco = JSON.parse(await readFile(gt, 'utf8')) as {
+    images: { id: number; file_name: string; width: number; height: number; view?: string; as?: boolean; cut?: string }[];
+    annotations: (CocoPolygonAnnotation & { image_id: number })[];
+  };
+  if (!Array.isArray(coco.images) || !Array.isArray(coco.annotations)) throw new Error(`${gt}: not a COCO file (images, annotations)`);
+  const byImage = new Map<number, CocoPolygonAnnotation[]>();
+  for (const a of coco.annotations) {
+    const list = byImage.get(a.image_id) ?? [];
+    list.push(a);
+    byImage.set(a.image_id, list);
+  }
+  const root = dirname(resolve(gt));
+  return coco.images.map((img) => {
+    const name = basename(img.file_name);
+    const meta: GroundTruthImage['meta'] = {};
+    if (img.view && isView(img.view)) meta.view = img.view;
+    if (typeof img.as === 'boolean') meta.ankylosingSpondylitis = img.as;
+    if (typeof img.cut === 'string') {
+      meta.cut = img.cut;
+      meta.partialView = img.cut !== 'none';
+    }
+    return {
+      name,
+      width: img.width,
+      height: img.height,
+      annotations: byImage.get(img.id) ?? [],
+      sourcePath: imagesDir ? join(imagesDir, name) : resolve(root, img.file_name),
+      meta,
+    };
+  });
+}
+
+async function readMask(path: string): Promise<{ width: number; height: number; data: Uint8Array }> {
+  return decodeCanonicalPng(await readFile(path), path);
+}
+
+async function truthMask(gt: GroundTruthImage): Promise<{ width: number; height: number; data: Uint8Array }> {
+  if (gt.labelsPath) return readMask(gt.labelsPath);
+  if (!gt.width || !gt.height) throw new Error(`${gt.name}: COCO image has no width/height`);
+  return { width: gt.width, height: gt.height, data: rasteriseCoco(gt.annotations ?? [], gt.width, gt.height) };
+}
+
+export interface ImageRow {
+  name: string;
+  view: View | null;
+  as?: boolean;
+  cut?: string;
+  levels: number;
+  meanDice: number;
+  identified: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  extraLevels: string[];
+  flags: string[];
+  missing?: true;
+}
+
+export interface EvalReport {
+  results: string;
+  gt: string;
+  summary: EvalSummary;
+  missingResults: string[];
+  images: ImageRow[];
+  ablation?: Record<AblationMode, EvalSummary>;
+  ablationViewFromGt?: boolean;
+}
+
+/** Scores the result folders in `results` against the ground truth (matched by name). */
+export async function evaluateResults(results: string, truth: GroundTruthImage[], onImage?: (name: string) => void): Promise<{ summary: EvalSummary; images: ImageRow[]; missing: string[] }> {
+  const evals: EvalImage[] = [];
+  const rows: ImageRow[] = [];
+  const missing: string[] = [];
+  const meta: Record<string, EvalImageMeta> = {};
+  for (const gt of truth) {
+    const t = await truthMask(gt);
+    const dir = join(results, gt.name);
+    let pred: Uint8Array;
+    let flags: QcFlag[] = [];
+    let view: View | null = null;
+    if (existsSync(join(dir, 'labels.png')) && existsSync(join(dir, 'result.json'))) {
+      const m = await readMask(join(dir, 'labels.png'));
+      if (m.width !== t.width || m.height !== t.height) throw new Error(`${gt.name}: labels.png is ${m.width}x${m.height}, ground truth ${t.width}x${t.height}`);
+      pred = m.data;
+      const r = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as { qc?: { flags?: QcFlag[] }; view?: { value?: View | null } };
+      flags = r.qc?.flags ?? [];
+      view = r.view?.value ?? null;
+    } else {
+      // No result: every vertebra of the image scores 0.
+      missing.push(gt.name);
+      pred = new Uint8Array(t.width * t.height);
+    }
+    const evaluation = evaluateImage(pred, t.data, t.width, t.height);
+    evals.push({ name: gt.name, evaluation, flags, view });
+    meta[gt.name] = gt.meta;
+    rows.push(rowOf(gt, evaluation, flags, view, !existsSync(join(dir, 'result.json'))));
+    onImage?.(gt.name);
+  }
+  return { summary: summariseEval(evals, meta), images: rows, missing };
+}
+
+function rowOf(gt: GroundTruthImage, e: ReturnType<typeof evaluateImage>, flags: readonly string[], view: View | null, missing: boolean): ImageRow {
+  return {
+    name: gt.name,
+    view: gt.meta.view ?? view,
+    ...(gt.meta.ankylosingSpondylitis !== undefined ? { as: gt.meta.ankylosingSpondylitis } : {}),
+    ...(gt.meta.cut !== undefined ? { cut: gt.meta.cut } : {}),
+    levels: e.levels.length,
+    meanDice: e.meanDice,
+    identified: e.levels.filter((l) => l.identified).length,
+    tp: e.detection.tp,
+    fp: e.detection.fp,
+    fn: e.detection.fn,
+    extraLevels: e.extraLevels,
+    flags: [...flags],
+    ...(missing ? { missing: true as const } : {}),
+  };
+}
+
+export const ABLATION_MODES = ['ensemble', 'unet-only', 'maskrcnn-only'] as const;
+export type AblationMode = (typeof ABLATION_MODES)[number];
+
+export interface AblationOptions {
+  modelsDir: string;
+  /** Where model outputs are kept between runs (one .fg/.in blob per image). */
+  cacheDir: string;
+  fusionOptions?: Partial<FusionOptions>;
+  /** Give fusion the ground truth's view, as a manifest or DICOM tags would (default: fusion decides). */
+  viewFromGt?: boolean;
+  /** Which labellings to score. @defaultValue all three */
+  modes?: readonly AblationMode[];
+  onImage?: (name: string) => void;
+}
+
+/**
+ * The paper's ablation: the models run once per image (outputs cached), then fusion labels the
+ * image three ways — both models, the U-Net alone, the Mask R-CNN alone — and each is scored.
+ */
+export async function runAblation(truth: GroundTruthImage[], options: AblationOptions): Promise<{ summaries: Record<AblationMode, EvalSummary>; rows: Record<AblationMode, ImageRow[]> }> {
+  await mkdir(options.cacheDir, { recursive: true });
+  let models: { unet: InferenceModel; maskrcnn: InferenceModel } | undefined;
+  const evals: Record<AblationMode, EvalImage[]> = { ensemble: [], 'unet-only': [], 'maskrcnn-only': [] };
+  const rows: Record<AblationMode, ImageRow[]> = { ensemble: [], 'unet-only': [], 'maskrcnn-only': [] };
+  const meta: Record<string, EvalImageMeta> = {};
+  try {
+    for (const gt of truth) {
+      const fgPath = join(options.cacheDir, `${gt.name}.fg.bin`);
+      const inPath = join(options.cacheDir, `${gt.name}.in.bin`);
+      if (!existsSync(fgPath) || !existsSync(inPath)) {
+        if (!gt.sourcePath || !existsSync(gt.sourcePath)) throw new Error(`${gt.name}: source image not found (${gt.sourcePath ?? 'give --images'})`);
+        models ??= {
+          unet: await loadModel(join(options.modelsDir, 'unet')),
+          maskrcnn: await loadModel(join(options.modelsDir, 'maskrcnn')),
+        };
+        const img = toCanonical(await decodeImage(await readFile(gt.sourcePath), gt.name));
+        const fg = await segmentForeground(models.unet, img.data, img.width, img.height);
+        const inst = await detectInstances(models.maskrcnn, img.data, img.width, img.height);
+        await writeFile(fgPath, encodeForeground(fg, models.unet.provenance));
+        await writeFile(inPath, encodeInstances(inst, models.maskrcnn.provenance));
+      }
+      const foreground = decodeForeground(await readFile(fgPath), gt.name);
+      const instances = decodeInstances(await readFile(inPath), gt.name);
+      const t = await truthMask(gt);
+      meta[gt.name] = gt.meta;
+      for (const mode of options.modes ?? ABLATION_MODES) {
+        const fusion = fuse(
+          {
+            ...(mode !== 'maskrcnn-only' ? { foreground } : {}),
+            ...(mode !== 'unet-only' ? { instances } : {}),
+            ...(options.viewFromGt && gt.meta.view ? { view: gt.meta.view } : {}),
+          },
+          options.fusionOptions,
+        );
+        const labels = toSourceLabels(fusion, mode !== 'maskrcnn-only' ? foreground : undefined, t.width, t.height);
+        const evaluation = evaluateImage(labels, t.data, t.width, t.height);
+        evals[mode].push({ name: gt.name, evaluation, flags: fusion.qc.flags, view: fusion.view });
+        rows[mode].push(rowOf(gt, evaluation, fusion.qc.flags, fusion.view, false));
+      }
+      options.onImage?.(gt.name);
+    }
+  } finally {
+    if (models) await Promise.all([models.unet.close(), models.maskrcnn.close()]);
+  }
+  const summaries = Object.fromEntries((options.modes ?? ABLATION_MODES).map((m) => [m, summariseEval(evals[m], meta)])) as Record<AblationMode, EvalSummary>;
+  return { summaries, rows };
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+const num = (v: number) => v.toFixed(3);
+
+/** The full Markdown report: summary, ablation table, per-image table. */
+export function renderReport(report: EvalReport): string {
+  const parts = [renderEvalMarkdown(report.summary, 'VertXNet evaluation').trimEnd(), ''];
+  parts.push(`Results: \`${report.results}\`; ground truth: \`${report.gt}\`. A missing or mislabelled vertebra scores Dice 0.`);
+  if (report.missingResults.length) parts.push('', `Images without a result (scored 0): ${report.missingResults.length} — ${report.missingResults.slice(0, 10).join(', ')}${report.missingResults.length > 10 ? ', …' : ''}`);
+  if (report.ablation) {
+    parts.push('', `## Ablation (labels from each model alone, same fusion rule; view ${report.ablationViewFromGt ? 'given from the ground truth' : 'decided by fusion'})`, '');
+    parts.push('| labelling from | mean Dice | mean Dice (images) | identification | precision | recall | reference-not-found |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const mode of ABLATION_MODES) {
+      const s = report.ablation[mode];
+      parts.push(`| ${mode} | ${num(s.meanDice)} | ${num(s.meanImageDice)} | ${pct(s.identificationAccuracy)} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.qcFlagRates['reference-not-found'])} |`);
+    }
+    const names = Object.keys(report.ablation.ensemble.subsets);
+    if (names.length) {
+      parts.push('', '| subset | ' + ABLATION_MODES.map((m) => `${m} Dice`).join(' | ') + ' |', '| --- |' + ABLATION_MODES.map(() => ' --- |').join(''));
+      for (const n of names) parts.push(`| ${n} | ${ABLATION_MODES.map((m) => (report.ablation![m].subsets[n] ? num(report.ablation![m].subsets[n]!.meanDice) : '–')).join(' | ')} |`);
+    }
+  }
+  parts.push('', '## Per image', '', '| image | view | AS | cut | levels | mean Dice | identified | TP | FP | FN | extra labels | flags |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const rows = [...report.images].sort((a, b) => a.meanDice - b.meanDice || (a.name < b.name ? -1 : 1));
+  for (const r of rows) {
+    parts.push(
+      `| ${r.name}${r.missing ? ' (no result)' : ''} | ${r.view ?? '–'} | ${r.as === undefined ? '–' : r.as ? 'yes' : 'no'} | ${r.cut ?? '–'} | ${r.levels} | ${num(r.meanDice)} | ${r.identified}/${r.levels} | ${r.tp} | ${r.fp} | ${r.fn} | ${r.extraLevels.join(' ')} | ${r.flags.join(' ')} |`,
+    );
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+function outPaths(out: string): { md: string; json: string } {
+  const ext = extname(out).toLowerCase();
+  const stem = ext === '.md' || ext === '.json' ? out.slice(0, -ext.length) : out;
+  return { md: `${stem}.md`, json: `${stem}.json` };
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('Score result folders against ground truth: per-level Dice, identification, detection, QC flag rates, subsets')
+    .requiredOption('-r, --results <dir>', 'output folder of `vertxnet run` (one folder per image, named after the source file)')
+    .requiredOption('-g, --gt <path>', 'COCO annotations.json (file_name, width, height; view, as, cut for subsets) or a folder of label-mask PNGs')
+    .option('-o, --out <path>', 'report path; writes <path>.md and <path>.json (default <results>/eval)')
+    .option('--ablation', 'also label each image from the U-Net alone and the Mask R-CNN alone (runs the models once, cached)')
+    .option('-m, --models <dir>', 'folder holding unet/ and maskrcnn/ (for --ablation)', defaultModelsDir())
+    .option('--images <dir>', 'source images, for --ablation (default: beside the COCO file, by file_name)')
+    .option('--cache <dir>', 'model outputs kept for --ablation (default <results>/.model-outputs)')
+    .option('--view-from-gt', 'with --ablation: give fusion the view from the ground truth (as a manifest would)')
+    .option('--limit <n>', 'only the first n ground-truth images', (v) => Number.parseInt(v, 10))
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { results: string; gt: string; out?: string; ablation?: boolean; models: string; images?: string; cache?: string; limit?: number; json?: boolean; viewFromGt?: boolean }) => {
+      let truth = await loadGroundTruth(opts.gt, opts.images);
+      if (opts.limit !== undefined) {
+        if (!(opts.limit > 0)) throw new Error('--limit must be a whole number > 0');
+        truth = truth.slice(0, opts.limit);
+      }
+      if (!truth.length) throw new Error(`${opts.gt}: no ground-truth images`);
+      const progress = (what: string) => {
+        let n = 0;
+        return () => {
+          n++;
+          if (process.stderr.isTTY || n % 20 === 0 || n === truth.length) process.stderr.write(`\r${what}: ${n}/${truth.length}${n === truth.length ? '\n' : ''}`);
+        };
+      };
+      const scored = await evaluateResults(opts.results, truth, progress('scoring results'));
+      const report: EvalReport = { results: opts.results, gt: opts.gt, summary: scored.summary, missingResults: scored.missing, images: scored.images };
+      if (opts.ablation) {
+        const ab = await runAblation(truth, {
+          modelsDir: opts.models,
+          cacheDir: opts.cache ?? join(opts.results, '.model-outputs'),
+          onImage: progress('ablation'),
+          ...(opts.viewFromGt ? { viewFromGt: true } : {}),
+        });
+        report.ablation = ab.summaries;
+        if (opts.viewFromGt) report.ablationViewFromGt = true;
+      }
+      const { md, json } = outPaths(opts.out ?? join(opts.results, 'eval'));
+      await mkdir(dirname(resolve(md)), { recursive: true });
+      await writeFile(md, renderReport(report));
+      await writeFile(json, JSON.stringify(report, null, 2) + '\n');
+      const s = report.summary;
+      if (opts.json) process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      else {
+        process.stdout.write(
+          `${s.images} images, ${s.vertebrae} vertebrae: mean Dice ${num(s.meanDice)}, identification ${pct(s.identificationAccuracy)}, ` +
+            `precision ${pct(s.precision)}, recall ${pct(s.recall)}\n`,
+        );
+        if (report.ablation) for (const m of ABLATION_MODES) process.stdout.write(`  ${m}: mean Dice ${num(report.ablation[m].meanDice)}, identification ${pct(report.ablation[m].identificationAccuracy)}\n`);
+        process.stdout.write(`report: ${md}, ${json}\n`);
+      }
+    });
+}

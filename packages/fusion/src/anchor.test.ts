@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { frameFor, type InstanceDetection, type View } from '@vertxnet/shared';
+import { fitChainToTemplate, LEVEL_TEMPLATES, type ChainBody } from './anchor.js';
+import { fuse } from './fuse.js';
+import { drawRotatedRect } from './synthetic.js';
+
+/** Chain bodies exactly as the template says for `levels`, scaled by `k` px/mm. */
+function bodiesOf(view: View, levels: string[], k = 3): ChainBody[] {
+  return levels.map((l) => {
+    const t = LEVEL_TEMPLATES[view].find((x) => x.level === l)!;
+    return { ratio: t.ratio, area: t.area * k * k, truncated: false };
+  });
+}
+
+describe('fitChainToTemplate', () => {
+  it('finds C4 at the top of a film cut through C4 (reference out of view)', () => {
+    const b = bodiesOf('cervical', ['C4', 'C5', 'C6', 'C7', 'T1', 'T2']);
+    b[0] = { ...b[0]!, area: b[0]!.area * 0.4, ratio: 2.5, truncated: true };
+    // Index 2 of C2–T1 is C4.
+    expect(fitChainToTemplate(b, 'cervical')?.firstLevelIndex).toBe(2);
+  });
+
+  it('finds T11 at the top of a lumbar film cut through L4 (S1 out of view)', () => {
+    const b = bodiesOf('lumbar', ['T11', 'T12', 'L1', 'L2', 'L3', 'L4']);
+    b[5] = { ...b[5]!, area: b[5]!.area * 0.3, truncated: true };
+    expect(fitChainToTemplate(b, 'lumbar')?.firstLevelIndex).toBe(-1);
+  });
+
+  it('prefers the reference at an uncut end when the shapes cannot tell', () => {
+    const flat: ChainBody[] = Array.from({ length: 5 }, () => ({ ratio: 1.25, area: 2000, truncated: false }));
+    expect(fitChainToTemplate(flat, 'cervical')?.firstLevelIndex).toBe(0);
+    expect(fitChainToTemplate([flat[0]!], 'cervical')).toBeUndefined();
+  });
+});
+
+/** A straight cervical column at 3 px/mm whose top edge cuts through `top`; no C2 detection. */
+function cutCervical(levels: string[]) {
+  const frame = frameFor(512, 512, 512);
+  const probability = new Uint8Array(512 * 512);
+  const detections: InstanceDetection[] = [];
+  let y = -12; // the first body's centre lies above the top edge by a third of its height
+  for (const l of levels) {
+    const t = LEVEL_TEMPLATES.cervical.find((x) => x.level === l)!;
+    const h = 3 * Math.sqrt(t.area / t.ratio);
+    const w = h * t.ratio;
+    const cy = y + h / 2;
+    drawRotatedRect(probability, 512, 512, { cx: 256, cy, w, h, angle: 0 }, 230);
+    const x0 = Math.floor(256 - w / 2);
+    const y0 = Math.max(0, Math.floor(cy - h / 2));
+    const y1 = Math.ceil(cy + h / 2);
+    const mw = Math.ceil(w) + 1;
+    const data = new Uint8Array(mw * (y1 - y0));
+    drawRotatedRect(data, mw, y1 - y0, { cx: 256 - x0, cy: cy - y0, w: w * 0.94, h: h * 0.92, angle: 0 }, 1);
+    detections.push({ className: 'vertebra', score: 0.95, box: [x0, y0, x0 + mw, y1], mask: { x: x0, y: y0, width: mw, height: y1 - y0, data } });
+    y += h + 3 * 5;
+  }
+  return { foreground: { frame, probability }, instances: { frame, detections } };
+}
+
+describe('fuse without a reference on a cut film', () => {
+  const input = cutCervical(['C4', 'C5', 'C6', 'C7', 'T1', 'T2', 'T3']);
+
+  it('anchors the count by the template instead of calling the cut top body C2', () => {
+    const r = fuse({ ...input, view: 'cervical' });
+    expect(r.vertebrae.map((v) => v.level)).toEqual(['C4', 'C5', 'C6', 'C7', 'T1', null, null]);
+    expect(r.qc.flags).toContain('reference-not-found');
+  });
+
+  it('counts from the chain end with templateAnchor off (the old rule)', () => {
+    const r = fuse({ ...input, view: 'cervical' }, { templateAnchor: false });
+    expect(r.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+  });
+
+  it('picks the view by the better template fit when nothing else says', () => {
+    const r = fuse(input);
+    expect(r.view).toBe('cervical');
+    expect(r.viewSource).toBe('position');
+    expect(r.qc.flags).toContain('view-uncertain');
+  });
+});
