@@ -136,6 +136,11 @@ function readDataset(r: Reader, end: number, depth: number): DicomDataset {
     if (length === UNDEFINED) {
       if (tag === PIXEL_DATA) {
         el.fragments = readFragments(r);
+      } else if (vr === 'UN' && r.explicit) {
+        // A sequence of unknown VR with undefined length is encoded as Implicit VR LE (PS3.5 6.2.2).
+        const implicit = new Reader(r.bytes, r.view, r.pos, true, false);
+        el.items = readItems(implicit, UNDEFINED, depth);
+        r.pos = implicit.pos;
       } else {
         el.items = readItems(r, UNDEFINED, depth);
       }

@@ -47,3 +47,22 @@ describe('DX writer', () => {
     expect(b.dicom?.inverted).toBe(true);
   });
 });
+
+describe('parser edge cases', () => {
+  it('reads an undefined-length UN sequence as Implicit VR LE and goes on', async () => {
+    const { parseDicom, writeDicom, el } = await import('./index.js');
+    const base = writeDicom([el(0x00080016, 'UI', '1.2.3'), el(0x00080018, 'UI', '1.2.3.4'), el(0x00100010, 'PN', 'A^B')]);
+    // Append (0011,1010) UN, undefined length, one item holding (0011,1011) implicit "AB", then (0028,0010) US 7.
+    const tail = Buffer.from([
+      0x11, 0x00, 0x10, 0x10, 0x55, 0x4e, 0, 0, 0xff, 0xff, 0xff, 0xff,
+      0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff,
+      0x11, 0x00, 0x11, 0x10, 2, 0, 0, 0, 0x41, 0x42,
+      0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0,
+      0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0,
+      0x28, 0x00, 0x10, 0x00, 0x55, 0x53, 2, 0, 7, 0,
+    ]);
+    const parsed = parseDicom(Buffer.concat([base, tail]));
+    expect(parsed.dataset.elements.get(0x00111010)?.items).toHaveLength(1);
+    expect(parsed.dataset.elements.get(0x00280010)?.value[0]).toBe(7);
+  });
+});
