@@ -14,6 +14,8 @@ interface Huffman {
   valptr: Int32Array;
   mincode: Int32Array;
   values: Uint8Array;
+  /** 9-bit lookahead: (length << 8 | value), 0 when the code is longer. */
+  lookup: Uint16Array;
 }
 
 function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
@@ -34,7 +36,16 @@ function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
     code <<= 1;
   }
   maxcode[17] = 0x7fffffff;
-  return { maxcode, valptr, mincode, values };
+  const lookup = new Uint16Array(512);
+  for (let len = 1; len <= 9; len++) {
+    if (maxcode[len]! < 0) continue;
+    for (let c = mincode[len]!; c <= maxcode[len]!; c++) {
+      const entry = (len << 8) | values[valptr[len]! + c - mincode[len]!]!;
+      const first = c << (9 - len);
+      for (let k = 0; k < 1 << (9 - len); k++) lookup[first + k] = entry;
+    }
+  }
+  return { maxcode, valptr, mincode, values, lookup };
 }
 
 // Cosine table for the float IDCT: C[x][u] = c(u) cos((2x+1)uπ/16) / 2.
@@ -157,12 +168,19 @@ function decodeScan(
     return (bits >>> nbits) & 1;
   };
   const receive = (n: number) => {
-    let v = 0;
-    for (let i = 0; i < n; i++) v = (v << 1) | bit();
-    return v;
+    if (n === 0) return 0;
+    if (nbits < n) fill();
+    nbits -= n;
+    return (bits >>> nbits) & ((1 << n) - 1);
   };
   const extend = (v: number, n: number) => (n === 0 ? 0 : v < 1 << (n - 1) ? v - (1 << n) + 1 : v);
   const decode = (h: Huffman) => {
+    if (nbits < 9) fill();
+    const entry = h.lookup[(bits >>> (nbits - 9)) & 0x1ff]!;
+    if (entry) {
+      nbits -= entry >> 8;
+      return entry & 0xff;
+    }
     let code = bit();
     let len = 1;
     while (code > h.maxcode[len]!) {
@@ -209,10 +227,19 @@ function decodeScan(
       }
       // Separable float IDCT: rows then columns.
       for (let y = 0; y < 8; y++) {
+        const row = y * 8;
+        let ac = false;
+        for (let u = 1; u < 8; u++) if (coef[row + u] !== 0) ac = true;
+        if (!ac) {
+          // Only the row's DC term: a constant row (most rows of smooth radiograph blocks).
+          const v = COS[0]! * coef[row]!;
+          for (let x = 0; x < 8; x++) tmp[row + x] = v;
+          continue;
+        }
         for (let x = 0; x < 8; x++) {
           let s = 0;
-          for (let u = 0; u < 8; u++) s += COS[x * 8 + u]! * coef[y * 8 + u]!;
-          tmp[y * 8 + x] = s;
+          for (let u = 0; u < 8; u++) s += COS[x * 8 + u]! * coef[row + u]!;
+          tmp[row + x] = s;
         }
       }
       for (let x = 0; x < 8; x++) {
