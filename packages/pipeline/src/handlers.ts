@@ -7,7 +7,7 @@ import {
 } from '@vertxnet/shared';
 import type { StorageOptions } from './stages/context.js';
 import { fuseStage } from './stages/fuse.js';
-import { prepareImage } from './stages/prepare.js';
+import { prepareImage, readDicomSidecar } from './stages/prepare.js';
 import { detectStage, segmentStage } from './stages/segment.js';
 
 export interface StageHandlerDeps {
@@ -68,6 +68,7 @@ export function createStageHandlers(deps: StageHandlerDeps): StageHandlers {
       return detectStage({ work: deps.work, runner }, { image: job.image });
     },
     fuse: async (job, children) => {
+      const dicom = await readDicomSidecar(deps.work, job.image);
       const fused = await fuseStage(
         { work: deps.work, out: outStorage(job.out) },
         {
@@ -77,6 +78,7 @@ export function createStageHandlers(deps: StageHandlerDeps): StageHandlers {
           ...(children.foreground ? { foreground: children.foreground } : {}),
           ...(children.instances ? { instances: children.instances } : {}),
           ...(job.view ? { view: job.view } : {}),
+          ...(dicom ? { dicom } : {}),
           failures: children.failures,
         },
       );

@@ -61,6 +61,11 @@ export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Prom
   if (!(await deps.work.exists(image))) {
     await deps.work.put(image, await encodePng(canonical.data, canonical.width, canonical.height), { contentType: 'image/png' });
   }
+  if (decoded.dicom) {
+    // Services pass only keys between stages: the fusion worker finds the DICOM facts (UIDs,
+    // spacing; never patient data) beside the canonical image.
+    await deps.work.put(dicomSidecarKey(image), JSON.stringify(preparedDicom(decoded.dicom)), { contentType: 'application/json' });
+  }
   const view = input.view ?? decoded.dicom?.view;
   return {
     image,
@@ -70,6 +75,18 @@ export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Prom
     ...(view ? { view } : {}),
     ...(decoded.dicom ? { dicom: preparedDicom(decoded.dicom) } : {}),
   };
+}
+
+/** Where prepare leaves the DICOM facts of a canonical image for the fusion stage. */
+export function dicomSidecarKey(image: string): string {
+  return image.replace(/\.png$/, '') + '.dicom.json';
+}
+
+/** The DICOM facts prepare stored beside a canonical image, if it came from a DICOM file. */
+export async function readDicomSidecar(work: Storage, image: string): Promise<PreparedDicom | undefined> {
+  const key = dicomSidecarKey(image);
+  if (!(await work.exists(key))) return undefined;
+  return JSON.parse((await work.get(key)).toString('utf8')) as PreparedDicom;
 }
 
 function preparedDicom(d: DicomInfo): PreparedDicom {

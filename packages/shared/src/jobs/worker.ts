@@ -47,6 +47,10 @@ export class JobWorker {
       concurrency: opts.concurrency,
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      // A job comes back after its worker dies (kill -9, a lost node) or misses a lock renewal on
+      // a loaded host. BullMQ's default fails it on the second such stall; a replacement worker
+      // dying or stalling once more is not the job's fault, so allow two before failing it.
+      maxStalledCount: 2,
       autorun: false,
     });
     this.worker.on('completed', (job, result: unknown) => {
