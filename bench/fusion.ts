@@ -1,6 +1,7 @@
 /**
  * Fusion time per image at 512², 1024² and 2048² frames: 7 bodies along a lordotic arc, one pair
- * fused by a bony bridge, soft U-Net edges. Run: npx tsx bench/fusion.ts [runs]
+ * fused by a bony bridge, soft U-Net edges; at 1024² also without the reference class (the count is
+ * then anchored by the body-shape template fit, anchor.ts). Run: npx tsx bench/fusion.ts [runs]
  */
 import { fuse, syntheticSpine, toSourceLabels, buildImageResult } from '../packages/fusion/src/index.js';
 
@@ -24,8 +25,8 @@ function stats(ms: number[]): { median: number; p90: number } {
 }
 
 const rows: string[] = [];
-for (const size of [512, 1024, 2048]) {
-  const spine = syntheticSpine({ view: 'lumbar', size, fused: [['L2', 'L3']], lordosis: 0.6, tilt: 0.1 });
+for (const [size, withReference] of [[512, true], [1024, true], [1024, false], [2048, true]] as const) {
+  const spine = syntheticSpine({ view: 'lumbar', size, fused: [['L2', 'L3']], lordosis: 0.6, tilt: 0.1, referenceClass: withReference });
   softEdges(spine.foreground.probability, spine.frame.width, spine.frame.height);
   for (let i = 0; i < 3; i++) fuse(spine); // warm-up (JIT)
   const fuseMs: number[] = [];
@@ -49,7 +50,7 @@ for (const size of [512, 1024, 2048]) {
   const a = stats(fuseMs);
   const c = stats(fuseCpuMs);
   const b = stats(writeMs);
-  rows.push(`| ${size}² | ${a.median.toFixed(1)} | ${a.p90.toFixed(1)} | ${c.median.toFixed(1)} | ${c.p90.toFixed(1)} | ${b.median.toFixed(1)} | ${b.p90.toFixed(1)} | ${levels} |`);
+  rows.push(`| ${size}²${withReference ? '' : ', no reference'} | ${a.median.toFixed(1)} | ${a.p90.toFixed(1)} | ${c.median.toFixed(1)} | ${c.p90.toFixed(1)} | ${b.median.toFixed(1)} | ${b.p90.toFixed(1)} | ${levels} |`);
 }
 const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
 console.log(`fusion bench: ${runs} runs per size, node ${process.version}, one thread, load average ${load}`);

@@ -305,7 +305,8 @@ export function registerEval(program: Command): void {
         let n = 0;
         return () => {
           n++;
-          if (process.stderr.isTTY || n % 20 === 0 || n === truth.length) process.stderr.write(`\r${what}: ${n}/${truth.length}${n === truth.length ? '\n' : ''}`);
+          if (process.stderr.isTTY) process.stderr.write(`\r${what}: ${n}/${truth.length}${n === truth.length ? '\n' : ''}`);
+          else if (n % 50 === 0 || n === truth.length) process.stderr.write(`${what}: ${n}/${truth.length}\n`);
         };
       };
       const scored = await evaluateResults(opts.results, truth, progress('scoring results'));
