@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderLabelsPng, syntheticSpine, truthLabels } from '@vertxnet/fusion';
 import { encodeForeground, encodeInstances } from '@vertxnet/pipeline';
 import { verseCode, type Level } from '@vertxnet/shared';
-import { loadGroundTruth, registerEval, runAblation, type EvalReport } from './eval.js';
+import { evaluateResults, loadGroundTruth, registerEval, runAblation, type EvalReport } from './eval.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -79,12 +79,20 @@ describe('vertxnet eval', () => {
     expect(md).toContain('| b.png | lumbar | yes | top | 1 | 0.000 | 0/1 | 1 | 0 | 0 | L2 | reference-not-found |');
   });
 
-  it('reads a folder of label masks as ground truth', async () => {
+  it('reads a folder of label masks as ground truth and matches a .jpg result folder by stem', async () => {
     const gt = join(dir, 'gt');
+    const src = join(dir, 'src');
     await mkdir(gt);
+    await mkdir(src);
+    await writeFile(join(src, 'x.jpg'), '');
     await writeFile(join(gt, 'x.png'), await renderLabelsPng(square(20, 5, 5), W, H));
-    const truth = await loadGroundTruth(gt, '/src');
-    expect(truth).toEqual([{ name: 'x.png', labelsPath: join(gt, 'x.png'), sourcePath: join('/src', 'x.png'), meta: {} }]);
+    const truth = await loadGroundTruth(gt, src);
+    expect(truth).toEqual([{ name: 'x.png', labelsPath: join(gt, 'x.png'), sourcePath: join(src, 'x.jpg'), meta: {} }]);
+    const results = join(dir, 'out');
+    await writeResult(results, 'x.jpg', square(20, 5, 5), []);
+    const scored = await evaluateResults(results, truth);
+    expect(scored.missing).toEqual([]);
+    expect(scored.summary.meanDice).toBe(1);
   });
 
   it('ablation fuses both, U-Net only and Mask R-CNN only from cached model outputs', async () => {

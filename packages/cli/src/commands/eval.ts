@@ -49,10 +49,12 @@ export async function loadGroundTruth(gt: string, imagesDir?: string): Promise<G
   const info = await stat(gt);
   if (info.isDirectory()) {
     const files = (await readdir(gt)).filter((f) => f.toLowerCase().endsWith('.png')).sort();
+    // Label masks are PNG whatever the source was (a .jpg or .dcm): the source of the same stem.
+    const sources = imagesDir ? byStem(await readdir(imagesDir)) : undefined;
     return files.map((f) => ({
       name: f,
       labelsPath: join(gt, f),
-      ...(imagesDir ? { sourcePath: join(imagesDir, f) } : {}),
+      ...(imagesDir ? { sourcePath: join(imagesDir, sources!.get(stem(f)) ?? f) } : {}),
       meta: {},
     }));
   }
@@ -86,6 +88,18 @@ export async function loadGroundTruth(gt: string, imagesDir?: string): Promise<G
       meta,
     };
   });
+}
+
+function stem(name: string): string {
+  const ext = extname(name);
+  return ext ? name.slice(0, -ext.length) : name;
+}
+
+/** File name by stem; the first one wins when several share it. */
+function byStem(names: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const n of [...names].sort()) if (!m.has(stem(n))) m.set(stem(n), n);
+  return m;
 }
 
 async function readMask(path: string): Promise<{ width: number; height: number; data: Uint8Array }> {
@@ -130,9 +144,11 @@ export async function evaluateResults(results: string, truth: GroundTruthImage[]
   const rows: ImageRow[] = [];
   const missing: string[] = [];
   const meta: Record<string, EvalImageMeta> = {};
+  // Result folders are named after the source file; a label-mask PNG may stand for a .jpg source.
+  const folders = existsSync(results) ? byStem((await readdir(results, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name)) : new Map<string, string>();
   for (const gt of truth) {
     const t = await truthMask(gt);
-    const dir = join(results, gt.name);
+    const dir = join(results, existsSync(join(results, gt.name)) ? gt.name : folders.get(stem(gt.name)) ?? gt.name);
     let pred: Uint8Array;
     let flags: QcFlag[] = [];
     let view: View | null = null;
