@@ -37,3 +37,25 @@ export async function openModelRunner(options: ModelRunnerOptions): Promise<{ mo
   });
   return { model, runner };
 }
+
+/** What a model worker's environment says about its model (the same variables for both models). */
+export interface ModelWorkerSettings {
+  MODEL_DIR: string;
+  INFERENCE_PROVIDERS: string[];
+  MAX_BATCH: number;
+  MAX_BATCH_WAIT_MS: number;
+  INTRA_OP_THREADS: number;
+}
+
+/** Loads a worker's model from its settings, with a batcher in front of it and metrics in `registry`. */
+export function openWorkerModel(settings: ModelWorkerSettings, registry: Registry, logger: InferenceLogger): Promise<{ model: InferenceModel; runner: Batcher }> {
+  return openModelRunner({
+    dir: settings.MODEL_DIR,
+    providers: settings.INFERENCE_PROVIDERS,
+    maxBatch: settings.MAX_BATCH,
+    maxWaitMs: settings.MAX_BATCH_WAIT_MS,
+    ...(settings.INTRA_OP_THREADS > 0 ? { intraOpThreads: settings.INTRA_OP_THREADS } : {}),
+    registry,
+    logger,
+  });
+}
