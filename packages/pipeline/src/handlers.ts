@@ -79,6 +79,7 @@ export function createStageHandlers(deps: StageHandlerDeps): StageHandlers {
           ...(children.instances ? { instances: children.instances } : {}),
           ...(job.view ? { view: job.view } : {}),
           ...(dicom ? { dicom } : {}),
+          ...(dicom?.pixelSpacing ? { pixelSpacing: dicom.pixelSpacing } : {}),
           failures: children.failures,
         },
       );

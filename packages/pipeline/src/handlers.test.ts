@@ -1,0 +1,82 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dcmjs from 'dcmjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePhantom } from '@vertxnet/phantom';
+import { encodeDx, LocalStorage, TransientError, type StageHandlers } from '@vertxnet/shared';
+import { createStageHandlers } from './handlers.js';
+import { openModelRunner } from './model-runner.js';
+
+const MODELS = new URL('../../../models/', import.meta.url).pathname;
+
+// The stage handlers as the services call them: only keys pass between stages, as in BullMQ.
+describe('stage handlers (what the services bind)', () => {
+  let handlers: StageHandlers;
+  let src: string;
+  let out: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const [unet, maskrcnn] = await Promise.all([
+      openModelRunner({ dir: join(MODELS, 'unet'), maxBatch: 2, maxWaitMs: 1 }),
+      openModelRunner({ dir: join(MODELS, 'maskrcnn'), maxBatch: 1, maxWaitMs: 0 }),
+    ]);
+    close = async () => {
+      await Promise.all([unet.runner.close(), maskrcnn.runner.close()]);
+      await Promise.all([unet.model.close(), maskrcnn.model.close()]);
+    };
+    handlers = createStageHandlers({ work: new LocalStorage(await mkdtemp(join(tmpdir(), 'vx-h-work-'))), unet: unet.runner, maskrcnn: maskrcnn.runner });
+    src = await mkdtemp(join(tmpdir(), 'vx-h-src-'));
+    out = await mkdtemp(join(tmpdir(), 'vx-h-out-'));
+    const ph = generatePhantom({ seed: 5, view: 'lumbar', format: 'png16', maxSide: 640, partialShare: 0, asShare: 0, implantShare: 0 });
+    await writeFile(
+      join(src, 'scan.dcm'),
+      encodeDx({
+        width: ph.width,
+        height: ph.height,
+        pixels: ph.pixels as Uint16Array,
+        bitsStored: 16,
+        spacing: ph.meta.mmPerPixel,
+        calibrated: true,
+        bodyPart: 'LSPINE',
+        patient: { name: 'Moriarty^James', id: 'PHI-ID-1', birthDate: '18460101' },
+        uids: { series: '1.2.826.0.1.3680043.10.1234.77.1', sop: '1.2.826.0.1.3680043.10.1234.77.1.1' },
+      }),
+    );
+  }, 60_000);
+
+  afterAll(async () => close?.());
+
+  it('carries DICOM facts from prepare to fusion through the work store: SEG, UID and mm measurements', async () => {
+    const signal = new AbortController().signal;
+    const models = { unet: 'vertxnet-unet@0.1.0', maskrcnn: 'vertxnet-maskrcnn@0.1.0' };
+    const base = { run: 'r-test', source: `file://${join(src, 'scan.dcm')}` };
+    const prepared = await handlers.prepare({ ...base, result: 'scan.dcm', out: `file://${out}`, models }, signal);
+    expect(prepared.view).toBe('lumbar');
+    const { foreground } = await handlers.unet({ ...base, image: prepared.image, model: models.unet }, signal);
+    const { instances } = await handlers.maskrcnn({ ...base, image: prepared.image, model: models.maskrcnn }, signal);
+    await handlers.fuse({ ...base, image: prepared.image, out: `file://${out}`, result: 'scan.dcm', models }, { foreground, instances, failures: [] }, signal);
+
+    const result = JSON.parse(await readFile(join(out, 'scan.dcm', 'result.json'), 'utf8'));
+    expect(result.image.sopInstanceUid).toBe('1.2.826.0.1.3680043.10.1234.77.1.1');
+    expect(result.vertebrae.some((v: { level: string | null }) => v.level === 'L3')).toBe(true);
+    expect(JSON.stringify(result.measurements)).toContain('mm');
+    const seg = dcmjs.data.DicomMessage.readFile(new Uint8Array(await readFile(join(out, 'scan.dcm', 'seg.dcm'))).buffer);
+    const dataset = dcmjs.data.DicomMetaDictionary.naturalizeDataset(seg.dict);
+    expect(dataset.Modality).toBe('SEG');
+    expect(dataset.ReferencedSeriesSequence?.SeriesInstanceUID ?? dataset.ReferencedSeriesSequence?.[0]?.SeriesInstanceUID).toBe('1.2.826.0.1.3680043.10.1234.77.1');
+    for (const file of ['result.json', 'seg.dcm']) {
+      const text = (await readFile(join(out, 'scan.dcm', file))).toString('latin1');
+      expect(text).not.toContain('Moriarty');
+      expect(text).not.toContain('PHI-ID-1');
+    }
+  }, 120_000);
+
+  it('hands back a job for another model version instead of answering it', async () => {
+    const signal = new AbortController().signal;
+    const job = { run: 'r-test', source: 'file:///x.png', image: 'images/none.png', model: 'vertxnet-unet@9.9.9' };
+    await expect(handlers.unet(job, signal)).rejects.toBeInstanceOf(TransientError);
+    await expect(handlers.unet(job, signal)).rejects.toThrow(/asks for vertxnet-unet@9.9.9, but this worker runs vertxnet-unet@0.1.0/);
+  });
+});
