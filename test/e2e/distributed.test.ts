@@ -93,6 +93,20 @@ async function getObject(bucket: string, key: string): Promise<Buffer> {
   return Buffer.from(await res.Body!.transformToByteArray());
 }
 
+/** Reads an object once it exists and `ready` accepts it (bounded by `timeoutMs`). */
+async function waitForObject(bucket: string, key: string, ready: (body: string) => boolean, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = await getObject(bucket, key).then(
+      (b) => b.toString('utf8'),
+      () => undefined,
+    );
+    if (body !== undefined && ready(body)) return body;
+    if (Date.now() > deadline) throw new Error(`${bucket}/${key} not written within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 function pngBitDepth(bytes: Buffer): number {
   return bytes.readUInt8(24);
 }
@@ -256,6 +270,19 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(await total('maskrcnn/succeeded')).toBeGreaterThanOrEqual(GOOD - 1);
     expect(await total('unet/failed_input')).toBe(0);
     expect(await total('maskrcnn/failed_input')).toBe(0);
+
+    // Once the run is finished, ingest writes run.json, summary.csv and coco.json beside the results
+    // (just after `--wait` returns, so give it a few seconds).
+    const runJson = await waitForObject('out', 'results/run.json', (body) => JSON.parse(body).id === c.firstRun, 30_000);
+    const report = JSON.parse(runJson) as { counts: { done: number; failed: number }; failures: Array<{ source: string; reason: string }> };
+    expect(report.counts).toMatchObject({ done: GOOD, failed: 3 });
+    expect(report.failures).toHaveLength(3);
+    for (const f of report.failures) expect(f.reason, f.source).toMatch(BAD[f.source.replace(/.*\//, '')]!);
+    const csv = (await getObject('out', 'results/summary.csv')).toString('utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(GOOD + 1);
+    const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
+    expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
+    expect(coco.annotations.length).toBeGreaterThan(0);
   }, 300_000);
 
   it('re-submitting the same source queues no inference and reports how many were already done', async () => {

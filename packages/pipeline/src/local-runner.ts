@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { buildCocoRun, summaryCsvHeader, type ImageResult } from '@vertxnet/fusion';
 import {
   LocalStorage,
   createBatcher,
-  joinKey,
   loadModel,
   openStorage,
   type InferenceLogger,
   type ModelProvenance,
   type View,
 } from '@vertxnet/shared';
+import { writeRunSummaries } from './run-files.js';
 import { listSource, resultName, type SourceItem } from './sources.js';
 import type { StorageOptions } from './stages/context.js';
 import { fuseStage } from './stages/fuse.js';
@@ -87,7 +86,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
   const items: SourceItem[] = [];
   for await (const item of listSource(options.source, options.s3 ? { s3: options.s3 } : {})) items.push(item);
 
-  const summaries: { name: string; row: string; key: string }[] = [];
+  const summaries: { name: string }[] = [];
   const failures: ImageFailure[] = [];
   const progress: RunProgress = { total: items.length, done: 0, failed: 0 };
   options.onProgress?.({ ...progress });
@@ -107,7 +106,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
         detectStage({ work, runner: maskrcnnRunner }, { image: prepared.image }),
       ]);
       const t2 = performance.now();
-      const fused = await fuseStage(
+      await fuseStage(
         { work, out },
         {
           source: item.uri,
@@ -122,7 +121,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
           timings: { prepare: Math.round(t1 - t0), models: Math.round(t2 - t1) },
         },
       );
-      summaries.push({ name, row: fused.summary, key: item.key });
+      summaries.push({ name });
       progress.done++;
     } catch (err) {
       failures.push({ name, source: item.uri, reason: readableReason(err) });
@@ -144,15 +143,8 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     await rm(workDir, { recursive: true, force: true });
   }
 
-  summaries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  await out.put('summary.csv', [summaryCsvHeader(), ...summaries.map((s) => s.row)].join('\n') + '\n', { contentType: 'text/csv' });
-  // Per-run COCO: every succeeded image's result, in result-name order.
-  const cocoImages: Parameters<typeof buildCocoRun>[0] = [];
-  for (const [i, s] of summaries.entries()) {
-    const result = JSON.parse((await out.get(joinKey(s.name, 'result.json'))).toString('utf8')) as ImageResult;
-    cocoImages.push({ id: i + 1, fileName: s.key, width: result.image.width, height: result.image.height, result });
-  }
-  await out.put('coco.json', JSON.stringify(buildCocoRun(cocoImages)), { contentType: 'application/json' });
+  // summary.csv and coco.json over this run's succeeded images (the distributed run writes them the same way).
+  await writeRunSummaries(out, summaries.map((s) => s.name));
   const seconds = (performance.now() - started) / 1000;
   const report: RunReport = {
     id: randomUUID(),

@@ -7,11 +7,13 @@ import {
   startService,
   stageProcessor,
   type Logger,
+  type RunRecord,
   type RunningService,
   type SourceLister,
   type StageHandlersFor,
 } from '@vertxnet/shared';
 import { runsApi } from './api.js';
+import type { RunFinisher } from './run-files.js';
 import type { IngestConfig } from './env.js';
 
 /** The newest runs whose progress /metrics exports (only those not finished). */
@@ -26,6 +28,8 @@ export function startIngest(
   logger: Logger,
   handlers: () => Promise<StageHandlersFor<'prepare'>>,
   listSource: SourceLister,
+  /** Called when a run is finished (its files written); without it the run job ends with the listing. */
+  finishRun?: RunFinisher,
 ): Promise<RunningService> {
   return startService(
     {
@@ -44,7 +48,14 @@ export function startIngest(
       const subscriber = connectRedis(config.REDIS_URL);
       const events = new RunEvents(subscriber, ctx.keys);
       const lock = { lockDurationMs: config.JOB_LOCK_MS, stalledIntervalMs: config.STALLED_CHECK_MS };
-      const producer = { runs: ctx.runs, done: ctx.done, queues: ctx.queues, events, listSource };
+      const producer = {
+        runs: ctx.runs,
+        done: ctx.done,
+        queues: ctx.queues,
+        events,
+        listSource,
+        ...(finishRun ? { onRunFinished: (run: RunRecord) => finishRun(run, { runs: ctx.runs, queues: ctx.queues }) } : {}),
+      };
       const pacing = { maxPending: config.MAX_PENDING, batchSize: config.LIST_BATCH, quietMs: config.RECONCILE_AFTER_MS };
       ctx.worker('run', runProcessor(producer, pacing, ctx.stopping), config.RUN_CONCURRENCY, lock);
       const prepare = stageProcessor('prepare', await handlers(), { runs: ctx.runs, done: ctx.done, flows: new ImageFlows(ctx.queues) });

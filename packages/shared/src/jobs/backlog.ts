@@ -51,6 +51,22 @@ export class Backlog {
     }
   }
 
+  /**
+   * Resolves true once nothing of the run is in flight (read with the run record, atomically), or
+   * false if `signal` aborts first. Woken by the run's events; a missed one costs at most `quietMs`.
+   */
+  async waitUntilDrained(signal: AbortSignal): Promise<boolean> {
+    for (;;) {
+      if (signal.aborted) return false;
+      const seen = this.version;
+      const snap = await this.runs.snapshot(this.run);
+      if (snap === undefined || snap.inFlight === 0) return true;
+      if (this.version !== seen) continue;
+      const woke = await this.nextEvent(seen, signal);
+      if (woke === 'quiet') await this.opts.onQuiet();
+    }
+  }
+
   private nextEvent(seen: number, signal: AbortSignal): Promise<'event' | 'quiet' | 'abort'> {
     return new Promise((resolve) => {
       const done = (why: 'event' | 'quiet' | 'abort'): void => {

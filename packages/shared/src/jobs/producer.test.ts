@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { etagIdentity, produceRun, reconcileInFlight, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/shared';
+import { awaitRunFinished, etagIdentity, produceRun, reconcileInFlight, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
@@ -95,6 +95,23 @@ describe('paced producer', () => {
     expect(stats.prepared.size).toBe(23);
     expect([...stats.prepared.values()].every((n) => n === 1)).toBe(true);
     expect(stats.fused.map((f) => f.result).sort()).toEqual(names);
+  });
+
+  it('awaitRunFinished resolves with the run once the listed images are all through, on run events', async () => {
+    const { dir } = await folder(5);
+    await p.runs.create({ id: 'r1', source: dir, out: 'file:///out', models });
+    const opts = { maxPending: 10, batchSize: 5, quietMs: 60_000 };
+    expect(await produceRun('r1', p.producer, opts, never)).toBe('listed');
+    // Nothing processes yet: a stop ends the wait with undefined.
+    const stop = new AbortController();
+    const waiting = awaitRunFinished('r1', p.producer, opts, stop.signal);
+    stop.abort();
+    expect(await waiting).toBeUndefined();
+    const finished = awaitRunFinished('r1', p.producer, opts, never);
+    p.startStages(trivialHandlers());
+    // quietMs is a minute: only the run events can wake it in time.
+    expect(await finished).toMatchObject({ id: 'r1', listed: 5, done: 5, failed: 0, listingDone: true });
+    expect(await p.runs.inFlight('r1')).toBe(0);
   });
 
   it('skips a re-submitted source and recomputes it with a new model version', async () => {

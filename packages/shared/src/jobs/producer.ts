@@ -43,6 +43,12 @@ export interface ProducerContext {
   queues: PipelineQueues;
   events: RunEvents;
   listSource: SourceLister;
+  /**
+   * Called once a listed run has nothing in flight (the run's job waits for that first, holding
+   * its lock). It may run again for the same run (the job retried, or resumed by another ingest
+   * process), so it must be idempotent: the ingest service writes run.json, summary.csv and coco.json.
+   */
+  onRunFinished?: (run: RunRecord) => Promise<void>;
 }
 
 /**
@@ -80,6 +86,30 @@ export async function produceRun(runId: string, ctx: ProducerContext, opts: Prod
   } finally {
     await backlog.close();
   }
+}
+
+/**
+ * Waits until a listed run has no image in flight, woken by its events (and reconciling after
+ * `quietMs` without one, as the producer does). Returns the finished run record, or undefined if
+ * `signal` aborted first.
+ */
+export async function awaitRunFinished(runId: string, ctx: ProducerContext, opts: ProducerOptions, signal: AbortSignal): Promise<RunRecord | undefined> {
+  const backlog = new Backlog(runId, ctx.runs, ctx.events, {
+    maxPending: opts.maxPending,
+    quietMs: opts.quietMs,
+    onQuiet: async () => {
+      await reconcileInFlight(runId, ctx);
+    },
+  });
+  await backlog.open();
+  try {
+    if (!(await backlog.waitUntilDrained(signal))) return undefined;
+  } finally {
+    await backlog.close();
+  }
+  const snap = await ctx.runs.snapshot(runId);
+  if (snap === undefined) throw new NotFoundError(`run ${runId} does not exist`);
+  return snap.run;
 }
 
 /** Queues a batch as room appears; false if stopped first (what was queued is behind the cursor). */

@@ -1,0 +1,88 @@
+import { buildCocoRun, summaryCsvHeader, summaryCsvRow, type ImageResult } from '@vertxnet/fusion';
+import { joinKey, type Storage } from '@vertxnet/shared';
+
+const RESULT_FILE = 'result.json';
+
+/** One image that did not make it through a run, as run.json lists it. */
+export interface RunFileFailure {
+  name?: string;
+  source: string;
+  stage?: string;
+  reason: string;
+}
+
+/** What a distributed run's run.json records (the local runner writes its own RunReport). */
+export interface RunFilesInput {
+  id: string;
+  source: string;
+  out: string;
+  startedAt?: string;
+  finishedAt: string;
+  options?: Record<string, unknown>;
+  /** Model references ('name@version') the run asked for. */
+  models: { unet: string; maskrcnn: string };
+  counts: Record<string, number>;
+  failures: RunFileFailure[];
+}
+
+/**
+ * The file name an image has in the run COCO: its key relative to the source, recovered from the
+ * result folder's name (resultName joins the key's parts with '__').
+ */
+export function cocoFileName(name: string): string {
+  return name.split('__').join('/');
+}
+
+/** Result folders under `out` that hold a result.json, sorted by name. */
+export async function listResultNames(out: Storage): Promise<string[]> {
+  const names: string[] = [];
+  for await (const obj of out.list('')) {
+    if (obj.key === RESULT_FILE || !obj.key.endsWith(`/${RESULT_FILE}`)) continue;
+    names.push(obj.key.slice(0, -(RESULT_FILE.length + 1)));
+  }
+  return names.sort(byName);
+}
+
+/**
+ * Writes the per-run summary.csv (one row per image, sorted by name) and coco.json (image ids
+ * 1..n in name order) from the result.json of each named result folder under `out` (default:
+ * every result folder there). The one implementation behind the local and the distributed runs.
+ */
+export async function writeRunSummaries(out: Storage, names?: string[]): Promise<{ images: number }> {
+  const sorted = [...(names ?? (await listResultNames(out)))].sort(byName);
+  const rows: string[] = [];
+  const cocoImages: Parameters<typeof buildCocoRun>[0] = [];
+  for (const [i, name] of sorted.entries()) {
+    const result = JSON.parse((await out.get(joinKey(name, RESULT_FILE))).toString('utf8')) as ImageResult;
+    rows.push(summaryCsvRow(result, name));
+    cocoImages.push({ id: i + 1, fileName: cocoFileName(name), width: result.image.width, height: result.image.height, result });
+  }
+  await out.put('summary.csv', [summaryCsvHeader(), ...rows].join('\n') + '\n', { contentType: 'text/csv' });
+  await out.put('coco.json', JSON.stringify(buildCocoRun(cocoImages)), { contentType: 'application/json' });
+  return { images: sorted.length };
+}
+
+/**
+ * The files of a finished distributed run: summary.csv and coco.json over every result folder in
+ * `out`, and run.json. Idempotent: writing them again for the same run gives the same content
+ * (but for coco.json's creation time).
+ */
+export async function writeRunFiles(out: Storage, run: RunFilesInput): Promise<void> {
+  await writeRunSummaries(out);
+  const report = {
+    id: run.id,
+    source: run.source,
+    out: run.out,
+    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
+    finishedAt: run.finishedAt,
+    ...(run.options ? { options: run.options } : {}),
+    models: run.models,
+    counts: run.counts,
+    failures: [...run.failures].sort((a, b) => byName(a.name ?? a.source, b.name ?? b.source)),
+  };
+  await out.put('run.json', JSON.stringify(report, null, 2), { contentType: 'application/json' });
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
