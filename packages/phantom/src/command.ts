@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { IMAGE_FORMATS, parseSize } from './options.js';
 import { writePhantomSet } from './write-set.js';
 
@@ -25,6 +25,7 @@ interface PhantomCliOptions {
   implantShare: number;
   partialShare: number;
   markers: boolean;
+  dicom?: 'explicit-le' | 'rle' | 'mixed';
   quiet?: boolean;
 }
 
@@ -43,6 +44,13 @@ export function phantomCommand(name = 'phantom'): Command {
     .option('--implant-share <p>', 'share of images with implants', share, 0.05)
     .option('--partial-share <p>', 'share of images cut through labelled levels', share, 0.3)
     .option('--no-markers', 'no burned-in L/R marker and text')
+    .addOption(
+      new Option('--dicom <syntax>', 'also write each image as a 16-bit DX DICOM file in OUT/dicom/ (transfer syntax)').choices([
+        'explicit-le',
+        'rle',
+        'mixed',
+      ]),
+    )
     .option('--quiet', 'no progress output')
     .action(async (opts: PhantomCliOptions) => {
       const started = performance.now();
@@ -58,6 +66,7 @@ export function phantomCommand(name = 'phantom'): Command {
         implantShare: opts.implantShare,
         partialShare: opts.partialShare,
         markers: opts.markers,
+        dicom: opts.dicom,
         onProgress: opts.quiet ? undefined : (done, total) => process.stderr.write(`\rphantom ${done}/${total}`),
       });
       const seconds = (performance.now() - started) / 1000;
