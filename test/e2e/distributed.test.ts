@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePhantomSet } from '@vertxnet/phantom';
 import { TEST_REDIS_URL, deleteKeys, testRedis, uniqueName } from '../helpers/redis.js';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3Server, type S3TestServer } from '../helpers/s3.js';
-import { imageCounts, listKeys, runCli } from './helpers/cluster.js';
+import { imageCounts, listKeys, parseMetric, runCli } from './helpers/cluster.js';
 import { serviceEntry, spawnService, type ServiceName, type ServiceProcess } from './helpers/services.js';
 
 const GOOD = Number(process.env.E2E_IMAGES ?? '40');
@@ -284,6 +284,38 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);
   }, 300_000);
+
+  it('each service exports, after that run, the metrics operations watch, with values from the run', async () => {
+    expect(c.firstRun).toBeDefined();
+    const scrape = async (name: string) => (await fetch(`${c.services[name as keyof typeof c.services]!.url}/metrics`)).text();
+    const value = (text: string, metric: string, labels: Record<string, string> = {}) =>
+      [...parseMetric(text, metric)].filter(([l]) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`))).reduce((sum, [, v]) => sum + v, 0);
+    const ingest = await scrape('ingest');
+    expect(value(ingest, 'vertxnet_images_total', { stage: 'prepare', outcome: 'succeeded' })).toBe(GOOD);
+    expect(value(ingest, 'vertxnet_images_total', { stage: 'prepare', outcome: 'failed_input' })).toBe(3);
+    expect(value(ingest, 'vertxnet_stage_duration_seconds_count', { stage: 'prepare' })).toBeGreaterThanOrEqual(GOOD);
+    for (const queue of ['prepare', 'unet', 'maskrcnn', 'fusion'])
+      for (const state of ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'waiting-children'])
+        expect([...parseMetric(ingest, 'vertxnet_queue_jobs').keys()].some((l) => l.includes(`queue="${queue}"`) && l.includes(`state="${state}"`)), `${queue}/${state}`).toBe(true);
+    expect(value(ingest, 'vertxnet_queue_jobs', { queue: 'prepare', state: 'failed' })).toBe(3);
+    for (const [service, model] of [['unet-worker', 'unet'], ['maskrcnn-worker', 'maskrcnn']] as const) {
+      const text = await scrape(service);
+      expect(value(text, 'vertxnet_model_info', { model, version: '0.1.0' }), `${service} model_info`).toBe(1);
+      expect(value(text, 'vertxnet_model_load_seconds', { model })).toBeGreaterThan(0);
+      // the replacement workers started mid-run, so they ran some of the images, not all
+      const runs = value(text, 'vertxnet_inference_duration_seconds_count', { model });
+      const images = value(text, 'vertxnet_inference_batch_size_sum', { model });
+      expect(images, `${service} images through inference`).toBeGreaterThan(0);
+      expect(runs).toBeGreaterThan(0);
+      expect(runs).toBeLessThanOrEqual(images);
+      expect(value(text, 'process_resident_memory_bytes')).toBeGreaterThan(50e6);
+    }
+    const fusion = await scrape('fusion-worker');
+    expect(value(fusion, 'vertxnet_stage_duration_seconds_count', { stage: 'fusion' })).toBe(GOOD);
+    expect(value(fusion, 'vertxnet_stage_duration_seconds_sum', { stage: 'fusion' })).toBeGreaterThan(0);
+    expect(fusion).toMatch(/^# TYPE vertxnet_qc_flags_total counter$/m);
+    expect(value(fusion, 'vertxnet_qc_flags_total')).toBeGreaterThanOrEqual(0);
+  });
 
   it('re-submitting the same source queues no inference and reports how many were already done', async () => {
     expect(c.firstRun).toBeDefined();
