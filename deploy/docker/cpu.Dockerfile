@@ -25,7 +25,7 @@ COPY services/fusion-worker/package.json services/fusion-worker/
 # The CPU execution provider ships inside onnxruntime-node: no install script is needed (esbuild is
 # dev-only, msgpackr-extract an optional speed-up); skip them all, and the CUDA download with them.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+RUN --mount=type=cache,target=/tmp/npm-cache npm_config_cache=/tmp/npm-cache npm ci --ignore-scripts --no-audit --no-fund
 COPY packages packages
 COPY services services
 RUN npx tsc -b && npm prune --omit=dev --ignore-scripts --no-audit --no-fund

@@ -31,7 +31,7 @@ COPY services/fusion-worker/package.json services/fusion-worker/
 # NuGet package; needs network at build time) into node_modules/onnxruntime-node/bin/napi-v6/linux/x64/.
 # Same as `npm ci --onnxruntime-node-install=cuda12`; the older ONNXRUNTIME_NODE_INSTALL_CUDA=v12 also works.
 ENV ONNXRUNTIME_NODE_INSTALL=cuda12
-RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund \
+RUN --mount=type=cache,target=/tmp/npm-cache npm_config_cache=/tmp/npm-cache npm ci --ignore-scripts --no-audit --no-fund \
  && node node_modules/onnxruntime-node/script/install.js \
  && ls node_modules/onnxruntime-node/bin/napi-v*/linux/x64/ | grep -q libonnxruntime_providers_cuda.so \
  || (echo "onnxruntime-node CUDA binaries missing" && false)

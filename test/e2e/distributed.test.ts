@@ -125,14 +125,14 @@ beforeAll(async () => {
     all: [],
     retired: [],
   };
-  for (const bucket of ['src', 'work', 'out']) await s3.createBucket(bucket);
+  for (const bucket of ['src', 'scratch', 'out']) await s3.createBucket(bucket);
   c.env = {
     QUEUE_PREFIX: c.prefix,
     S3_ENDPOINT: s3.endpoint,
     S3_REGION: S3_TEST_REGION,
     AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
-    WORK_URI: 's3://work/w',
+    WORK_URI: 's3://scratch/w',
     // A killed worker's jobs come back within ~15 s, not the 30 s default. Not much lower: a job
     // whose lock lapses twice (its first owner SIGKILLed, then one missed renewal on a loaded
     // machine) is failed as stalled by BullMQ (maxStalledCount 1), and the image is then fused
