@@ -21,3 +21,4 @@ export * from './run-status.js';
 export * from './worker.js';
 export * from './service-runtime.js';
 export * from './service-env.js';
+export * from './model-worker.js';

@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import type { StageHandlersFor } from './handlers.js';
+import { stageProcessor } from './processors.js';
+import { startService, type RunningService, type ServiceContext } from './service-runtime.js';
+
+/** What a model worker's environment holds for the queue binding (both model workers alike). */
+export interface ModelWorkerConfig {
+  REDIS_URL: string;
+  QUEUE_PREFIX: string;
+  HTTP_PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+  CONCURRENCY: number;
+  JOB_LOCK_MS: number;
+  STALLED_CHECK_MS: number;
+}
+
+/**
+ * A model worker: one queue, one handler. `handlers` gets the service context (its metrics
+ * registry) and resolves once the model is loaded, so /readyz turns ready only then.
+ */
+export function startModelWorker<S extends 'unet' | 'maskrcnn'>(
+  stage: S,
+  config: ModelWorkerConfig,
+  logger: Logger,
+  handlers: (ctx: ServiceContext) => Promise<StageHandlersFor<S>>,
+): Promise<RunningService> {
+  return startService(
+    {
+      service: `${stage}-worker`,
+      redisUrl: config.REDIS_URL,
+      prefix: config.QUEUE_PREFIX,
+      httpPort: config.HTTP_PORT,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      logger,
+      queues: [stage],
+    },
+    async (ctx) => {
+      ctx.worker(stage, stageProcessor(stage, await handlers(ctx), undefined), config.CONCURRENCY, {
+        lockDurationMs: config.JOB_LOCK_MS,
+        stalledIntervalMs: config.STALLED_CHECK_MS,
+      });
+      return {};
+    },
+  );
+}
