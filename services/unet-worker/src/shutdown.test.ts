@@ -5,7 +5,8 @@ import { spawnService, type ServiceProcess } from '../../../test/e2e/helpers/ser
 import { TEST_REDIS_URL, deleteKeys, testRedis, uniqueName } from '../../../test/helpers/redis.js';
 
 const HELD_WORKER = fileURLToPath(new URL('../../../test/e2e/helpers/fixtures/held-unet-worker.ts', import.meta.url));
-const payload = { run: 'r1', source: 'file:///data/a.png', image: 'work/a.png', model: 'unet@1.0.0' };
+/** A U-Net job as stored (see ModelJobSchema). */
+const payload = { r: 'r1', s: 'file:///data/a.png', i: 'work/a.png', m: 'unet@1.0.0' };
 
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -4,8 +4,8 @@ import { RunIdSchema, type JobName } from './contract.js';
 import { prepareJobId } from './ids.js';
 import type { RunStore } from './run-store.js';
 
-const PrepareRef = z.object({ run: RunIdSchema });
-const FusionRef = z.object({ run: RunIdSchema, source: z.string() });
+const PrepareRef = z.object({ r: RunIdSchema });
+const FusionRef = z.object({ r: RunIdSchema, s: z.string() });
 
 /**
  * Counts an image as failed when the last attempt of its prepare or fusion job failed (model
@@ -15,11 +15,11 @@ const FusionRef = z.object({ run: RunIdSchema, source: z.string() });
 export async function countFinalFailure(name: JobName, job: Job, runs: RunStore): Promise<boolean> {
   if (name === 'prepare') {
     const ref = PrepareRef.safeParse(job.data);
-    return ref.success ? runs.finish(ref.data.run, String(job.id), 'failed') : false;
+    return ref.success ? runs.finish(ref.data.r, String(job.id), 'failed') : false;
   }
   if (name === 'fusion') {
     const ref = FusionRef.safeParse(job.data);
-    return ref.success ? runs.finish(ref.data.run, prepareJobId(ref.data.run, ref.data.source), 'failed') : false;
+    return ref.success ? runs.finish(ref.data.r, prepareJobId(ref.data.r, ref.data.s), 'failed') : false;
   }
   return false;
 }

@@ -1,12 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { InputError, NotFoundError } from '../errors.js';
-import { VIEWS } from '../levels.js';
+import { VIEWS, type View } from '../levels.js';
 
 /**
  * The job contract: every job the pipeline queues, its payload schema and its retry policy.
- * Payloads carry keys and names only (never pixels), so a pending image costs Redis well under
- * 3 KB across its flow. Workers parse at the boundary: an invalid payload is unrecoverable.
+ * Payloads carry keys and names only (never pixels); what is stored in Redis is shorter still (see
+ * PrepareJobSchema below). Workers parse at the boundary: an invalid job is unrecoverable.
  */
 
 /** Run ids, image ids and job ids: letters, digits, '-' and '_' (BullMQ forbids ':' in ids). */
@@ -74,9 +74,70 @@ export type PreparePayload = z.infer<typeof PreparePayloadSchema>;
 export type ModelPayload = z.infer<typeof ModelPayloadSchema>;
 export type FusionPayload = z.infer<typeof FusionPayloadSchema>;
 
+/*
+ * What the per-image jobs store in Redis. A run holds up to MAX_PENDING images in flight, each a
+ * prepare job or a flow of three jobs, so every byte of job data counts MAX_PENDING to 3×MAX_PENDING
+ * times: one-letter field names, and nothing the run record already holds (out URI, models, the
+ * run's view), which the stage binding reads from the run record (cached) and puts back before the
+ * handler sees the payload above. The source URI stays: status names failed images by it.
+ */
+
+/** Stored prepare job: r = run, s = source URI, n = result name, e = ETag, v = view of this image. */
+export const PrepareJobSchema = z.object({
+  r: RunIdSchema,
+  s: UriSchema,
+  n: KeySchema,
+  e: z.string().min(1).max(256).optional(),
+  v: ViewSchema.optional(),
+});
+
+/** Stored model job: r = run, s = source URI, i = canonical image key, m = model reference. */
+export const ModelJobSchema = z.object({ r: RunIdSchema, s: UriSchema, i: KeySchema, m: ModelRefSchema });
+
+/** Stored fusion job: r = run, s = source URI, i = canonical image key, n = result name, v = view when not the run's. */
+export const FusionJobSchema = z.object({ r: RunIdSchema, s: UriSchema, i: KeySchema, n: KeySchema, v: ViewSchema.optional() });
+
+export type PrepareJob = z.infer<typeof PrepareJobSchema>;
+export type ModelJob = z.infer<typeof ModelJobSchema>;
+export type FusionJob = z.infer<typeof FusionJobSchema>;
+
+/** What a stored job needs from its run record to become its handler's payload. */
+export interface RunDefaults {
+  out: string;
+  models: ModelRefs;
+  view?: View | undefined;
+}
+
+export function prepareJobData(p: PreparePayload, run: RunDefaults): PrepareJob {
+  return { r: p.run, s: p.source, n: p.result, ...(p.etag ? { e: p.etag } : {}), ...(p.view && p.view !== run.view ? { v: p.view } : {}) };
+}
+
+export function preparePayload(j: PrepareJob, run: RunDefaults): PreparePayload {
+  const view = j.v ?? run.view;
+  return { run: j.r, source: j.s, result: j.n, out: run.out, models: run.models, ...(j.e ? { etag: j.e } : {}), ...(view ? { view } : {}) };
+}
+
+export function modelJobData(p: ModelPayload): ModelJob {
+  return { r: p.run, s: p.source, i: p.image, m: p.model };
+}
+
+export function modelPayload(j: ModelJob): ModelPayload {
+  return { run: j.r, source: j.s, image: j.i, model: j.m };
+}
+
+export function fusionJobData(p: FusionPayload, run: RunDefaults): FusionJob {
+  return { r: p.run, s: p.source, i: p.image, n: p.result, ...(p.view && p.view !== run.view ? { v: p.view } : {}) };
+}
+
+export function fusionPayload(j: FusionJob, run: RunDefaults): FusionPayload {
+  const view = j.v ?? run.view;
+  return { run: j.r, source: j.s, image: j.i, out: run.out, result: j.n, models: run.models, ...(view ? { view } : {}) };
+}
+
 export interface JobSpec<S extends z.ZodType = z.ZodType> {
   /** Queue the job lives in (one queue per stage, so each stage scales on its own depth). */
   queue: string;
+  /** The job's data as stored in Redis. */
   schema: S;
   /** Tries in all, the first included. */
   attempts: number;
@@ -88,42 +149,50 @@ export interface JobSpec<S extends z.ZodType = z.ZodType> {
 
 export const JOB_CATALOG = {
   run: { queue: 'ingest', schema: RunJobPayloadSchema, attempts: 10, backoffMs: 5_000, timeoutMs: 0 },
-  prepare: { queue: 'prepare', schema: PreparePayloadSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
-  unet: { queue: 'unet', schema: ModelPayloadSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 60_000 },
-  maskrcnn: { queue: 'maskrcnn', schema: ModelPayloadSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
-  fusion: { queue: 'fusion', schema: FusionPayloadSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
+  prepare: { queue: 'prepare', schema: PrepareJobSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
+  unet: { queue: 'unet', schema: ModelJobSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 60_000 },
+  maskrcnn: { queue: 'maskrcnn', schema: ModelJobSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
+  fusion: { queue: 'fusion', schema: FusionJobSchema, attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
 } as const satisfies Record<string, JobSpec>;
 
 export type JobName = keyof typeof JOB_CATALOG;
-export type JobPayload<N extends JobName> = z.infer<(typeof JOB_CATALOG)[N]['schema']>;
+/** A job's data as stored in Redis (the stage handlers get the payloads above). */
+export type JobData<N extends JobName> = z.infer<(typeof JOB_CATALOG)[N]['schema']>;
 /** The four per-image stages (every job but the run's own ingest job). */
 export type StageName = Exclude<JobName, 'run'>;
 export const STAGES = ['prepare', 'unet', 'maskrcnn', 'fusion'] as const satisfies readonly StageName[];
 
-/** The most recent failed jobs kept per queue, so `vertxnet status` can show why images failed. */
+/**
+ * The most recent failed jobs kept per queue, so `vertxnet status` and run.json can say why images
+ * failed. A worker option (BullMQ's removeOnFail), not a job option: job records stay shorter.
+ */
 export const FAILED_KEPT = 10_000;
 
-/** BullMQ options of one job of the catalog. Finished jobs are removed: done-records and run counters replace them. */
-export function jobOptions(name: JobName): {
-  attempts: number;
-  backoff: { type: 'exponential'; delay: number };
-  removeOnComplete: true;
-  removeOnFail: number;
-} {
+/**
+ * BullMQ options of one job of the catalog: tries and backoff only. What happens to finished jobs
+ * is the workers' option (JobWorker: completed jobs removed, done-records and run counters replace
+ * them; the last FAILED_KEPT failed ones kept), so it is not repeated in every stored job.
+ */
+export function jobOptions(name: JobName): { attempts: number; backoff: { type: 'exponential'; delay: number } } {
   const spec = JOB_CATALOG[name];
-  return {
-    attempts: spec.attempts,
-    backoff: { type: 'exponential', delay: spec.backoffMs },
-    removeOnComplete: true,
-    removeOnFail: FAILED_KEPT,
-  };
+  return { attempts: spec.attempts, backoff: { type: 'exponential', delay: spec.backoffMs } };
 }
 
-/** Parses a job's data against its schema; an invalid payload will never get better, so it is unrecoverable. */
-export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+/** Parses a job's stored data against its schema; an invalid one will never get better, so it is unrecoverable. */
+export function parsePayload<N extends JobName>(name: N, data: unknown): JobData<N> {
   const parsed = JOB_CATALOG[name].schema.safeParse(data);
-  if (!parsed.success) throw new UnrecoverableError(`invalid ${name} payload: ${z.prettifyError(parsed.error)}`);
-  return parsed.data as JobPayload<N>;
+  if (!parsed.success) throw unrecoverable(`invalid ${name} payload: ${z.prettifyError(parsed.error)}`);
+  return parsed.data as JobData<N>;
+}
+
+/**
+ * An UnrecoverableError whose stack is its message alone: BullMQ stores the stack with every failed
+ * job it keeps, and the frames of a bad input say nothing the reason does not.
+ */
+export function unrecoverable(message: string): UnrecoverableError {
+  const err = new UnrecoverableError(message);
+  err.stack = `${err.name}: ${message}`;
+  return err;
 }
 
 /**
@@ -131,6 +200,6 @@ export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayl
  * with the same readable message; everything else is thrown as is and retried with backoff.
  */
 export function toJobFailure(err: unknown): unknown {
-  if (err instanceof InputError || err instanceof NotFoundError) return new UnrecoverableError(err.message);
+  if (err instanceof InputError || err instanceof NotFoundError) return unrecoverable(err.message);
   return err;
 }

@@ -1,12 +1,13 @@
 import type { FlowJob } from 'bullmq';
 import { TransientError } from '../errors.js';
-import { JOB_CATALOG, jobOptions, type FusionPayload, type ModelPayload, type PreparePayload } from './contract.js';
+import { JOB_CATALOG, fusionJobData, jobOptions, modelJobData, type PreparePayload, type RunDefaults } from './contract.js';
 import type { PrepareOutput } from './handlers.js';
 import { flowJobIds } from './ids.js';
 import type { PipelineQueues } from './queues.js';
 
 /**
- * One image's flow: fusion (parent) waits for the U-Net and Mask R-CNN jobs (children).
+ * One image's flow: fusion (parent) waits for the U-Net and Mask R-CNN jobs (children). Their data
+ * is stored lean (see PrepareJobSchema): `run` tells what the run record already holds.
  *
  * Failed-child policy, chosen on purpose: the children carry `ignoreDependencyOnFailure`. A child
  * that fails for good (bad output, retries spent) is moved to the parent's ignored failures and
@@ -15,27 +16,19 @@ import type { PipelineQueues } from './queues.js';
  * cohort: the default leaves the parent waiting forever, `failParentOnFailure` throws away the
  * other model's work, and `continueParentOnFailure` starts fusion while the sibling still runs.
  */
-export function imageFlow(imageId: string, job: PreparePayload, prepared: PrepareOutput): FlowJob {
+export function imageFlow(imageId: string, job: PreparePayload, prepared: PrepareOutput, run: RunDefaults = { out: job.out, models: job.models }): FlowJob {
   const ids = flowJobIds(imageId);
   const view = job.view ?? prepared.view;
-  const child = (name: 'unet' | 'maskrcnn'): FlowJob => {
-    const data: ModelPayload = { run: job.run, source: job.source, image: prepared.image, model: job.models[name] };
-    return {
-      name,
-      queueName: JOB_CATALOG[name].queue,
-      data,
-      opts: { ...jobOptions(name), jobId: ids[name], ignoreDependencyOnFailure: true },
-    };
-  };
-  const data: FusionPayload = {
-    run: job.run,
-    source: job.source,
-    image: prepared.image,
-    out: job.out,
-    result: job.result,
-    models: job.models,
-    ...(view ? { view } : {}),
-  };
+  const child = (name: 'unet' | 'maskrcnn'): FlowJob => ({
+    name,
+    queueName: JOB_CATALOG[name].queue,
+    data: modelJobData({ run: job.run, source: job.source, image: prepared.image, model: job.models[name] }),
+    opts: { ...jobOptions(name), jobId: ids[name], ignoreDependencyOnFailure: true },
+  });
+  const data = fusionJobData(
+    { run: job.run, source: job.source, image: prepared.image, out: job.out, result: job.result, models: job.models, ...(view ? { view } : {}) },
+    run,
+  );
   return {
     name: 'fusion',
     queueName: JOB_CATALOG.fusion.queue,
@@ -49,9 +42,9 @@ export function imageFlow(imageId: string, job: PreparePayload, prepared: Prepar
 export class ImageFlows {
   constructor(private readonly queues: PipelineQueues) {}
 
-  async add(imageId: string, job: PreparePayload, prepared: PrepareOutput): Promise<void> {
+  async add(imageId: string, job: PreparePayload, prepared: PrepareOutput, run?: RunDefaults): Promise<void> {
     await this.clearFinished(imageId);
-    await this.queues.flows.add(imageFlow(imageId, job, prepared));
+    await this.queues.flows.add(imageFlow(imageId, job, prepared, run));
   }
 
   /**
@@ -66,7 +59,7 @@ export class ImageFlows {
       if (existing === undefined) continue;
       const state = await existing.getState();
       if (state !== 'failed' && state !== 'completed' && state !== 'unknown') {
-        throw new TransientError(`image ${imageId} is already being processed by run ${String(existing.data?.run)}`);
+        throw new TransientError(`image ${imageId} is already being processed by run ${String(existing.data?.r)}`);
       }
       if (state !== 'unknown') await existing.remove();
     }

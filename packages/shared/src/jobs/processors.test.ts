@@ -22,7 +22,8 @@ function finalFailure(worker: JobWorker): Promise<{ job: Job; err: Error }> {
   });
 }
 
-const model = { run: 'r1', source: 'file:///data/a.png', image: 'work/a.png', model: 'unet@1.0.0' };
+/** A U-Net job as stored (see ModelJobSchema). */
+const model = { r: 'r1', s: 'file:///data/a.png', i: 'work/a.png', m: 'unet@1.0.0' };
 
 describe('stage processors', () => {
   it('fails an invalid payload once, without calling the handler', async () => {
@@ -30,10 +31,10 @@ describe('stage processors', () => {
     const handlers = trivialHandlers({ unet: async () => ((calls += 1), { foreground: 'f' }) });
     const worker = p.startWorker('unet', stageProcessor('unet', handlers, undefined));
     const failed = finalFailure(worker);
-    await p.queues.queue('unet').add('unet', { ...model, image: undefined }, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
+    await p.queues.queue('unet').add('unet', { ...model, i: undefined }, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
     const { job, err } = await failed;
     expect(err.name).toBe('UnrecoverableError');
-    expect(job.failedReason).toMatch(/invalid unet payload.*image/s);
+    expect(job.failedReason).toMatch(/invalid unet payload.*→ at i\b/s);
     expect(job.attemptsMade).toBe(1);
     expect(calls).toBe(0);
   });
@@ -52,11 +53,13 @@ describe('stage processors', () => {
     const completed = new Promise<Job>((resolve) => worker.worker.on('completed', (job) => resolve(job)));
     const failed = finalFailure(worker);
     const opts = { attempts: 3, backoff: { type: 'fixed', delay: 10 } } as const;
-    await p.queues.queue('unet').add('unet', { ...model, image: 'work/bad.png' }, opts);
+    await p.queues.queue('unet').add('unet', { ...model, i: 'work/bad.png' }, opts);
     await p.queues.queue('unet').add('unet', model, opts);
     const { job } = await failed;
     expect(job.failedReason).toBe('bad.png: PNG is truncated');
     expect(job.attemptsMade).toBe(1);
+    // Kept failed jobs store the reason, not the frames of a bad input.
+    expect(job.stacktrace).toEqual(['UnrecoverableError: bad.png: PNG is truncated']);
     const ok = await completed;
     expect(transientCalls).toBe(3); // two transient failures retried, then success
     expect(ok.returnvalue).toEqual({ foreground: 'f' });

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import type { View } from '../levels.js';
 import { Backlog } from './backlog.js';
-import { jobOptions, type PreparePayload } from './contract.js';
+import { jobOptions, prepareJobData } from './contract.js';
 import type { DoneRecords } from './done-records.js';
 import { etagIdentity, imageIdOf, prepareJobId } from './ids.js';
 import type { PipelineQueues } from './queues.js';
@@ -141,15 +141,10 @@ async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerCon
   await ctx.queues.queue('prepare').addBulk(
     fresh.map((item, i) => {
       const view = item.view ?? run.view;
-      const data: PreparePayload = {
-        run: run.id,
-        source: item.uri,
-        result: item.result,
-        out: run.out,
-        models: run.models,
-        ...(item.etag ? { etag: item.etag } : {}),
-        ...(view ? { view } : {}),
-      };
+      const data = prepareJobData(
+        { run: run.id, source: item.uri, result: item.result, out: run.out, models: run.models, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) },
+        run,
+      );
       return { name: 'prepare', data, opts: { ...jobOptions('prepare'), jobId: members[i] as string } };
     }),
   );

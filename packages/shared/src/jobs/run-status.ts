@@ -74,7 +74,7 @@ async function activeImages(id: string, queues: PipelineQueues): Promise<number>
   const sources = new Set<string>();
   for (const stage of STAGES) {
     for (const job of await queues.queue(stage).getActive(0, 999)) {
-      if (job?.data?.run === id) sources.add(String(job.data.source));
+      if (job?.data?.r === id) sources.add(String(job.data.s));
     }
   }
   return sources.size;
@@ -84,8 +84,8 @@ async function recentFailures(id: string, queues: PipelineQueues, scan: number):
   const found: Array<RunFailure & { at: number }> = [];
   for (const stage of STAGES) {
     for (const job of await queues.queue(stage).getFailed(0, scan - 1)) {
-      if (job?.data?.run !== id) continue;
-      found.push({ stage, source: basename(String(job.data.source ?? '')), reason: job.failedReason ?? 'unknown', at: job.finishedOn ?? 0 });
+      if (job?.data?.r !== id) continue;
+      found.push({ stage, source: basename(String(job.data.s ?? '')), reason: job.failedReason ?? 'unknown', at: job.finishedOn ?? 0 });
     }
   }
   return found.sort((a, b) => b.at - a.at).map(({ at: _at, ...failure }) => failure);

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { VIEWS } from '../levels.js';
-import { ModelRefsSchema, RunIdSchema } from './contract.js';
+import { NotFoundError } from '../errors.js';
+import { ModelRefsSchema, RunIdSchema, type RunDefaults } from './contract.js';
 import type { PipelineKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
 
@@ -96,12 +97,33 @@ function parseRun(id: string, hash: Record<string, string>): RunRecord | undefin
   return { id, ...rest, listingDone: listingDone === '1' };
 }
 
+/** Run defaults cached per process at most (they never change once a run is created). */
+const DEFAULTS_CACHED = 256;
+
 /** Run records and their in-flight accounting in Redis. */
 export class RunStore {
+  private readonly defaultsCache = new Map<string, RunDefaults>();
+
   constructor(
     readonly redis: Redis,
     readonly keys: PipelineKeys,
   ) {}
+
+  /**
+   * What the stored jobs of a run leave out (out URI, models, view), read once per process and run
+   * (a run's spec never changes). Throws NotFoundError when there is no such run.
+   */
+  async defaults(id: string): Promise<RunDefaults> {
+    const cached = this.defaultsCache.get(id);
+    if (cached !== undefined) return cached;
+    const [out, models, view] = await this.redis.hmget(this.keys.run(id), 'out', 'models', 'view');
+    if (out === null || models === null) throw new NotFoundError(`run ${id} does not exist`);
+    const parsed = RunHashSchema.pick({ out: true, models: true, view: true }).parse({ out, models, ...(view !== null ? { view } : {}) });
+    const defaults: RunDefaults = { out: parsed.out, models: parsed.models, ...(parsed.view ? { view: parsed.view } : {}) };
+    if (this.defaultsCache.size >= DEFAULTS_CACHED) this.defaultsCache.delete(this.defaultsCache.keys().next().value as string);
+    this.defaultsCache.set(id, defaults);
+    return defaults;
+  }
 
   /** Creates the run; false if a run with this id exists. */
   async create(spec: RunSpec, now = Date.now()): Promise<boolean> {

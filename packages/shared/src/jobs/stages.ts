@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { JOB_CATALOG, toJobFailure, type FusionPayload, type PreparePayload, type StageName } from './contract.js';
+import { JOB_CATALOG, toJobFailure, type FusionPayload, type PreparePayload, type RunDefaults, type StageName } from './contract.js';
 import { childOutcomes } from './children.js';
 import { withDeadline } from './deadline.js';
 import type { DoneRecords } from './done-records.js';
@@ -41,6 +41,7 @@ export async function prepareImage(
   prepare: StageHandlers['prepare'],
   ctx: PrepareContext,
   signal: AbortSignal | undefined,
+  run?: RunDefaults,
 ): Promise<PrepareResult> {
   const prepared = await runStage('prepare', signal, (s) => prepare(job, s));
   const imageId = imageIdOf(prepared.identity, job.models, job.out);
@@ -48,7 +49,7 @@ export async function prepareImage(
     await ctx.runs.finish(job.run, member, 'skipped');
     return { imageId, skipped: true };
   }
-  await ctx.flows.add(imageId, job, prepared);
+  await ctx.flows.add(imageId, job, prepared, run);
   await ctx.runs.assign(job.run, member, imageId);
   return { imageId, skipped: false };
 }

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_CATALOG, type JobName } from './contract.js';
+import { FAILED_KEPT, JOB_CATALOG, type JobName } from './contract.js';
 import { countFinalFailure, isFinalFailure } from './accounting.js';
 import type { StageOutcome } from '../metrics/stage-metrics.js';
 import type { RunStore } from './run-store.js';
@@ -51,6 +51,11 @@ export class JobWorker {
       // a loaded host. BullMQ's default fails it on the second such stall; a replacement worker
       // dying or stalling once more is not the job's fault, so allow two before failing it.
       maxStalledCount: 2,
+      // Finished jobs: completed ones go at once (done-records and run counters replace them); the
+      // last FAILED_KEPT failed ones stay, with their reasons, for status and run.json. Worker
+      // options rather than job options, so they are not stored in every job.
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: FAILED_KEPT },
       autorun: false,
     });
     this.worker.on('completed', (job, result: unknown) => {
