@@ -8,6 +8,7 @@ export function startFusionWorker(config: FusionWorkerConfig, logger: Logger, ha
       service: 'fusion-worker',
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
+      eventsMaxLen: config.QUEUE_EVENTS_MAX_LEN,
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,

@@ -36,6 +36,7 @@ export function startIngest(
       service: 'ingest',
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
+      eventsMaxLen: config.QUEUE_EVENTS_MAX_LEN,
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,

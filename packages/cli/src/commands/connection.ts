@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, type RunStatus } from '@vertxnet/shared';
+import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, queueEventsMaxLen, type RunStatus } from '@vertxnet/shared';
 
 /** Where the queues are: the same REDIS_URL and QUEUE_PREFIX as the services. */
 export interface QueueTarget {
@@ -23,7 +23,8 @@ export interface PipelineClient {
 export function openPipelineClient(target: QueueTarget): PipelineClient {
   const redis = connectRedis(target.redis);
   const keys = new PipelineKeys(target.prefix);
-  const queues = new PipelineQueues(redis, target.prefix);
+  // Opening a queue writes its event-stream length into the queue's metadata: the services' value.
+  const queues = new PipelineQueues(redis, target.prefix, { eventsMaxLen: queueEventsMaxLen() });
   return {
     runs: new RunStore(redis, keys),
     done: new DoneRecords(redis, keys),

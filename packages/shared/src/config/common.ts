@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { S3ClientOptions } from '../storage/s3-storage.js';
+import { QUEUE_EVENTS_MAX_LEN } from '../jobs/queues.js';
 import { envBool, envInt, envUrl } from './env-types.js';
+import { parseEnv } from './parse-env.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,7 +27,20 @@ export const serviceEnv = {
   SHUTDOWN_TIMEOUT_MS: envInt(0, 3_600_000)
     .default(25_000)
     .describe('On SIGTERM, how long active jobs may run before they are handed back; keep it under the pod grace period.'),
+  QUEUE_EVENTS_MAX_LEN: envInt(0, 1_000_000)
+    .default(QUEUE_EVENTS_MAX_LEN)
+    .describe(
+      'Events kept in each queue\'s BullMQ event stream (about 100 B each; BullMQ\'s default is 10,000). Nothing in the pipeline reads them; raise it for QueueEvents-based tools. Give every service and the CLI the same value.',
+    ),
 };
+
+/**
+ * QUEUE_EVENTS_MAX_LEN as the services read it, for a process that opens the queues without a
+ * service environment (the CLI): opening a queue writes this value into the queue's metadata.
+ */
+export function queueEventsMaxLen(env: Record<string, string | undefined> = process.env): number {
+  return parseEnv(z.object({ QUEUE_EVENTS_MAX_LEN: serviceEnv.QUEUE_EVENTS_MAX_LEN }), env, 'vertxnet').QUEUE_EVENTS_MAX_LEN;
+}
 
 /** Variables of a service that reads or writes S3-compatible storage. */
 export const s3Env = {

@@ -28,6 +28,7 @@ describe('parseEnv', () => {
       LOG_LEVEL: 'info',
       HTTP_PORT: 0,
       SHUTDOWN_TIMEOUT_MS: 25_000,
+      QUEUE_EVENTS_MAX_LEN: 100,
       S3_REGION: 'us-east-1',
       S3_FORCE_PATH_STYLE: true,
       MODEL_DIR: '/models/unet',

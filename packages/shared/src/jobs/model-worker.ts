@@ -7,6 +7,7 @@ import { startService, type RunningService, type ServiceContext } from './servic
 export interface ModelWorkerConfig {
   REDIS_URL: string;
   QUEUE_PREFIX: string;
+  QUEUE_EVENTS_MAX_LEN: number;
   HTTP_PORT: number;
   SHUTDOWN_TIMEOUT_MS: number;
   CONCURRENCY: number;
@@ -29,6 +30,7 @@ export function startModelWorker<S extends 'unet' | 'maskrcnn'>(
       service: `${stage}-worker`,
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
+      eventsMaxLen: config.QUEUE_EVENTS_MAX_LEN,
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,

@@ -8,10 +8,22 @@ export function connectRedis(url: string): Redis {
 }
 
 /**
- * Events kept per queue stream (BullMQ's default is 10,000). Nothing in the pipeline reads them
- * (run progress has its own channel); a short stream saves about 1 MB of Redis per queue.
+ * Events kept per queue stream by default (BullMQ's default is 10,000; env QUEUE_EVENTS_MAX_LEN).
+ * Nothing in the pipeline reads them (run progress has its own channel), so they are Redis memory
+ * that does not grow with a run but is there all the same: about 70–120 B an event, more for
+ * fusion's 'completed' events, which carry the result summary. Redis trims approximately (whole
+ * stream nodes of 100 events), so a stream holds between this and this + 100 events.
  */
-export const QUEUE_EVENTS_MAX_LEN = 1_000;
+export const QUEUE_EVENTS_MAX_LEN = 100;
+
+export interface PipelineQueuesOptions {
+  /**
+   * Events kept per queue stream. Every process that opens the queues writes it into the queue's
+   * metadata, which the Lua scripts read when they trim: all of them must use the same value.
+   * @defaultValue QUEUE_EVENTS_MAX_LEN
+   */
+  eventsMaxLen?: number;
+}
 
 /** The queues of every job of the catalog, on one connection and key prefix. */
 export class PipelineQueues {
@@ -21,8 +33,9 @@ export class PipelineQueues {
   constructor(
     readonly connection: Redis,
     readonly prefix: string,
+    opts: PipelineQueuesOptions = {},
   ) {
-    const streams = { events: { maxLen: QUEUE_EVENTS_MAX_LEN } };
+    const streams = { events: { maxLen: opts.eventsMaxLen ?? QUEUE_EVENTS_MAX_LEN } };
     const open = (name: JobName): Queue => new Queue(JOB_CATALOG[name].queue, { connection, prefix, streams });
     this.byJob = { run: open('run'), prepare: open('prepare'), unet: open('unet'), maskrcnn: open('maskrcnn'), fusion: open('fusion') };
     this.flows = new FlowProducer({ connection, prefix });

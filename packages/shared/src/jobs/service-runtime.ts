@@ -26,6 +26,8 @@ export interface ServiceSettings {
   logger: Logger;
   /** Queues whose depth this service exports. */
   queues: JobName[];
+  /** Events kept per queue stream (QUEUE_EVENTS_MAX_LEN). */
+  eventsMaxLen?: number;
 }
 
 /** What a service's setup gets: its connection, stores and metrics, and a signal that aborts on shutdown. */
@@ -71,7 +73,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
   redis.on('error', (err: Error) => logger.warn({ err }, 'redis connection error'));
   const keys = new PipelineKeys(settings.prefix);
   const runs = new RunStore(redis, keys);
-  const queues = new PipelineQueues(redis, settings.prefix);
+  const queues = new PipelineQueues(redis, settings.prefix, settings.eventsMaxLen !== undefined ? { eventsMaxLen: settings.eventsMaxLen } : {});
   const registry = createServiceRegistry(settings.service);
   const stages = new StageMetrics(registry);
   new QueueMetrics(registry, () => queueCounts(queues, settings.queues), (err) => logger.warn({ err }, 'queue depth not read'));
