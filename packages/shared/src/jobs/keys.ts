@@ -31,8 +31,8 @@ export class PipelineKeys {
   }
 
   /**
-   * Done-records live in hashes bucketed by the id's first hex digits: small hashes are stored
-   * as listpacks, about 30 bytes a record instead of about 90 for one key per image.
+   * Done-records live in hashes bucketed by the id's first 4 hex digits (see DoneRecords): small
+   * hashes are stored as listpacks, about 12 bytes a record instead of about 90 for a key per image.
    */
   doneBucket(imageId: string): string {
     return `${this.prefix}:done:${imageId.slice(1, 5)}`;

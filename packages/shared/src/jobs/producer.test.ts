@@ -172,7 +172,7 @@ describe('paced producer', () => {
     await p.runs.create({ id: 'r1', source: '/data', out: '/out', models });
     await p.runs.enqueue('r1', ['p-failed', 'p-done', 'p-waiting'], { listed: 3, skipped: 0 });
     await p.runs.assign('r1', 'p-done', 'i-done');
-    await p.done.mark('i-done', 'r1');
+    await p.done.mark('i-done');
     // A prepare job that fails for good on a worker that does no accounting.
     const failing = trivialHandlers({
       prepare: async () => {
@@ -181,7 +181,7 @@ describe('paced producer', () => {
     });
     const worker = p.startWorker('prepare', stageProcessor('prepare', failing, { runs: p.runs, done: p.done, flows: p.flows }), { runs: undefined });
     const failed = new Promise<void>((resolve) => worker.worker.on('failed', () => resolve()));
-    await p.queues.queue('prepare').add('prepare', { run: 'r1', source: '/data/a.png', result: 'a', out: '/out', models }, { jobId: 'p-failed' });
+    await p.queues.queue('prepare').add('prepare', { r: 'r1', s: '/data/a.png', n: 'a' }, { jobId: 'p-failed' });
     await failed;
     expect(await p.runs.inFlight('r1')).toBe(3);
     expect(await reconcileInFlight('r1', p.producer)).toBe(2);

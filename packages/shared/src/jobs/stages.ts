@@ -77,7 +77,7 @@ export async function fuseImage(
     throw new UnrecoverableError(`both models failed: ${children.failures.join('; ')}`);
   }
   const output = await runStage('fusion', signal, (s) => fuse(payload, children, s));
-  await ctx.done.mark(String(job.id), payload.run);
+  await ctx.done.mark(String(job.id));
   await ctx.runs.finish(payload.run, prepareJobId(payload.run, payload.source), 'done');
   return { ...output, failedModels: children.failures.length };
 }
