@@ -20,9 +20,12 @@ export class PipelineKeys {
     return `${this.prefix}:run:${id}:events`;
   }
 
-  /** Images finished per second (string counters that expire), for throughput. */
-  finishedAt(id: string, epochSecond: number): string {
-    return `${this.prefix}:run:${id}:finished:${epochSecond}`;
+  /**
+   * Images finished in each second of one minute, for throughput: a hash of second-of-minute →
+   * count that expires, so a busy run holds about three small listpacks rather than a key per second.
+   */
+  finishedIn(id: string, epochMinute: number): string {
+    return `${this.prefix}:run:${id}:finished:${epochMinute}`;
   }
 
   /** Sorted set of run ids by creation time. */

@@ -85,8 +85,8 @@ const FINISH = new LuaScript(`
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 if ARGV[2] ~= 'skipped' then
-  redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[3], 300)
+  redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
+  redis.call('EXPIRE', KEYS[3], ARGV[5])
 end
 redis.call('PUBLISH', ARGV[3], ARGV[2])
 return 1`);
@@ -96,6 +96,11 @@ function parseRun(id: string, hash: Record<string, string>): RunRecord | undefin
   const { listingDone, ...rest } = RunHashSchema.parse(hash);
   return { id, ...rest, listingDone: listingDone === '1' };
 }
+
+/** The longest window finishedPerSecond reads (status reads the last minute). */
+const THROUGHPUT_WINDOW_S = 120;
+/** How long a minute's throughput counters live: the window, the minute itself, and some clock skew. */
+const FINISHED_KEPT_S = THROUGHPUT_WINDOW_S + 60 + 30;
 
 /** Run defaults cached per process at most (they never change once a run is created). */
 const DEFAULTS_CACHED = 256;
@@ -194,16 +199,27 @@ export class RunStore {
   /** Takes an image out of the backlog with its outcome; true if this call counted it. */
   async finish(id: string, member: string, outcome: ImageOutcome, now = Date.now()): Promise<boolean> {
     const second = Math.floor(now / 1000);
-    const keys = [this.keys.pending(id), this.keys.run(id), this.keys.finishedAt(id, second)];
-    return (await FINISH.run(this.redis, keys, [member, outcome, this.keys.events(id)])) === 1;
+    const keys = [this.keys.pending(id), this.keys.run(id), this.keys.finishedIn(id, Math.floor(second / 60))];
+    const args = [member, outcome, this.keys.events(id), second % 60, FINISHED_KEPT_S];
+    return (await FINISH.run(this.redis, keys, args)) === 1;
   }
 
-  /** Images done or failed in each of the last `seconds` seconds, the current one included. */
+  /** Images done or failed in each of the last `seconds` seconds (at most THROUGHPUT_WINDOW_S), the current one included. */
   async finishedPerSecond(id: string, seconds: number, now = Date.now()): Promise<number[]> {
+    if (seconds > THROUGHPUT_WINDOW_S) throw new RangeError(`throughput is kept for the last ${THROUGHPUT_WINDOW_S} s only`);
     const last = Math.floor(now / 1000);
-    const keys = Array.from({ length: seconds }, (_, i) => this.keys.finishedAt(id, last - i));
-    const values = await this.redis.mget(...keys);
-    return values.map((v) => Number(v ?? 0));
+    const wanted = Array.from({ length: seconds }, (_, i) => last - i);
+    const minutes = [...new Set(wanted.map((s) => Math.floor(s / 60)))];
+    const pipeline = this.redis.pipeline();
+    for (const minute of minutes) pipeline.hgetall(this.keys.finishedIn(id, minute));
+    const replies = (await pipeline.exec()) ?? [];
+    const byMinute = new Map<number, Record<string, string>>();
+    minutes.forEach((minute, i) => {
+      const [err, hash] = replies[i] ?? [null, {}];
+      if (err) throw err;
+      byMinute.set(minute, hash as Record<string, string>);
+    });
+    return wanted.map((s) => Number(byMinute.get(Math.floor(s / 60))?.[String(s % 60)] ?? 0));
   }
 
   /** Run ids, newest first. */
