@@ -120,3 +120,18 @@ def test_read_synthetic(synthetic):
 def test_read_dataset(dataset):
     recs = load_records([dataset], 128)
     assert recs and sum(len(r.instances) for r in recs) > 0
+
+
+def test_gzipped_annotations_load(dataset, tmp_path):
+    import gzip
+    import shutil
+    root = tmp_path / "gz"
+    shutil.copytree(dataset, root)
+    src = root / "annotations.json"
+    with open(src, "rb") as fh, gzip.open(str(src) + ".gz", "wb") as out:
+        out.write(fh.read())
+    src.unlink()
+    plain = load_records([dataset], 128)
+    zipped = load_records([str(root)], 128)
+    assert len(zipped) == len(plain) > 0
+    assert [len(r.instances) for r in zipped] == [len(r.instances) for r in plain]

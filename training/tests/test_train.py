@@ -88,3 +88,39 @@ def test_gpu_driver_script_on_cpu(tmp_path, dataset):
     bad = subprocess.run([os.path.join(HERE, "..", "gpu_train.sh"), str(tmp_path / "missing"), str(out), "1"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0
+
+
+def test_remap_classes_keeps_old_rows_and_seeds_new_ones():
+    from vertxnet_train.levels import LANDMARK_CLASSES, REFERENCE_CLASSES
+    from vertxnet_train.train import remap_classes
+    old = build_maskrcnn(len(REFERENCE_CLASSES), 128).state_dict()
+    new_model = build_maskrcnn(len(LANDMARK_CLASSES), 128)
+    mapped = remap_classes(old, new_model.state_dict(), REFERENCE_CLASSES, LANDMARK_CLASSES)
+    new_model.load_state_dict(mapped)  # every shape fits
+    w_old = old["roi_heads.box_predictor.cls_score.weight"]
+    w_new = mapped["roi_heads.box_predictor.cls_score.weight"]
+    assert w_new.shape[0] == len(LANDMARK_CLASSES)
+    for name in REFERENCE_CLASSES:  # old classes keep their rows
+        assert torch.equal(w_new[LANDMARK_CLASSES.index(name)], w_old[REFERENCE_CLASSES.index(name)])
+    vert = REFERENCE_CLASSES.index("vertebra")
+    for name in ("T1", "T12"):  # new classes start from 'vertebra', with a lower bias
+        k = LANDMARK_CLASSES.index(name)
+        assert torch.equal(w_new[k], w_old[vert])
+        b_old = old["roi_heads.box_predictor.cls_score.bias"][vert]
+        assert mapped["roi_heads.box_predictor.cls_score.bias"][k] < b_old
+        box = mapped["roi_heads.box_predictor.bbox_pred.weight"]
+        assert torch.equal(box[4 * k: 4 * k + 4], old["roi_heads.box_predictor.bbox_pred.weight"][4 * vert: 4 * vert + 4])
+
+
+def test_landmark_classes_label_t1_and_t12(dataset):
+    names = class_names("landmarks")
+    assert names == ["background", "vertebra", "C2", "S1", "T1", "T12"]
+    recs = load_records([dataset], 128)
+    inst = InstanceDataset(recs, augment=False, seed=1, classes=names)
+    seen = set()
+    for i in range(len(recs)):
+        _, t = inst[i]
+        seen.update(names[int(c)] for c in t["labels"])
+    levels = {x.level for r in recs for x in r.instances}
+    for lm in ("C2", "S1", "T1", "T12"):
+        assert (lm in seen) == (lm in levels)

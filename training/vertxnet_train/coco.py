@@ -7,6 +7,7 @@ from their 0.5th to 99.5th nearest-rank percentile) and letterboxed into the ana
 (long side = S, top-left anchored, zero padding right/bottom). Masks are stored as crops.
 """
 import glob
+import gzip
 import json
 import math
 import os
@@ -252,7 +253,7 @@ class Record:
 def find_annotation_file(path: str) -> str:
     if os.path.isfile(path):
         return path
-    for cand in ("annotations.json", "instances.json", "coco.json"):
+    for cand in ("annotations.json", "instances.json", "coco.json", "annotations.json.gz"):
         p = os.path.join(path, cand)
         if os.path.isfile(p):
             return p
@@ -275,7 +276,8 @@ def read_coco(path: str) -> List[dict]:
     """Parse a COCO file into per-image jobs (no pixels decoded yet)."""
     ann_file = find_annotation_file(path)
     root = path if os.path.isdir(path) else os.path.dirname(path)
-    with open(ann_file, "r", encoding="utf-8") as fh:
+    opener = gzip.open if ann_file.endswith(".gz") else open
+    with opener(ann_file, "rt", encoding="utf-8") as fh:
         coco = json.load(fh)
     cat_level: Dict[int, str] = {}
     for cat in coco.get("categories", []):

@@ -22,6 +22,8 @@ from .coco import Record, load_records, normalise
 from .levels import REFERENCE_LEVEL
 
 IOU_MATCH = 0.5
+# Levels a 'landmarks' model also marks, to count from when the reference end is cut off.
+FAR_END_LANDMARKS = ("T1", "T12")
 
 
 def _dice(a: np.ndarray, b: np.ndarray) -> float:
@@ -111,6 +113,7 @@ def detect_all(model, cfg, classes, records: List[Record], device, floor: float 
             "iou_ignore": iou_matrix(det, ign),
             "gt_levels": [inst.level for inst in rec.instances],
             "view": rec.view,
+            "has_landmarks": any(c in classes for c in FAR_END_LANDMARKS),
             "dice": lambda d, g, det=det, gt=gt: _dice(det[d], gt[g]),
         })
     return out_all
@@ -123,6 +126,7 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
     n_gt = n_det = n_det_raw = n_match = 0
     dices = []
     ref_eligible = ref_found = false_ref = 0
+    landmarks = {}  # far-end landmark classes (T1, T12) of a 'landmarks' model: eligible, found, false
     for e in dets:
         is_ref = [c in ("C2", "S1") for c in e["classes"]]
         keep = [i for i, s in enumerate(e["scores"]) if s >= (reference_score if is_ref[i] else score)]
@@ -148,7 +152,17 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
         if any(classes[d] in ("C2", "S1") and not any(iou[d, g] >= IOU_MATCH and gt_levels[g] == classes[d] for g in true_refs)
                for d in range(len(keep))):
             false_ref += 1
-    return {
+        for lm in (c for c in FAR_END_LANDMARKS if c in set(e["classes"]) | set(gt_levels) and e.get("has_landmarks", True)):
+            tally = landmarks.setdefault(lm, [0, 0, 0])
+            if lm in gt_levels:
+                tally[0] += 1
+                g = gt_levels.index(lm)
+                if any(classes[d] == lm and iou[d, g] >= IOU_MATCH for d in range(len(keep))):
+                    tally[1] += 1
+            if any(classes[d] == lm and not any(iou[d, g] >= IOU_MATCH and gt_levels[g] == lm for g in range(len(gt_levels)))
+                   for d in range(len(keep))):
+                tally[2] += 1
+    out = {
         "images": len(dets),
         "recall": round(n_match / max(1, n_gt), 4),
         "precision": round(n_match / max(1, n_det), 4),
@@ -161,6 +175,10 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
         "referenceScoreThreshold": reference_score,
         "iouThreshold": IOU_MATCH,
     }
+    if landmarks:
+        out["landmarks"] = {lm: {"images": t[0], "foundRate": round(t[1] / max(1, t[0]), 4),
+                                 "falseRate": round(t[2] / max(1, len(dets)), 4)} for lm, t in sorted(landmarks.items())}
+    return out
 
 
 def evaluate_maskrcnn(model, cfg, classes, records: List[Record], device, score: float = 0.5,

@@ -34,6 +34,9 @@ def parse_level(name: str) -> Optional[str]:
 # Default Mask R-CNN classes: every body is 'vertebra' except the two references.
 REFERENCE_CLASSES = ["background", "vertebra", "C2", "S1"]
 PER_LEVEL_CLASSES = ["background"] + [l for l in VERSE_CODES]
+# The references plus the level at each view's far end (T1 below a cervical spine, T12 above a
+# lumbar one): a second landmark to count from when the film is cut through the reference end.
+LANDMARK_CLASSES = REFERENCE_CLASSES + ["T1", "T12"]
 
 
 def class_names(mode: str) -> List[str]:
@@ -41,7 +44,9 @@ def class_names(mode: str) -> List[str]:
         return list(REFERENCE_CLASSES)
     if mode == "per-level":
         return list(PER_LEVEL_CLASSES)
-    raise ValueError("classes must be 'reference' or 'per-level', got %r" % mode)
+    if mode == "landmarks":
+        return list(LANDMARK_CLASSES)
+    raise ValueError("classes must be 'reference', 'landmarks' or 'per-level', got %r" % mode)
 
 
 def class_index(level: str, names: List[str]) -> int:

@@ -120,6 +120,31 @@ def train_step(kind, model, batch, device, amp, scaler, opt, cfg):
     return float(loss), parts
 
 
+def remap_classes(init: dict, target: dict, old: list, new: list) -> dict:
+    """Fine-tuning onto another class list: class-specific rows of the box and mask predictors are
+    copied by class name; a class the old model lacked starts from its 'vertebra' row (or background),
+    so the model begins by calling those bodies what it called them before."""
+    out = dict(init)
+    for key, want in target.items():
+        have = init.get(key)
+        if have is None or have.shape == want.shape:
+            continue
+        per = have.shape[0] // len(old)
+        if have.shape[0] != per * len(old) or want.shape[0] != per * len(new) or have.shape[1:] != want.shape[1:]:
+            raise ValueError("cannot map %s from %s to %s" % (key, tuple(have.shape), tuple(want.shape)))
+        rows = []
+        for name in new:
+            src = old.index(name) if name in old else (old.index("vertebra") if "vertebra" in old else 0)
+            rows.append(have[src * per:(src + 1) * per])
+        out[key] = torch.cat(rows, 0)
+        if key.endswith("cls_score.bias"):
+            # a new class must not start out tied with the class it was copied from
+            for i, name in enumerate(new):
+                if name not in old:
+                    out[key][i] -= 2.0
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True, choices=["unet", "maskrcnn"])
@@ -135,7 +160,7 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=None)
     ap.add_argument("--lr", type=float, default=None)
     ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--classes", default=None, choices=["reference", "per-level"])
+    ap.add_argument("--classes", default=None, choices=["reference", "landmarks", "per-level"])
     ap.add_argument("--unet-base", type=int, default=None)
     ap.add_argument("--cache", default=None, help="pickle of decoded records, reused if it matches")
     ap.add_argument("--save-chunks", type=float, default=0, help="split the weights file into parts of at most MB")
@@ -176,8 +201,12 @@ def main(argv=None):
     ck_path = os.path.join(args.out, "checkpoint.pt")
     state = {"step": 0, "epoch": 0, "elapsed": 0.0, "losses": []}
     if args.init and not (args.resume and os.path.isfile(ck_path)):
-        init_state, _ = load_weights(args.init)
-        model.load_state_dict({k: v.float() for k, v in init_state.items()})
+        init_state, init_meta = load_weights(args.init)
+        init_state = {k: v.float() for k, v in init_state.items()}
+        if kind == "maskrcnn" and init_meta.get("classes") and init_meta["classes"] != classes:
+            init_state = remap_classes(init_state, model.state_dict(), init_meta["classes"], classes)
+            log("class-specific weights mapped from %s to %s" % (init_meta["classes"], classes))
+        model.load_state_dict(init_state)
         log("initialised from %s" % args.init)
     if args.resume and os.path.isfile(ck_path):
         ck = torch_load(ck_path)
