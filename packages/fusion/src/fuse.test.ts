@@ -87,6 +87,34 @@ describe('fuse', () => {
     expect(levelsOf(high)).toEqual(['L3', 'L4', 'L5', 'S1']);
   });
 
+  it('counts from the far-end landmark (T1 / T12) when the film is cut through the reference end', () => {
+    // Cervical film cut through C4: no C2, the model marks T1.
+    const c = syntheticSpine({ view: 'cervical', levels: ['C4', 'C5', 'C6', 'C7', 'T1'] });
+    c.instances.detections[4]!.className = 'T1';
+    const top = fuse(c);
+    expect(levelsOf(top)).toEqual(['C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(top.view).toBe('cervical');
+    expect(top.viewSource).toBe('landmark');
+    expect(top.landmark?.level).toBe('T1');
+    expect(top.reference).toBeUndefined();
+    expect(top.qc.flags).toContain('reference-not-found');
+    expect(top.qc.flags).not.toContain('view-uncertain');
+    // Lumbar film cut through L4: no S1, the model marks T12.
+    const l = syntheticSpine({ view: 'lumbar', levels: ['T12', 'L1', 'L2', 'L3', 'L4'] });
+    l.instances.detections[0]!.className = 'T12';
+    const bottom = fuse(l);
+    expect(levelsOf(bottom)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4']);
+    expect(bottom.view).toBe('lumbar');
+    expect(bottom.landmark).toEqual({ level: 'T12', score: bottom.landmark!.score });
+    // The reference, when found, wins over a misplaced landmark.
+    const both = syntheticSpine({ view: 'cervical' });
+    both.instances.detections[5]!.className = 'T1';
+    const r = fuse(both);
+    expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(r.landmark).toBeUndefined();
+    expect(r.reference?.level).toBe('C2');
+  });
+
   it('flags a transitional lumbosacral vertebra (two adjacent S1-like bodies)', () => {
     const s = syntheticSpine({ view: 'lumbar' });
     const l5 = s.instances.detections[5]!;

@@ -1,8 +1,8 @@
-import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type ForegroundMap, type Frame, type InstanceSet } from '@vertxnet/shared';
+import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type ForegroundMap, type Frame, type InstanceSet, type View } from '@vertxnet/shared';
 import { fitChainToTemplate, type AnchorFit, type ChainBody } from './anchor.js';
 import { orderAlongSpine, type Point } from './chain.js';
 import { FusionInputError } from './errors.js';
-import { maskNms, candidatesFrom, type Candidate, type ReferenceClass } from './instances.js';
+import { maskNms, candidatesFrom, type Candidate, type LandmarkClass, type ReferenceClass } from './instances.js';
 import { labelChain } from './labelling.js';
 import { connectedComponents, median, openMask, thresholdMask, type Rect } from './morphology.js';
 import { resolveOptions, type FusionOptions } from './options.js';
@@ -34,6 +34,9 @@ const CORE_AREA = 0.2;
  * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
  * them, bodies are chained along the spine and counted from the reference vertebra.
  */
+/** The level at the far end of each view's labelled range, counted from when the reference is cut off. */
+const FAR_END_LANDMARK: Readonly<Record<View, LandmarkClass>> = { cervical: 'T1', lumbar: 'T12' };
+
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
   const o = resolveOptions(options);
   const { frame, foreground, instances } = checkInput(input);
@@ -116,15 +119,20 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const alive: number[] = [];
   for (let r = 1; r <= regions.length; r++) if (stats.area[r]! >= minArea) alive.push(r);
   const points: Point[] = alive.map((r) => [stats.centroid[2 * r]!, stats.centroid[2 * r + 1]!]);
-  const refOf = (k: number, cls: ReferenceClass) => regions[alive[k]! - 1]!.instance?.referenceScore[cls] ?? 0;
-  const bestRef = (cls: ReferenceClass) => alive.reduce((best, _, k) => (refOf(k, cls) > (best < 0 ? 0 : refOf(best, cls)) ? k : best), -1);
-  const c2 = bestRef('C2');
-  const s1 = bestRef('S1');
-  let decision: ViewDecision = decideView(input.view, c2 < 0 ? 0 : refOf(c2, 'C2'), s1 < 0 ? 0 : refOf(s1, 'S1'));
+  const refOf = (k: number, cls: LandmarkClass) => regions[alive[k]! - 1]!.instance?.landmarkScore[cls] ?? 0;
+  const bestRef = (cls: LandmarkClass) => alive.reduce((best, _, k) => (refOf(k, cls) > (best < 0 ? 0 : refOf(best, cls)) ? k : best), -1);
+  const best = { C2: bestRef('C2'), S1: bestRef('S1'), T1: bestRef('T1'), T12: bestRef('T12') };
+  const c2 = best.C2;
+  const s1 = best.S1;
+  const scoreOf = (cls: LandmarkClass) => (best[cls] < 0 ? 0 : refOf(best[cls], cls));
+  let decision: ViewDecision = decideView(input.view, { C2: scoreOf('C2'), S1: scoreOf('S1'), T1: scoreOf('T1'), T12: scoreOf('T12') });
 
   const bodySide = Math.sqrt(median(alive.map((r) => stats.area[r]!))) || 1;
   const refClass = decision.view ? (REFERENCE_LEVEL[decision.view] as ReferenceClass) : undefined;
   const refK = refClass ? (refClass === 'C2' ? c2 : s1) : -1;
+  // No reference: count from the view's far-end landmark (T1 / T12) when the model has that class.
+  const landmarkClass = decision.view && refK < 0 ? FAR_END_LANDMARK[decision.view] : undefined;
+  const landmarkK = landmarkClass ? best[landmarkClass] : -1;
   const chain = orderAlongSpine(points, { maxStep: 4.5 * bodySide, ...(refK >= 0 ? { start: refK } : {}) });
   let order = chain.order;
   if (refK >= 0 ? decision.view === 'lumbar' : order.length > 1 && points[order[0]!]![1] > points[order[order.length - 1]!]![1]) {
@@ -132,7 +140,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   }
   // No reference: fit the chain's body shapes and sizes to each view's template (anchor.ts).
   let fits: Partial<Record<'cervical' | 'lumbar', AnchorFit>> = {};
-  if (refK < 0 && order.length >= 2 && o.templateAnchor) {
+  if (refK < 0 && landmarkK < 0 && order.length >= 2 && o.templateAnchor) {
     const ratios = depthOverHeight(order, points, alive, stats);
     const bodies: ChainBody[] = order.map((k, i) => {
       const b = 4 * alive[k]!;
@@ -154,11 +162,14 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
 
   const chainPoints = order.map((k) => points[k]!);
   const anchor = refK >= 0 ? order.indexOf(refK) : undefined;
+  const landmarkAt = view && landmarkClass && landmarkK >= 0 ? order.indexOf(landmarkK) : -1;
   const fit = view && anchor === undefined ? fits[view] : undefined;
   const labels = view
-    ? fit
-      ? labelChain(chainPoints, view, 0, o.gapRatio, 1.15 * bodySide, fit.firstLevelIndex)
-      : labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide)
+    ? landmarkAt >= 0
+      ? labelChain(chainPoints, view, landmarkAt, o.gapRatio, 1.15 * bodySide, VIEW_LEVELS[view].indexOf(landmarkClass!))
+      : fit
+        ? labelChain(chainPoints, view, 0, o.gapRatio, 1.15 * bodySide, fit.firstLevelIndex)
+        : labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide)
     : { levels: order.map(() => null), skipped: false };
   if (labels.skipped) flags.add('labels-skipped');
 
@@ -191,6 +202,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   });
 
   const referenceScore = refK >= 0 && refClass ? refOf(refK, refClass) : undefined;
+  const landmarkScore = landmarkAt >= 0 ? refOf(landmarkK, landmarkClass!) : undefined;
   if (vertebrae.length === 0) flags.add('empty');
   else if (view && referenceScore === undefined) flags.add('reference-not-found');
   if (view === 'lumbar' && anchor !== undefined && transitionalSigns(order, anchor, (k) => refOf(k, 'S1'), alive, stats, o.scoreThreshold)) {
@@ -209,6 +221,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const confidence = imageConfidence({
     meanVertebraScore: scored.length ? scored.reduce((s, v) => s + v.score, 0) / scored.length : 0,
     referenceScore,
+    landmarkScore,
     modelAgreement,
     flags,
   });
@@ -222,6 +235,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     vertebrae,
     qc: { flags: orderFlags(flags), confidence },
     ...(referenceScore !== undefined && refClass ? { reference: { level: refClass, score: round3(referenceScore) } } : {}),
+    ...(landmarkScore !== undefined && landmarkClass ? { landmark: { level: landmarkClass, score: round3(landmarkScore) } } : {}),
     ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
     ...(modelAgreement !== undefined ? { modelAgreement: round3(modelAgreement) } : {}),
   };

@@ -1,16 +1,23 @@
 import type { Frame, InstanceDetection } from '@vertxnet/shared';
 import { FusionInputError } from './errors.js';
 
-/** Classes that mark a reference vertebra; every other class name counts as a plain vertebra. */
+/** Classes that mark a reference vertebra. */
 export const REFERENCE_CLASSES = ['C2', 'S1'] as const;
 export type ReferenceClass = (typeof REFERENCE_CLASSES)[number];
+/**
+ * Classes fusion can count from: the references, then the level at each view's far end (T1 below a
+ * cervical spine, T12 above a lumbar one) for films cut through the reference end. Every other
+ * class name counts as a plain vertebra.
+ */
+export const LANDMARK_CLASSES = ['C2', 'S1', 'T1', 'T12'] as const;
+export type LandmarkClass = (typeof LANDMARK_CLASSES)[number];
 
 /** A detection clipped to the frame content, its mask cropped to its own bounding box. */
 export interface Candidate {
   className: string;
   score: number;
-  /** Best score for each reference class among this detection and those it suppressed. */
-  referenceScore: Record<ReferenceClass, number>;
+  /** Best score for each landmark class among this detection and those it suppressed. */
+  landmarkScore: Record<LandmarkClass, number>;
   x0: number;
   y0: number;
   /** Exclusive. */
@@ -76,8 +83,7 @@ export function candidatesFrom(detections: InstanceDetection[], frame: Frame, sc
       }
     }
     if (area < minArea) continue;
-    const referenceScore = { C2: d.className === 'C2' ? d.score : 0, S1: d.className === 'S1' ? d.score : 0 };
-    out.push({ className: d.className, score: d.score, referenceScore, x0, y0, x1, y1, mask, area });
+    out.push({ className: d.className, score: d.score, landmarkScore: landmarkScoreOf(d.className, d.score), x0, y0, x1, y1, mask, area });
   }
   return out;
 }
@@ -117,6 +123,7 @@ export function overlap(a: Candidate, b: Candidate): number {
 /**
  * Greedy mask-NMS over score-sorted candidates. A suppressed detection hands its reference-class
  * score to the one that suppressed it: a 'C2' and a 'vertebra' on the same body make one C2 body.
+ * (Landmark classes likewise.)
  */
 export function maskNms(candidates: Candidate[], iouThreshold: number, containment: number): Candidate[] {
   const kept: Candidate[] = [];
@@ -132,10 +139,17 @@ export function maskNms(candidates: Candidate[], iouThreshold: number, containme
       }
     }
     if (winner) {
-      for (const r of REFERENCE_CLASSES) winner.referenceScore[r] = Math.max(winner.referenceScore[r], c.referenceScore[r]);
+      for (const r of LANDMARK_CLASSES) winner.landmarkScore[r] = Math.max(winner.landmarkScore[r], c.landmarkScore[r]);
     } else {
       kept.push(c);
     }
   }
   return kept;
+}
+
+/** The landmark scores of a detection of class `className`: its score for its own class, 0 elsewhere. */
+export function landmarkScoreOf(className: string, score: number): Record<LandmarkClass, number> {
+  const out = { C2: 0, S1: 0, T1: 0, T12: 0 };
+  if ((LANDMARK_CLASSES as readonly string[]).includes(className)) out[className as LandmarkClass] = score;
+  return out;
 }

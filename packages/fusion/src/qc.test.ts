@@ -37,10 +37,10 @@ describe('view and QC on fused results', () => {
   });
 
   it('decides the view from the reference classes', () => {
-    expect(decideView(undefined, 0.9, 0)).toEqual({ view: 'cervical', source: 'reference', uncertain: false });
-    expect(decideView(undefined, 0.6, 0.7)).toEqual({ view: 'lumbar', source: 'reference', uncertain: true });
-    expect(decideView('cervical', 0, 0)).toEqual({ view: 'cervical', source: 'metadata', uncertain: false });
-    expect(decideView(undefined, 0, 0).view).toBeNull();
+    expect(decideView(undefined, { C2: 0.9, S1: 0, T1: 0, T12: 0 })).toEqual({ view: 'cervical', source: 'reference', uncertain: false });
+    expect(decideView(undefined, { C2: 0.6, S1: 0.7, T1: 0, T12: 0 })).toEqual({ view: 'lumbar', source: 'reference', uncertain: true });
+    expect(decideView('cervical', { C2: 0, S1: 0, T1: 0, T12: 0 })).toEqual({ view: 'cervical', source: 'metadata', uncertain: false });
+    expect(decideView(undefined, { C2: 0, S1: 0, T1: 0, T12: 0 }).view).toBeNull();
   });
 
   it('guesses lumbar from deep bodies when no reference and no metadata exist', () => {

@@ -5,7 +5,10 @@
 export const QC_FLAGS = [
   /** Nothing to label: no vertebral body survived fusion (or both models found nothing). */
   'empty',
-  /** No C2 (cervical) / S1 (lumbar) detection: labels were counted from an assumed end of the chain. */
+  /**
+   * No C2 (cervical) / S1 (lumbar) detection: labels were counted from the far-end landmark (T1 /
+   * T12) when the model found it, else from a template fit or an assumed end of the chain.
+   */
   'reference-not-found',
   /** The view came from neither metadata nor a reference class, or the two disagree. */
   'view-uncertain',
@@ -39,6 +42,8 @@ export interface ConfidenceFactors {
   meanVertebraScore: number;
   /** Score of the reference detection; undefined when none was found. */
   referenceScore: number | undefined;
+  /** Without a reference: score of the far-end landmark (T1 / T12) counted from, if any. */
+  landmarkScore?: number | undefined;
   /** Dice between the two models' foregrounds; undefined when a model is missing. */
   modelAgreement: number | undefined;
   flags: ReadonlySet<QcFlag>;
@@ -54,7 +59,7 @@ const FLAG_PENALTY: Partial<Record<QcFlag, number>> = {
 
 /**
  * confidence = meanVertebraScore
- *            × (reference found ? 0.5 + 0.5·referenceScore : 0.35)
+ *            × (reference found ? 0.5 + 0.5·referenceScore : landmark found ? 0.4 + 0.4·landmarkScore : 0.35)
  *            × (both models ? 0.5 + 0.5·modelAgreement : 0.7)
  *            × Π penalty(flag)   (view-uncertain 0.8, transitional 0.8, skipped 0.85, count 0.85)
  * and 0 for an empty result. Labels hang on the reference, so its absence weighs most.
@@ -62,7 +67,12 @@ const FLAG_PENALTY: Partial<Record<QcFlag, number>> = {
 export function imageConfidence(f: ConfidenceFactors): number {
   if (f.flags.has('empty')) return 0;
   let c = clamp01(f.meanVertebraScore);
-  c *= f.referenceScore === undefined ? 0.35 : 0.5 + 0.5 * clamp01(f.referenceScore);
+  c *=
+    f.referenceScore !== undefined
+      ? 0.5 + 0.5 * clamp01(f.referenceScore)
+      : f.landmarkScore !== undefined
+        ? 0.4 + 0.4 * clamp01(f.landmarkScore)
+        : 0.35;
   c *= f.modelAgreement === undefined ? 0.7 : 0.5 + 0.5 * clamp01(f.modelAgreement);
   for (const flag of f.flags) c *= FLAG_PENALTY[flag] ?? 1;
   return Math.round(clamp01(c) * 1000) / 1000;

@@ -32,6 +32,8 @@ export interface ImageResult {
   view: { value: View | null; source: ViewSource };
   models: { unet?: ModelProvenance; maskrcnn?: ModelProvenance };
   reference?: { level: Level; score: number };
+  /** Without a reference: the far-end landmark (T1 / T12) the labels were counted from. */
+  landmark?: { level: Level; score: number };
   vertebrae: ImageVertebra[];
   measurements: ImageMeasurements;
   qc: QualityControl;
@@ -109,6 +111,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
     view: { value: fusion.view, source: fusion.viewSource },
     models: input.models,
     ...(fusion.reference ? { reference: fusion.reference } : {}),
+    ...(fusion.landmark ? { landmark: fusion.landmark } : {}),
     vertebrae,
     measurements: measured.image,
     qc: fusion.qc,

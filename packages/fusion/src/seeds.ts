@@ -47,7 +47,7 @@ export function unclaimedCores(
     out.push({
       className: 'vertebra',
       score: 0,
-      referenceScore: { C2: 0, S1: 0 },
+      landmarkScore: { C2: 0, S1: 0, T1: 0, T12: 0 },
       x0: px0 + bx0,
       y0: py0 + by0,
       x1: px1 + bx0,

@@ -19,7 +19,7 @@ export interface FusionInput {
   pixelSpacing?: PixelSpacing;
 }
 
-export type ViewSource = 'metadata' | 'reference' | 'position' | 'unknown';
+export type ViewSource = 'metadata' | 'reference' | 'landmark' | 'position' | 'unknown';
 export type VertebraSource = 'both' | 'unet' | 'maskrcnn';
 
 export interface FusedVertebra {
@@ -49,6 +49,8 @@ export interface FusionResult {
   vertebrae: FusedVertebra[];
   qc: QualityControl;
   reference?: { level: Level; score: number };
+  /** Without a reference: the far-end landmark (T1 / T12) the labels were counted from. */
+  landmark?: { level: Level; score: number };
   pixelSpacing?: PixelSpacing;
   /** Dice between the U-Net foreground and the union of Mask R-CNN masks, when both exist. */
   modelAgreement?: number;

@@ -11,21 +11,33 @@ export interface ViewDecision {
 /** Reference scores closer than this leave the view in doubt when both C2 and S1 are found. */
 const AMBIGUOUS_MARGIN = 0.2;
 
+/** Best score of each landmark class in an image (0 = not found). */
+export interface LandmarkScores {
+  C2: number;
+  S1: number;
+  T1: number;
+  T12: number;
+}
+
 /**
- * The view from metadata when given; else from whichever reference class scored best; else
- * undecided here (the caller guesses from body shape). A hint contradicted by the detections
- * (only the other view's reference found) stays, but is marked uncertain.
+ * The view from metadata when given; else from whichever reference class scored best; else from
+ * whichever far-end landmark (T1 → cervical, T12 → lumbar) scored best; else undecided here (the
+ * caller guesses from body shape). A hint contradicted by the detections (only the other view's
+ * classes found) stays, but is marked uncertain.
  */
-export function decideView(hint: View | undefined, bestC2: number, bestS1: number): ViewDecision {
+export function decideView(hint: View | undefined, best: LandmarkScores): ViewDecision {
+  const cervical = Math.max(best.C2, best.T1);
+  const lumbar = Math.max(best.S1, best.T12);
   if (hint) {
-    const own = hint === 'cervical' ? bestC2 : bestS1;
-    const other = hint === 'cervical' ? bestS1 : bestC2;
+    const own = hint === 'cervical' ? cervical : lumbar;
+    const other = hint === 'cervical' ? lumbar : cervical;
     return { view: hint, source: 'metadata', uncertain: own === 0 && other > 0 };
   }
-  if (bestC2 === 0 && bestS1 === 0) return { view: null, source: 'unknown', uncertain: true };
-  const view: View = bestC2 >= bestS1 ? 'cervical' : 'lumbar';
-  const uncertain = bestC2 > 0 && bestS1 > 0 && Math.abs(bestC2 - bestS1) < AMBIGUOUS_MARGIN;
-  return { view, source: 'reference', uncertain };
+  const [a, b, source] = best.C2 > 0 || best.S1 > 0 ? [best.C2, best.S1, 'reference' as const] : [best.T1, best.T12, 'landmark' as const];
+  if (a === 0 && b === 0) return { view: null, source: 'unknown', uncertain: true };
+  const view: View = a >= b ? 'cervical' : 'lumbar';
+  const uncertain = a > 0 && b > 0 && Math.abs(a - b) < AMBIGUOUS_MARGIN;
+  return { view, source, uncertain };
 }
 
 /**
