@@ -31,3 +31,16 @@ describe('README', () => {
     expect(ci.split('\n').map((l) => l.trim())).toContain('npm test');
   });
 });
+
+describe('default models', () => {
+  it('name the shipped models, in the services, the README, Compose and Kubernetes', async () => {
+    const { DEFAULT_MODELS } = await import('@vertxnet/shared');
+    const texts = await Promise.all(['README.md', 'docker-compose.yml', 'k8s/base/ingest.yaml'].map((f) => readFile(join(ROOT, f), 'utf8')));
+    for (const kind of ['unet', 'maskrcnn'] as const) {
+      const manifest = JSON.parse(await readFile(join(ROOT, 'models', kind, 'manifest.json'), 'utf8')) as { name: string; version: string };
+      const ref = `${manifest.name}@${manifest.version}`;
+      expect(DEFAULT_MODELS[kind]).toBe(ref);
+      for (const text of texts) expect(text).toContain(ref);
+    }
+  });
+});

@@ -6,7 +6,8 @@ U-Net: foreground Dice over each image's content region, mean over images.
 Mask R-CNN (score >= 0.5, mask > 0.5, greedy label-agnostic matching at mask IoU >= 0.5): recall,
 precision, matched-mask Dice, reference found rate (C2 on cervical / S1 on lumbar images whose
 reference is annotated: a 'C2'/'S1' detection with IoU >= 0.5 against it) and false reference rate
-(images with a reference-class detection that matches no true reference body).
+(images with a reference-class detection that matches no true reference body); `bestReference`: the
+same two rates for the one best-scoring C2/S1 detection per image, the reference fusion counts from.
 """
 import argparse
 import json
@@ -125,7 +126,7 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
     reference_score = score if reference_score is None else reference_score
     n_gt = n_det = n_det_raw = n_match = 0
     dices = []
-    ref_eligible = ref_found = false_ref = 0
+    ref_eligible = ref_found = false_ref = best_found = best_false = 0
     landmarks = {}  # far-end landmark classes (T1, T12) of a 'landmarks' model: eligible, found, false
     for e in dets:
         is_ref = [c in ("C2", "S1") for c in e["classes"]]
@@ -149,9 +150,20 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
             if any(classes[d] == ref and iou[d, g] >= IOU_MATCH for d in range(len(keep))):
                 ref_found += 1
         true_refs = [g for g, l in enumerate(gt_levels) if l in ("C2", "S1")]
-        if any(classes[d] in ("C2", "S1") and not any(iou[d, g] >= IOU_MATCH and gt_levels[g] == classes[d] for g in true_refs)
-               for d in range(len(keep))):
+
+        def is_true_ref(d):
+            return any(iou[d, g] >= IOU_MATCH and gt_levels[g] == classes[d] for g in true_refs)
+        if any(classes[d] in ("C2", "S1") and not is_true_ref(d) for d in range(len(keep))):
             false_ref += 1
+        # The reference as fusion takes it: the one best-scoring C2/S1 detection of the image.
+        refs = [d for d in range(len(keep)) if classes[d] in ("C2", "S1")]
+        best = max(refs, key=lambda d: e["scores"][keep[d]]) if refs else None
+        if ref and ref in gt_levels:
+            g = gt_levels.index(ref)
+            if best is not None and classes[best] == ref and iou[best, g] >= IOU_MATCH:
+                best_found += 1
+        if best is not None and not is_true_ref(best):
+            best_false += 1
         for lm in (c for c in FAR_END_LANDMARKS if c in set(e["classes"]) | set(gt_levels) and e.get("has_landmarks", True)):
             tally = landmarks.setdefault(lm, [0, 0, 0])
             if lm in gt_levels:
@@ -171,6 +183,8 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
         "referenceFoundRate": round(ref_found / max(1, ref_eligible), 4),
         "referenceImages": ref_eligible,
         "falseReferenceRate": round(false_ref / max(1, len(dets)), 4),
+        "bestReference": {"foundRate": round(best_found / max(1, ref_eligible), 4),
+                          "falseRate": round(best_false / max(1, len(dets)), 4)},
         "scoreThreshold": score,
         "referenceScoreThreshold": reference_score,
         "iouThreshold": IOU_MATCH,

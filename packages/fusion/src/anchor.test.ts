@@ -26,6 +26,21 @@ describe('fitChainToTemplate', () => {
     expect(fitChainToTemplate(b, 'lumbar')?.firstLevelIndex).toBe(-1);
   });
 
+  it('centres a chain cut at both ends on the labelled range', () => {
+    // L1–L5 with L1 and L5 cut by the film edges: neither T12 nor S1 in view.
+    const l = bodiesOf('lumbar', ['L1', 'L2', 'L3', 'L4', 'L5']);
+    l[0] = { ...l[0]!, truncated: true };
+    l[4] = { ...l[4]!, truncated: true };
+    expect(fitChainToTemplate(l, 'lumbar')?.firstLevelIndex).toBe(1);
+    // Six cervical bodies cut at both ends: C2–C7 or C3–T1; the shapes choose (here C3–T1).
+    const c = bodiesOf('cervical', ['C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    c[0] = { ...c[0]!, truncated: true };
+    c[5] = { ...c[5]!, truncated: true };
+    const fit = fitChainToTemplate(c, 'cervical')?.firstLevelIndex;
+    expect([0, 1]).toContain(fit);
+    expect(fit).toBe(1);
+  });
+
   it('prefers the reference at an uncut end when the shapes cannot tell', () => {
     const flat: ChainBody[] = Array.from({ length: 5 }, () => ({ ratio: 1.25, area: 2000, truncated: false }));
     expect(fitChainToTemplate(flat, 'cervical')?.firstLevelIndex).toBe(0);

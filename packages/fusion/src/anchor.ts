@@ -67,7 +67,13 @@ export function fitChainToTemplate(bodies: readonly ChainBody[], view: View): An
   let best: AnchorFit | undefined;
   const lo = Math.min(...usable.map((b) => b.i));
   const hi = Math.max(...usable.map((b) => b.i));
+  // Both chain ends cut by the film edge: neither end of the labelled range is in view, and a film
+  // aimed at the region centres it, so only the centred offsets (one, or two for an odd remainder)
+  // are tried; the shapes choose between two.
+  const bothEndsCut = bodies[0]!.truncated && bodies[n - 1]!.truncated && n <= list.length;
+  const centred = (k: number) => Math.abs(k - listStart - (list.length - n) / 2) <= 0.5;
   for (let k = 0 - lo; k + hi < template.length; k++) {
+    if (bothEndsCut && !centred(k)) continue;
     // Scale: the mean log ratio of measured to template area.
     let s = 0;
     for (const b of usable) s += Math.log(b.area) - Math.log(template[k + b.i]!.area);

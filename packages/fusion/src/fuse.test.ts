@@ -115,6 +115,25 @@ describe('fuse', () => {
     expect(r.reference?.level).toBe('C2');
   });
 
+  it('takes the landmark nearest the labelled range, and weak landmark detections as marks on bodies', () => {
+    // Six bodies that stand for C5–C7, T1, T2, T3 (the drawn levels only give them their shapes).
+    // The T1 class spills onto T2 and T3 (scored higher there); the true T1 (body 3) is marked only
+    // weakly, by a detection under the body threshold that overlaps its 'vertebra' detection.
+    const s = syntheticSpine({ view: 'cervical', levels: ['C3', 'C4', 'C5', 'C6', 'C7', 'T1'] });
+    const d = s.instances.detections;
+    d[4]!.className = 'T1';
+    d[4]!.score = 0.95;
+    d[5]!.className = 'T1';
+    d[5]!.score = 0.7;
+    d.push({ ...d[3]!, className: 'T1', score: 0.45 });
+    const r = fuse(s, { landmarkThreshold: 0.4 });
+    expect(levelsOf(r)).toEqual(['C5', 'C6', 'C7', 'T1', null, null]);
+    expect(r.landmark).toEqual({ level: 'T1', score: 0.45 });
+    expect(r.vertebrae).toHaveLength(6); // the weak detection added no body
+    // Under landmarkThreshold it is ignored: then the most cranial mark (body 4) is taken.
+    expect(levelsOf(fuse(s, { landmarkThreshold: 0.5 }))).toEqual(['C4', 'C5', 'C6', 'C7', 'T1', null]);
+  });
+
   it('flags a transitional lumbosacral vertebra (two adjacent S1-like bodies)', () => {
     const s = syntheticSpine({ view: 'lumbar' });
     const l5 = s.instances.detections[5]!;

@@ -2,7 +2,7 @@ import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type ForegroundMap, type Frame
 import { fitChainToTemplate, type AnchorFit, type ChainBody } from './anchor.js';
 import { orderAlongSpine, type Point } from './chain.js';
 import { FusionInputError } from './errors.js';
-import { maskNms, candidatesFrom, type Candidate, type LandmarkClass, type ReferenceClass } from './instances.js';
+import { attachLandmarkHints, maskNms, candidatesFrom, isLandmarkClass, type Candidate, type LandmarkClass, type ReferenceClass } from './instances.js';
 import { labelChain } from './labelling.js';
 import { connectedComponents, median, openMask, thresholdMask, type Rect } from './morphology.js';
 import { resolveOptions, type FusionOptions } from './options.js';
@@ -54,7 +54,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const fgRect = thresholded?.bounds ?? null;
   const fgMask = raw ? (fgRect ? openMask(raw, W, H, radius, fgRect) : raw) : undefined;
   const comps = fgMask && fgRect ? connectedComponents(fgMask, W, H, fgRect) : undefined;
-  const cands = instances ? maskNms(candidatesFrom(instances.detections, frame, o.scoreThreshold, o.maxDetections, minArea), o.nmsIoU, o.nmsContainment) : [];
+  const cands = instances ? instanceCandidates(instances, frame, o, minArea) : [];
   // Every later pass only visits the rectangle holding the foreground and the instances.
   const roi = unionRect(fgRect, cands);
 
@@ -119,7 +119,10 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const alive: number[] = [];
   for (let r = 1; r <= regions.length; r++) if (stats.area[r]! >= minArea) alive.push(r);
   const points: Point[] = alive.map((r) => [stats.centroid[2 * r]!, stats.centroid[2 * r + 1]!]);
-  const refOf = (k: number, cls: LandmarkClass) => regions[alive[k]! - 1]!.instance?.landmarkScore[cls] ?? 0;
+  const refOf = (k: number, cls: LandmarkClass) => {
+    const s = regions[alive[k]! - 1]!.instance?.landmarkScore[cls] ?? 0;
+    return s >= (cls === 'C2' || cls === 'S1' ? o.referenceThreshold : o.landmarkThreshold) ? s : 0;
+  };
   const bestRef = (cls: LandmarkClass) => alive.reduce((best, _, k) => (refOf(k, cls) > (best < 0 ? 0 : refOf(best, cls)) ? k : best), -1);
   const best = { C2: bestRef('C2'), S1: bestRef('S1'), T1: bestRef('T1'), T12: bestRef('T12') };
   const c2 = best.C2;
@@ -130,14 +133,17 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const bodySide = Math.sqrt(median(alive.map((r) => stats.area[r]!))) || 1;
   const refClass = decision.view ? (REFERENCE_LEVEL[decision.view] as ReferenceClass) : undefined;
   const refK = refClass ? (refClass === 'C2' ? c2 : s1) : -1;
-  // No reference: count from the view's far-end landmark (T1 / T12) when the model has that class.
-  const landmarkClass = decision.view && refK < 0 ? FAR_END_LANDMARK[decision.view] : undefined;
-  const landmarkK = landmarkClass ? best[landmarkClass] : -1;
   const chain = orderAlongSpine(points, { maxStep: 4.5 * bodySide, ...(refK >= 0 ? { start: refK } : {}) });
   let order = chain.order;
   if (refK >= 0 ? decision.view === 'lumbar' : order.length > 1 && points[order[0]!]![1] > points[order[order.length - 1]!]![1]) {
     order = [...order].reverse();
   }
+  // No reference: count from the view's far-end landmark when the model marks it. The class spills
+  // onto the thoracic neighbours (T2, T3 below T1; T11, T10 above T12), so the landmark is the
+  // marked body nearest the labelled range: the most cranial "T1", the most caudal "T12".
+  const landmarkClass = decision.view && refK < 0 ? FAR_END_LANDMARK[decision.view] : undefined;
+  const marked = landmarkClass ? order.filter((k) => refOf(k, landmarkClass) > 0) : [];
+  const landmarkK = marked.length ? (landmarkClass === 'T1' ? marked[0]! : marked[marked.length - 1]!) : -1;
   // No reference: fit the chain's body shapes and sizes to each view's template (anchor.ts).
   let fits: Partial<Record<'cervical' | 'lumbar', AnchorFit>> = {};
   if (refK < 0 && landmarkK < 0 && order.length >= 2 && o.templateAnchor) {
@@ -239,6 +245,19 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
     ...(modelAgreement !== undefined ? { modelAgreement: round3(modelAgreement) } : {}),
   };
+}
+
+/**
+ * Bodies from the Mask R-CNN: detections at `scoreThreshold` or above, mask-NMS'd. A reference or
+ * landmark detection scored under `scoreThreshold` but at its own class threshold makes no body of
+ * its own; it only marks the body it overlaps (the landmark classes fire weaker than 'vertebra').
+ */
+function instanceCandidates(instances: InstanceSet, frame: Frame, o: FusionOptions, minArea: number): Candidate[] {
+  const floor = Math.min(o.scoreThreshold, o.landmarkThreshold, o.referenceThreshold);
+  const all = candidatesFrom(instances.detections, frame, floor, o.maxDetections, minArea);
+  const kept = maskNms(all.filter((c) => c.score >= o.scoreThreshold), o.nmsIoU, o.nmsContainment);
+  attachLandmarkHints(all.filter((c) => c.score < o.scoreThreshold && isLandmarkClass(c.className)), kept, o.nmsIoU, o.nmsContainment);
+  return kept;
 }
 
 function unionRect(fg: Rect | null, cands: Candidate[]): Rect {

@@ -150,6 +150,31 @@ export function maskNms(candidates: Candidate[], iouThreshold: number, containme
 /** The landmark scores of a detection of class `className`: its score for its own class, 0 elsewhere. */
 export function landmarkScoreOf(className: string, score: number): Record<LandmarkClass, number> {
   const out = { C2: 0, S1: 0, T1: 0, T12: 0 };
-  if ((LANDMARK_CLASSES as readonly string[]).includes(className)) out[className as LandmarkClass] = score;
+  if (isLandmarkClass(className)) out[className] = score;
   return out;
+}
+
+export function isLandmarkClass(className: string): className is LandmarkClass {
+  return (LANDMARK_CLASSES as readonly string[]).includes(className);
+}
+
+/**
+ * Hands each hint's landmark scores to the kept body it overlaps most (IoU above `iouThreshold`, or
+ * `containment` of the smaller mask inside the larger, as in NMS); a hint over no body is dropped.
+ */
+export function attachLandmarkHints(hints: Candidate[], kept: Candidate[], iouThreshold: number, containment: number): void {
+  for (const h of hints) {
+    let best: Candidate | undefined;
+    let bestInter = 0;
+    for (const k of kept) {
+      const inter = overlap(h, k);
+      if (inter <= bestInter) continue;
+      const iou = inter / (h.area + k.area - inter);
+      if (iou > iouThreshold || inter / Math.min(h.area, k.area) > containment) {
+        best = k;
+        bestInter = inter;
+      }
+    }
+    if (best) for (const r of LANDMARK_CLASSES) best.landmarkScore[r] = Math.max(best.landmarkScore[r], h.landmarkScore[r]);
+  }
 }

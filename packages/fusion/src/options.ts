@@ -9,6 +9,18 @@ export interface FusionOptions {
   minRelativeArea: number;
   /** Mask R-CNN detections below this score are ignored. @defaultValue 0.5 */
   scoreThreshold: number;
+  /**
+   * A reference class (C2, S1) counts only at this score or above; a lower-scored detection still
+   * counts as a vertebra at `scoreThreshold`. Chosen with `landmarkThreshold` on the validation sets
+   * (docs/EVALUATION.md): references cut by the film edge score lower, and counting from them labels
+   * more partial views right than the rare false reference costs. @defaultValue 0.6
+   */
+  referenceThreshold: number;
+  /**
+   * Likewise for the far-end landmark classes (T1, T12). A reference or landmark detection under
+   * `scoreThreshold` makes no body of its own: it only marks the body it overlaps. @defaultValue 0.5
+   */
+  landmarkThreshold: number;
   /** Mask IoU above which the lower-scored detection is suppressed. @defaultValue 0.5 */
   nmsIoU: number;
   /** Share of the smaller mask inside the larger above which it is suppressed too. @defaultValue 0.8 */
@@ -33,6 +45,8 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   openingRadius: 'auto',
   minRelativeArea: 0.2,
   scoreThreshold: 0.5,
+  referenceThreshold: 0.6,
+  landmarkThreshold: 0.5,
   nmsIoU: 0.5,
   nmsContainment: 0.8,
   maxDetections: 200,
@@ -47,6 +61,8 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
   const in01 = (v: number) => Number.isFinite(v) && v >= 0 && v <= 1;
   if (!in01(o.foregroundThreshold)) throw new FusionInputError(`foregroundThreshold ${o.foregroundThreshold} is not in 0..1`);
   if (!in01(o.scoreThreshold)) throw new FusionInputError(`scoreThreshold ${o.scoreThreshold} is not in 0..1`);
+  if (!in01(o.referenceThreshold)) throw new FusionInputError(`referenceThreshold ${o.referenceThreshold} is not in 0..1`);
+  if (!in01(o.landmarkThreshold)) throw new FusionInputError(`landmarkThreshold ${o.landmarkThreshold} is not in 0..1`);
   if (!in01(o.nmsIoU) || !in01(o.nmsContainment)) throw new FusionInputError('NMS thresholds must be in 0..1');
   if (o.openingRadius !== 'auto' && !(Number.isInteger(o.openingRadius) && o.openingRadius >= 0)) {
     throw new FusionInputError(`openingRadius ${o.openingRadius} must be a non-negative integer or 'auto'`);

@@ -135,6 +135,8 @@ export interface EvalReport {
   missingResults: string[];
   images: ImageRow[];
   ablation?: Record<AblationMode, EvalSummary>;
+  /** Per-image rows of each ablation labelling (JSON report only). */
+  ablationImages?: Record<AblationMode, ImageRow[]>;
   ablationViewFromGt?: boolean;
 }
 
@@ -335,6 +337,7 @@ export function registerEval(program: Command): void {
           ...(opts.viewFromGt ? { viewFromGt: true } : {}),
         });
         report.ablation = ab.summaries;
+        report.ablationImages = ab.rows;
         if (opts.viewFromGt) report.ablationViewFromGt = true;
       }
       const { md, json } = outPaths(opts.out ?? join(opts.results, 'eval'));
