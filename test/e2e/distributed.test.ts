@@ -15,6 +15,7 @@
  * Size: E2E_IMAGES good images (default 40, at most 560 px a side); the whole file takes about 3 minutes on
  * 2 CPU cores.
  */
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,10 @@ import { TEST_REDIS_URL, deleteKeys, testRedis, uniqueName } from '../helpers/re
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3Server, type S3TestServer } from '../helpers/s3.js';
 import { imageCounts, listKeys, parseMetric, runCli } from './helpers/cluster.js';
 import { serviceEntry, spawnService, type ServiceName, type ServiceProcess } from './helpers/services.js';
+
+/** Version in the shipped model's manifest (models/<kind>/manifest.json). */
+const shippedVersion = (kind: 'unet' | 'maskrcnn'): string =>
+  (JSON.parse(readFileSync(join('models', kind, 'manifest.json'), 'utf8')) as { version: string }).version;
 
 const GOOD = Number(process.env.E2E_IMAGES ?? '40');
 const SHUTDOWN_TIMEOUT_MS = 8_000;
@@ -300,7 +305,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(value(ingest, 'vertxnet_queue_jobs', { queue: 'prepare', state: 'failed' })).toBe(3);
     for (const [service, model] of [['unet-worker', 'unet'], ['maskrcnn-worker', 'maskrcnn']] as const) {
       const text = await scrape(service);
-      expect(value(text, 'vertxnet_model_info', { model, version: '0.1.0' }), `${service} model_info`).toBe(1);
+      expect(value(text, 'vertxnet_model_info', { model, version: shippedVersion(model) }), `${service} model_info`).toBe(1);
       expect(value(text, 'vertxnet_model_load_seconds', { model })).toBeGreaterThan(0);
       // the replacement workers started mid-run, so they ran some of the images, not all
       const runs = value(text, 'vertxnet_inference_duration_seconds_count', { model });
@@ -349,7 +354,8 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     await cp('models/unet', modelDir, { recursive: true });
     const manifestPath = join(modelDir, 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { version: string };
-    expect(manifest.version).toBe('0.1.0');
+    expect(manifest.version).toBe(shippedVersion('unet'));
+    expect(manifest.version).not.toBe('0.1.1');
     await writeFile(manifestPath, JSON.stringify({ ...manifest, version: '0.1.1' }, null, 2));
 
     await retire(c.services['unet-worker']!, 'SIGTERM');
@@ -373,7 +379,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
       models: { unet: { version: string }; maskrcnn: { version: string } };
     };
     expect(result.models.unet.version).toBe('0.1.1');
-    expect(result.models.maskrcnn.version).toBe('0.1.0');
+    expect(result.models.maskrcnn.version).toBe(shippedVersion('maskrcnn'));
   }, 120_000);
 
   it('`vertxnet run` on the same files gives the same labels, pixel for pixel', async () => {
