@@ -2,6 +2,7 @@ import {
   ImageFlows,
   RunEvents,
   RunMetrics,
+  checkRedisHashSetting,
   connectRedis,
   runProcessor,
   startService,
@@ -47,6 +48,8 @@ export function startIngest(
     async (ctx) => {
       // A subscriber connection can do nothing else: the producers' wake-ups get their own.
       const subscriber = connectRedis(config.REDIS_URL);
+      const probe = connectRedis(config.REDIS_URL);
+      await checkRedisHashSetting(probe, logger, config.MAX_PENDING).finally(() => probe.quit());
       const events = new RunEvents(subscriber, ctx.keys);
       const lock = { lockDurationMs: config.JOB_LOCK_MS, stalledIntervalMs: config.STALLED_CHECK_MS };
       const producer = {

@@ -22,3 +22,4 @@ export * from './worker.js';
 export * from './service-runtime.js';
 export * from './service-env.js';
 export * from './model-worker.js';
+export * from './redis-settings.js';
