@@ -29,6 +29,8 @@ const FUSED_AREA = 1.6;
 const CORE_EROSION = 0.15;
 /** Smallest eroded core (× typical body area) taken as a missed body. */
 const CORE_AREA = 0.2;
+/** A single-instance component covering less than this share of its instance mask is completed by it. */
+const UNDERSEGMENTED = 0.75;
 
 /**
  * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
@@ -65,6 +67,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   // Which component each instance belongs to (most overlap, at least MIN_COVER of its mask).
   const byComponent = new Map<number, Candidate[]>();
   const claimed = new Map<number, number>();
+  const covered = new Map<Candidate, number>();
   const uncovered: Candidate[] = [];
   for (const c of cands) {
     const comp = comps ? mainComponent(c, comps.labels, W) : undefined;
@@ -73,6 +76,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
       list.push(c);
       byComponent.set(comp.id, list);
       claimed.set(comp.id, (claimed.get(comp.id) ?? 0) + comp.overlap);
+      covered.set(c, comp.overlap);
     } else {
       uncovered.push(c);
     }
@@ -110,6 +114,11 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
       }
     }
   }
+  // Where the U-Net caught only part of a body (faint under the shoulders, cut by a plate), its
+  // instance mask fills in the rest, where no other body is.
+  regions.forEach((r, i) => {
+    if (r.instance && r.instance.score > 0 && (covered.get(r.instance) ?? 0) < UNDERSEGMENTED * r.instance.area) paintInstance(r.instance, W, regionMap, i + 1);
+  });
   for (const c of uncovered) {
     regions.push({ source: 'maskrcnn', instance: c });
     paintInstance(c, W, regionMap, regions.length);

@@ -9,7 +9,8 @@ export type UpsampleMethod = 'smooth' | 'nearest';
  *
  * 'smooth' (default): each source pixel maps to a fractional frame position; a body claims it when
  * its bilinear share of the four surrounding frame pixels is the largest among bodies and, where
- * the body has U-Net support, the bilinear foreground probability is > 0.5 (else its share ≥ 0.5).
+ * the body has U-Net support, the bilinear foreground probability is > 0.5 (else, and where the
+ * body's frame pixels there were filled in from its instance mask, its share ≥ 0.5).
  * Boundaries follow the interpolated probability instead of the frame's pixel staircase.
  * 'nearest': the frame pixel under each source pixel (blocky; kept for comparison).
  */
@@ -79,7 +80,7 @@ export function toSourceLabels(fusion: FusionResult, foreground: ForegroundMap |
         if (l10 && l10 !== k) other = Math.max(other, shareOf(l10, l00, l01, l10, l11, w00, w01, w10, w11));
         if (l11 && l11 !== k) other = Math.max(other, shareOf(l11, l00, l01, l10, l11, w00, w01, w10, w11));
         if (own < other) continue;
-        if (useProb) {
+        if (useProb && !(own >= 0.5 && instanceOnly(k, l00, l01, l10, l11, prob[i00]!, prob[i01]!, prob[i10]!, prob[i11]!))) {
           const p = prob[i00]! * w00 + prob[i01]! * w01 + prob[i10]! * w10 + prob[i11]! * w11;
           if (p <= 127.5) continue;
         } else if (own + other < 0.5) {
@@ -90,6 +91,15 @@ export function toSourceLabels(fusion: FusionResult, foreground: ForegroundMap |
     }
   });
   return out;
+}
+
+/**
+ * Whether the body's frame pixels around a source pixel all lie where the U-Net saw nothing: there
+ * the body was filled in from its instance mask (fuse: an under-segmented body), so the body's share
+ * decides, not the probability.
+ */
+function instanceOnly(k: number, l00: number, l01: number, l10: number, l11: number, p00: number, p01: number, p10: number, p11: number): boolean {
+  return (l00 !== k || p00 <= 127) && (l01 !== k || p01 <= 127) && (l10 !== k || p10 <= 127) && (l11 !== k || p11 <= 127);
 }
 
 function shareOf(l: number, l00: number, l01: number, l10: number, l11: number, w00: number, w01: number, w10: number, w11: number): number {
