@@ -78,7 +78,8 @@ describe('the running services', () => {
   it('model workers report the loaded model and its load time', () => {
     for (const [service, model] of [['unet-worker', 'unet'], ['maskrcnn-worker', 'maskrcnn']] as const) {
       const text = texts.get(service)!;
-      expect(text).toMatch(new RegExp(`^vertxnet_model_info\\{[^}]*model="${model}"[^}]*version="0\\.1\\.0"[^}]*\\} 1$`, 'm'));
+      const version = (JSON.parse(readFileSync(join(ROOT, 'models', model, 'manifest.json'), 'utf8')) as { version: string }).version;
+      expect(text).toMatch(new RegExp(`^vertxnet_model_info\\{[^}]*model="${model}"[^}]*version="${version.replace(/\./g, '\\.')}"[^}]*\\} 1$`, 'm'));
       expect(text).toMatch(new RegExp(`^vertxnet_model_load_seconds\\{[^}]*model="${model}"[^}]*\\} [0-9.e-]+$`, 'm'));
     }
   });
