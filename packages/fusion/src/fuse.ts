@@ -29,16 +29,16 @@ const FUSED_AREA = 1.6;
 const CORE_EROSION = 0.15;
 /** Smallest eroded core (× typical body area) taken as a missed body. */
 const CORE_AREA = 0.2;
-/** A single-instance component covering less than this share of its instance mask is completed by it. */
+/** An instance whose U-Net component covers less than this share of its mask completes the body with it. */
 const UNDERSEGMENTED = 0.75;
 
-/**
- * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
- * them, bodies are chained along the spine and counted from the reference vertebra.
- */
 /** The level at the far end of each view's labelled range, counted from when the reference is cut off. */
 const FAR_END_LANDMARK: Readonly<Record<View, LandmarkClass>> = { cervical: 'T1', lumbar: 'T12' };
 
+/**
+ * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
+ * them, bodies are chained along the spine and counted from the reference vertebra (or a far-end landmark).
+ */
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
   const o = resolveOptions(options);
   const { frame, foreground, instances } = checkInput(input);
