@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom } from '@vertxnet/phantom';
-import { encodeDx, LocalStorage, TransientError, type StageHandlers } from '@vertxnet/shared';
+import { DEFAULT_MODELS, encodeDx, LocalStorage, TransientError, type StageHandlers } from '@vertxnet/shared';
 import { createStageHandlers } from './handlers.js';
 import { openModelRunner } from './model-runner.js';
 
@@ -50,7 +50,7 @@ describe('stage handlers (what the services bind)', () => {
 
   it('carries DICOM facts from prepare to fusion through the work store: SEG, UID and mm measurements', async () => {
     const signal = new AbortController().signal;
-    const models = { unet: 'vertxnet-unet@0.1.0', maskrcnn: 'vertxnet-maskrcnn@0.1.0' };
+    const models = { ...DEFAULT_MODELS }; // the shipped models (test/docs.test.ts holds them to the manifests)
     const base = { run: 'r-test', source: `file://${join(src, 'scan.dcm')}` };
     const prepared = await handlers.prepare({ ...base, result: 'scan.dcm', out: `file://${out}`, models }, signal);
     expect(prepared.view).toBe('lumbar');
@@ -77,6 +77,6 @@ describe('stage handlers (what the services bind)', () => {
     const signal = new AbortController().signal;
     const job = { run: 'r-test', source: 'file:///x.png', image: 'images/none.png', model: 'vertxnet-unet@9.9.9' };
     await expect(handlers.unet(job, signal)).rejects.toBeInstanceOf(TransientError);
-    await expect(handlers.unet(job, signal)).rejects.toThrow(/asks for vertxnet-unet@9.9.9, but this worker runs vertxnet-unet@0.1.0/);
+    await expect(handlers.unet(job, signal)).rejects.toThrow(`asks for vertxnet-unet@9.9.9, but this worker runs ${DEFAULT_MODELS.unet}`);
   });
 });
