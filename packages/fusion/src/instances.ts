@@ -139,7 +139,7 @@ export function maskNms(candidates: Candidate[], iouThreshold: number, containme
       }
     }
     if (winner) {
-      for (const r of LANDMARK_CLASSES) winner.landmarkScore[r] = Math.max(winner.landmarkScore[r], c.landmarkScore[r]);
+      mergeLandmarkScores(winner, c);
     } else {
       kept.push(c);
     }
@@ -175,6 +175,11 @@ export function attachLandmarkHints(hints: Candidate[], kept: Candidate[], iouTh
         bestInter = inter;
       }
     }
-    if (best) for (const r of LANDMARK_CLASSES) best.landmarkScore[r] = Math.max(best.landmarkScore[r], h.landmarkScore[r]);
+    if (best) mergeLandmarkScores(best, h);
   }
+}
+
+/** `into` keeps the better score of each landmark class of the two. */
+function mergeLandmarkScores(into: Candidate, from: Candidate): void {
+  for (const r of LANDMARK_CLASSES) into.landmarkScore[r] = Math.max(into.landmarkScore[r], from.landmarkScore[r]);
 }

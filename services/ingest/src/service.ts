@@ -48,8 +48,7 @@ export function startIngest(
     async (ctx) => {
       // A subscriber connection can do nothing else: the producers' wake-ups get their own.
       const subscriber = connectRedis(config.REDIS_URL);
-      const probe = connectRedis(config.REDIS_URL);
-      await checkRedisHashSetting(probe, logger, config.MAX_PENDING).finally(() => probe.quit());
+      await checkRedisHashSetting(ctx.redis, logger, config.MAX_PENDING);
       const events = new RunEvents(subscriber, ctx.keys);
       const lock = { lockDurationMs: config.JOB_LOCK_MS, stalledIntervalMs: config.STALLED_CHECK_MS };
       const producer = {
