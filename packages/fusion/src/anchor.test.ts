@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frameFor, type InstanceDetection, type View } from '@vertxnet/shared';
-import { fitChainToTemplate, LEVEL_TEMPLATES, type ChainBody } from './anchor.js';
+import { decodeChainLevels, fitChainToTemplate, LEVEL_TEMPLATES, type ChainBody } from './anchor.js';
 import { fuse } from './fuse.js';
 import { drawRotatedRect } from './synthetic.js';
 
@@ -45,6 +45,48 @@ describe('fitChainToTemplate', () => {
     const flat: ChainBody[] = Array.from({ length: 5 }, () => ({ ratio: 1.25, area: 2000, truncated: false }));
     expect(fitChainToTemplate(flat, 'cervical')?.firstLevelIndex).toBe(0);
     expect(fitChainToTemplate([flat[0]!], 'cervical')).toBeUndefined();
+  });
+});
+
+/** Template bodies of `levels` for a patient whose bodies are all `aspect` × deeper and `scale` × larger. */
+function patientOf(view: View, levels: string[], aspect: number, scale: number, marked: (level: string) => boolean | undefined): ChainBody[] {
+  return bodiesOf(view, levels).map((b, i) => ({ ...b, ratio: b.ratio * aspect, area: b.area * scale, marked: marked(levels[i]!) }));
+}
+
+describe('decodeChainLevels', () => {
+  const thoracic = (l: string) => l === 'T1' || l === 'T2' || l === 'T3';
+
+  it('places T1 by the shapes where the first mark is C7 or T2, whatever the patient\'s aspect', () => {
+    // A film cut through C4 (top body truncated); the T1 class also marks C7.
+    const levels = ['C4', 'C5', 'C6', 'C7', 'T1', 'T2'];
+    for (const aspect of [0.85, 1, 1.15]) {
+      const b = patientOf('cervical', levels, aspect, 1.3, (l) => l === 'C7' || thoracic(l));
+      b[0] = { ...b[0]!, area: b[0]!.area * 0.5, ratio: 2.4, truncated: true };
+      expect(decodeChainLevels(b, 'cervical')?.firstLevelIndex).toBe(2);
+      // T1 left unmarked, T2 marked: still C4 on top.
+      const u = patientOf('cervical', levels, aspect, 1.3, (l) => l === 'T2');
+      u[0] = b[0]!;
+      expect(decodeChainLevels(u, 'cervical')?.firstLevelIndex).toBe(2);
+    }
+  });
+
+  it('reads the marks when the shapes cannot tell', () => {
+    // Six bodies of unknown shape below a cut: the marks on the last two say T1, T2 (the first mark
+    // is T1 more often than C7 or T2), so the top body is C4.
+    const flat: ChainBody[] = Array.from({ length: 6 }, (_, i) => ({ ratio: 0, area: 2000, truncated: i === 0, marked: i >= 4 }));
+    expect(decodeChainLevels(flat, 'cervical')?.firstLevelIndex).toBe(2);
+  });
+
+  it('keeps an uncut reference end, and ignores marks a model without the class cannot make', () => {
+    const complete = patientOf('lumbar', ['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1'], 1.1, 2, () => undefined);
+    expect(decodeChainLevels(complete, 'lumbar')?.firstLevelIndex).toBe(0);
+    // The same bodies from a model with a T12 class that left T12 unmarked: S1 at the uncut bottom still wins.
+    const unmarked = complete.map((b) => ({ ...b, marked: false }));
+    expect(decodeChainLevels(unmarked, 'lumbar')?.firstLevelIndex).toBe(0);
+    // A lumbar film cut through L4 with T11 and T12 marked.
+    const cut = patientOf('lumbar', ['T11', 'T12', 'L1', 'L2', 'L3', 'L4'], 0.9, 1.5, (l) => l === 'T11' || l === 'T12');
+    cut[5] = { ...cut[5]!, area: cut[5]!.area * 0.4, truncated: true };
+    expect(decodeChainLevels(cut, 'lumbar')?.firstLevelIndex).toBe(-1);
   });
 });
 

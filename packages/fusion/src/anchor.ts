@@ -1,11 +1,14 @@
 import { VIEW_LEVELS, type View } from '@vertxnet/shared';
+import { median } from './morphology.js';
 
 /**
  * Where to start counting when the reference vertebra (C2 / S1) was not found. On a film cut
  * through the reference end the chain's end body is NOT the reference, so "top = C2" / "bottom =
- * S1" mislabels every body. Instead the chain is fitted to an anatomical template of body shape
+ * S1" mislabels every body. Instead the chain is matched to an anatomical template of body shape
  * (depth/height on the lateral film) and relative size, extended by the unlabelled neighbours that
- * films show (T2–T3 below a cervical spine; T10–T11 above and S2 below a lumbar one).
+ * films show (T2–T5 below a cervical spine; T9–T11 above and S2 below a lumbar one), together with
+ * the Mask R-CNN's far-end landmark marks (decodeChainLevels). fitChainToTemplate, on absolute
+ * shapes, picks the view when nothing else says.
  *
  * Template values are typical adult dimensions in mm (height × depth of the body, lateral view),
  * not fitted to any evaluation set.
@@ -21,8 +24,8 @@ interface TemplateLevel {
 const T = (level: string, height: number, depth: number): TemplateLevel => ({ level, ratio: depth / height, area: height * depth });
 
 export const LEVEL_TEMPLATES: Readonly<Record<View, readonly TemplateLevel[]>> = Object.freeze({
-  cervical: [T('C2', 16, 15.5), T('C3', 13, 16), T('C4', 13, 16.5), T('C5', 13, 17), T('C6', 13.5, 17.5), T('C7', 14.5, 17), T('T1', 17, 17.5), T('T2', 18, 18), T('T3', 19, 19)],
-  lumbar: [T('T10', 22, 28), T('T11', 23.5, 30), T('T12', 25, 32), T('L1', 26, 35), T('L2', 27, 37), T('L3', 28, 39), T('L4', 28, 41), T('L5', 27, 42), T('S1', 27, 44), T('S2', 22, 36)],
+  cervical: [T('C2', 16, 15.5), T('C3', 13, 16), T('C4', 13, 16.5), T('C5', 13, 17), T('C6', 13.5, 17.5), T('C7', 14.5, 17), T('T1', 17, 17.5), T('T2', 18, 18), T('T3', 19, 19), T('T4', 20, 20), T('T5', 20.5, 21)],
+  lumbar: [T('T9', 21, 27), T('T10', 22, 28), T('T11', 23.5, 30), T('T12', 25, 32), T('L1', 26, 35), T('L2', 27, 37), T('L3', 28, 39), T('L4', 28, 41), T('L5', 27, 42), T('S1', 27, 44), T('S2', 22, 36)],
 });
 
 /** Spread of ln(depth/height) and of ln(relative area) of a segmented body around its template. */
@@ -39,6 +42,8 @@ export interface ChainBody {
   area: number;
   /** Touches the image edge: its shape and size say nothing. */
   truncated: boolean;
+  /** Marked by the view's far-end landmark class (T1 / T12) at the landmark threshold; undefined when the model has no such class. */
+  marked?: boolean;
 }
 
 export interface AnchorFit {
@@ -89,4 +94,93 @@ export function fitChainToTemplate(bodies: readonly ChainBody[], view: View): An
     if (!best || cost < best.cost) best = { firstLevelIndex: k - listStart, cost };
   }
   return best;
+}
+
+/**
+ * How often the Mask R-CNN's far-end landmark class marks a body of each level (score ≥ the 0.5
+ * landmark threshold), measured for Mask R-CNN 0.2.0 on the validation sets (docs/EVALUATION.md),
+ * never on the held-out set (T4, T5 and T9, rarely in view, take their neighbour's rate). The class
+ * spills onto the thoracic neighbours of T1 and T12 and now and then onto C7, so a mark says "T1 or
+ * below", not "T1".
+ */
+export const LANDMARK_MARK_RATE: Readonly<Record<View, Readonly<Record<string, number>>>> = Object.freeze({
+  cervical: { C2: 0.01, C3: 0.01, C4: 0.01, C5: 0.01, C6: 0.01, C7: 0.22, T1: 0.76, T2: 0.75, T3: 0.72, T4: 0.72, T5: 0.72 },
+  lumbar: { T9: 0.86, T10: 0.86, T11: 0.92, T12: 0.98, L1: 0.02, L2: 0.01, L3: 0.01, L4: 0.01, L5: 0.01, S1: 0.01, S2: 0.01 },
+});
+
+/** Spread of ln(depth/height) of a body around its template once the film's own aspect is taken out. */
+const SIGMA_RELATIVE_RATIO = 0.06;
+/** Most one body's misfit may cost: a fragment or a sliver the film edge did not touch is an outlier, not evidence. */
+const MISFIT_CAP = 4.5;
+/** Bodies under this share of the median area are fragments whose shape says nothing. */
+const SLIVER = 0.5;
+/** Cost (negative log-likelihood) of an offset that contradicts an untruncated reference end. */
+const END_COST = 8;
+
+export interface ChainDecoding extends AnchorFit {
+  /** Negative log-likelihood of the best offset (shape + landmark marks + end prior). */
+  cost: number;
+}
+
+/**
+ * The most likely levels of a cranial-first chain of a known view with no reference in view: the
+ * offset into the view's template that maximises the joint likelihood of
+ * - every untruncated body's shape (depth/height) and relative size against the template, with the
+ *   film's own aspect and scale fitted out (patients and magnification differ; the sequence does not),
+ * - the far-end landmark marks along the whole chain (LANDMARK_MARK_RATE: a mark is likely on T1 and
+ *   below, rare on C7 and above, so the first mark alone would be T1 only half the time),
+ * - an untruncated reference end being the reference.
+ * A chain cut at both ends with no mark tries only the offsets that centre it on the view's range, as
+ * in fitChainToTemplate (a mark places the chain by itself; the lowest body of a cervical film is
+ * often cut by the bottom edge below T1).
+ */
+export function decodeChainLevels(bodies: readonly ChainBody[], view: View, rates = LANDMARK_MARK_RATE[view]): ChainDecoding | undefined {
+  const template = LEVEL_TEMPLATES[view];
+  const list = VIEW_LEVELS[view];
+  const n = bodies.length;
+  if (n === 0) return undefined;
+  const listStart = template.findIndex((t) => t.level === list[0]);
+  const refT = template.findIndex((t) => t.level === (view === 'cervical' ? 'C2' : 'S1'));
+  const refEnd = view === 'cervical' ? 0 : n - 1;
+  const typical = median(bodies.map((b) => b.area));
+  const usable = bodies.map((b, i) => ({ ...b, i })).filter((b) => !b.truncated && b.area >= SLIVER * typical && b.ratio > 0);
+  const lo = usable.length ? Math.min(...usable.map((b) => b.i)) : 0;
+  const hi = usable.length ? Math.max(...usable.map((b) => b.i)) : n - 1;
+  const bothEndsCut = bodies[0]!.truncated && bodies[n - 1]!.truncated && n <= list.length && !bodies.some((b) => b.marked);
+  const refEndWhole = !bodies[refEnd]!.truncated && bodies[refEnd]!.area >= SLIVER * typical;
+  const centred = (k: number) => Math.abs(k - listStart - (list.length - n) / 2) <= 0.5;
+  const rateAt = (t: number) => clampRate(rates[template[Math.max(0, Math.min(template.length - 1, t))]!.level] ?? 0.5);
+  let best: ChainDecoding | undefined;
+  for (let k = 0 - lo; k + hi < template.length; k++) {
+    if (bothEndsCut && !centred(k)) continue;
+    let cost = 0;
+    if (usable.length >= 2) {
+      let dr = 0;
+      let da = 0;
+      for (const b of usable) {
+        dr += Math.log(b.ratio) - Math.log(template[k + b.i]!.ratio);
+        da += Math.log(b.area) - Math.log(template[k + b.i]!.area);
+      }
+      dr /= usable.length;
+      da /= usable.length;
+      for (const b of usable) {
+        const t = template[k + b.i]!;
+        const misfit = 0.5 * ((Math.log(b.ratio) - Math.log(t.ratio) - dr) / SIGMA_RELATIVE_RATIO) ** 2 + 0.5 * ((Math.log(b.area) - Math.log(t.area) - da) / SIGMA_AREA) ** 2;
+        cost += Math.min(MISFIT_CAP, misfit);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const marked = bodies[i]!.marked;
+      if (marked === undefined) continue;
+      const p = rateAt(k + i);
+      cost -= Math.log(marked ? p : 1 - p);
+    }
+    if (refEndWhole && k + refEnd !== refT) cost += END_COST;
+    if (!best || cost < best.cost) best = { firstLevelIndex: k - listStart, cost };
+  }
+  return best;
+}
+
+function clampRate(p: number): number {
+  return Math.min(0.98, Math.max(0.02, p));
 }

@@ -1,5 +1,5 @@
 import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type ForegroundMap, type Frame, type InstanceSet, type View } from '@vertxnet/shared';
-import { fitChainToTemplate, type AnchorFit, type ChainBody } from './anchor.js';
+import { decodeChainLevels, fitChainToTemplate, type ChainBody } from './anchor.js';
 import { orderAlongSpine, type Point } from './chain.js';
 import { FusionInputError } from './errors.js';
 import { attachLandmarkHints, maskNms, candidatesFrom, isLandmarkClass, type Candidate, type LandmarkClass, type ReferenceClass } from './instances.js';
@@ -147,45 +147,39 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   if (refK >= 0 ? decision.view === 'lumbar' : order.length > 1 && points[order[0]!]![1] > points[order[order.length - 1]!]![1]) {
     order = [...order].reverse();
   }
-  // No reference: count from the view's far-end landmark when the model marks it. The class spills
-  // onto the thoracic neighbours (T2, T3 below T1; T11, T10 above T12), so the landmark is the
-  // marked body nearest the labelled range: the most cranial "T1", the most caudal "T12".
-  const landmarkClass = decision.view && refK < 0 ? FAR_END_LANDMARK[decision.view] : undefined;
-  const marked = landmarkClass ? order.filter((k) => refOf(k, landmarkClass) > 0) : [];
-  const landmarkK = marked.length ? (landmarkClass === 'T1' ? marked[0]! : marked[marked.length - 1]!) : -1;
-  // No reference: fit the chain's body shapes and sizes to each view's template (anchor.ts).
-  let fits: Partial<Record<'cervical' | 'lumbar', AnchorFit>> = {};
-  if (refK < 0 && landmarkK < 0 && order.length >= 2 && o.templateAnchor) {
-    const ratios = depthOverHeight(order, points, alive, stats);
-    const bodies: ChainBody[] = order.map((k, i) => {
+  const ratios = order.length >= 2 ? depthOverHeight(order, points, alive, stats) : [];
+  const chainBodies = (view?: View): ChainBody[] =>
+    order.map((k, i) => {
       const b = 4 * alive[k]!;
       const truncated = stats.bbox[b]! <= 1 || stats.bbox[b + 1]! <= 1 || stats.bbox[b + 2]! >= W - 1 || stats.bbox[b + 3]! >= H - 1;
-      return { ratio: ratios[i]!, area: stats.area[alive[k]!]!, truncated };
+      // An unmarked body is evidence only from a model that has the landmark class.
+      const marks = view && instances?.classes?.includes(FAR_END_LANDMARK[view]);
+      return { ratio: ratios[i] ?? 0, area: stats.area[alive[k]!]!, truncated, ...(marks ? { marked: refOf(k, FAR_END_LANDMARK[view]) > 0 } : {}) };
     });
-    for (const v of decision.view ? [decision.view] : (['cervical', 'lumbar'] as const)) {
-      const fit = fitChainToTemplate(bodies, v);
-      if (fit) fits[v] = fit;
-    }
-  }
+  // No view from metadata, reference or landmark: the view whose template the body shapes fit better.
   if (!decision.view && alive.length > 0) {
-    const { cervical, lumbar } = fits;
+    const bodies = chainBodies();
+    const cervical = refK < 0 && order.length >= 2 && o.templateAnchor ? fitChainToTemplate(bodies, 'cervical') : undefined;
+    const lumbar = cervical ? fitChainToTemplate(bodies, 'lumbar') : undefined;
     const byFit = cervical && lumbar ? (cervical.cost <= lumbar.cost ? 'cervical' : 'lumbar') : undefined;
-    decision = { view: byFit ?? guessViewFromShape(depthOverHeight(order, points, alive, stats)), source: 'position', uncertain: true };
+    decision = { view: byFit ?? guessViewFromShape(ratios), source: 'position', uncertain: true };
   }
   if (alive.length > 0 && (decision.uncertain || decision.source === 'position')) flags.add('view-uncertain');
   const view = decision.view;
 
   const chainPoints = order.map((k) => points[k]!);
   const anchor = refK >= 0 ? order.indexOf(refK) : undefined;
-  const landmarkAt = view && landmarkClass && landmarkK >= 0 ? order.indexOf(landmarkK) : -1;
-  const fit = view && anchor === undefined ? fits[view] : undefined;
+  // No reference: the most likely levels given the body shapes and the far-end landmark marks (anchor.ts).
+  const decoded = view && anchor === undefined && order.length >= 1 && o.templateAnchor ? decodeChainLevels(chainBodies(view), view) : undefined;
   const labels = view
-    ? landmarkAt >= 0
-      ? labelChain(chainPoints, view, landmarkAt, o.gapRatio, 1.15 * bodySide, VIEW_LEVELS[view].indexOf(landmarkClass!))
-      : fit
-        ? labelChain(chainPoints, view, 0, o.gapRatio, 1.15 * bodySide, fit.firstLevelIndex)
-        : labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide)
+    ? decoded
+      ? labelChain(chainPoints, view, 0, o.gapRatio, 1.15 * bodySide, decoded.firstLevelIndex)
+      : labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide)
     : { levels: order.map(() => null), skipped: false };
+  // The landmark the labels rest on: a marked body the decoding calls T1 / T12.
+  const landmarkClass = view && anchor === undefined ? FAR_END_LANDMARK[view] : undefined;
+  const landmarkAt = landmarkClass ? labels.levels.findIndex((l, i) => l === landmarkClass && refOf(order[i]!, landmarkClass) > 0) : -1;
+  const landmarkK = landmarkAt >= 0 ? order[landmarkAt]! : -1;
   if (labels.skipped) flags.add('labels-skipped');
 
   const sequence = [...order, ...chain.off.sort((a, b) => points[a]![1] - points[b]![1])];

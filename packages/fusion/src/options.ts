@@ -34,8 +34,9 @@ export interface FusionOptions {
   /** Dice of the two models' foregrounds below which 'model-disagreement' is raised. @defaultValue 0.7 */
   disagreementDice: number;
   /**
-   * Without a reference, anchor the count by fitting body shapes and sizes to the view's template
-   * (and pick the view by the better fit when no metadata says); false = count from the chain end. @defaultValue true
+   * Without a reference, anchor the count by matching body shapes, sizes and far-end landmark marks
+   * to the view's template (and pick the view by the better shape fit when nothing else says);
+   * false = count from the chain end. @defaultValue true
    */
   templateAnchor: boolean;
 }

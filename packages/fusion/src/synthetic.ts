@@ -1,3 +1,4 @@
+import { LEVEL_TEMPLATES } from './anchor.js';
 import { frameFor, VIEW_LEVELS, type ForegroundMap, type Frame, type InstanceDetection, type InstanceSet, type View } from '@vertxnet/shared';
 
 /**
@@ -58,6 +59,12 @@ export interface SyntheticSpineOptions {
   lordosis?: number;
   /** Whether the reference gets its class (C2/S1); otherwise it is a plain 'vertebra'. @defaultValue true */
   referenceClass?: boolean;
+  /** The film edge passes through the middle of the first (top) or last (bottom) drawn body. */
+  cut?: 'top' | 'bottom';
+  /** Bodies shaped and sized per level as the anatomical template says (anchor.ts), not all alike. */
+  anatomical?: boolean;
+  /** The Mask R-CNN's class list (instances.classes); absent = unknown. */
+  classes?: string[];
 }
 
 export interface SyntheticSpine {
@@ -89,7 +96,7 @@ export function syntheticSpine(opts: SyntheticSpineOptions): SyntheticSpine {
   for (let i = 0; i < n; i++) {
     const heading = tilt - lordosis * (i / (n - 1) - 0.5);
     const level = all[i]!;
-    if (levels.includes(level)) bodies.push({ level, cx: x, cy: y, w: bh * aspect, h: bh, angle: heading });
+    if (levels.includes(level)) bodies.push({ level, cx: x, cy: y, ...(opts.anatomical ? anatomicalBody(opts.view, level, bh) : { w: bh * aspect, h: bh }), angle: heading });
     const next = tilt - lordosis * ((i + 0.5) / (n - 1) - 0.5);
     x -= Math.sin(next) * step;
     y += Math.cos(next) * step;
@@ -97,6 +104,10 @@ export function syntheticSpine(opts: SyntheticSpineOptions): SyntheticSpine {
   // Recentre horizontally.
   const meanX = bodies.reduce((s, b) => s + b.cx, 0) / Math.max(1, bodies.length);
   for (const b of bodies) b.cx += 0.5 * W - meanX;
+  if (opts.cut && bodies.length) {
+    const dy = opts.cut === 'top' ? -bodies[0]!.cy : H - bodies[bodies.length - 1]!.cy;
+    for (const b of bodies) b.cy += dy;
+  }
 
   const missing = new Set(opts.missing ?? []);
   const probability = new Uint8Array(W * H);
@@ -127,7 +138,18 @@ export function syntheticSpine(opts: SyntheticSpineOptions): SyntheticSpine {
       const isRef = b.level === reference && opts.referenceClass !== false;
       return { className: isRef ? reference : 'vertebra', score: 0.9 + 0.01 * (i % 5), box: [x0, y0, x1, y1], mask: { x: x0, y: y0, width: mw, height: y1 - y0, data } };
     });
-  return { frame, bodies, foreground: { frame, probability }, instances: { frame, detections } };
+  return { frame, bodies, foreground: { frame, probability }, instances: { frame, detections, ...(opts.classes ? { classes: opts.classes } : {}) } };
+}
+
+/** Depth and height of `level` from the template, scaled so that a mid-range body (C5 / L3) is `height` tall. */
+function anatomicalBody(view: View, level: string, height: number): { w: number; h: number } {
+  const side = (l: string) => {
+    const t = LEVEL_TEMPLATES[view].find((x) => x.level === l)!;
+    return { h: Math.sqrt(t.area / t.ratio), w: Math.sqrt(t.area * t.ratio) };
+  };
+  const mid = side(view === 'cervical' ? 'C5' : 'L3');
+  const s = side(level);
+  return { w: (s.w * height) / mid.h, h: (s.h * height) / mid.h };
 }
 
 /** Ground-truth label mask (VerSe codes) of the bodies at any size, drawn at that size's scale. */

@@ -25,6 +25,10 @@ describe('stored model outputs', () => {
     expect(back.detections[1]!.className).toBe('vertebra');
     expect(Array.from(back.detections[1]!.mask.data)).toEqual([0, 1, 1, 1, 1, 0]);
     expect(back.detections[0]!.box).toEqual([1, 2, 5, 6]);
+    // The model's class list travels with its output (fusion reads from it whether T1 / T12 can be marked).
+    expect(back.classes).toBeUndefined();
+    const classes = ['background', 'vertebra', 'C2', 'S1', 'T1', 'T12'];
+    expect(decodeInstances(encodeInstances({ ...set, classes })).classes).toEqual(classes);
   });
 
   it('refuses a corrupt blob with a readable error', () => {

@@ -61,12 +61,12 @@ export function encodeInstances(set: InstanceSet, model?: ModelProvenance): Buff
     ...rest,
     mask: { x: mask.x, y: mask.y, width: mask.width, height: mask.height },
   }));
-  return pack(INSTANCES_MAGIC, { frame: set.frame, detections, ...(model ? { model } : {}) }, set.detections.map((d) => d.mask.data));
+  return pack(INSTANCES_MAGIC, { frame: set.frame, detections, ...(set.classes ? { classes: set.classes } : {}), ...(model ? { model } : {}) }, set.detections.map((d) => d.mask.data));
 }
 
 export function decodeInstances(blob: Buffer, what = 'instances'): WithModel<InstanceSet> {
   const { header, body } = unpack(INSTANCES_MAGIC, blob, what);
-  const { frame, detections, model } = header as { frame: Frame; detections: StoredDetection[]; model?: ModelProvenance };
+  const { frame, detections, classes, model } = header as { frame: Frame; detections: StoredDetection[]; classes?: unknown; model?: ModelProvenance };
   let offset = 0;
   const out: InstanceDetection[] = [];
   for (const d of detections) {
@@ -75,5 +75,6 @@ export function decodeInstances(blob: Buffer, what = 'instances'): WithModel<Ins
     out.push({ ...d, mask: { ...d.mask, data: new Uint8Array(body.subarray(offset, offset + size)) } });
     offset += size;
   }
-  return { frame, detections: out, ...(model ? { model } : {}) };
+  const classList = Array.isArray(classes) && classes.every((c) => typeof c === 'string') ? { classes: classes as string[] } : {};
+  return { frame, detections: out, ...classList, ...(model ? { model } : {}) };
 }

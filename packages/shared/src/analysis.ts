@@ -57,4 +57,9 @@ export interface InstanceDetection {
 export interface InstanceSet {
   frame: Frame;
   detections: InstanceDetection[];
+  /**
+   * Every class the model can output (its manifest's list, background first). Fusion reads from it
+   * whether a missing landmark class is evidence: a model without T1 / T12 classes never marks them.
+   */
+  classes?: readonly string[];
 }

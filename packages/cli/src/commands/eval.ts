@@ -23,6 +23,7 @@ import {
   detectInstances,
   isView,
   loadModel,
+  readModelManifest,
   segmentForeground,
   toCanonical,
   type InferenceModel,
@@ -218,6 +219,8 @@ export async function runAblation(truth: GroundTruthImage[], options: AblationOp
   const evals: Record<AblationMode, EvalImage[]> = { ensemble: [], 'unet-only': [], 'maskrcnn-only': [] };
   const rows: Record<AblationMode, ImageRow[]> = { ensemble: [], 'unet-only': [], 'maskrcnn-only': [] };
   const meta: Record<string, EvalImageMeta> = {};
+  // Outputs cached before the class list travelled with them get it from the manifest, when there is one.
+  let classes: Promise<readonly string[] | undefined> | undefined;
   try {
     for (const gt of truth) {
       const fgPath = join(options.cacheDir, `${gt.name}.fg.bin`);
@@ -236,6 +239,11 @@ export async function runAblation(truth: GroundTruthImage[], options: AblationOp
       }
       const foreground = decodeForeground(await readFile(fgPath), gt.name);
       const instances = decodeInstances(await readFile(inPath), gt.name);
+      classes ??= readModelManifest(join(options.modelsDir, 'maskrcnn')).then((m) => m.classes, () => undefined);
+      if (!instances.classes) {
+        const known = await classes;
+        if (known) instances.classes = known;
+      }
       const t = await truthMask(gt);
       meta[gt.name] = gt.meta;
       for (const mode of options.modes ?? ABLATION_MODES) {

@@ -87,7 +87,7 @@ export function toInstanceSet(
     detections.push({ className, score, box, mask: { x: x0, y: y0, width, height, data } });
   }
   detections.sort((a, b) => b.score - a.score);
-  return { frame, detections };
+  return { frame, detections, classes: [...classes] };
 }
 
 function clipBox(boxes: ArrayLike<number>, k: number, frame: Frame): [number, number, number, number] {

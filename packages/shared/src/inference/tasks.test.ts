@@ -66,6 +66,7 @@ describe('detectInstances', () => {
       { scoreThreshold: 0.5 },
     );
     expect(set.frame).toEqual(torch.frame);
+    expect(set.classes).toEqual(maskrcnn.manifest.classes);
     expect(set.detections.length).toBeGreaterThan(0);
     expect(set.detections.map((d) => [d.className, d.mask.x, d.mask.y, d.mask.width, d.mask.height])).toEqual(
       torch.detections.map((d) => [d.className, d.mask.x, d.mask.y, d.mask.width, d.mask.height]),
