@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writePhantomSet } from '@vertxnet/phantom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, prepareInput, type InferenceModel } from '../../packages/shared/src/inference/index.js';
+import { loadModel, prepareInput, segmentForeground, type InferenceModel } from '../../packages/shared/src/inference/index.js';
+import { decodeImage, toCanonical } from '@vertxnet/shared';
 import { readParityDump, type ParityDump } from './parity-dump.js';
 import { PYTHON, REPO_ROOT, tinyModels } from './tiny-models.js';
 
@@ -65,6 +66,14 @@ async function expectForegroundParity(model: InferenceModel, dump: ParityDump, i
     const diff = maxAbsDiff(out['foreground']!.data as Float32Array, expected.subarray(i * plane, (i + 1) * plane));
     expect(diff, `foreground of image ${i}`).toBeLessThanOrEqual(PROBABILITY_TOLERANCE);
   });
+  // A U-Net with a view head: its view probabilities match torch's too.
+  const view = model.manifest.outputs['view'];
+  if (view) {
+    const torchView = dump.outputs[view]!.data as Float32Array;
+    outputs.forEach((out, i) => {
+      expect(maxAbsDiff(out['view']!.data as Float32Array, torchView.subarray(2 * i, 2 * i + 2)), `view of image ${i}`).toBeLessThanOrEqual(PROBABILITY_TOLERANCE);
+    });
+  }
 }
 
 interface Detection {
@@ -162,6 +171,31 @@ describe('parity with torch: shipped models (torch weights beside each ONNX)', (
       await expectParity(modelDir, dump);
     }, 240_000);
   }
+});
+
+describe('models/unet: the view head', () => {
+  it('tells cervical from lumbar films, cut ones included, in one batched run or image by image', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vx-view-'));
+    // Seeds no training set used; every film cut through its labelled levels, the hard case.
+    await writePhantomSet({ out: dir, count: 8, seed: 55501, view: 'mixed', format: 'mix', maxSide: 900, partialShare: 1, markers: false });
+    const { images } = JSON.parse(await readFile(join(dir, 'annotations.json'), 'utf8')) as { images: { file_name: string; view: string }[] };
+    expect(new Set(images.map((i) => i.view))).toEqual(new Set(['cervical', 'lumbar']));
+    const model = await loadModel(join(REPO_ROOT, 'models', 'unet'), { intraOpThreads: 2 });
+    try {
+      expect(model.manifest.outputs['view']).toBe('view');
+      const decoded = await Promise.all(images.map(async (i) => toCanonical(await decodeImage(await readFile(join(dir, i.file_name)), i.file_name))));
+      const maps = await Promise.all(decoded.map((img) => segmentForeground(model, img.data, img.width, img.height)));
+      const said = maps.map((m) => (m.viewScores!.cervical >= m.viewScores!.lumbar ? 'cervical' : 'lumbar'));
+      expect(said).toEqual(images.map((i) => i.view));
+      for (const m of maps) expect(m.viewScores!.cervical + m.viewScores!.lumbar).toBeCloseTo(1, 5);
+      // Batched (as the worker's batcher runs it): the same probabilities.
+      const inputs = decoded.map((img) => prepareInput(model.manifest, img.data, img.width, img.height).input);
+      const batched = await model.run(inputs);
+      batched.forEach((out, i) => expect((out['view']!.data as Float32Array)[0]).toBeCloseTo(maps[i]!.viewScores!.cervical, 5));
+    } finally {
+      await model.close();
+    }
+  }, 120_000);
 });
 
 describe('parity with torch: models just trained and exported by the training code', () => {

@@ -62,7 +62,15 @@ def dump(model_dir: str, checkpoint: str, out: str, image: str = None) -> dict:
     canvas, fr = letterbox(gray, inp["size"])
     x = torch.from_numpy(normalise(canvas, inp["mean"], inp["std"]))
     x = x[None, None] if kind == "unet" else x[None]
-    module = (UNetExport(model) if kind == "unet" else MaskRCNNExport(model)).eval()
+    names = list(OUTPUTS[kind].values())
+    if kind == "unet" and "view" in manifest["outputs"]:
+        # A U-Net with a view head (vertxnet_train.view): its weights sit beside the U-Net's.
+        from .view import UNetViewExport, load_view
+        head, _ = load_view(os.path.join(model_dir, "view.vxw"))
+        module = UNetViewExport(model, head).eval()
+        names.append(manifest["outputs"]["view"])
+    else:
+        module = (UNetExport(model) if kind == "unet" else MaskRCNNExport(model)).eval()
     with torch.no_grad():
         outs = module(x)
     outs = outs if isinstance(outs, tuple) else (outs,)
@@ -79,7 +87,7 @@ def dump(model_dir: str, checkpoint: str, out: str, image: str = None) -> dict:
                            "width": fr.width, "height": fr.height, "size": fr.size},
                  "byteOrder": "little"},
     }
-    for name, t in zip(OUTPUTS[kind].values(), outs):
+    for name, t in zip(names, outs):
         result["outputs"][name] = _write(os.path.join(out, name + (".i64" if t.dtype == torch.int64 else ".f32")), t)
     with open(os.path.join(out, "parity.json"), "w") as fh:
         json.dump(result, fh, indent=2)

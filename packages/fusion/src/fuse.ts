@@ -137,7 +137,8 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const c2 = best.C2;
   const s1 = best.S1;
   const scoreOf = (cls: LandmarkClass) => (best[cls] < 0 ? 0 : refOf(best[cls], cls));
-  let decision: ViewDecision = decideView(input.view, { C2: scoreOf('C2'), S1: scoreOf('S1'), T1: scoreOf('T1'), T12: scoreOf('T12') });
+  const viewScores = o.viewHead ? foreground?.viewScores : undefined;
+  let decision: ViewDecision = decideView(input.view, { C2: scoreOf('C2'), S1: scoreOf('S1'), T1: scoreOf('T1'), T12: scoreOf('T12') }, viewScores, o.viewThreshold);
 
   const bodySide = Math.sqrt(median(alive.map((r) => stats.area[r]!))) || 1;
   const refClass = decision.view ? (REFERENCE_LEVEL[decision.view] as ReferenceClass) : undefined;

@@ -39,6 +39,10 @@ export interface FusionOptions {
    * false = count from the chain end. @defaultValue true
    */
   templateAnchor: boolean;
+  /** Take the view from the U-Net's view head (when its model has one) where no reference class says it. @defaultValue true */
+  viewHead: boolean;
+  /** The view head decides only at this probability or above; below it the classes and shapes do. @defaultValue 0.9 */
+  viewThreshold: number;
 }
 
 export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
@@ -55,6 +59,8 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   lowConfidence: 0.5,
   disagreementDice: 0.7,
   templateAnchor: true,
+  viewHead: true,
+  viewThreshold: 0.9,
 });
 
 export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions {
@@ -63,6 +69,7 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
   if (!in01(o.foregroundThreshold)) throw new FusionInputError(`foregroundThreshold ${o.foregroundThreshold} is not in 0..1`);
   if (!in01(o.scoreThreshold)) throw new FusionInputError(`scoreThreshold ${o.scoreThreshold} is not in 0..1`);
   if (!in01(o.referenceThreshold)) throw new FusionInputError(`referenceThreshold ${o.referenceThreshold} is not in 0..1`);
+  if (!(in01(o.viewThreshold) && o.viewThreshold > 0.5)) throw new FusionInputError(`viewThreshold ${o.viewThreshold} is not in (0.5, 1]`);
   if (!in01(o.landmarkThreshold)) throw new FusionInputError(`landmarkThreshold ${o.landmarkThreshold} is not in 0..1`);
   if (!in01(o.nmsIoU) || !in01(o.nmsContainment)) throw new FusionInputError('NMS thresholds must be in 0..1');
   if (o.openingRadius !== 'auto' && !(Number.isInteger(o.openingRadius) && o.openingRadius >= 0)) {

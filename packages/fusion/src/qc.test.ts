@@ -43,6 +43,26 @@ describe('view and QC on fused results', () => {
     expect(decideView(undefined, { C2: 0, S1: 0, T1: 0, T12: 0 }).view).toBeNull();
   });
 
+  it('takes the view head\'s view when it is sure and no reference class says', () => {
+    const none = { C2: 0, S1: 0, T1: 0, T12: 0 };
+    expect(decideView(undefined, none, { cervical: 0.97, lumbar: 0.03 })).toEqual({ view: 'cervical', source: 'classifier', uncertain: false });
+    // Unsure: the classes decide.
+    expect(decideView(undefined, { ...none, S1: 0.8 }, { cervical: 0.6, lumbar: 0.4 })).toEqual({ view: 'lumbar', source: 'reference', uncertain: false });
+    // A reference found wins; a sure head that says otherwise leaves the view uncertain.
+    expect(decideView(undefined, { ...none, S1: 0.8 }, { cervical: 0.95, lumbar: 0.05 })).toEqual({ view: 'lumbar', source: 'reference', uncertain: true });
+    expect(decideView(undefined, { ...none, S1: 0.8 }, { cervical: 0.05, lumbar: 0.95 })).toEqual({ view: 'lumbar', source: 'reference', uncertain: false });
+    // Before the far-end landmarks: a sure head overrules a T12 detection on a cervical film, flagged.
+    expect(decideView(undefined, { ...none, T12: 0.7 }, { cervical: 0.97, lumbar: 0.03 })).toEqual({ view: 'cervical', source: 'classifier', uncertain: true });
+    expect(decideView('lumbar', none, { cervical: 0.99, lumbar: 0.01 }).source).toBe('metadata');
+    // In fusion: a lumbar spine whose bodies carry no class, the head sure it is lumbar.
+    const s = syntheticSpine({ view: 'lumbar', referenceClass: false });
+    const r = fuse({ ...s, foreground: { ...s.foreground, viewScores: { cervical: 0.02, lumbar: 0.98 } } });
+    expect([r.view, r.viewSource]).toEqual(['lumbar', 'classifier']);
+    expect(r.qc.flags).not.toContain('view-uncertain');
+    // The option turns it off.
+    expect(fuse({ ...s, foreground: { ...s.foreground, viewScores: { cervical: 0.98, lumbar: 0.02 } } }, { viewHead: false }).viewSource).toBe('position');
+  });
+
   it('guesses lumbar from deep bodies when no reference and no metadata exist', () => {
     const r = fuse(syntheticSpine({ view: 'lumbar', referenceClass: false }));
     expect(r.view).toBe('lumbar');

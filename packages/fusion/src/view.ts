@@ -20,24 +20,29 @@ export interface LandmarkScores {
 }
 
 /**
- * The view from metadata when given; else from whichever reference class scored best; else from
- * whichever far-end landmark (T1 → cervical, T12 → lumbar) scored best; else undecided here (the
- * caller guesses from body shape). A hint contradicted by the detections (only the other view's
- * classes found) stays, but is marked uncertain.
+ * The view from metadata when given; else from whichever reference class scored best (a sure view
+ * head that says otherwise leaves it uncertain); else from the U-Net's view head when it is sure
+ * (probability ≥ `classifierThreshold`); else from whichever far-end landmark (T1 → cervical,
+ * T12 → lumbar) scored best; else undecided here (the caller guesses from body shape). A hint or a
+ * view head contradicted by the detections (only the other view's classes found) stays, but is
+ * marked uncertain.
  */
-export function decideView(hint: View | undefined, best: LandmarkScores): ViewDecision {
+export function decideView(hint: View | undefined, best: LandmarkScores, viewScores?: Record<View, number>, classifierThreshold = 0.9): ViewDecision {
   const cervical = Math.max(best.C2, best.T1);
   const lumbar = Math.max(best.S1, best.T12);
-  if (hint) {
-    const own = hint === 'cervical' ? cervical : lumbar;
-    const other = hint === 'cervical' ? lumbar : cervical;
-    return { view: hint, source: 'metadata', uncertain: own === 0 && other > 0 };
+  const contradicted = (v: View) => (v === 'cervical' ? cervical : lumbar) === 0 && (v === 'cervical' ? lumbar : cervical) > 0;
+  if (hint) return { view: hint, source: 'metadata', uncertain: contradicted(hint) };
+  const top: View | undefined = viewScores ? (viewScores.cervical >= viewScores.lumbar ? 'cervical' : 'lumbar') : undefined;
+  const head = top && viewScores![top] >= classifierThreshold ? top : undefined;
+  if (best.C2 > 0 || best.S1 > 0) {
+    const view: View = best.C2 >= best.S1 ? 'cervical' : 'lumbar';
+    const both = best.C2 > 0 && best.S1 > 0 && Math.abs(best.C2 - best.S1) < AMBIGUOUS_MARGIN;
+    return { view, source: 'reference', uncertain: both || (head !== undefined && head !== view) };
   }
-  const [a, b, source] = best.C2 > 0 || best.S1 > 0 ? [best.C2, best.S1, 'reference' as const] : [best.T1, best.T12, 'landmark' as const];
-  if (a === 0 && b === 0) return { view: null, source: 'unknown', uncertain: true };
-  const view: View = a >= b ? 'cervical' : 'lumbar';
-  const uncertain = a > 0 && b > 0 && Math.abs(a - b) < AMBIGUOUS_MARGIN;
-  return { view, source, uncertain };
+  if (head) return { view: head, source: 'classifier', uncertain: contradicted(head) };
+  if (best.T1 === 0 && best.T12 === 0) return { view: null, source: 'unknown', uncertain: true };
+  const view: View = best.T1 >= best.T12 ? 'cervical' : 'lumbar';
+  return { view, source: 'landmark', uncertain: best.T1 > 0 && best.T12 > 0 && Math.abs(best.T1 - best.T12) < AMBIGUOUS_MARGIN };
 }
 
 /**

@@ -10,6 +10,10 @@ describe('stored model outputs', () => {
     const back = decodeForeground(encodeForeground({ frame, probability }));
     expect(back.frame).toEqual(frame);
     expect(Buffer.from(back.probability).equals(Buffer.from(probability))).toBe(true);
+    expect(back.viewScores).toBeUndefined();
+    // A U-Net with a view head: its view probabilities travel with the map.
+    const viewScores = { cervical: 0.125, lumbar: 0.875 };
+    expect(decodeForeground(encodeForeground({ frame, probability, viewScores })).viewScores).toEqual(viewScores);
   });
 
   it('round-trips instances with their masks', () => {

@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { ForegroundMap, Frame, InstanceDetection, InstanceSet, ModelProvenance } from '@vertxnet/shared';
-import { InputError } from '@vertxnet/shared';
+import type { ForegroundMap, Frame, InstanceDetection, InstanceSet, ModelProvenance, View } from '@vertxnet/shared';
+import { InputError, VIEWS } from '@vertxnet/shared';
 
 /**
  * Model outputs travel between stages through object storage, never through Redis. The format is
@@ -40,16 +40,17 @@ function unpack(magic: string, blob: Buffer, what: string): { header: unknown; b
 export type WithModel<T> = T & { model?: ModelProvenance };
 
 export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): Buffer {
-  return pack(FOREGROUND_MAGIC, { frame: map.frame, ...(model ? { model } : {}) }, [map.probability]);
+  return pack(FOREGROUND_MAGIC, { frame: map.frame, ...(map.viewScores ? { viewScores: map.viewScores } : {}), ...(model ? { model } : {}) }, [map.probability]);
 }
 
 export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<ForegroundMap> {
   const { header, body } = unpack(FOREGROUND_MAGIC, blob, what);
-  const { frame, model } = header as { frame: Frame; model?: ModelProvenance };
+  const { frame, viewScores, model } = header as { frame: Frame; viewScores?: Record<View, number>; model?: ModelProvenance };
   if (body.length !== frame.width * frame.height) {
     throw new InputError(`${what}: stored foreground has ${body.length} bytes, expected ${frame.width * frame.height}`);
   }
-  return { frame, probability: new Uint8Array(body), ...(model ? { model } : {}) };
+  const views = viewScores && VIEWS.every((v) => typeof viewScores[v] === 'number' && Number.isFinite(viewScores[v])) ? { viewScores } : {};
+  return { frame, probability: new Uint8Array(body), ...views, ...(model ? { model } : {}) };
 }
 
 interface StoredDetection extends Omit<InstanceDetection, 'mask'> {

@@ -1,3 +1,5 @@
+import type { View } from './levels.js';
+
 /**
  * The analysis frame shared by both model stages and fusion: the canonical image scaled so that
  * its long side equals the model input size, placed at the top-left of a square tensor and padded
@@ -32,6 +34,8 @@ export function frameFor(sourceWidth: number, sourceHeight: number, size: number
 export interface ForegroundMap {
   frame: Frame;
   probability: Uint8Array;
+  /** From a U-Net with a view head: the probability of each view (they sum to 1). */
+  viewScores?: Record<View, number>;
 }
 
 /** A binary mask placed at (x, y) in frame pixels; data is width × height of 0/1. */

@@ -26,6 +26,8 @@ export const ModelManifestSchema = z.object({
   outputs: z.record(z.string(), z.string()),
   /** Class names by model class index (index 0 = background for instance segmentation). */
   classes: z.array(z.string()).min(1),
+  /** With an output `view` (a U-Net that also classifies the view): its probabilities, in this order. */
+  viewClasses: z.array(z.enum(['cervical', 'lumbar'])).length(2).optional(),
   training: z.object({
     data: z.string(),
     synthetic: z.boolean(),

@@ -1,4 +1,4 @@
-import { createLogger, parseEnv, stageProcessor, type RunningService, type RunStatus } from '@vertxnet/shared';
+import { createLogger, DEFAULT_MODELS, parseEnv, stageProcessor, type RunningService, type RunStatus } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, pipelineLister, trivialHandlers, type TestPipeline } from '../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../test/helpers/redis.js';
@@ -56,7 +56,7 @@ describe('ingest service', () => {
     const status = (await res.json()) as RunStatus;
     expect(status.counts).toEqual({ queued: 0, active: 0, done: 7, failed: 0, skipped: 0 });
     expect(status.finished).toBe(true);
-    expect(status.run).toMatchObject({ source: folder.dir, view: 'lumbar', listed: 7, models: { unet: 'vertxnet-unet@0.1.0' } });
+    expect(status.run).toMatchObject({ source: folder.dir, view: 'lumbar', listed: 7, models: { unet: DEFAULT_MODELS.unet } });
     expect((await fetch(`${api}/runs/r-nope`)).status).toBe(404);
   });
 

@@ -12,7 +12,7 @@ export function registerRun(program: Command): void {
     .argument('<source>', 'a folder of images, one image, a manifest CSV (uri[,view]) or an s3:// prefix')
     .requiredOption('-o, --out <dir>', 'output folder (or s3:// prefix) for per-image results, run.json and summary.csv')
     .option('-m, --models <dir>', 'folder holding unet/ and maskrcnn/ model folders', defaultModelsDir())
-    .option('--view <view>', 'cervical or lumbar for every image (default: from metadata or the reference found)')
+    .option('--view <view>', "cervical or lumbar for every image (default: from metadata, else the U-Net's view head or the reference found)")
     .option('-c, --concurrency <n>', 'images in flight at once', (v) => Number.parseInt(v, 10), 2)
     .option('--json', 'print the run report as JSON instead of a summary')
     .addHelpText(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frameFor } from '../analysis.js';
 import { ModelError } from '../errors.js';
-import { toForegroundMap, toInstanceSet } from './postprocess.js';
+import { toForegroundMap, toInstanceSet, toViewScores } from './postprocess.js';
 
 // A 16 x 12 image in an 8 x 8 model input: content is 8 x 6, rows 6 and 7 are padding.
 const frame = frameFor(16, 12, 8);
@@ -89,5 +89,14 @@ describe('toInstanceSet', () => {
   it('refuses outputs that disagree in count or name a class the manifest lacks', () => {
     expect(() => toInstanceSet({ ...outputs, scores: [0.9] }, frame, CLASSES)).toThrow(/disagree/);
     expect(() => toInstanceSet(outputs, frame, ['background', 'vertebra'])).toThrow(ModelError);
+  });
+});
+
+describe('toViewScores', () => {
+  it('maps the view head\'s softmax by the manifest\'s order and refuses anything else', () => {
+    expect(toViewScores(Float32Array.from([0.25, 0.75]), ['cervical', 'lumbar'])).toEqual({ cervical: 0.25, lumbar: 0.75 });
+    expect(toViewScores(Float32Array.from([0.25, 0.75]), ['lumbar', 'cervical'])).toEqual({ cervical: 0.75, lumbar: 0.25 });
+    expect(() => toViewScores(Float32Array.from([0.5]), ['cervical', 'lumbar'])).toThrow(ModelError);
+    expect(() => toViewScores(Float32Array.from([NaN, 1]), ['cervical', 'lumbar'])).toThrow(/not 2 probabilities/);
   });
 });

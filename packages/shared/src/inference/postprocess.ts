@@ -1,5 +1,6 @@
 import type { ForegroundMap, Frame, InstanceDetection, InstanceSet } from '../analysis.js';
 import { ModelError } from '../errors.js';
+import type { View } from '../levels.js';
 
 /** U-Net output for one image (size × size probabilities) → the content region as probability × 255. */
 export function toForegroundMap(output: Float32Array, frame: Frame): ForegroundMap {
@@ -15,6 +16,16 @@ export function toForegroundMap(output: Float32Array, frame: Frame): ForegroundM
     }
   }
   return { frame, probability };
+}
+
+/** A view head's softmax for one image, by the manifest's viewClasses order. */
+export function toViewScores(output: Float32Array, classes: readonly View[]): Record<View, number> {
+  if (output.length !== classes.length || !output.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)) {
+    throw new ModelError(`view output ${Array.from(output).join(',')} is not ${classes.length} probabilities`, { code: 'MODEL_OUTPUT_SHAPE' });
+  }
+  const scores = { cervical: 0, lumbar: 0 };
+  classes.forEach((c, i) => (scores[c] = output[i]!));
+  return scores;
 }
 
 /** Mask R-CNN outputs for one image, flattened: K boxes, labels, scores and K × size × size masks. */

@@ -4,7 +4,7 @@ import { ModelError } from '../errors.js';
 import type { ModelManifest } from '../model-manifest.js';
 import type { Batcher } from './batcher.js';
 import type { InferenceModel, ModelOutputs } from './model.js';
-import { toForegroundMap, toInstanceSet, type InstanceOptions } from './postprocess.js';
+import { toForegroundMap, toInstanceSet, toViewScores, type InstanceOptions } from './postprocess.js';
 import { letterbox, normalise } from './preprocess.js';
 
 /** A model, or a batcher in front of one (what a worker uses so concurrent jobs share runs). */
@@ -21,7 +21,9 @@ export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, 
   const manifest = expectTask(runner, 'foreground-segmentation');
   const { input, frame } = prepareInput(manifest, gray8, width, height);
   const outputs = await runOne(runner, input);
-  return toForegroundMap(float32(outputs, 'foreground', manifest), frame);
+  const map = toForegroundMap(float32(outputs, 'foreground', manifest), frame);
+  if (manifest.outputs['view']) map.viewScores = toViewScores(float32(outputs, 'view', manifest), manifest.viewClasses ?? ['cervical', 'lumbar']);
+  return map;
 }
 
 /** Mask R-CNN: thresholded instances in the image's analysis frame. */

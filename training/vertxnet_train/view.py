@@ -1,0 +1,255 @@
+"""View head: cervical or lumbar, from the same letterboxed input as the U-Net.
+
+Fusion takes the view from metadata, else from the reference class the Mask R-CNN finds (C2 / S1).
+A film cut through both ends of its range shows neither reference nor landmark, and body shapes
+alone tell a cervical from a lumbar column badly (a wrong view zeroes every label of the image).
+The whole radiograph tells it at a glance: skull, mandible and airway, or ribs, pelvis and bowel
+gas. This small CNN learns that from a 128-pixel view of the 512-pixel analysis frame; it ships
+inside the U-Net's ONNX graph as a second output, so the U-Net stage classifies the view at no
+extra decode or resize.
+
+python3 -m vertxnet_train.view train --data DIR[,DIR] --out view.vxw [--val DIR] [--epochs N]
+python3 -m vertxnet_train.view evaluate --weights view.vxw --data DIR[,DIR]
+python3 -m vertxnet_train.view export --unet models/unet/weights.vxw --view view.vxw \
+    --base models/unet/manifest.json --out models/unet --version X
+"""
+import argparse
+import inspect
+import json
+import os
+import sys
+import time
+from typing import List, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+VIEWS = ["cervical", "lumbar"]
+SIZE = 512
+MEAN, STD = 0.5, 0.25
+
+
+class ViewNet(nn.Module):
+    """512² normalised frame -> 4× average pool -> four conv blocks -> global average -> 2 logits."""
+
+    def __init__(self, width: int = 16):
+        super().__init__()
+        chans = [1, width, 2 * width, 4 * width, 4 * width]
+        blocks = []
+        for cin, cout in zip(chans, chans[1:]):
+            blocks += [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+                       nn.MaxPool2d(2)]
+        self.features = nn.Sequential(*blocks)
+        self.head = nn.Linear(chans[-1], len(VIEWS))
+
+    def forward(self, x):
+        x = F.avg_pool2d(x, 4)
+        x = self.features(x)
+        return self.head(x.mean(dim=(2, 3)))
+
+
+class UNetViewExport(nn.Module):
+    """One graph, two outputs: the U-Net's foreground probability and the view's softmax."""
+
+    def __init__(self, unet: nn.Module, view: ViewNet):
+        super().__init__()
+        self.unet = unet
+        self.view = view
+
+    def forward(self, image):
+        return torch.sigmoid(self.unet(image)), torch.softmax(self.view(image), dim=1)
+
+
+def load_view_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Every image with a known view, as the pipeline sees it: 512² letterbox, normalised, pooled to 128²."""
+    from .coco import load_records
+    records = [r for r in load_records(list(dirs), SIZE, log=log) if r.view in VIEWS]
+    if not records:
+        raise ValueError("no image with a cervical or lumbar view in %s" % ", ".join(dirs))
+    x = torch.empty((len(records), 1, SIZE // 4, SIZE // 4))
+    for i, r in enumerate(records):
+        canvas = torch.from_numpy(r.canvas()).float()[None, None]
+        x[i] = F.avg_pool2d((canvas / 255.0 - MEAN) / STD, 4)[0]
+    y = torch.tensor([VIEWS.index(r.view) for r in records])
+    return x, y
+
+
+def _pooled_forward(model: ViewNet, pooled: torch.Tensor) -> torch.Tensor:
+    """ViewNet on inputs already pooled 4× (avg_pool of the full frame = the same numbers)."""
+    return model.head(model.features(pooled).mean(dim=(2, 3)))
+
+
+def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Mirror (patients face either way), a little contrast and brightness, a shift of a few pixels."""
+    n = x.shape[0]
+    flip = torch.rand(n, generator=gen) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    gain = 1 + 0.2 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
+    bias = 0.3 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
+    x = x * gain + bias
+    dx, dy = (int(v) for v in torch.randint(-6, 7, (2,), generator=gen))
+    return torch.roll(x, shifts=(dy, dx), dims=(2, 3))
+
+
+def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
+    model.eval()
+    with torch.no_grad():
+        pred = torch.cat([_pooled_forward(model, x[i:i + 256]).argmax(1) for i in range(0, len(x), 256)])
+    return float((pred == y).float().mean())
+
+
+def train_view(x: torch.Tensor, y: torch.Tensor, epochs: int = 12, batch: int = 32, lr: float = 2e-3, seed: int = 1234,
+               val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[ViewNet, dict]:
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = ViewNet()
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    steps = epochs * ((len(x) + batch - 1) // batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
+    start = time.time()
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(x), generator=gen)
+        total = 0.0
+        for i in range(0, len(x), batch):
+            idx = order[i:i + batch]
+            loss = F.cross_entropy(_pooled_forward(model, augment(x[idx], gen)), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss) * len(idx)
+        row = {"epoch": epoch + 1, "loss": round(total / len(x), 4), "train_accuracy": round(accuracy(model, x, y), 4)}
+        if val is not None:
+            row["val_accuracy"] = round(accuracy(model, *val), 4)
+        history.append(row)
+        log(json.dumps(row))
+    model.eval()
+    return model, {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": len(x),
+                   "train_seconds": round(time.time() - start, 1), "history": history}
+
+
+def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: float = 0.9) -> dict:
+    """Accuracy over all images, and how many the head is sure of (p >= threshold) and how often it is right there."""
+    model.eval()
+    with torch.no_grad():
+        p = torch.cat([torch.softmax(_pooled_forward(model, x[i:i + 256]), 1) for i in range(0, len(x), 256)])
+    conf, pred = p.max(1)
+    sure = conf >= threshold
+    return {"images": len(y), "accuracy": round(float((pred == y).float().mean()), 4),
+            "sure": round(float(sure.float().mean()), 4),
+            "accuracy_when_sure": round(float((pred[sure] == y[sure]).float().mean()), 4) if bool(sure.any()) else None,
+            "wrong_when_sure": int(((pred != y) & sure).sum()), "threshold": threshold}
+
+
+def onnx_export(module: UNetViewExport, path: str) -> None:
+    from .export import OPSET, example_input
+    kw = dict(opset_version=OPSET, do_constant_folding=True, input_names=["image"], output_names=["foreground", "view"],
+              dynamic_axes={"image": {0: "N"}, "foreground": {0: "N"}, "view": {0: "N"}})
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        kw["dynamo"] = False
+    with torch.no_grad():
+        torch.onnx.export(module, (example_input("unet", SIZE),), path, **kw)
+
+
+def save_view(model: ViewNet, meta: dict, path: str) -> None:
+    from .weights import save_weights
+    save_weights(model.state_dict(), path, {"model": "view", **meta})
+
+
+def load_view(path: str) -> Tuple[ViewNet, dict]:
+    from .weights import load_weights
+    state, meta = load_weights(path)
+    if meta.get("model") != "view":
+        raise ValueError("%s holds a %s model, not a view head" % (path, meta.get("model")))
+    model = ViewNet()
+    model.load_state_dict(state)
+    return model.eval(), meta
+
+
+def export_with_view(unet_weights: str, view_weights: str, out: str, version: str, base_manifest: str = None,
+                     data_note: str = None, log=print) -> dict:
+    """U-Net weights + view head -> out/model.onnx (outputs foreground, view), out/view.vxw and manifest.json.
+    The manifest starts from `base_manifest` (the U-Net's own, keeping its training record and metrics)."""
+    import shutil
+    from .export import MAX_MB, build_manifest, checkpoint_meta, sha256_file
+    from .trained import load_trained
+    unet, cfg, classes = load_trained(unet_weights, "unet")
+    view, meta = load_view(view_weights)
+    module = UNetViewExport(unet, view).eval()
+    os.makedirs(out, exist_ok=True)
+    onnx_path = os.path.join(out, "model.onnx")
+    onnx_export(module, onnx_path)
+    import onnx
+    onnx.checker.check_model(onnx.load(onnx_path))
+    mb = os.path.getsize(onnx_path) / 1e6
+    if mb > MAX_MB:
+        raise ValueError("%s is %.1f MB, over the %.0f MB cap" % (onnx_path, mb, MAX_MB))
+    if base_manifest:
+        with open(base_manifest) as fh:
+            manifest = json.load(fh)
+        manifest.update({"version": version, "sha256": sha256_file(onnx_path)})
+    else:
+        manifest = build_manifest("unet", cfg, classes, sha256_file(onnx_path), version, data_note or "", True, {},
+                                  checkpoint_meta(unet_weights))
+    manifest["outputs"] = {"foreground": "foreground", "view": "view"}
+    manifest["viewClasses"] = list(VIEWS)
+    manifest["training"]["view"] = {k: v for k, v in meta.items() if k not in ("history", "model", "metrics")}
+    manifest.setdefault("metrics", {})["view"] = meta.get("metrics", {})
+    target = os.path.join(out, "view.vxw")
+    if os.path.abspath(view_weights) != os.path.abspath(target):
+        shutil.copyfile(view_weights, target)
+    with open(os.path.join(out, "manifest.json"), "w") as fh:
+        json.dump(manifest, fh, indent=2)
+        fh.write("\n")
+    log("exported %s (%.1f MB) with outputs foreground, view to %s" % (onnx_path, mb, out))
+    return manifest
+
+
+def main(argv: List[str] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="train the view head on COCO folders whose images carry a view")
+    t.add_argument("--data", required=True, help="training COCO folder(s), comma-separated")
+    t.add_argument("--val", default=None, help="validation COCO folder(s), comma-separated: accuracy per epoch")
+    t.add_argument("--out", required=True, help="checkpoint file (view.pt)")
+    t.add_argument("--epochs", type=int, default=12)
+    t.add_argument("--data-note", default=None, help="what the training data is (recorded instead of the folder names)")
+    t.add_argument("--seed", type=int, default=1234)
+    v = sub.add_parser("evaluate", help="accuracy of a view head on COCO folders whose images carry a view")
+    v.add_argument("--weights", required=True)
+    v.add_argument("--data", required=True, help="COCO folder(s), comma-separated")
+    v.add_argument("--threshold", type=float, default=0.9, help="fusion's viewThreshold")
+    e = sub.add_parser("export", help="bundle a U-Net and a view head into one ONNX model folder")
+    e.add_argument("--unet", required=True, help="U-Net weights (.vxw) or checkpoint")
+    e.add_argument("--view", required=True, help="view head weights (.vxw) from `train`")
+    e.add_argument("--out", required=True)
+    e.add_argument("--version", required=True)
+    e.add_argument("--base", default=None, help="the U-Net's manifest.json to start from (keeps its training record)")
+    e.add_argument("--data-note", default=None, help="training.data when there is no --base")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    if args.cmd == "train":
+        x, y = load_view_set(args.data.split(","))
+        val = load_view_set(args.val.split(",")) if args.val else None
+        model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val)
+        meta["data"] = args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
+        meta["metrics"] = {"train_accuracy": meta["history"][-1]["train_accuracy"]}
+        if val is not None:
+            meta["metrics"]["val_accuracy"] = meta["history"][-1]["val_accuracy"]
+            meta["metrics"]["val_images"] = len(val[0])
+        save_view(model, meta, args.out)
+        print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
+    elif args.cmd == "evaluate":
+        model, _ = load_view(args.weights)
+        print(json.dumps(evaluate_view(model, *load_view_set(args.data.split(",")), threshold=args.threshold)))
+    else:
+        export_with_view(args.unet, args.view, args.out, args.version, args.base, args.data_note)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
