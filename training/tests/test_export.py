@@ -24,13 +24,18 @@ def check_manifest(model_dir, kind):
     assert m["input"]["channels"] == 1 and m["input"]["std"] > 0 and m["input"]["name"] == "image"
     assert m["input"]["dynamicBatch"] is (kind == "unet")
     assert isinstance(m["training"]["synthetic"], bool) and m["training"]["framework"].startswith("torch ")
-    if shutil.which("node") and os.path.isfile(SCHEMA_JS):  # the real zod contract
+    check_manifest_schema(os.path.join(model_dir, "manifest.json"))
+    return m
+
+
+def check_manifest_schema(path):
+    """The real zod contract (packages/shared/src/model-manifest.ts), when the TypeScript side is built."""
+    if shutil.which("node") and os.path.isfile(SCHEMA_JS):
         js = ("import { ModelManifestSchema } from %s; import fs from 'node:fs';"
               "ModelManifestSchema.parse(JSON.parse(fs.readFileSync(%s, 'utf8')));") % (
-            json.dumps("file://" + SCHEMA_JS), json.dumps(os.path.join(model_dir, "manifest.json")))
+            json.dumps("file://" + SCHEMA_JS), json.dumps(path))
         r = subprocess.run(["node", "--input-type=module", "-e", js], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
-    return m
 
 
 def test_export_unet(unet_run, dataset, tmp_path):

@@ -45,9 +45,11 @@ class ViewNet(nn.Module):
         self.head = nn.Linear(chans[-1], len(VIEWS))
 
     def forward(self, x):
-        x = F.avg_pool2d(x, 4)
-        x = self.features(x)
-        return self.head(x.mean(dim=(2, 3)))
+        return self.classify(F.avg_pool2d(x, 4))
+
+    def classify(self, pooled):
+        """Logits from an input already pooled 4× (training keeps its images pooled)."""
+        return self.head(self.features(pooled).mean(dim=(2, 3)))
 
 
 class UNetViewExport(nn.Module):
@@ -76,11 +78,6 @@ def load_view_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.T
     return x, y
 
 
-def _pooled_forward(model: ViewNet, pooled: torch.Tensor) -> torch.Tensor:
-    """ViewNet on inputs already pooled 4× (avg_pool of the full frame = the same numbers)."""
-    return model.head(model.features(pooled).mean(dim=(2, 3)))
-
-
 def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     """Mirror (patients face either way), a little contrast and brightness, a shift of a few pixels."""
     n = x.shape[0]
@@ -96,7 +93,7 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
     model.eval()
     with torch.no_grad():
-        pred = torch.cat([_pooled_forward(model, x[i:i + 256]).argmax(1) for i in range(0, len(x), 256)])
+        pred = torch.cat([model.classify(x[i:i + 256]).argmax(1) for i in range(0, len(x), 256)])
     return float((pred == y).float().mean())
 
 
@@ -116,7 +113,7 @@ def train_view(x: torch.Tensor, y: torch.Tensor, epochs: int = 12, batch: int = 
         total = 0.0
         for i in range(0, len(x), batch):
             idx = order[i:i + batch]
-            loss = F.cross_entropy(_pooled_forward(model, augment(x[idx], gen)), y[idx])
+            loss = F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -136,7 +133,7 @@ def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: f
     """Accuracy over all images, and how many the head is sure of (p >= threshold) and how often it is right there."""
     model.eval()
     with torch.no_grad():
-        p = torch.cat([torch.softmax(_pooled_forward(model, x[i:i + 256]), 1) for i in range(0, len(x), 256)])
+        p = torch.cat([torch.softmax(model.classify(x[i:i + 256]), 1) for i in range(0, len(x), 256)])
     conf, pred = p.max(1)
     sure = conf >= threshold
     return {"images": len(y), "accuracy": round(float((pred == y).float().mean()), 4),

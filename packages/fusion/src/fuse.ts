@@ -148,22 +148,25 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   if (refK >= 0 ? decision.view === 'lumbar' : order.length > 1 && points[order[0]!]![1] > points[order[order.length - 1]!]![1]) {
     order = [...order].reverse();
   }
-  const ratios = order.length >= 2 ? depthOverHeight(order, points, alive, stats) : [];
-  const chainBodies = (view?: View): ChainBody[] =>
-    order.map((k, i) => {
+  // Body shapes along the chain: only needed without a reference.
+  let ratios: number[] | undefined;
+  const ratiosOf = () => (ratios ??= depthOverHeight(order, points, alive, stats));
+  const chainBodies = (view?: View): ChainBody[] => {
+    // An unmarked body is evidence only from a model that has the landmark class.
+    const landmark = view && instances?.classes?.includes(FAR_END_LANDMARK[view]) ? FAR_END_LANDMARK[view] : undefined;
+    return order.map((k, i) => {
       const b = 4 * alive[k]!;
       const truncated = stats.bbox[b]! <= 1 || stats.bbox[b + 1]! <= 1 || stats.bbox[b + 2]! >= W - 1 || stats.bbox[b + 3]! >= H - 1;
-      // An unmarked body is evidence only from a model that has the landmark class.
-      const marks = view && instances?.classes?.includes(FAR_END_LANDMARK[view]);
-      return { ratio: ratios[i] ?? 0, area: stats.area[alive[k]!]!, truncated, ...(marks ? { marked: refOf(k, FAR_END_LANDMARK[view]) > 0 } : {}) };
+      return { ratio: ratiosOf()[i] ?? 0, area: stats.area[alive[k]!]!, truncated, ...(landmark ? { marked: refOf(k, landmark) > 0 } : {}) };
     });
-  // No view from metadata, reference or landmark: the view whose template the body shapes fit better.
+  };
+  // No view from metadata, reference, view head or landmark: the view whose template the body shapes fit better.
   if (!decision.view && alive.length > 0) {
     const bodies = chainBodies();
-    const cervical = refK < 0 && order.length >= 2 && o.templateAnchor ? fitChainToTemplate(bodies, 'cervical') : undefined;
+    const cervical = order.length >= 2 && o.templateAnchor ? fitChainToTemplate(bodies, 'cervical') : undefined;
     const lumbar = cervical ? fitChainToTemplate(bodies, 'lumbar') : undefined;
     const byFit = cervical && lumbar ? (cervical.cost <= lumbar.cost ? 'cervical' : 'lumbar') : undefined;
-    decision = { view: byFit ?? guessViewFromShape(ratios), source: 'position', uncertain: true };
+    decision = { view: byFit ?? guessViewFromShape(ratiosOf()), source: 'position', uncertain: true };
   }
   if (alive.length > 0 && (decision.uncertain || decision.source === 'position')) flags.add('view-uncertain');
   const view = decision.view;
