@@ -27,7 +27,11 @@ export const ModelManifestSchema = z.object({
   /** Class names by model class index (index 0 = background for instance segmentation). */
   classes: z.array(z.string()).min(1),
   /** With an output `view` (a U-Net that also classifies the view): its probabilities, in this order. */
-  viewClasses: z.array(z.enum(['cervical', 'lumbar'])).length(2).optional(),
+  viewClasses: z
+    .array(z.enum(['cervical', 'lumbar']))
+    .length(2)
+    .refine((v) => new Set(v).size === v.length, 'viewClasses must name each view once')
+    .optional(),
   training: z.object({
     data: z.string(),
     synthetic: z.boolean(),

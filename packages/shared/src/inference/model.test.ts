@@ -84,6 +84,10 @@ describe('loadModel', () => {
     expect(err.message).toContain(join(dir, 'manifest.json'));
     expect(err.message).toMatch(/input\.size: .*number/);
     expect(err.message).toMatch(/version: /);
+    const views = await copyModel(tiny.unet, (m) => {
+      m.viewClasses = ['cervical', 'cervical'];
+    });
+    expect((await rejection(loadModel(views))).message).toMatch(/viewClasses: viewClasses must name each view once/);
   });
 
   it('says when the manifest is not JSON', async () => {
