@@ -21,7 +21,6 @@ import sys
 import time
 from typing import List, Sequence, Tuple
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
