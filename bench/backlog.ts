@@ -7,21 +7,8 @@
  * (streams, metadata, counters) apart, and the done-records per image; used_memory beside them.
  * Run: npx tsx bench/backlog.ts [--count 1000000] [--max-pending 1000] [--batch 200] [--concurrency 50]
  */
-import {
-  DoneRecords,
-  ImageFlows,
-  JobWorker,
-  PipelineKeys,
-  PipelineQueues,
-  RunEvents,
-  RunStore,
-  connectRedis,
-  produceRun,
-  stageProcessor,
-  type ListedImage,
-  type StageHandlers,
-} from '../packages/shared/src/index.js';
-import { benchPrefix, breakdownTable, bytesOf, deleteKeys, keyBreakdown, option, redisSettings, usedMemory, type KeyGroupUsage } from './redis-util.js';
+import { ImageFlows, JobWorker, produceRun, stageProcessor, type ListedImage, type StageHandlers } from '../packages/shared/src/index.js';
+import { breakdownTable, bytesOf, keyBreakdown, openBenchPipeline, option, redisSettings, usedMemory, type KeyGroupUsage } from './redis-util.js';
 
 const count = option('count', 1_000_000);
 const maxPending = option('max-pending', 1_000);
@@ -46,14 +33,8 @@ const handlers: StageHandlers = {
   fuse: async (job) => ({ result: `${job.result}/result.json`, summary: {} }),
 };
 
-const redis = connectRedis(url);
-const subscriber = connectRedis(url);
-const prefix = benchPrefix();
-const keys = new PipelineKeys(prefix);
-const runs = new RunStore(redis, keys);
-const done = new DoneRecords(redis, keys);
-const queues = new PipelineQueues(redis, prefix);
-const events = new RunEvents(subscriber, keys);
+const pipeline = openBenchPipeline(url);
+const { redis, prefix, runs, done, queues, events } = pipeline;
 const run = 'r-backlog';
 await runs.create({ id: run, source: 's3://cohort-archive/manifest.csv', out: 's3://vertxnet-results/site-a', models });
 const workers = [
@@ -139,7 +120,4 @@ console.log(`  keys at the backlog peak:`);
 console.log(breakdownTable(peak.groups, { count: Math.max(1, peak.inFlight), label: 'per image in flight' }));
 
 await Promise.all(workers.map((w) => w.close(10_000)));
-await queues.close();
-await deleteKeys(redis, prefix);
-subscriber.disconnect();
-await redis.quit();
+await pipeline.close();

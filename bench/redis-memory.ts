@@ -9,21 +9,8 @@
  * Run: npx tsx bench/redis-memory.ts [--count 10000]   (REDIS_URL, default redis://127.0.0.1:6379;
  * use a Redis with its default settings to measure what a stock Redis gives)
  */
-import {
-  DoneRecords,
-  ImageFlows,
-  JobWorker,
-  PipelineKeys,
-  PipelineQueues,
-  RunEvents,
-  RunStore,
-  connectRedis,
-  produceRun,
-  stageProcessor,
-  type ListedImage,
-  type StageHandlers,
-} from '../packages/shared/src/index.js';
-import { benchPrefix, breakdownTable, bytesOf, deleteKeys, keyBreakdown, option, redisSettings, usedMemory } from './redis-util.js';
+import { ImageFlows, JobWorker, produceRun, stageProcessor, type ListedImage, type StageHandlers } from '../packages/shared/src/index.js';
+import { breakdownTable, bytesOf, keyBreakdown, openBenchPipeline, option, redisSettings, usedMemory } from './redis-util.js';
 
 const count = option('count', 10_000);
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -53,14 +40,8 @@ const handlers: Pick<StageHandlers, 'prepare'> = {
   }),
 };
 
-const redis = connectRedis(url);
-const subscriber = connectRedis(url);
-const prefix = benchPrefix();
-const keys = new PipelineKeys(prefix);
-const runs = new RunStore(redis, keys);
-const done = new DoneRecords(redis, keys);
-const queues = new PipelineQueues(redis, prefix);
-const events = new RunEvents(subscriber, keys);
+const pipeline = openBenchPipeline(url);
+const { redis, prefix, runs, done, queues, events } = pipeline;
 const run = 'r-m5x2k9qz-3f9a1c';
 await runs.create({ id: run, source: 's3://cohort-archive/site-a/lateral-spine/', out: 's3://vertxnet-results/site-a/run-2026-11', models });
 // Queues, metadata and scripts exist before the baseline.
@@ -91,10 +72,7 @@ for (const m of [queued, flowing]) {
   console.log(`    fixed keys         ${(m.fixed / 1e3).toFixed(0)} KB in all (event streams, queue metadata, run record), not per image`);
   console.log(breakdownTable(m.groups, { count, label: 'per image' }));
 }
-await queues.close();
-await deleteKeys(redis, prefix);
-subscriber.disconnect();
-await redis.quit();
+await pipeline.close();
 
 async function measure(label: string) {
   const used = ((await usedMemory(redis)) - baseline) / count;

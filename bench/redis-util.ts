@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DoneRecords, PipelineKeys, PipelineQueues, RunEvents, RunStore, connectRedis } from '../packages/shared/src/index.js';
 
 /** INFO memory's used_memory, in bytes. */
 export async function usedMemory(redis: Redis): Promise<number> {
@@ -119,4 +120,28 @@ export async function redisSettings(redis: Redis): Promise<string> {
   const get = async (name: string) => ((await redis.config('GET', name)) as string[])[1] ?? '?';
   const [value, entries] = await Promise.all([get('hash-max-listpack-value'), get('hash-max-listpack-entries')]);
   return `redis ${version}, hash-max-listpack-value ${value}, hash-max-listpack-entries ${entries}`;
+}
+
+/** The pipeline's Redis pieces under a fresh bench prefix, as the services wire them, and their teardown. */
+export function openBenchPipeline(url: string) {
+  const redis = connectRedis(url);
+  const subscriber = connectRedis(url);
+  const prefix = benchPrefix();
+  const keys = new PipelineKeys(prefix);
+  const queues = new PipelineQueues(redis, prefix);
+  return {
+    redis,
+    prefix,
+    runs: new RunStore(redis, keys),
+    done: new DoneRecords(redis, keys),
+    queues,
+    events: new RunEvents(subscriber, keys),
+    /** Closes the queues, deletes every key under the prefix, disconnects. */
+    async close(): Promise<void> {
+      await queues.close();
+      await deleteKeys(redis, prefix);
+      subscriber.disconnect();
+      await redis.quit();
+    },
+  };
 }
