@@ -290,7 +290,9 @@ def read_coco(path: str) -> List[dict]:
     ignores_by_image: Dict[int, list] = {}
     for region in coco.get("ignore_regions", []):
         if region.get("segmentation"):
-            ignores_by_image.setdefault(int(region["image_id"]), []).append(("ignore", region["segmentation"]))
+            # The phantom names the level of each unlabelled body; other datasets leave it out.
+            level = parse_level(region.get("level", "")) or "ignore"
+            ignores_by_image.setdefault(int(region["image_id"]), []).append((level, region["segmentation"]))
     for ann in coco.get("annotations", []):
         if ann.get("iscrowd"):  # crowd regions are not instances to learn
             ignores_by_image.setdefault(int(ann["image_id"]), []).append(("ignore", ann["segmentation"]))

@@ -67,8 +67,14 @@ def dump(model_dir: str, checkpoint: str, out: str, image: str = None) -> dict:
         # A U-Net with a view head (vertxnet_train.view): its weights sit beside the U-Net's.
         from .view import UNetViewExport, load_view
         head, _ = load_view(os.path.join(model_dir, "view.vxw"))
-        module = UNetViewExport(model, head).eval()
+        level = None
         names.append(manifest["outputs"]["view"])
+        if "level" in manifest["outputs"]:
+            # And a level head (vertxnet_train.level), likewise.
+            from .level import load_level
+            level, _ = load_level(os.path.join(model_dir, "level.vxw"))
+            names.append(manifest["outputs"]["level"])
+        module = UNetViewExport(model, head, level).eval()
     else:
         module = (UNetExport(model) if kind == "unet" else MaskRCNNExport(model)).eval()
     with torch.no_grad():

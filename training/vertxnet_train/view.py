@@ -52,15 +52,18 @@ class ViewNet(nn.Module):
 
 
 class UNetViewExport(nn.Module):
-    """One graph, two outputs: the U-Net's foreground probability and the view's softmax."""
+    """One graph: the U-Net's foreground probability, the view's softmax and, with a level head, the
+    level softmax on its grid."""
 
-    def __init__(self, unet: nn.Module, view: ViewNet):
+    def __init__(self, unet: nn.Module, view: ViewNet, level: nn.Module = None):
         super().__init__()
         self.unet = unet
         self.view = view
+        self.level = level
 
     def forward(self, image):
-        return torch.sigmoid(self.unet(image)), torch.softmax(self.view(image), dim=1)
+        out = (torch.sigmoid(self.unet(image)), torch.softmax(self.view(image), dim=1))
+        return out + (torch.softmax(self.level(image), dim=1),) if self.level is not None else out
 
 
 def load_view_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -143,8 +146,9 @@ def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: f
 
 def onnx_export(module: UNetViewExport, path: str) -> None:
     from .export import OPSET, example_input
-    kw = dict(opset_version=OPSET, do_constant_folding=True, input_names=["image"], output_names=["foreground", "view"],
-              dynamic_axes={"image": {0: "N"}, "foreground": {0: "N"}, "view": {0: "N"}})
+    names = ["foreground", "view"] + (["level"] if module.level is not None else [])
+    kw = dict(opset_version=OPSET, do_constant_folding=True, input_names=["image"], output_names=names,
+              dynamic_axes={n: {0: "N"} for n in ["image"] + names})
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kw["dynamo"] = False
     with torch.no_grad():
@@ -167,15 +171,20 @@ def load_view(path: str) -> Tuple[ViewNet, dict]:
 
 
 def export_with_view(unet_weights: str, view_weights: str, out: str, version: str, base_manifest: str = None,
-                     data_note: str = None, log=print) -> dict:
-    """U-Net weights + view head -> out/model.onnx (outputs foreground, view), out/view.vxw and manifest.json.
-    The manifest starts from `base_manifest` (the U-Net's own, keeping its training record and metrics)."""
+                     data_note: str = None, log=print, level_weights: str = None) -> dict:
+    """U-Net weights + view head (+ level head) -> out/model.onnx (outputs foreground, view[, level]),
+    out/view.vxw[, out/level.vxw] and manifest.json. The manifest starts from `base_manifest` (the
+    U-Net's own, keeping its training record and metrics)."""
     import shutil
     from .export import MAX_MB, build_manifest, checkpoint_meta, sha256_file
     from .trained import load_trained
     unet, cfg, classes = load_trained(unet_weights, "unet")
     view, meta = load_view(view_weights)
-    module = UNetViewExport(unet, view).eval()
+    level, level_meta = (None, None)
+    if level_weights:
+        from .level import load_level
+        level, level_meta = load_level(level_weights)
+    module = UNetViewExport(unet, view, level).eval()
     os.makedirs(out, exist_ok=True)
     onnx_path = os.path.join(out, "model.onnx")
     onnx_export(module, onnx_path)
@@ -195,13 +204,27 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
     manifest["viewClasses"] = list(VIEWS)
     manifest["training"]["view"] = {k: v for k, v in meta.items() if k not in ("history", "model", "metrics")}
     manifest.setdefault("metrics", {})["view"] = meta.get("metrics", {})
-    target = os.path.join(out, "view.vxw")
-    if os.path.abspath(view_weights) != os.path.abspath(target):
-        shutil.copyfile(view_weights, target)
+    copies = [(view_weights, "view.vxw")]
+    if level is not None:
+        from .level import RELATIVE_LEVELS
+        manifest["outputs"]["level"] = "level"
+        manifest["levelOffsets"] = list(RELATIVE_LEVELS)
+        manifest["training"]["level"] = {k: v for k, v in level_meta.items() if k not in ("history", "model", "metrics", "relativeLevels")}
+        manifest["metrics"]["level"] = level_meta.get("metrics", {})
+        copies.append((level_weights, "level.vxw"))
+    else:
+        for key in ("levelOffsets",):
+            manifest.pop(key, None)
+        manifest["training"].pop("level", None)
+        manifest["metrics"].pop("level", None)
+    for source, name in copies:
+        target = os.path.join(out, name)
+        if os.path.abspath(source) != os.path.abspath(target):
+            shutil.copyfile(source, target)
     with open(os.path.join(out, "manifest.json"), "w") as fh:
         json.dump(manifest, fh, indent=2)
         fh.write("\n")
-    log("exported %s (%.1f MB) with outputs foreground, view to %s" % (onnx_path, mb, out))
+    log("exported %s (%.1f MB) with outputs %s to %s" % (onnx_path, mb, ", ".join(manifest["outputs"]), out))
     return manifest
 
 
@@ -222,6 +245,7 @@ def main(argv: List[str] = None) -> int:
     e = sub.add_parser("export", help="bundle a U-Net and a view head into one ONNX model folder")
     e.add_argument("--unet", required=True, help="U-Net weights (.vxw) or checkpoint")
     e.add_argument("--view", required=True, help="view head weights (.vxw) from `train`")
+    e.add_argument("--level", default=None, help="level head weights (.vxw) from `vertxnet_train.level train`")
     e.add_argument("--out", required=True)
     e.add_argument("--version", required=True)
     e.add_argument("--base", default=None, help="the U-Net's manifest.json to start from (keeps its training record)")
@@ -243,7 +267,7 @@ def main(argv: List[str] = None) -> int:
         model, _ = load_view(args.weights)
         print(json.dumps(evaluate_view(model, *load_view_set(args.data.split(",")), threshold=args.threshold)))
     else:
-        export_with_view(args.unet, args.view, args.out, args.version, args.base, args.data_note)
+        export_with_view(args.unet, args.view, args.out, args.version, args.base, args.data_note, level_weights=args.level)
     return 0
 
 

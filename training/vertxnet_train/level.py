@@ -1,0 +1,231 @@
+"""Level head: which level each vertebral body is, from the whole film.
+
+Without the reference vertebra (C2 / S1) in view, fusion decodes the levels from body shapes and
+the Mask R-CNN's far-end landmark marks (packages/fusion/src/anchor.ts). Shapes are close from one
+level to the next and the landmark class marks T1 and its thoracic neighbours alike, so a cervical
+film cut through C2 is often placed a level off. The film itself says more: the mandible, hyoid
+and airway beside the upper cervical bodies, the long spinous processes from C7 down, the
+shoulders over the cervicothoracic junction; the ribs, iliac crests and sacrum on a lumbar film.
+
+This small encoder-decoder reads the same 128-pixel view of the analysis frame as the view head
+and gives, on a 32 x 32 grid over the frame, the probability of each level relative to the view's
+first labelled level (C2 on a cervical film, T12 on a lumbar one), from RELATIVE_LEVELS[0] (three
+above it) to RELATIVE_LEVELS[-1]. Training supervises only pixels inside a body (labelled or not:
+the phantom's ignore regions name their level too). It ships inside the U-Net's ONNX graph as a
+third output, `level` [N, len(RELATIVE_LEVELS), 32, 32]; fusion averages it over each body.
+
+python3 -m vertxnet_train.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs N]
+python3 -m vertxnet_train.level evaluate --weights level.vxw --data DIR[,DIR]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .view import MEAN, SIZE, STD
+
+# Each view's levels in order, index 0 = the first labelled level (VIEW_LEVELS[view][0]).
+EXTENDED = {
+    "cervical": {lvl: i for i, lvl in enumerate(["C2", "C3", "C4", "C5", "C6", "C7", "T1", "T2", "T3", "T4", "T5", "T6"])},
+    "lumbar": {lvl: i - 3 for i, lvl in enumerate(["T9", "T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4"])},
+}
+RELATIVE_LEVELS = list(range(-3, 10))
+GRID = 32
+POOL = 4
+IGNORE = -100
+
+
+def relative_level(view: str, level: str) -> Optional[int]:
+    r = EXTENDED.get(view, {}).get(level)
+    return r if r is not None and RELATIVE_LEVELS[0] <= r <= RELATIVE_LEVELS[-1] else None
+
+
+def block(cin: int, cout: int, dilation: int = 1) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=dilation, dilation=dilation, bias=False), nn.BatchNorm2d(cout),
+                         nn.ReLU(inplace=True))
+
+
+class LevelNet(nn.Module):
+    """128² pooled frame -> encoder to 8² (dilated convs and a global context) -> decoder to 32² -> level logits."""
+
+    def __init__(self, width: int = 16):
+        super().__init__()
+        w = width
+        self.e1, self.e2, self.e3, self.e4 = block(1, w), block(w, 2 * w), block(2 * w, 3 * w), block(3 * w, 4 * w)
+        self.context = nn.Sequential(block(4 * w, 4 * w, 2), block(4 * w, 4 * w, 2))
+        self.mix = nn.Sequential(nn.Conv2d(8 * w, 4 * w, 1, bias=False), nn.BatchNorm2d(4 * w), nn.ReLU(inplace=True))
+        self.d16 = block(8 * w, 4 * w)
+        self.d32 = block(7 * w, 2 * w)
+        self.head = nn.Conv2d(2 * w, len(RELATIVE_LEVELS), 1)
+
+    def forward(self, x):
+        """Logits on the 32² grid from a full 512² normalised frame."""
+        return self.logits(F.avg_pool2d(x, POOL))
+
+    def logits(self, pooled):
+        f1 = self.e1(pooled)
+        f2 = self.e2(F.max_pool2d(f1, 2))
+        f3 = self.e3(F.max_pool2d(f2, 2))    # 32²
+        f4 = self.e4(F.max_pool2d(f3, 2))    # 16²
+        c = self.context(F.max_pool2d(f4, 2))  # 8²
+        c = self.mix(torch.cat([c, c.mean(dim=(2, 3), keepdim=True).expand_as(c)], 1))
+        u = self.d16(torch.cat([F.interpolate(c, scale_factor=2.0, mode="nearest"), f4], 1))
+        u = self.d32(torch.cat([F.interpolate(u, scale_factor=2.0, mode="nearest"), f3], 1))
+        return self.head(u)
+
+
+def targets_for(record, size: int = SIZE) -> np.ndarray:
+    """Relative level index per pixel of the pooled frame (IGNORE outside bodies and on unknown levels)."""
+    full = np.full((size, size), IGNORE, np.int64)
+    for inst in list(record.ignores) + list(record.instances):
+        r = relative_level(record.view, inst.level)
+        h, w = inst.mask.shape
+        region = full[inst.y0: inst.y0 + h, inst.x0: inst.x0 + w]
+        region[inst.mask > 0] = IGNORE if r is None else r - RELATIVE_LEVELS[0]
+    half = POOL // 2
+    return full[half::POOL, half::POOL]
+
+
+def load_level_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.Tensor, List[str]]:
+    """Pooled frames [N,1,128,128], per-pixel targets [N,128,128] and each image's view."""
+    from .coco import load_records
+    records = [r for r in load_records(list(dirs), SIZE, workers=min(2, os.cpu_count() or 1), log=log) if r.view in EXTENDED]
+    if not records:
+        raise ValueError("no image with a cervical or lumbar view in %s" % ", ".join(dirs))
+    n, side = len(records), SIZE // POOL
+    x = torch.empty((n, 1, side, side))
+    y = torch.empty((n, side, side), dtype=torch.long)
+    for i, r in enumerate(records):
+        canvas = torch.from_numpy(r.canvas()).float()[None, None]
+        x[i] = F.avg_pool2d((canvas / 255.0 - MEAN) / STD, POOL)[0]
+        y[i] = torch.from_numpy(targets_for(r))
+    return x, y, [r.view for r in records]
+
+
+def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Mirror, contrast and brightness, and a shift of a few pixels applied to image and target alike."""
+    n = x.shape[0]
+    flip = torch.rand(n, generator=gen) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    y = torch.where(flip[:, None, None], y.flip(2), y)
+    gain = 1 + 0.2 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
+    bias = 0.3 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
+    x = x * gain + bias
+    dx, dy = (int(v) for v in torch.randint(-6, 7, (2,), generator=gen))
+    return torch.roll(x, shifts=(dy, dx), dims=(2, 3)), torch.roll(y, shifts=(dy, dx), dims=(1, 2))
+
+
+def pixel_logits(model: LevelNet, pooled: torch.Tensor) -> torch.Tensor:
+    """Grid logits brought up to the pooled frame, where the targets are."""
+    return F.interpolate(model.logits(pooled), size=pooled.shape[-2:], mode="bilinear", align_corners=False)
+
+
+def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str, float]:
+    """Share of supervised pixels and of bodies (pixel-averaged probabilities per image and level) called right."""
+    model.eval()
+    right_px = total_px = right_body = bodies = 0
+    with torch.no_grad():
+        for i in range(0, len(x), 128):
+            p = torch.softmax(pixel_logits(model, x[i:i + 128]), 1)
+            t = y[i:i + 128]
+            known = t != IGNORE
+            right_px += int(((p.argmax(1) == t) & known).sum())
+            total_px += int(known.sum())
+            for j in range(len(t)):
+                for c in torch.unique(t[j][known[j]]).tolist():
+                    where = t[j] == c
+                    right_body += int(int(p[j][:, where].mean(1).argmax()) == c)
+                    bodies += 1
+    return {"pixel_accuracy": round(right_px / max(1, total_px), 4), "body_accuracy": round(right_body / max(1, bodies), 4),
+            "bodies": bodies}
+
+
+def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 14, batch: int = 32, lr: float = 3e-3, seed: int = 1234,
+                val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[LevelNet, dict]:
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = LevelNet()
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    steps = epochs * ((len(x) + batch - 1) // batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
+    start = time.time()
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(x), generator=gen)
+        total = 0.0
+        for i in range(0, len(x), batch):
+            idx = order[i:i + batch]
+            xb, yb = augment(x[idx], y[idx], gen)
+            loss = F.cross_entropy(pixel_logits(model, xb), yb, ignore_index=IGNORE)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss) * len(idx)
+        row = {"epoch": epoch + 1, "loss": round(total / len(x), 4), "seconds": round(time.time() - start, 1)}
+        if val is not None:
+            row.update({"val_" + k: v for k, v in body_accuracy(model, *val).items() if k != "bodies"})
+        history.append(row)
+        log(json.dumps(row))
+    model.eval()
+    return model, {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": len(x),
+                   "train_seconds": round(time.time() - start, 1), "history": history}
+
+
+def save_level(model: LevelNet, meta: dict, path: str) -> None:
+    from .weights import save_weights
+    save_weights(model.state_dict(), path, {"model": "level", "relativeLevels": RELATIVE_LEVELS, **meta})
+
+
+def load_level(path: str) -> Tuple[LevelNet, dict]:
+    from .weights import load_weights
+    state, meta = load_weights(path)
+    if meta.get("model") != "level":
+        raise ValueError("%s holds a %s model, not a level head" % (path, meta.get("model")))
+    model = LevelNet()
+    model.load_state_dict(state)
+    return model.eval(), meta
+
+
+def main(argv: List[str] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="train the level head on COCO folders (phantom sets name unlabelled bodies' levels too)")
+    t.add_argument("--data", required=True, help="training COCO folder(s), comma-separated")
+    t.add_argument("--val", default=None, help="validation COCO folder(s), comma-separated: accuracy per epoch")
+    t.add_argument("--out", required=True, help="weights file (level.vxw)")
+    t.add_argument("--epochs", type=int, default=14)
+    t.add_argument("--data-note", default=None, help="what the training data is (recorded instead of the folder names)")
+    t.add_argument("--seed", type=int, default=1234)
+    v = sub.add_parser("evaluate", help="pixel and body accuracy of a level head on COCO folders")
+    v.add_argument("--weights", required=True)
+    v.add_argument("--data", required=True, help="COCO folder(s), comma-separated")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    if args.cmd == "train":
+        x, y, _ = load_level_set(args.data.split(","))
+        val = load_level_set(args.val.split(","))[:2] if args.val else None
+        model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val)
+        meta["data"] = args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
+        meta["metrics"] = {k: v for k, v in meta["history"][-1].items() if k.startswith("val_")}
+        if val is not None:
+            meta["metrics"]["val_images"] = len(val[0])
+        save_level(model, meta, args.out)
+        print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
+    else:
+        model, _ = load_level(args.weights)
+        x, y, _ = load_level_set(args.data.split(","))
+        print(json.dumps(body_accuracy(model, x, y)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
