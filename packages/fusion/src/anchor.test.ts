@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor, type InstanceDetection, type View } from '@vertxnet/shared';
+import { frameFor, type InstanceDetection, type LevelGrid, type View } from '@vertxnet/shared';
 import { decodeChainLevels, fitChainToTemplate, LEVEL_TEMPLATES, type ChainBody } from './anchor.js';
 import { fuse } from './fuse.js';
 import { drawRotatedRect } from './synthetic.js';
@@ -88,6 +88,26 @@ describe('decodeChainLevels', () => {
     cut[5] = { ...cut[5]!, area: cut[5]!.area * 0.4, truncated: true };
     expect(decodeChainLevels(cut, 'lumbar')?.firstLevelIndex).toBe(-1);
   });
+
+  it('lets the level head place a chain the shapes and marks cannot', () => {
+    // Five bodies of no usable shape, cut at both ends, unmarked: centred (C3–C7) without the head.
+    const flat: ChainBody[] = Array.from({ length: 5 }, (_, i) => ({ ratio: 0, area: 2000, truncated: i === 0 || i === 4 }));
+    expect(decodeChainLevels(flat, 'cervical')?.firstLevelIndex).toBe(1);
+    // A head fairly sure the chain is C4–T1 (offsets 2..6), unsure on the cut ends.
+    const offsets = [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+    const head = (offset: number, p: number) => {
+      const probability = new Float64Array(offsets.length).fill((1 - p) / (offsets.length - 1));
+      probability[offsets.indexOf(offset)] = p;
+      return { offsets, probability };
+    };
+    const placed = flat.map((b, i) => ({ ...b, levels: head(2 + i, i === 0 || i === 4 ? 0.3 : 0.7) }));
+    expect(decodeChainLevels(placed, 'cervical')?.firstLevelIndex).toBe(2);
+    // Weight 0 ignores it.
+    expect(decodeChainLevels(placed, 'cervical', undefined, 0)?.firstLevelIndex).toBe(1);
+    // An uncut reference end outweighs a head that disagrees only mildly.
+    const whole = bodiesOf('cervical', ['C2', 'C3', 'C4', 'C5', 'C6']).map((b, i) => ({ ...b, levels: head(1 + i, 0.3) }));
+    expect(decodeChainLevels(whole, 'cervical')?.firstLevelIndex).toBe(0);
+  });
 });
 
 /** A straight cervical column at 3 px/mm whose top edge cuts through `top`; no C2 detection. */
@@ -95,6 +115,7 @@ function cutCervical(levels: string[]) {
   const frame = frameFor(512, 512, 512);
   const probability = new Uint8Array(512 * 512);
   const detections: InstanceDetection[] = [];
+  const spans: Array<{ level: string; y0: number; y1: number }> = [];
   let y = -12; // the first body's centre lies above the top edge by a third of its height
   for (const l of levels) {
     const t = LEVEL_TEMPLATES.cervical.find((x) => x.level === l)!;
@@ -109,9 +130,27 @@ function cutCervical(levels: string[]) {
     const data = new Uint8Array(mw * (y1 - y0));
     drawRotatedRect(data, mw, y1 - y0, { cx: 256 - x0, cy: cy - y0, w: w * 0.94, h: h * 0.92, angle: 0 }, 1);
     detections.push({ className: 'vertebra', score: 0.95, box: [x0, y0, x0 + mw, y1], mask: { x: x0, y: y0, width: mw, height: y1 - y0, data } });
+    spans.push({ level: l, y0: cy - h / 2, y1: cy + h / 2 });
     y += h + 3 * 5;
   }
-  return { foreground: { frame, probability }, instances: { frame, detections } };
+  return { foreground: { frame, probability }, instances: { frame, detections }, spans };
+}
+
+/** A level head's 32² grid that calls each body of `spans` by `offsetOf` its level (p = 0.8), and is unsure elsewhere. */
+function levelGrid(spans: Array<{ level: string; y0: number; y1: number }>, offsetOf: (level: string) => number): LevelGrid {
+  const offsets = [-3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const side = 32;
+  const probability = new Float32Array(offsets.length * side * side).fill(1 / offsets.length);
+  for (let gy = 0; gy < side; gy++) {
+    const y = (gy + 0.5) * (512 / side);
+    const span = spans.find((s) => y >= s.y0 - 4 && y < s.y1 + 4);
+    if (!span) continue;
+    const c = offsets.indexOf(offsetOf(span.level));
+    for (let k = 0; k < offsets.length; k++) {
+      for (let gx = 0; gx < side; gx++) probability[(k * side + gy) * side + gx] = k === c ? 0.8 : 0.2 / (offsets.length - 1);
+    }
+  }
+  return { offsets, width: side, height: side, probability };
 }
 
 describe('fuse without a reference on a cut film', () => {
@@ -126,6 +165,20 @@ describe('fuse without a reference on a cut film', () => {
   it('counts from the chain end with templateAnchor off (the old rule)', () => {
     const r = fuse({ ...input, view: 'cervical' }, { templateAnchor: false });
     expect(r.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+  });
+
+  it('follows the level head where the model has one, and ignores it at levelWeight 0', () => {
+    const cervical = ['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1', 'T2', 'T3'];
+    // A head that calls every body one level higher than it is (C4 -> C3): the count follows it.
+    const levels = levelGrid(input.spans, (l) => cervical.indexOf(l) - 1);
+    const withHead = { ...input, foreground: { ...input.foreground, levels }, view: 'cervical' as const };
+    expect(fuse(withHead).vertebrae.map((v) => v.level)).toEqual(['C3', 'C4', 'C5', 'C6', 'C7', 'T1', null]);
+    expect(fuse(withHead, { levelWeight: 0 }).vertebrae.map((v) => v.level)).toEqual(['C4', 'C5', 'C6', 'C7', 'T1', null, null]);
+  });
+
+  it('refuses a malformed level grid with a clear error', () => {
+    const levels = { offsets: [0, 1], width: 4, height: 4, probability: new Float32Array(5) };
+    expect(() => fuse({ ...input, foreground: { ...input.foreground, levels } })).toThrow(/level grid is malformed/);
   });
 
   it('picks the view by the better template fit when nothing else says', () => {

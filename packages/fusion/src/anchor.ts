@@ -1,4 +1,5 @@
 import { VIEW_LEVELS, type View } from '@vertxnet/shared';
+import { levelProbability, type BodyLevels } from './level-head.js';
 import { median } from './morphology.js';
 
 /**
@@ -44,6 +45,8 @@ export interface ChainBody {
   truncated: boolean;
   /** Marked by the view's far-end landmark class (T1 / T12) at the landmark threshold; undefined when the model has no such class. */
   marked?: boolean;
+  /** The U-Net level head's distribution over level offsets for this body, when the model has one. */
+  levels?: BodyLevels;
 }
 
 export interface AnchorFit {
@@ -116,6 +119,13 @@ const MISFIT_CAP = 4.5;
 const SLIVER = 0.5;
 /** Cost (negative log-likelihood) of an offset that contradicts an untruncated reference end. */
 const END_COST = 8;
+/** The level head's probability is floored here: one body it is sure of wrongly costs at most -ln(floor) × weight. */
+const LEVEL_FLOOR = 0.02;
+/**
+ * Weight of each body's level-head log-probability. Below 1 because the bodies of one film share
+ * their evidence (the same skull, shoulders and pelvis), so their probabilities are not independent.
+ */
+export const DEFAULT_LEVEL_WEIGHT = 0.5;
 
 export interface ChainDecoding extends AnchorFit {
   /** Negative log-likelihood of the best offset (shape + landmark marks + end prior). */
@@ -134,7 +144,12 @@ export interface ChainDecoding extends AnchorFit {
  * in fitChainToTemplate (a mark places the chain by itself; the lowest body of a cervical film is
  * often cut by the bottom edge below T1).
  */
-export function decodeChainLevels(bodies: readonly ChainBody[], view: View, rates = LANDMARK_MARK_RATE[view]): ChainDecoding | undefined {
+export function decodeChainLevels(
+  bodies: readonly ChainBody[],
+  view: View,
+  rates = LANDMARK_MARK_RATE[view],
+  levelWeight = DEFAULT_LEVEL_WEIGHT,
+): ChainDecoding | undefined {
   const template = LEVEL_TEMPLATES[view];
   const list = VIEW_LEVELS[view];
   const n = bodies.length;
@@ -146,7 +161,8 @@ export function decodeChainLevels(bodies: readonly ChainBody[], view: View, rate
   const usable = bodies.map((b, i) => ({ ...b, i })).filter((b) => !b.truncated && b.area >= SLIVER * typical && b.ratio > 0);
   const lo = usable.length ? Math.min(...usable.map((b) => b.i)) : 0;
   const hi = usable.length ? Math.max(...usable.map((b) => b.i)) : n - 1;
-  const bothEndsCut = bodies[0]!.truncated && bodies[n - 1]!.truncated && n <= list.length && !bodies.some((b) => b.marked);
+  const placed = levelWeight > 0 && bodies.some((b) => b.levels);
+  const bothEndsCut = bodies[0]!.truncated && bodies[n - 1]!.truncated && n <= list.length && !bodies.some((b) => b.marked) && !placed;
   const refEndWhole = !bodies[refEnd]!.truncated && bodies[refEnd]!.area >= SLIVER * typical;
   const centred = (k: number) => Math.abs(k - listStart - (list.length - n) / 2) <= 0.5;
   const rateAt = (t: number) => clampRate(rates[template[Math.max(0, Math.min(template.length - 1, t))]!.level] ?? 0.5);
@@ -174,6 +190,12 @@ export function decodeChainLevels(bodies: readonly ChainBody[], view: View, rate
       if (marked === undefined) continue;
       const p = rateAt(k + i);
       cost -= Math.log(marked ? p : 1 - p);
+    }
+    if (placed) {
+      for (let i = 0; i < n; i++) {
+        const levels = bodies[i]!.levels;
+        if (levels) cost -= levelWeight * Math.log(Math.max(LEVEL_FLOOR, levelProbability(levels, k + i - listStart)));
+      }
     }
     if (refEndWhole && k + refEnd !== refT) cost += END_COST;
     if (!best || cost < best.cost) best = { firstLevelIndex: k - listStart, cost };

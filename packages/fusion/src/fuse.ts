@@ -4,6 +4,7 @@ import { orderAlongSpine, type Point } from './chain.js';
 import { FusionInputError } from './errors.js';
 import { attachLandmarkHints, maskNms, candidatesFrom, isLandmarkClass, type Candidate, type LandmarkClass, type ReferenceClass } from './instances.js';
 import { labelChain } from './labelling.js';
+import { bodyLevels, type BodyLevels } from './level-head.js';
 import { connectedComponents, median, openMask, thresholdMask, type Rect } from './morphology.js';
 import { resolveOptions, type FusionOptions } from './options.js';
 import { imageConfidence, orderFlags, type QcFlag } from './qc.js';
@@ -151,13 +152,22 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   // Body shapes along the chain: only needed without a reference.
   let ratios: number[] | undefined;
   const ratiosOf = () => (ratios ??= depthOverHeight(order, points, alive, stats));
+  // The level head's reading of each body: only needed without a reference, and only for a decided view.
+  let levelsByRegion: Array<BodyLevels | undefined> | undefined;
+  const levelsOf = (r: number) => {
+    if (!foreground?.levels || o.levelWeight <= 0) return undefined;
+    levelsByRegion ??= bodyLevels(regionMap, frame, regions.length, foreground.levels, roi);
+    return levelsByRegion[r];
+  };
   const chainBodies = (view?: View): ChainBody[] => {
     // An unmarked body is evidence only from a model that has the landmark class.
     const landmark = view && instances?.classes?.includes(FAR_END_LANDMARK[view]) ? FAR_END_LANDMARK[view] : undefined;
     return order.map((k, i) => {
-      const b = 4 * alive[k]!;
+      const r = alive[k]!;
+      const b = 4 * r;
       const truncated = stats.bbox[b]! <= 1 || stats.bbox[b + 1]! <= 1 || stats.bbox[b + 2]! >= W - 1 || stats.bbox[b + 3]! >= H - 1;
-      return { ratio: ratiosOf()[i] ?? 0, area: stats.area[alive[k]!]!, truncated, ...(landmark ? { marked: refOf(k, landmark) > 0 } : {}) };
+      const levels = view ? levelsOf(r) : undefined;
+      return { ratio: ratiosOf()[i] ?? 0, area: stats.area[r]!, truncated, ...(landmark ? { marked: refOf(k, landmark) > 0 } : {}), ...(levels ? { levels } : {}) };
     });
   };
   // No view from metadata, reference, view head or landmark: the view whose template the body shapes fit better.
@@ -174,7 +184,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const chainPoints = order.map((k) => points[k]!);
   const anchor = refK >= 0 ? order.indexOf(refK) : undefined;
   // No reference: the most likely levels given the body shapes and the far-end landmark marks (anchor.ts).
-  const decoded = view && anchor === undefined && order.length >= 1 && o.templateAnchor ? decodeChainLevels(chainBodies(view), view) : undefined;
+  const decoded = view && anchor === undefined && order.length >= 1 && o.templateAnchor ? decodeChainLevels(chainBodies(view), view, undefined, o.levelWeight) : undefined;
   const labels = view
     ? decoded
       ? labelChain(chainPoints, view, 0, o.gapRatio, 1.15 * bodySide, decoded.firstLevelIndex)
@@ -292,6 +302,13 @@ function checkInput(input: FusionInput): { frame: Frame; foreground?: Foreground
   }
   if (foreground && (!(foreground.probability instanceof Uint8Array) || foreground.probability.length !== frame.width * frame.height)) {
     throw new FusionInputError(`foreground has ${foreground.probability?.length} values for a ${frame.width}x${frame.height} frame`);
+  }
+  const grid = foreground?.levels;
+  if (grid) {
+    const shaped = [grid.width, grid.height].every((v) => Number.isInteger(v) && v > 0) && Array.isArray(grid.offsets) && grid.offsets.length > 0;
+    if (!shaped || !(grid.probability instanceof Float32Array) || grid.probability.length !== grid.offsets.length * grid.width * grid.height) {
+      throw new FusionInputError(`level grid is malformed (${grid.offsets?.length} offsets on ${grid.width}x${grid.height}, ${grid.probability?.length} values)`);
+    }
   }
   if (instances && !Array.isArray(instances.detections)) throw new FusionInputError('instance detections are not an array');
   return { frame, ...(foreground ? { foreground } : {}), ...(instances ? { instances } : {}) };

@@ -1,3 +1,4 @@
+import { DEFAULT_LEVEL_WEIGHT } from './anchor.js';
 import { FusionInputError } from './errors.js';
 
 export interface FusionOptions {
@@ -43,6 +44,11 @@ export interface FusionOptions {
   viewHead: boolean;
   /** The view head decides only at this probability or above; below it the classes and shapes do. @defaultValue 0.9 */
   viewThreshold: number;
+  /**
+   * Weight of the U-Net level head's evidence (when its model has one) in placing a chain with no
+   * reference in view; 0 = ignore the head. Chosen on the validation sets (docs/EVALUATION.md). @defaultValue 0.5
+   */
+  levelWeight: number;
 }
 
 export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
@@ -61,6 +67,7 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   templateAnchor: true,
   viewHead: true,
   viewThreshold: 0.9,
+  levelWeight: DEFAULT_LEVEL_WEIGHT,
 });
 
 export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions {
@@ -75,6 +82,7 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
   if (o.openingRadius !== 'auto' && !(Number.isInteger(o.openingRadius) && o.openingRadius >= 0)) {
     throw new FusionInputError(`openingRadius ${o.openingRadius} must be a non-negative integer or 'auto'`);
   }
+  if (!(Number.isFinite(o.levelWeight) && o.levelWeight >= 0)) throw new FusionInputError(`levelWeight ${o.levelWeight} must be a non-negative number`);
   if (!(o.gapRatio > 1)) throw new FusionInputError(`gapRatio ${o.gapRatio} must exceed 1`);
   if (!(Number.isInteger(o.maxDetections) && o.maxDetections > 0)) throw new FusionInputError('maxDetections must be a positive integer');
   return o;

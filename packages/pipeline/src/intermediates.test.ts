@@ -1,3 +1,4 @@
+import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { frameFor, InputError } from '@vertxnet/shared';
 import { decodeForeground, decodeInstances, encodeForeground, encodeInstances } from './intermediates.js';
@@ -14,6 +15,19 @@ describe('stored model outputs', () => {
     // A U-Net with a view head: its view probabilities travel with the map.
     const viewScores = { cervical: 0.125, lumbar: 0.875 };
     expect(decodeForeground(encodeForeground({ frame, probability, viewScores })).viewScores).toEqual(viewScores);
+    // A level head: its grid follows the map's bytes, kept to 1/255 as the foreground is.
+    const levels = { offsets: [-1, 0, 1], width: 4, height: 2, probability: Float32Array.from({ length: 24 }, (_, i) => i / 23) };
+    const withLevels = decodeForeground(encodeForeground({ frame, probability, viewScores, levels }));
+    expect(withLevels.levels).toMatchObject({ offsets: [-1, 0, 1], width: 4, height: 2 });
+    withLevels.levels!.probability.forEach((p, i) => expect(Math.abs(p - levels.probability[i]!)).toBeLessThanOrEqual(0.5 / 255 + 1e-7));
+    expect(Buffer.from(withLevels.probability).equals(Buffer.from(probability))).toBe(true);
+  });
+
+  it('refuses a stored level grid whose values are cut short', () => {
+    const levels = { offsets: [0, 1], width: 2, height: 2, probability: new Float32Array(8) };
+    const blob = encodeForeground({ frame, probability: new Uint8Array(frame.width * frame.height), levels });
+    const raw = inflateSync(blob);
+    expect(() => decodeForeground(deflateSync(raw.subarray(0, raw.length - 3)))).toThrow(/expected/);
   });
 
   it('round-trips instances with their masks', () => {

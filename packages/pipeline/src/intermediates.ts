@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { ForegroundMap, Frame, InstanceDetection, InstanceSet, ModelProvenance, View } from '@vertxnet/shared';
+import type { ForegroundMap, Frame, InstanceDetection, InstanceSet, LevelGrid, ModelProvenance, View } from '@vertxnet/shared';
 import { InputError, VIEWS } from '@vertxnet/shared';
 
 /**
@@ -39,18 +39,30 @@ function unpack(magic: string, blob: Buffer, what: string): { header: unknown; b
 /** A stored output carries the model that made it, so fusion can record provenance without loading models. */
 export type WithModel<T> = T & { model?: ModelProvenance };
 
+type StoredLevels = Omit<LevelGrid, 'probability'>;
+
+/**
+ * The foreground bytes, then, when the U-Net has a level head, its grid as bytes too (probability
+ * × 255, like the foreground: fusion floors the probabilities far above 1/255 anyway).
+ */
 export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): Buffer {
-  return pack(FOREGROUND_MAGIC, { frame: map.frame, ...(map.viewScores ? { viewScores: map.viewScores } : {}), ...(model ? { model } : {}) }, [map.probability]);
+  const levels: StoredLevels | undefined = map.levels ? { offsets: map.levels.offsets, width: map.levels.width, height: map.levels.height } : undefined;
+  const header = { frame: map.frame, ...(map.viewScores ? { viewScores: map.viewScores } : {}), ...(levels ? { levels } : {}), ...(model ? { model } : {}) };
+  const grid = map.levels ? [Uint8Array.from(map.levels.probability, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255))] : [];
+  return pack(FOREGROUND_MAGIC, header, [map.probability, ...grid]);
 }
 
 export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<ForegroundMap> {
   const { header, body } = unpack(FOREGROUND_MAGIC, blob, what);
-  const { frame, viewScores, model } = header as { frame: Frame; viewScores?: Record<View, number>; model?: ModelProvenance };
-  if (body.length !== frame.width * frame.height) {
-    throw new InputError(`${what}: stored foreground has ${body.length} bytes, expected ${frame.width * frame.height}`);
+  const { frame, viewScores, levels, model } = header as { frame: Frame; viewScores?: Record<View, number>; levels?: StoredLevels; model?: ModelProvenance };
+  const pixels = frame.width * frame.height;
+  const levelBytes = levels ? levels.offsets.length * levels.width * levels.height : 0;
+  if (body.length !== pixels + levelBytes) {
+    throw new InputError(`${what}: stored foreground has ${body.length} bytes, expected ${pixels + levelBytes}`);
   }
   const views = viewScores && VIEWS.every((v) => typeof viewScores[v] === 'number' && Number.isFinite(viewScores[v])) ? { viewScores } : {};
-  return { frame, probability: new Uint8Array(body), ...views, ...(model ? { model } : {}) };
+  const grid = levels ? { levels: { ...levels, probability: Float32Array.from(body.subarray(pixels), (b) => b / 255) } } : {};
+  return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...(model ? { model } : {}) };
 }
 
 interface StoredDetection extends Omit<InstanceDetection, 'mask'> {

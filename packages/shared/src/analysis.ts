@@ -36,6 +36,21 @@ export interface ForegroundMap {
   probability: Uint8Array;
   /** From a U-Net with a view head: the probability of each view (they sum to 1). */
   viewScores?: Record<View, number>;
+  /** From a U-Net with a level head: which level each part of the film shows. */
+  levels?: LevelGrid;
+}
+
+/**
+ * A level head's output: on a width × height grid laid over the whole square model input (cell
+ * side = frame.size / width), the probability of each level offset, an offset being a position
+ * along the view's levels counted from its first labelled level (C2 / T12 = 0, C3 / L1 = 1,
+ * T11 = -1). Channel-major: probability[(c * height + y) * width + x] for offsets[c].
+ */
+export interface LevelGrid {
+  offsets: readonly number[];
+  width: number;
+  height: number;
+  probability: Float32Array;
 }
 
 /** A binary mask placed at (x, y) in frame pixels; data is width × height of 0/1. */

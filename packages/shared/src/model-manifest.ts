@@ -32,6 +32,12 @@ export const ModelManifestSchema = z.object({
     .length(2)
     .refine((v) => new Set(v).size === v.length, 'viewClasses must name each view once')
     .optional(),
+  /** With an output `level` (a U-Net that also places levels): the level offset of each of its channels. */
+  levelOffsets: z
+    .array(z.number().int())
+    .min(1)
+    .refine((v) => new Set(v).size === v.length, 'levelOffsets must name each offset once')
+    .optional(),
   training: z.object({
     data: z.string(),
     synthetic: z.boolean(),

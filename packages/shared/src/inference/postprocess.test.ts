@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frameFor } from '../analysis.js';
 import { ModelError } from '../errors.js';
-import { toForegroundMap, toInstanceSet, toViewScores } from './postprocess.js';
+import { toForegroundMap, toInstanceSet, toLevelGrid, toViewScores } from './postprocess.js';
 
 // A 16 x 12 image in an 8 x 8 model input: content is 8 x 6, rows 6 and 7 are padding.
 const frame = frameFor(16, 12, 8);
@@ -98,5 +98,20 @@ describe('toViewScores', () => {
     expect(toViewScores(Float32Array.from([0.25, 0.75]), ['lumbar', 'cervical'])).toEqual({ cervical: 0.75, lumbar: 0.25 });
     expect(() => toViewScores(Float32Array.from([0.5]), ['cervical', 'lumbar'])).toThrow(ModelError);
     expect(() => toViewScores(Float32Array.from([NaN, 1]), ['cervical', 'lumbar'])).toThrow(/not 2 probabilities/);
+  });
+});
+
+describe('toLevelGrid', () => {
+  it('keeps the level head\'s grid with the manifest\'s offsets and refuses any other shape', () => {
+    const output = new Float32Array(3 * 2 * 4).fill(1 / 3);
+    const grid = toLevelGrid(output, [1, 3, 2, 4], [-1, 0, 1]);
+    expect(grid).toMatchObject({ offsets: [-1, 0, 1], width: 4, height: 2 });
+    expect(grid.probability).toHaveLength(24);
+    expect(grid.probability).not.toBe(output);
+    expect(() => toLevelGrid(output, [1, 3, 2, 4], undefined)).toThrow(/names no levelOffsets/);
+    expect(() => toLevelGrid(output, [1, 2, 2, 4], [0, 1])).toThrow(/expected \[1,2,H,W\]/);
+    expect(() => toLevelGrid(output, [3, 2, 4], [-1, 0, 1])).toThrow(ModelError);
+    output[5] = Number.NaN;
+    expect(() => toLevelGrid(output, [1, 3, 2, 4], [-1, 0, 1])).toThrow(/not probabilities/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ForegroundMap, Frame, InstanceDetection, InstanceSet } from '../analysis.js';
+import type { ForegroundMap, Frame, InstanceDetection, InstanceSet, LevelGrid } from '../analysis.js';
 import { ModelError } from '../errors.js';
 import type { View } from '../levels.js';
 
@@ -26,6 +26,19 @@ export function toViewScores(output: Float32Array, classes: readonly View[]): Re
   const scores = { cervical: 0, lumbar: 0 };
   classes.forEach((c, i) => (scores[c] = output[i]!));
   return scores;
+}
+
+/** A level head's softmax for one image ([1, offsets, height, width]) as a LevelGrid. */
+export function toLevelGrid(output: Float32Array, dims: readonly number[], offsets: readonly number[] | undefined): LevelGrid {
+  if (!offsets) throw new ModelError(`the model has a level output but its manifest names no levelOffsets`, { code: 'MODEL_IO_MISMATCH' });
+  const [n, channels, height, width] = dims;
+  if (dims.length !== 4 || n !== 1 || channels !== offsets.length || !(height! > 0 && width! > 0) || output.length !== channels * height! * width!) {
+    throw new ModelError(`level output has shape [${dims.join(',')}]; expected [1,${offsets.length},H,W]`, { code: 'MODEL_OUTPUT_SHAPE' });
+  }
+  if (!output.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)) {
+    throw new ModelError('level output holds values that are not probabilities', { code: 'MODEL_OUTPUT_SHAPE' });
+  }
+  return { offsets: [...offsets], width: width!, height: height!, probability: new Float32Array(output) };
 }
 
 /** Mask R-CNN outputs for one image, flattened: K boxes, labels, scores and K × size × size masks. */

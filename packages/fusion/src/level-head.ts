@@ -1,0 +1,48 @@
+import type { Frame, LevelGrid } from '@vertxnet/shared';
+import type { Rect } from './morphology.js';
+
+/** What a level head says of one body: the probability of each level offset, averaged over the body's pixels. */
+export interface BodyLevels {
+  offsets: readonly number[];
+  probability: Float64Array;
+}
+
+/**
+ * The level head's distribution for every region of `map` (1..count), read at each region pixel's
+ * grid cell (the grid spans the square model input, so a cell is frame.size / grid.width pixels).
+ * Regions with no pixel get no entry.
+ */
+export function bodyLevels(map: Int32Array, frame: Frame, count: number, grid: LevelGrid, roi: Rect): Array<BodyLevels | undefined> {
+  const channels = grid.offsets.length;
+  const plane = grid.width * grid.height;
+  const sums = new Float64Array((count + 1) * channels);
+  const pixels = new Float64Array(count + 1);
+  const sx = grid.width / frame.size;
+  const sy = grid.height / frame.size;
+  const W = frame.width;
+  for (let y = roi[1]; y < roi[3]; y++) {
+    const row = Math.min(grid.height - 1, Math.floor((y + 0.5) * sy)) * grid.width;
+    for (let x = roi[0]; x < roi[2]; x++) {
+      const r = map[y * W + x]!;
+      if (r <= 0 || r > count) continue;
+      const cell = row + Math.min(grid.width - 1, Math.floor((x + 0.5) * sx));
+      const base = r * channels;
+      for (let c = 0; c < channels; c++) sums[base + c] = sums[base + c]! + grid.probability[c * plane + cell]!;
+      pixels[r] = pixels[r]! + 1;
+    }
+  }
+  const out: Array<BodyLevels | undefined> = new Array(count + 1).fill(undefined);
+  for (let r = 1; r <= count; r++) {
+    if (!pixels[r]) continue;
+    const probability = new Float64Array(channels);
+    for (let c = 0; c < channels; c++) probability[c] = sums[r * channels + c]! / pixels[r]!;
+    out[r] = { offsets: grid.offsets, probability };
+  }
+  return out;
+}
+
+/** The head's probability that the body is at `offset` (0 for an offset outside its range). */
+export function levelProbability(levels: BodyLevels, offset: number): number {
+  const c = levels.offsets.indexOf(offset);
+  return c < 0 ? 0 : levels.probability[c]!;
+}
