@@ -14,10 +14,9 @@ above it) to RELATIVE_LEVELS[-1]. Training supervises only pixels inside a body 
 the phantom's ignore regions name their level too). It ships inside the U-Net's ONNX graph as a
 third output, `level` [N, len(RELATIVE_LEVELS), 32, 32]; fusion averages it over each body.
 
-python3 -m vertxnet_train.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs N]
+python3 -m vertxnet_train.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs 24]
 python3 -m vertxnet_train.level evaluate --weights level.vxw --data DIR[,DIR]
 """
-import argparse
 import json
 import os
 import sys
@@ -147,37 +146,24 @@ def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str
             "bodies": bodies}
 
 
-def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 14, batch: int = 32, lr: float = 3e-3, seed: int = 1234,
+def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 24, batch: int = 32, lr: float = 3e-3, seed: int = 1234,
                 val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[LevelNet, dict]:
+    from .fit import fit_head
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     model = LevelNet()
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    steps = epochs * ((len(x) + batch - 1) // batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
-    start = time.time()
-    history = []
-    for epoch in range(epochs):
-        model.train()
-        order = torch.randperm(len(x), generator=gen)
-        total = 0.0
-        for i in range(0, len(x), batch):
-            idx = order[i:i + batch]
-            xb, yb = augment(x[idx], y[idx], gen)
-            loss = F.cross_entropy(pixel_logits(model, xb), yb, ignore_index=IGNORE)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += float(loss) * len(idx)
-        row = {"epoch": epoch + 1, "loss": round(total / len(x), 4), "seconds": round(time.time() - start, 1)}
+
+    def batch_loss(idx):
+        xb, yb = augment(x[idx], y[idx], gen)
+        return F.cross_entropy(pixel_logits(model, xb), yb, ignore_index=IGNORE)
+
+    def epoch_row(start):
+        row = {"seconds": round(time.time() - start, 1)}
         if val is not None:
             row.update({"val_" + k: v for k, v in body_accuracy(model, *val).items() if k != "bodies"})
-        history.append(row)
-        log(json.dumps(row))
-    model.eval()
-    return model, {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": len(x),
-                   "train_seconds": round(time.time() - start, 1), "history": history}
+        return row
+
+    return model, fit_head(model, len(x), batch_loss, gen, epochs, batch, lr, seed, epoch_row, log)
 
 
 def save_level(model: LevelNet, meta: dict, path: str) -> None:
@@ -196,25 +182,15 @@ def load_level(path: str) -> Tuple[LevelNet, dict]:
 
 
 def main(argv: List[str] = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser("train", help="train the level head on COCO folders (phantom sets name unlabelled bodies' levels too)")
-    t.add_argument("--data", required=True, help="training COCO folder(s), comma-separated")
-    t.add_argument("--val", default=None, help="validation COCO folder(s), comma-separated: accuracy per epoch")
-    t.add_argument("--out", required=True, help="weights file (level.vxw)")
-    t.add_argument("--epochs", type=int, default=14)
-    t.add_argument("--data-note", default=None, help="what the training data is (recorded instead of the folder names)")
-    t.add_argument("--seed", type=int, default=1234)
-    v = sub.add_parser("evaluate", help="pixel and body accuracy of a level head on COCO folders")
-    v.add_argument("--weights", required=True)
-    v.add_argument("--data", required=True, help="COCO folder(s), comma-separated")
+    from .fit import data_note, head_cli
+    ap, _, _, _ = head_cli(__doc__, "level head (pixel and body accuracy)", 24)
     args = ap.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     if args.cmd == "train":
         x, y, _ = load_level_set(args.data.split(","))
         val = load_level_set(args.val.split(","))[:2] if args.val else None
         model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val)
-        meta["data"] = args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
+        meta["data"] = data_note(args)
         meta["metrics"] = {k: v for k, v in meta["history"][-1].items() if k.startswith("val_")}
         if val is not None:
             meta["metrics"]["val_images"] = len(val[0])

@@ -13,12 +13,10 @@ python3 -m vertxnet_train.view evaluate --weights view.vxw --data DIR[,DIR]
 python3 -m vertxnet_train.view export --unet models/unet/weights.vxw --view view.vxw \
     --base models/unet/manifest.json --out models/unet --version X
 """
-import argparse
 import inspect
 import json
 import os
 import sys
-import time
 from typing import List, Sequence, Tuple
 
 import torch
@@ -101,34 +99,20 @@ def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def train_view(x: torch.Tensor, y: torch.Tensor, epochs: int = 12, batch: int = 32, lr: float = 2e-3, seed: int = 1234,
                val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[ViewNet, dict]:
+    from .fit import fit_head
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     model = ViewNet()
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    steps = epochs * ((len(x) + batch - 1) // batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
-    start = time.time()
-    history = []
-    for epoch in range(epochs):
-        model.train()
-        order = torch.randperm(len(x), generator=gen)
-        total = 0.0
-        for i in range(0, len(x), batch):
-            idx = order[i:i + batch]
-            loss = F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += float(loss) * len(idx)
-        row = {"epoch": epoch + 1, "loss": round(total / len(x), 4), "train_accuracy": round(accuracy(model, x, y), 4)}
+
+    def epoch_row(_start):
+        row = {"train_accuracy": round(accuracy(model, x, y), 4)}
         if val is not None:
             row["val_accuracy"] = round(accuracy(model, *val), 4)
-        history.append(row)
-        log(json.dumps(row))
-    model.eval()
-    return model, {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": len(x),
-                   "train_seconds": round(time.time() - start, 1), "history": history}
+        return row
+
+    meta = fit_head(model, len(x), lambda idx: F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx]), gen,
+                    epochs, batch, lr, seed, epoch_row, log)
+    return model, meta
 
 
 def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: float = 0.9) -> dict:
@@ -229,18 +213,8 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
 
 
 def main(argv: List[str] = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser("train", help="train the view head on COCO folders whose images carry a view")
-    t.add_argument("--data", required=True, help="training COCO folder(s), comma-separated")
-    t.add_argument("--val", default=None, help="validation COCO folder(s), comma-separated: accuracy per epoch")
-    t.add_argument("--out", required=True, help="checkpoint file (view.pt)")
-    t.add_argument("--epochs", type=int, default=12)
-    t.add_argument("--data-note", default=None, help="what the training data is (recorded instead of the folder names)")
-    t.add_argument("--seed", type=int, default=1234)
-    v = sub.add_parser("evaluate", help="accuracy of a view head on COCO folders whose images carry a view")
-    v.add_argument("--weights", required=True)
-    v.add_argument("--data", required=True, help="COCO folder(s), comma-separated")
+    from .fit import data_note, head_cli
+    ap, sub, _, v = head_cli(__doc__, "view head (images must carry a view)", 12)
     v.add_argument("--threshold", type=float, default=0.9, help="fusion's viewThreshold")
     e = sub.add_parser("export", help="bundle a U-Net and a view head into one ONNX model folder")
     e.add_argument("--unet", required=True, help="U-Net weights (.vxw) or checkpoint")
@@ -256,7 +230,7 @@ def main(argv: List[str] = None) -> int:
         x, y = load_view_set(args.data.split(","))
         val = load_view_set(args.val.split(",")) if args.val else None
         model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val)
-        meta["data"] = args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
+        meta["data"] = data_note(args)
         meta["metrics"] = {"train_accuracy": meta["history"][-1]["train_accuracy"]}
         if val is not None:
             meta["metrics"]["val_accuracy"] = meta["history"][-1]["val_accuracy"]

@@ -1,0 +1,61 @@
+"""The training loop the small heads share (view.py, level.py): AdamW, one-cycle schedule, shuffled batches."""
+import json
+import time
+from typing import Callable
+
+import torch
+import torch.nn as nn
+
+
+def fit_head(model: nn.Module, images: int, batch_loss: Callable[[torch.Tensor], torch.Tensor], gen: torch.Generator,
+             epochs: int, batch: int, lr: float, seed: int, epoch_row: Callable[[float], dict], log=print) -> dict:
+    """Trains `model` in place over `images` samples; `batch_loss(indices)` gives one batch's loss and
+    `epoch_row(start_time)` the figures logged after each epoch. Returns the training record."""
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    steps = epochs * ((images + batch - 1) // batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
+    start = time.time()
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(images, generator=gen)
+        total = 0.0
+        for i in range(0, images, batch):
+            idx = order[i:i + batch]
+            loss = batch_loss(idx)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss) * len(idx)
+        row = {"epoch": epoch + 1, "loss": round(total / images, 4), **epoch_row(start)}
+        history.append(row)
+        log(json.dumps(row))
+    model.eval()
+    return {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": images,
+            "train_seconds": round(time.time() - start, 1), "history": history}
+
+
+def head_cli(doc: str, what: str, epochs: int):
+    """The command line the small heads share: `train` and `evaluate` on COCO folders. Returns the
+    parser, its subparsers (for more commands) and the two commands' parsers (for more options)."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="train the %s on COCO folders" % what)
+    t.add_argument("--data", required=True, help="training COCO folder(s), comma-separated")
+    t.add_argument("--val", default=None, help="validation COCO folder(s), comma-separated: accuracy per epoch")
+    t.add_argument("--out", required=True, help="weights file (.vxw)")
+    t.add_argument("--epochs", type=int, default=epochs)
+    t.add_argument("--data-note", default=None, help="what the training data is (recorded instead of the folder names)")
+    t.add_argument("--seed", type=int, default=1234)
+    v = sub.add_parser("evaluate", help="how well a %s does on COCO folders" % what)
+    v.add_argument("--weights", required=True)
+    v.add_argument("--data", required=True, help="COCO folder(s), comma-separated")
+    return ap, sub, t, v
+
+
+def data_note(args) -> str:
+    """The training data as recorded: --data-note, else the folders' names."""
+    import os
+    return args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
