@@ -104,6 +104,12 @@ describe('decodeChainLevels', () => {
     expect(decodeChainLevels(placed, 'cervical')?.firstLevelIndex).toBe(2);
     // Weight 0 ignores it.
     expect(decodeChainLevels(placed, 'cervical', undefined, 0)?.firstLevelIndex).toBe(1);
+    // A doubtful reference (on a cut body) at chain position 0: the head overrules it at cost 8 ...
+    const cutRef = flat.map((b, i) => ({ ...b, levels: head(1 + i, 0.8) }));
+    expect(decodeChainLevels(cutRef, 'cervical', undefined, 1, { at: 0, cost: 8 })?.firstLevelIndex).toBe(1);
+    // ... but not a head that is unsure, and not at a high enough cost.
+    expect(decodeChainLevels(flat.map((b, i) => ({ ...b, levels: head(1 + i, 0.15) })), 'cervical', undefined, 1, { at: 0, cost: 8 })?.firstLevelIndex).toBe(0);
+    expect(decodeChainLevels(cutRef, 'cervical', undefined, 1, { at: 0, cost: 40 })?.firstLevelIndex).toBe(0);
     // An uncut reference end outweighs a head that disagrees only mildly.
     const whole = bodiesOf('cervical', ['C2', 'C3', 'C4', 'C5', 'C6']).map((b, i) => ({ ...b, levels: head(1 + i, 0.3) }));
     expect(decodeChainLevels(whole, 'cervical')?.firstLevelIndex).toBe(0);
@@ -174,6 +180,24 @@ describe('fuse without a reference on a cut film', () => {
     const withHead = { ...input, foreground: { ...input.foreground, levels }, view: 'cervical' as const };
     expect(fuse(withHead).vertebrae.map((v) => v.level)).toEqual(['C3', 'C4', 'C5', 'C6', 'C7', 'T1', null]);
     expect(fuse(withHead, { levelWeight: 0 }).vertebrae.map((v) => v.level)).toEqual(['C4', 'C5', 'C6', 'C7', 'T1', null, null]);
+  });
+
+  it('lets the level head overrule a reference class on a body the film edge cuts', () => {
+    const cervical = ['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1', 'T2', 'T3'];
+    const levels = levelGrid(input.spans, (l) => cervical.indexOf(l));
+    // The Mask R-CNN calls the cut C4 at the top "C2".
+    const detections = input.instances.detections.map((d, i) => (i === 0 ? { ...d, className: 'C2' } : d));
+    const fooled = { ...input, instances: { ...input.instances, detections }, foreground: { ...input.foreground, levels }, view: 'cervical' as const };
+    expect(fuse(fooled, { cutReferenceCost: 0 }).vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    const r = fuse(fooled, { cutReferenceCost: 8 });
+    expect(r.vertebrae.map((v) => v.level)).toEqual(['C4', 'C5', 'C6', 'C7', 'T1', null, null]);
+    expect(r.qc.flags).toContain('reference-not-found');
+    expect(r.reference).toBeUndefined();
+    // A head that agrees with the reference leaves it be.
+    const agrees = { ...fooled, foreground: { ...input.foreground, levels: levelGrid(input.spans, (l) => cervical.indexOf(l) - 2) } };
+    const kept = fuse(agrees, { cutReferenceCost: 8 });
+    expect(kept.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(kept.reference?.level).toBe('C2');
   });
 
   it('refuses a malformed level grid with a clear error', () => {

@@ -8,8 +8,8 @@ import { median } from './morphology.js';
  * S1" mislabels every body. Instead the chain is matched to an anatomical template of body shape
  * (depth/height on the lateral film) and relative size, extended by the unlabelled neighbours that
  * films show (T2–T5 below a cervical spine; T9–T11 above and S2 below a lumbar one), together with
- * the Mask R-CNN's far-end landmark marks (decodeChainLevels). fitChainToTemplate, on absolute
- * shapes, picks the view when nothing else says.
+ * the Mask R-CNN's far-end landmark marks and the U-Net's level head (decodeChainLevels).
+ * fitChainToTemplate, on absolute shapes, picks the view when nothing else says.
  *
  * Template values are typical adult dimensions in mm (height × depth of the body, lateral view),
  * not fitted to any evaluation set.
@@ -122,13 +122,13 @@ const END_COST = 8;
 /** The level head's probability is floored here: one body it is sure of wrongly costs at most -ln(floor) × weight. */
 const LEVEL_FLOOR = 0.02;
 /**
- * Weight of each body's level-head log-probability. Below 1 because the bodies of one film share
- * their evidence (the same skull, shoulders and pelvis), so their probabilities are not independent.
+ * Weight of each body's level-head log-probability. Chosen on the validation sets (docs/EVALUATION.md):
+ * 0.5, 1 and 2 decode alike there; 1 keeps the head's probabilities as they are.
  */
-export const DEFAULT_LEVEL_WEIGHT = 0.5;
+export const DEFAULT_LEVEL_WEIGHT = 1;
 
 export interface ChainDecoding extends AnchorFit {
-  /** Negative log-likelihood of the best offset (shape + landmark marks + end prior). */
+  /** Negative log-likelihood of the best offset (shape + landmark marks + level head + end and reference priors). */
   cost: number;
 }
 
@@ -139,16 +139,20 @@ export interface ChainDecoding extends AnchorFit {
  *   film's own aspect and scale fitted out (patients and magnification differ; the sequence does not),
  * - the far-end landmark marks along the whole chain (LANDMARK_MARK_RATE: a mark is likely on T1 and
  *   below, rare on C7 and above, so the first mark alone would be T1 only half the time),
- * - an untruncated reference end being the reference.
- * A chain cut at both ends with no mark tries only the offsets that centre it on the view's range, as
- * in fitChainToTemplate (a mark places the chain by itself; the lowest body of a cervical film is
- * often cut by the bottom edge below T1).
+ * - the level head's probability of each body's level (levelWeight × -ln p, p floored), when the
+ *   U-Net has one,
+ * - an untruncated reference end being the reference, and a doubtful reference found on a cut body
+ *   (`reference`: its chain position and the cost of an offset that does not put the reference there).
+ * A chain cut at both ends with no mark and no level head tries only the offsets that centre it on
+ * the view's range, as in fitChainToTemplate (a mark places the chain by itself; the lowest body of
+ * a cervical film is often cut by the bottom edge below T1).
  */
 export function decodeChainLevels(
   bodies: readonly ChainBody[],
   view: View,
   rates = LANDMARK_MARK_RATE[view],
   levelWeight = DEFAULT_LEVEL_WEIGHT,
+  reference?: { at: number; cost: number },
 ): ChainDecoding | undefined {
   const template = LEVEL_TEMPLATES[view];
   const list = VIEW_LEVELS[view];
@@ -198,6 +202,7 @@ export function decodeChainLevels(
       }
     }
     if (refEndWhole && k + refEnd !== refT) cost += END_COST;
+    if (reference && k + reference.at !== refT) cost += reference.cost;
     if (!best || cost < best.cost) best = { firstLevelIndex: k - listStart, cost };
   }
   return best;

@@ -139,7 +139,14 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const s1 = best.S1;
   const scoreOf = (cls: LandmarkClass) => (best[cls] < 0 ? 0 : refOf(best[cls], cls));
   const viewScores = o.viewHead ? foreground?.viewScores : undefined;
-  let decision: ViewDecision = decideView(input.view, { C2: scoreOf('C2'), S1: scoreOf('S1'), T1: scoreOf('T1'), T12: scoreOf('T12') }, viewScores, o.viewThreshold);
+  // Touches the film edge: its shape says nothing, and a reference class on it may be a cut neighbour.
+  const isCut = (r: number) => {
+    const b = 4 * r;
+    return stats.bbox[b]! <= 1 || stats.bbox[b + 1]! <= 1 || stats.bbox[b + 2]! >= W - 1 || stats.bbox[b + 3]! >= H - 1;
+  };
+  const bestRefK = c2 >= 0 && (s1 < 0 || refOf(c2, 'C2') >= refOf(s1, 'S1')) ? c2 : s1;
+  const referenceCut = o.cutReferenceCost > 0 && bestRefK >= 0 && isCut(alive[bestRefK]!);
+  let decision: ViewDecision = decideView(input.view, { C2: scoreOf('C2'), S1: scoreOf('S1'), T1: scoreOf('T1'), T12: scoreOf('T12') }, viewScores, o.viewThreshold, referenceCut);
 
   const bodySide = Math.sqrt(median(alive.map((r) => stats.area[r]!))) || 1;
   const refClass = decision.view ? (REFERENCE_LEVEL[decision.view] as ReferenceClass) : undefined;
@@ -164,8 +171,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     const landmark = view && instances?.classes?.includes(FAR_END_LANDMARK[view]) ? FAR_END_LANDMARK[view] : undefined;
     return order.map((k, i) => {
       const r = alive[k]!;
-      const b = 4 * r;
-      const truncated = stats.bbox[b]! <= 1 || stats.bbox[b + 1]! <= 1 || stats.bbox[b + 2]! >= W - 1 || stats.bbox[b + 3]! >= H - 1;
+      const truncated = isCut(r);
       const levels = view ? levelsOf(r) : undefined;
       return { ratio: ratiosOf()[i] ?? 0, area: stats.area[r]!, truncated, ...(landmark ? { marked: refOf(k, landmark) > 0 } : {}), ...(levels ? { levels } : {}) };
     });
@@ -182,11 +188,19 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   const view = decision.view;
 
   const chainPoints = order.map((k) => points[k]!);
-  const anchor = refK >= 0 ? order.indexOf(refK) : undefined;
-  // No reference: the most likely levels given the body shapes and the far-end landmark marks (anchor.ts).
-  const decoded = view && anchor === undefined && order.length >= 1 && o.templateAnchor ? decodeChainLevels(chainBodies(view), view, undefined, o.levelWeight) : undefined;
+  const found = refK >= 0 ? order.indexOf(refK) : -1;
+  const doubtful = found >= 0 && o.cutReferenceCost > 0 && o.levelWeight > 0 && !!foreground?.levels && isCut(alive[refK]!);
+  // No reference (or only a doubtful one): the most likely levels given the body shapes, the far-end
+  // landmark marks and the level head (anchor.ts).
+  const decoded =
+    view && (found < 0 || doubtful) && order.length >= 1 && o.templateAnchor
+      ? decodeChainLevels(chainBodies(view), view, undefined, o.levelWeight, doubtful ? { at: found, cost: o.cutReferenceCost } : undefined)
+      : undefined;
+  const refLevelIndex = view ? VIEW_LEVELS[view].indexOf(REFERENCE_LEVEL[view]) : 0;
+  const overruled = doubtful && decoded !== undefined && decoded.firstLevelIndex !== refLevelIndex - found;
+  const anchor = found >= 0 && !overruled ? found : undefined;
   const labels = view
-    ? decoded
+    ? decoded && anchor === undefined
       ? labelChain(chainPoints, view, 0, o.gapRatio, 1.15 * bodySide, decoded.firstLevelIndex)
       : labelChain(chainPoints, view, anchor, o.gapRatio, 1.15 * bodySide)
     : { levels: order.map(() => null), skipped: false };
@@ -224,7 +238,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     };
   });
 
-  const referenceScore = refK >= 0 && refClass ? refOf(refK, refClass) : undefined;
+  const referenceScore = anchor !== undefined && refClass ? refOf(refK, refClass) : undefined;
   const landmarkScore = landmarkAt >= 0 ? refOf(landmarkK, landmarkClass!) : undefined;
   if (vertebrae.length === 0) flags.add('empty');
   else if (view && referenceScore === undefined) flags.add('reference-not-found');

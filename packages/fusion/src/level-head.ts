@@ -20,16 +20,30 @@ export function bodyLevels(map: Int32Array, frame: Frame, count: number, grid: L
   const sx = grid.width / frame.size;
   const sy = grid.height / frame.size;
   const W = frame.width;
+  // Runs of pixels of one region in one grid cell are added at once (a cell spans many pixels).
+  const flush = (r: number, cell: number, run: number) => {
+    const base = r * channels;
+    for (let c = 0; c < channels; c++) sums[base + c] = sums[base + c]! + run * grid.probability[c * plane + cell]!;
+    pixels[r] = pixels[r]! + run;
+  };
   for (let y = roi[1]; y < roi[3]; y++) {
     const row = Math.min(grid.height - 1, Math.floor((y + 0.5) * sy)) * grid.width;
+    let runRegion = 0;
+    let runCell = -1;
+    let run = 0;
     for (let x = roi[0]; x < roi[2]; x++) {
-      const r = map[y * W + x]!;
-      if (r <= 0 || r > count) continue;
-      const cell = row + Math.min(grid.width - 1, Math.floor((x + 0.5) * sx));
-      const base = r * channels;
-      for (let c = 0; c < channels; c++) sums[base + c] = sums[base + c]! + grid.probability[c * plane + cell]!;
-      pixels[r] = pixels[r]! + 1;
+      const m = map[y * W + x]!;
+      const r = m > 0 && m <= count ? m : 0;
+      const cell = r ? row + Math.min(grid.width - 1, Math.floor((x + 0.5) * sx)) : -1;
+      if (r !== runRegion || cell !== runCell) {
+        if (run) flush(runRegion, runCell, run);
+        runRegion = r;
+        runCell = cell;
+        run = 0;
+      }
+      if (r) run++;
     }
+    if (run) flush(runRegion, runCell, run);
   }
   const out: Array<BodyLevels | undefined> = new Array(count + 1).fill(undefined);
   for (let r = 1; r <= count; r++) {

@@ -46,9 +46,17 @@ export interface FusionOptions {
   viewThreshold: number;
   /**
    * Weight of the U-Net level head's evidence (when its model has one) in placing a chain with no
-   * reference in view; 0 = ignore the head. Chosen on the validation sets (docs/EVALUATION.md). @defaultValue 0.5
+   * reference in view; 0 = ignore the head. Chosen on the validation sets (docs/EVALUATION.md). @defaultValue 1
    */
   levelWeight: number;
+  /**
+   * A reference detection on a body the film edge cuts is doubtful (a cut C3 can look like C2):
+   * with a level head, the chain is decoded anyway and the reference costs this much (negative
+   * log-likelihood) to overrule, and a sure view head that disagrees with it decides the view;
+   * 0 = a reference always anchors the count and decides the view. 6–12 decode alike on the
+   * validation sets (docs/EVALUATION.md). @defaultValue 8
+   */
+  cutReferenceCost: number;
 }
 
 export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
@@ -68,6 +76,7 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   viewHead: true,
   viewThreshold: 0.9,
   levelWeight: DEFAULT_LEVEL_WEIGHT,
+  cutReferenceCost: 8,
 });
 
 export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions {
@@ -83,6 +92,7 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
     throw new FusionInputError(`openingRadius ${o.openingRadius} must be a non-negative integer or 'auto'`);
   }
   if (!(Number.isFinite(o.levelWeight) && o.levelWeight >= 0)) throw new FusionInputError(`levelWeight ${o.levelWeight} must be a non-negative number`);
+  if (!(Number.isFinite(o.cutReferenceCost) && o.cutReferenceCost >= 0)) throw new FusionInputError(`cutReferenceCost ${o.cutReferenceCost} must be a non-negative number`);
   if (!(o.gapRatio > 1)) throw new FusionInputError(`gapRatio ${o.gapRatio} must exceed 1`);
   if (!(Number.isInteger(o.maxDetections) && o.maxDetections > 0)) throw new FusionInputError('maxDetections must be a positive integer');
   return o;

@@ -6,8 +6,9 @@ export const QC_FLAGS = [
   /** Nothing to label: no vertebral body survived fusion (or both models found nothing). */
   'empty',
   /**
-   * No C2 (cervical) / S1 (lumbar) detection: labels were counted from the far-end landmark (T1 /
-   * T12) when the model found it, else from a template fit or an assumed end of the chain.
+   * No C2 (cervical) / S1 (lumbar) detection, or only one on a body the film edge cuts that the level
+   * decoding overruled: labels were decoded from body shapes, the far-end landmark (T1 / T12) marks
+   * and the U-Net's level head (anchor.ts).
    */
   'reference-not-found',
   /** The view came from neither metadata nor a reference class, or the two disagree. */

@@ -27,7 +27,13 @@ export interface LandmarkScores {
  * view head contradicted by the detections (only the other view's classes found) stays, but is
  * marked uncertain.
  */
-export function decideView(hint: View | undefined, best: LandmarkScores, viewScores?: Record<View, number>, classifierThreshold = 0.9): ViewDecision {
+export function decideView(
+  hint: View | undefined,
+  best: LandmarkScores,
+  viewScores?: Record<View, number>,
+  classifierThreshold = 0.9,
+  referenceCut = false,
+): ViewDecision {
   const cervical = Math.max(best.C2, best.T1);
   const lumbar = Math.max(best.S1, best.T12);
   const contradicted = (v: View) => (v === 'cervical' ? cervical : lumbar) === 0 && (v === 'cervical' ? lumbar : cervical) > 0;
@@ -36,6 +42,8 @@ export function decideView(hint: View | undefined, best: LandmarkScores, viewSco
   const head = top && viewScores![top] >= classifierThreshold ? top : undefined;
   if (best.C2 > 0 || best.S1 > 0) {
     const view: View = best.C2 >= best.S1 ? 'cervical' : 'lumbar';
+    // A reference class on a body the film edge cuts may be a cut neighbour: a sure head outweighs it.
+    if (referenceCut && head !== undefined && head !== view) return { view: head, source: 'classifier', uncertain: true };
     const both = best.C2 > 0 && best.S1 > 0 && Math.abs(best.C2 - best.S1) < AMBIGUOUS_MARGIN;
     return { view, source: 'reference', uncertain: both || (head !== undefined && head !== view) };
   }
