@@ -1,16 +1,21 @@
 """The training loop the small heads share (view.py, level.py): AdamW, one-cycle schedule, shuffled batches."""
 import json
 import time
-from typing import Callable
+from typing import Callable, Tuple
 
 import torch
 import torch.nn as nn
 
 
-def fit_head(model: nn.Module, images: int, batch_loss: Callable[[torch.Tensor], torch.Tensor], gen: torch.Generator,
-             epochs: int, batch: int, lr: float, seed: int, epoch_row: Callable[[float], dict], log=print) -> dict:
-    """Trains `model` in place over `images` samples; `batch_loss(indices)` gives one batch's loss and
-    `epoch_row(start_time)` the figures logged after each epoch. Returns the training record."""
+def fit_head(make_model: Callable[[], nn.Module], images: int,
+             batch_loss: Callable[[nn.Module, torch.Generator, torch.Tensor], torch.Tensor], epochs: int, batch: int,
+             lr: float, seed: int, epoch_row: Callable[[nn.Module, float], dict], log=print) -> Tuple[nn.Module, dict]:
+    """Seeds torch, builds the model and trains it over `images` samples: `batch_loss(model, gen,
+    indices)` gives one batch's loss (gen drives shuffling and augmentation) and `epoch_row(model,
+    start_time)` the figures logged after each epoch. Returns the model and its training record."""
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = make_model()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * ((images + batch - 1) // batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
@@ -22,18 +27,18 @@ def fit_head(model: nn.Module, images: int, batch_loss: Callable[[torch.Tensor],
         total = 0.0
         for i in range(0, images, batch):
             idx = order[i:i + batch]
-            loss = batch_loss(idx)
+            loss = batch_loss(model, gen, idx)
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total += float(loss) * len(idx)
-        row = {"epoch": epoch + 1, "loss": round(total / images, 4), **epoch_row(start)}
+        row = {"epoch": epoch + 1, "loss": round(total / images, 4), **epoch_row(model, start)}
         history.append(row)
         log(json.dumps(row))
     model.eval()
-    return {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": images,
-            "train_seconds": round(time.time() - start, 1), "history": history}
+    return model, {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": images,
+                   "train_seconds": round(time.time() - start, 1), "history": history}
 
 
 def head_cli(doc: str, what: str, epochs: int):

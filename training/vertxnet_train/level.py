@@ -149,21 +149,18 @@ def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str
 def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 24, batch: int = 32, lr: float = 3e-3, seed: int = 1234,
                 val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[LevelNet, dict]:
     from .fit import fit_head
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    model = LevelNet()
 
-    def batch_loss(idx):
+    def batch_loss(model, gen, idx):
         xb, yb = augment(x[idx], y[idx], gen)
         return F.cross_entropy(pixel_logits(model, xb), yb, ignore_index=IGNORE)
 
-    def epoch_row(start):
+    def epoch_row(model, start):
         row = {"seconds": round(time.time() - start, 1)}
         if val is not None:
             row.update({"val_" + k: v for k, v in body_accuracy(model, *val).items() if k != "bodies"})
         return row
 
-    return model, fit_head(model, len(x), batch_loss, gen, epochs, batch, lr, seed, epoch_row, log)
+    return fit_head(LevelNet, len(x), batch_loss, epochs, batch, lr, seed, epoch_row, log)
 
 
 def save_level(model: LevelNet, meta: dict, path: str) -> None:

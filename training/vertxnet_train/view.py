@@ -100,19 +100,15 @@ def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
 def train_view(x: torch.Tensor, y: torch.Tensor, epochs: int = 12, batch: int = 32, lr: float = 2e-3, seed: int = 1234,
                val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[ViewNet, dict]:
     from .fit import fit_head
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    model = ViewNet()
 
-    def epoch_row(_start):
+    def epoch_row(model, _start):
         row = {"train_accuracy": round(accuracy(model, x, y), 4)}
         if val is not None:
             row["val_accuracy"] = round(accuracy(model, *val), 4)
         return row
 
-    meta = fit_head(model, len(x), lambda idx: F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx]), gen,
+    return fit_head(ViewNet, len(x), lambda model, gen, idx: F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx]),
                     epochs, batch, lr, seed, epoch_row, log)
-    return model, meta
 
 
 def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: float = 0.9) -> dict:
@@ -197,8 +193,7 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
         manifest["metrics"]["level"] = level_meta.get("metrics", {})
         copies.append((level_weights, "level.vxw"))
     else:
-        for key in ("levelOffsets",):
-            manifest.pop(key, None)
+        manifest.pop("levelOffsets", None)
         manifest["training"].pop("level", None)
         manifest["metrics"].pop("level", None)
     for source, name in copies:

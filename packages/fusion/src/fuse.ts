@@ -144,7 +144,8 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     const b = 4 * r;
     return stats.bbox[b]! <= 1 || stats.bbox[b + 1]! <= 1 || stats.bbox[b + 2]! >= W - 1 || stats.bbox[b + 3]! >= H - 1;
   };
-  const bestRefK = c2 >= 0 && (s1 < 0 || refOf(c2, 'C2') >= refOf(s1, 'S1')) ? c2 : s1;
+  // The reference decideView reads the view from (the better-scored of C2 and S1).
+  const bestRefK = scoreOf('C2') >= scoreOf('S1') ? c2 : s1;
   const referenceCut = o.cutReferenceCost > 0 && bestRefK >= 0 && isCut(alive[bestRefK]!);
   let decision: ViewDecision = decideView(input.view, { C2: scoreOf('C2'), S1: scoreOf('S1'), T1: scoreOf('T1'), T12: scoreOf('T12') }, viewScores, o.viewThreshold, referenceCut);
 
@@ -159,7 +160,7 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
   // Body shapes along the chain: only needed without a reference.
   let ratios: number[] | undefined;
   const ratiosOf = () => (ratios ??= depthOverHeight(order, points, alive, stats));
-  // The level head's reading of each body: only needed without a reference, and only for a decided view.
+  // The level head's reading of each body: only needed to decode a chain (no reference, or a doubtful one).
   let levelsByRegion: Array<BodyLevels | undefined> | undefined;
   const levelsOf = (r: number) => {
     if (!foreground?.levels || o.levelWeight <= 0) return undefined;
