@@ -10,6 +10,7 @@ import { ConfigError } from '../errors.js';
 import { s3Env, s3OptionsFromEnv, serviceEnv } from './common.js';
 import { describeEnv, envMarkdownTable } from './describe-env.js';
 import { envBool, envInt } from './env-types.js';
+import { modelRunnerEnv } from '../jobs/service-env.js';
 import { parseEnv } from './parse-env.js';
 
 const Schema = z.object({
@@ -99,6 +100,12 @@ describe('describeEnv', () => {
     });
     expect(rows.find((r) => r.name === 'S3_ENDPOINT')).toMatchObject({ default: '', required: false });
     for (const row of rows) expect(row.description, row.name).not.toBe('');
+  });
+
+  it('reads the default and description of a transformed variable', () => {
+    const rows = describeEnv(z.object({ ...modelRunnerEnv(4) }));
+    expect(rows.find((r) => r.name === 'INFERENCE_PROVIDERS')).toMatchObject({ default: 'cpu', required: false });
+    expect(rows.find((r) => r.name === 'INFERENCE_PROVIDERS')?.description).toContain('Execution providers');
   });
 
   it('renders a Markdown table', () => {

@@ -29,7 +29,8 @@ export function describeEnv(schema: z.ZodObject): EnvRow[] {
         defaultValue = node.def.defaultValue;
       }
       if (node.def.type === 'optional') optional = true;
-      node = (node.def.innerType ?? undefined) as Inspectable | undefined;
+      // A .transform() is a pipe: its default and description sit on the input side.
+      node = (node.def.innerType ?? (node.def.type === 'pipe' ? node.def.in : undefined)) as Inspectable | undefined;
     }
     return {
       name,
