@@ -5,10 +5,10 @@ import { ModelRefSchema } from './contract.js';
 /** Lock and stalled-job settings of a worker service. Spread into the service's env schema. */
 export const jobLockEnv = {
   JOB_LOCK_MS: envInt(1_000, 600_000)
-    .default(30_000)
-    .describe('How long a job lock lasts unless renewed; jobs of a killed worker return to their queue about this long after.'),
+    .default(15_000)
+    .describe('How long a job lock lasts unless renewed (every half of it); a killed worker\'s jobs return to their queue once it expires and the next stalled check runs (about 20 s with the defaults, bench/recovery.ts).'),
   STALLED_CHECK_MS: envInt(500, 600_000)
-    .default(30_000)
+    .default(5_000)
     .describe('How often each worker looks for stalled jobs (locks expired) of its queue and hands them back.'),
 };
 

@@ -13,10 +13,10 @@ export interface JobWorkerOptions {
   concurrency: number;
   /**
    * How long a job's lock lasts without renewal; a worker that dies leaves its jobs to the
-   * stalled-job check after this. @defaultValue 30000
+   * stalled-job check after this. @defaultValue 15000
    */
   lockDurationMs?: number;
-  /** How often this worker looks for stalled jobs (of any worker). @defaultValue 30000 */
+  /** How often this worker looks for stalled jobs (of any worker). @defaultValue 5000 */
   stalledIntervalMs?: number;
   /** Where images are counted out of their run's backlog when their last attempt fails. */
   runs?: RunStore;
@@ -45,8 +45,8 @@ export class JobWorker {
       connection: opts.connection,
       prefix: opts.prefix,
       concurrency: opts.concurrency,
-      lockDuration: opts.lockDurationMs ?? 30_000,
-      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      lockDuration: opts.lockDurationMs ?? 15_000,
+      stalledInterval: opts.stalledIntervalMs ?? 5_000,
       // A job comes back after its worker dies (kill -9, a lost node) or misses a lock renewal on
       // a loaded host. BullMQ's default fails it on the second such stall; a replacement worker
       // dying or stalling once more is not the job's fault, so allow two before failing it.
