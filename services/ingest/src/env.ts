@@ -27,7 +27,7 @@ export const IngestEnv = z
       .trim()
       .min(16, 'must be at least 16 characters')
       .optional()
-      .describe('Bearer token that callers of POST /runs and GET /runs/:id send (Authorization: Bearer …); from a Secret. Or API_TOKEN_FILE.'),
+      .describe('Bearer token that callers of POST /runs and GET /runs/:id send (Authorization: Bearer …), from a Secret. This or API_TOKEN_FILE is required unless API_INSECURE_DEV=true.'),
     API_TOKEN_FILE: z
       .string()
       .min(1)
