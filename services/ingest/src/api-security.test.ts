@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,17 @@ describe('runs API authentication', () => {
     // Explicitly a development setup: the API answers without a token.
     const { api } = await ingest({ API_TOKEN: '', API_INSECURE_DEV: 'true' });
     expect((await postRun(api, { source: 's3://cohort/a/', out: 's3://results/a/' }, null)).status).toBe(202);
+  });
+
+  it('the built service, started without a token, exits 2 with the reason on stderr', () => {
+    const main = new URL('../dist/main.js', import.meta.url).pathname;
+    const res = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, HTTP_PORT: '0' }, encoding: 'utf8', timeout: 30_000 });
+    expect(res.status).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr.trim().split('\n')).toEqual([
+      'ingest: invalid configuration (1 problem):',
+      expect.stringMatching(/^ {2}- API_TOKEN: API_TOKEN or API_TOKEN_FILE is required: .* API_INSECURE_DEV=true serves it without a token\)$/),
+    ]);
   });
 
   it('reads the token from API_TOKEN_FILE (a mounted Secret), ignoring the trailing newline', async () => {
