@@ -176,6 +176,8 @@ describe('Dockerfiles', () => {
     expect(text).toMatch(/^ARG NODE_IMAGE=node:22-/m);
     expect(text).toMatch(/^USER 10001:10001$/m);
     expect(text).toContain('exec node services/${SERVICE}/dist/main.js');
+    // Inside a container the loopback is useless: the image binds every interface (HTTP_HOST defaults to 127.0.0.1).
+    expect(text).toMatch(/^\s+HTTP_HOST=0\.0\.0\.0 \\$/m);
     // Every COPY of the build context names something the dockerignore lets through.
     const ignore = read(`${f}.dockerignore`);
     expect(ignore.split('\n').find((l) => l !== '' && !l.startsWith('#'))).toBe('**');
