@@ -113,6 +113,22 @@ describe('runs API authentication', () => {
     ]);
   });
 
+  it('the built service exits 2 with one line when API_TOKEN_FILE cannot be read or holds a short token', async () => {
+    const main = new URL('../dist/main.js', import.meta.url).pathname;
+    const dir = await mkdtemp(join(tmpdir(), 'vertxnet-token-'));
+    try {
+      await writeFile(join(dir, 'short'), 'short\n');
+      const start = (file: string) =>
+        spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, HTTP_PORT: '0', API_TOKEN_FILE: file }, encoding: 'utf8', timeout: 30_000 });
+      const missing = start(join(dir, 'missing'));
+      expect([missing.status, missing.stderr]).toEqual([2, `ingest: API_TOKEN_FILE ${join(dir, 'missing')} cannot be read (ENOENT)\n`]);
+      const short = start(join(dir, 'short'));
+      expect([short.status, short.stderr]).toEqual([2, 'ingest: the token in API_TOKEN_FILE must be at least 16 characters\n']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads the token from API_TOKEN_FILE (a mounted Secret), ignoring the trailing newline', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vertxnet-token-'));
     try {
