@@ -1,7 +1,7 @@
 import type { Processor } from 'bullmq';
 import {
-  InputError,
   UriNotAllowedError,
+  basename,
   parsePayload,
   parseUriPolicy,
   toJobFailure,
@@ -56,7 +56,7 @@ export function guardPrepare(handlers: StageHandlersFor<'prepare'>, policy: RunU
   return {
     prepare: async (job, signal) => {
       const source = uriRefusal(job.source, policy.sources, 'ALLOWED_SOURCES');
-      if (source !== undefined) throw InputError.forFile(job.source, source, { code: 'URI_NOT_ALLOWED' });
+      if (source !== undefined) throw new UriNotAllowedError(`${basename(job.source)}: ${source}`);
       const out = uriRefusal(job.out, policy.outputs, 'ALLOWED_OUTPUTS');
       if (out !== undefined) throw new UriNotAllowedError(`out: ${out}`);
       return handlers.prepare(job, signal);
