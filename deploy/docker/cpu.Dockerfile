@@ -35,6 +35,7 @@ ARG SERVICE
 RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<services/ folder> is required" && false)
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
+    HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080
 WORKDIR /app
 COPY --from=build /src/package.json ./

@@ -45,6 +45,7 @@ RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=unet-worker|maskrcnn-worker
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
+    HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080 \
     INFERENCE_PROVIDERS=cuda,cpu \
     NVIDIA_VISIBLE_DEVICES=all \

@@ -23,6 +23,7 @@ const validate = ajv.compile(schema);
 
 type Service = {
   image?: string;
+  ports?: string[];
   build?: { context: string; dockerfile: string; args?: Record<string, string> };
   command?: string[];
   environment?: Record<string, string>;
@@ -115,6 +116,58 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml security', () => {
+  /** A value compose takes from the environment or .env, and refuses to start without. */
+  const REQUIRED = /^\$\{([A-Z_]+):\?[^}]+\}$/;
+
+  it('holds no credentials: MinIO, the services\' S3 keys, Grafana\'s admin and the API token come from required variables', () => {
+    const secrets: Array<[string, string]> = [
+      ['minio', 'MINIO_ROOT_USER'],
+      ['minio', 'MINIO_ROOT_PASSWORD'],
+      ['minio-init', 'MINIO_ROOT_PASSWORD'],
+      ['grafana', 'GF_SECURITY_ADMIN_PASSWORD'],
+      ['ingest', 'API_TOKEN'],
+      ...SERVICES.flatMap((s) => [[s, 'AWS_ACCESS_KEY_ID'], [s, 'AWS_SECRET_ACCESS_KEY']] as Array<[string, string]>),
+    ];
+    for (const [service, name] of secrets) expect(compose.services[service]!.environment?.[name], `${service} ${name}`).toMatch(REQUIRED);
+    // minio-init passes them to mc through its own environment, not on its command line.
+    expect(compose.services['minio-init']!.command!.join(' ')).toContain('"$$MINIO_ROOT_USER" "$$MINIO_ROOT_PASSWORD"');
+    const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect(text).not.toMatch(/vertxnet-secret/);
+  });
+
+  it('.env.example names every required variable, with no secret filled in, and .env is ignored by git', () => {
+    const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    const required = new Set([...text.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]!));
+    const example = Object.fromEntries(
+      readFileSync(join(ROOT, '.env.example'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(example).sort()).toEqual([...required].sort());
+    for (const name of Object.keys(example)) if (/PASSWORD|TOKEN/.test(name)) expect(example[name], name).toBe('');
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.env');
+  });
+
+  it('publishes every port on 127.0.0.1 only, the API included; inside, services bind 0.0.0.0', () => {
+    const published = Object.entries(compose.services).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => [name, p] as const));
+    expect(published.map(([name]) => name)).toEqual(expect.arrayContaining(['ingest', 'minio', 'prometheus', 'grafana']));
+    for (const [name, port] of published) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    for (const s of SERVICES) expect(compose.services[s]!.environment!.HTTP_HOST, s).toBe('0.0.0.0');
+  });
+
+  it('Grafana asks for a login; the ingest service limits runs to the compose buckets', () => {
+    const grafana = compose.services.grafana!.environment!;
+    expect(grafana.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    expect(grafana.GF_AUTH_ANONYMOUS_ORG_ROLE).toBeUndefined();
+    const ingest = compose.services.ingest!.environment!;
+    expect(ingest.ALLOWED_SOURCES).toBe('s3://vertxnet-input/');
+    expect(ingest.ALLOWED_OUTPUTS).toBe('s3://vertxnet-output/');
+    expect(ingest.API_INSECURE_DEV).toBeUndefined();
+  });
+});
+
 describe('Dockerfiles', () => {
   const read = (f: string) => readFileSync(join(ROOT, 'deploy/docker', f), 'utf8');
   it.each(['cpu.Dockerfile', 'gpu.Dockerfile'])('%s: multi-stage, Node 22, non-root numeric user, runs services/$SERVICE/dist/main.js', (f) => {
@@ -123,6 +176,8 @@ describe('Dockerfiles', () => {
     expect(text).toMatch(/^ARG NODE_IMAGE=node:22-/m);
     expect(text).toMatch(/^USER 10001:10001$/m);
     expect(text).toContain('exec node services/${SERVICE}/dist/main.js');
+    // Inside a container the loopback is useless: the image binds every interface (HTTP_HOST defaults to 127.0.0.1).
+    expect(text).toMatch(/^\s+HTTP_HOST=0\.0\.0\.0 \\$/m);
     // Every COPY of the build context names something the dockerignore lets through.
     const ignore = read(`${f}.dockerignore`);
     expect(ignore.split('\n').find((l) => l !== '' && !l.startsWith('#'))).toBe('**');

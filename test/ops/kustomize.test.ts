@@ -148,6 +148,40 @@ describe.each(OVERLAYS)('k8s/%s', (which) => {
       expect(selected.length, d.metadata.name).toBeGreaterThan(0);
     }
   });
+
+  it('gives the ingest API its token from a Secret and binds every pod to 0.0.0.0 for probes', () => {
+    const ingest = deployments.find((d) => serviceOf(d) === 'ingest')!;
+    const c = ingest.spec.template.spec.containers[0]!;
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+    expect(env.API_TOKEN).toBeUndefined();
+    expect(env.API_INSECURE_DEV).toBeUndefined();
+    const file = env.API_TOKEN_FILE!;
+    const mount = (c.volumeMounts as Array<{ name: string; mountPath: string; readOnly?: boolean }>).find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount?.readOnly).toBe(true);
+    const volume = (ingest.spec.template.spec.volumes as Array<{ name: string; secret?: { secretName: string; optional?: boolean; items?: Array<{ key: string; path: string }> } }>).find((v) => v.name === mount!.name);
+    expect(volume?.secret).toMatchObject({ secretName: 'vertxnet-api-token', items: [{ key: 'token', path: file.slice(mount!.mountPath.length + 1) }] });
+    expect(volume?.secret?.optional).not.toBe(true);
+    const config = byKind<{ data: Record<string, string> } & DeploymentObj>(objects, 'ConfigMap').find((m) => m.metadata.name === 'vertxnet-config')!;
+    expect(config.data.HTTP_HOST).toBe('0.0.0.0');
+  });
+
+  it('admits only labelled clients and Prometheus to the ingest API port', () => {
+    type Peer = { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: { matchLabels?: Record<string, string> } };
+    type Policy = DeploymentObj & { spec: { podSelector: { matchLabels: Record<string, string> }; ingress?: Array<{ from?: Peer[]; ports?: unknown[] }> } };
+    const ingest = deployments.find((d) => serviceOf(d) === 'ingest')!;
+    const labels = ingest.spec.template.metadata.labels;
+    const policies = byKind<Policy>(objects, 'NetworkPolicy').filter((p) => Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v));
+    const peers = policies.flatMap((p) => (p.spec.ingress ?? []).flatMap((rule) => rule.from ?? []));
+    expect(peers.length).toBeGreaterThan(0);
+    for (const rule of policies.flatMap((p) => p.spec.ingress ?? [])) expect(rule.from, 'a rule without "from" admits everyone').toBeDefined();
+    for (const peer of peers) {
+      const client = peer.podSelector?.matchLabels?.['vertxnet-api-client'] === 'true' && peer.namespaceSelector === undefined;
+      const prometheus =
+        peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring' && peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus';
+      expect(client || prometheus, JSON.stringify(peer)).toBe(true);
+    }
+    expect(peers.some((p) => p.podSelector?.matchLabels?.['vertxnet-api-client'] === 'true')).toBe(true);
+  });
 });
 
 describe('schema validation can fail', () => {

@@ -26,6 +26,13 @@ export class InputError extends VertxnetError {
   }
 }
 
+/** A source or output URI this service is not configured to read or write (ALLOWED_SOURCES / ALLOWED_OUTPUTS). */
+export class UriNotAllowedError extends InputError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: 'URI_NOT_ALLOWED' });
+  }
+}
+
 /** A fault that may pass (network, throttling, a server restarting). Retry with backoff. */
 export class TransientError extends VertxnetError {
   constructor(message: string, options?: { cause?: unknown; code?: string }) {

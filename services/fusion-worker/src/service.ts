@@ -9,6 +9,7 @@ export function startFusionWorker(config: FusionWorkerConfig, logger: Logger, ha
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
       eventsMaxLen: config.QUEUE_EVENTS_MAX_LEN,
+      httpHost: config.HTTP_HOST,
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,

@@ -12,6 +12,8 @@ import {
   type RouteHandler,
   type RunStore,
 } from '@vertxnet/shared';
+import { isAuthorized, refuseUnauthorized, type ApiAuth } from './api-auth.js';
+import { checkRunUris, type RunUriPolicy } from './uri-guard.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -25,19 +27,30 @@ export const CreateRunBody = z
   })
   .strict();
 
+export interface RunsApiSettings {
+  defaultModels: ModelRefs;
+  auth: ApiAuth;
+  uris: RunUriPolicy;
+}
+
 /**
  * The runs API beside /metrics: `POST /runs` {source, out, view?, models?} → 202 {id};
- * `GET /runs/:id` → the run's state and counts (as `vertxnet status --json`).
+ * `GET /runs/:id` → the run's state and counts (as `vertxnet status --json`). Both need the
+ * bearer token (401 first, whatever the method); /metrics and the probes stay open.
  */
-export function runsApi(ctx: { runs: RunStore; queues: PipelineQueues }, defaultModels: ModelRefs): RouteHandler {
+export function runsApi(ctx: { runs: RunStore; queues: PipelineQueues }, settings: RunsApiSettings): RouteHandler {
   return async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/runs') {
-      if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
-      await createRun(req, res, ctx, defaultModels);
+    const match = /^\/runs\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if ((path === '/runs' || match) && !isAuthorized(req, settings.auth)) {
+      refuseUnauthorized(req, res);
       return true;
     }
-    const match = /^\/runs\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (path === '/runs') {
+      if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+      await createRun(req, res, ctx, settings);
+      return true;
+    }
     if (match) {
       if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
       const status = await runStatus(match[1] as string, ctx);
@@ -49,7 +62,7 @@ export function runsApi(ctx: { runs: RunStore; queues: PipelineQueues }, default
   };
 }
 
-async function createRun(req: IncomingMessage, res: ServerResponse, ctx: { runs: RunStore; queues: PipelineQueues }, defaults: ModelRefs): Promise<void> {
+async function createRun(req: IncomingMessage, res: ServerResponse, ctx: { runs: RunStore; queues: PipelineQueues }, settings: RunsApiSettings): Promise<void> {
   let body: unknown;
   try {
     body = JSON.parse(await readBody(req));
@@ -64,7 +77,8 @@ async function createRun(req: IncomingMessage, res: ServerResponse, ctx: { runs:
   }
   const { models, ...rest } = parsed.data;
   try {
-    const run = await submitRun({ ...rest, models: { ...defaults, ...models } }, ctx);
+    checkRunUris(rest, settings.uris);
+    const run = await submitRun({ ...rest, models: { ...settings.defaultModels, ...models } }, ctx);
     sendJson(res, 202, { id: run.id, status: `/runs/${run.id}` });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;

@@ -1,5 +1,19 @@
 import { z } from 'zod';
-import { concurrencyEnv, envInt, jobLockEnv, modelRefEnv, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, envBool, envInt, jobLockEnv, modelRefEnv, parseUriPolicy, s3Env, serviceEnv } from '@vertxnet/shared';
+
+/** A URI prefix list (see parseUriPolicy), validated at start. */
+const uriPrefixList = (defaultValue: string, what: string) =>
+  z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parseUriPolicy(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .default(defaultValue)
+    .describe(what);
 
 /** The ingest service's environment, read once at start. */
 export const IngestEnv = z
@@ -8,6 +22,27 @@ export const IngestEnv = z
     ...s3Env,
     ...jobLockEnv,
     ...modelRefEnv,
+    API_TOKEN: z
+      .string()
+      .trim()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe('Bearer token that callers of POST /runs and GET /runs/:id send (Authorization: Bearer …), from a Secret. This or API_TOKEN_FILE is required unless API_INSECURE_DEV=true.'),
+    API_TOKEN_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('File holding the API token (a mounted Kubernetes Secret), read once at start; surrounding whitespace is ignored.'),
+    API_INSECURE_DEV: envBool()
+      .default(false)
+      .describe(
+        'true serves the runs API without a token when none is set. Local development only: whoever reaches the port can start runs that read and write storage with the service\'s credentials.',
+      ),
+    ALLOWED_SOURCES: uriPrefixList(
+      's3://',
+      'URI prefixes runs may read images and manifests from, comma-separated (e.g. "s3://cohort-bucket/,s3://archive/xr"); "s3://" admits every bucket the credentials reach. Local paths only through file:// entries (off by default).',
+    ),
+    ALLOWED_OUTPUTS: uriPrefixList('s3://', 'URI prefixes runs may write results to, comma-separated, as ALLOWED_SOURCES.'),
     WORK_URI: z.string().min(1).default('./work').describe('Work store shared by all stages: where prepare writes canonical images.'),
     PREPARE_CONCURRENCY: concurrencyEnv(2, 'Prepare jobs (decode + canonical image)'),
     RUN_CONCURRENCY: concurrencyEnv(4, 'Runs listed and paced'),
@@ -18,6 +53,15 @@ export const IngestEnv = z
     RECONCILE_AFTER_MS: envInt(1_000, 3_600_000)
       .default(30_000)
       .describe('A full backlog with no image finishing for this long is re-checked against the queues (lost counts).'),
+  })
+  .refine((env) => env.API_TOKEN !== undefined || env.API_TOKEN_FILE !== undefined || env.API_INSECURE_DEV, {
+    message:
+      'API_TOKEN or API_TOKEN_FILE is required: the runs API reads and writes storage for whoever calls it (for a local development setup only, API_INSECURE_DEV=true serves it without a token)',
+    path: ['API_TOKEN'],
+  })
+  .refine((env) => env.API_TOKEN === undefined || env.API_TOKEN_FILE === undefined, {
+    message: 'set API_TOKEN or API_TOKEN_FILE, not both: which one counts would be a guess',
+    path: ['API_TOKEN_FILE'],
   })
   .refine((env) => env.LIST_BATCH <= env.MAX_PENDING, {
     message: 'LIST_BATCH must not exceed MAX_PENDING: a batch larger than the backlog could never be queued at once',

@@ -1,4 +1,6 @@
 import { createLogger, DEFAULT_MODELS, parseEnv, stageProcessor, type RunningService, type RunStatus } from '@vertxnet/shared';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, pipelineLister, trivialHandlers, type TestPipeline } from '../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../test/helpers/redis.js';
@@ -6,7 +8,11 @@ import { IngestEnv } from './env.js';
 import { startIngest } from './service.js';
 
 // The ingest service in-process (its API, producers and prepare worker) with handlers that do no
-// image work; the model and fusion workers run beside it on the same prefix.
+// image work; the model and fusion workers run beside it on the same prefix. Its sources are
+// local temp folders, which the service reads only when ALLOWED_SOURCES names them.
+
+const TOKEN = 'test-token-2d8e4b7a9c1f3e65';
+const TMP = pathToFileURL(tmpdir()).href;
 
 let p: TestPipeline;
 let services: RunningService[] = [];
@@ -23,7 +29,17 @@ afterEach(async () => {
 });
 
 async function ingest(env: Record<string, string> = {}, handlers = trivialHandlers()): Promise<{ service: RunningService; api: string }> {
-  const config = parseEnv(IngestEnv, { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: p.prefix, HTTP_PORT: '0', MAX_PENDING: '3', LIST_BATCH: '2', ...env });
+  const config = parseEnv(IngestEnv, {
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: p.prefix,
+    HTTP_PORT: '0',
+    MAX_PENDING: '3',
+    LIST_BATCH: '2',
+    API_TOKEN: TOKEN,
+    ALLOWED_SOURCES: `${TMP},s3://`,
+    ALLOWED_OUTPUTS: `${TMP},s3://`,
+    ...env,
+  });
   const service = await startIngest(config, createLogger('ingest', 'silent'), async () => handlers, pipelineLister());
   services.push(service);
   return { service, api: `http://127.0.0.1:${service.port}` };
@@ -36,8 +52,10 @@ function startModelAndFusionWorkers(): void {
   p.startWorker('fusion', stageProcessor('fusion', handlers, { runs: p.runs, done: p.done }));
 }
 
+const auth = { authorization: `Bearer ${TOKEN}` };
+
 async function post(api: string, body: unknown): Promise<{ status: number; body: Record<string, string> }> {
-  const res = await fetch(`${api}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${api}/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
@@ -47,17 +65,17 @@ describe('ingest service', () => {
     cleanups.push(folder.cleanup);
     const { api } = await ingest();
     startModelAndFusionWorkers();
-    const created = await post(api, { source: folder.dir, out: 'file:///tmp/out', view: 'lumbar' });
+    const created = await post(api, { source: folder.dir, out: `${TMP}/out`, view: 'lumbar' });
     expect(created.status).toBe(202);
     const id = created.body.id as string;
     await p.waitForRun(id);
-    const res = await fetch(`${api}/runs/${id}`);
+    const res = await fetch(`${api}/runs/${id}`, { headers: auth });
     expect(res.status).toBe(200);
     const status = (await res.json()) as RunStatus;
     expect(status.counts).toEqual({ queued: 0, active: 0, done: 7, failed: 0, skipped: 0 });
     expect(status.finished).toBe(true);
     expect(status.run).toMatchObject({ source: folder.dir, view: 'lumbar', listed: 7, models: { unet: DEFAULT_MODELS.unet } });
-    expect((await fetch(`${api}/runs/r-nope`)).status).toBe(404);
+    expect((await fetch(`${api}/runs/r-nope`, { headers: auth })).status).toBe(404);
   });
 
   it('answers 400 with a readable reason for a bad body', async () => {
@@ -70,7 +88,7 @@ describe('ingest service', () => {
     expect(typo.body.error).toMatch(/veiw/);
     const badUri = await post(api, { source: 'ftp://x/y', out: '/out' });
     expect(badUri).toEqual({ status: 400, body: { error: 'unsupported storage URI scheme "ftp://" (use s3://, file:// or a path)' } });
-    const notJson = await fetch(`${api}/runs`, { method: 'POST', body: '{' });
+    const notJson = await fetch(`${api}/runs`, { method: 'POST', headers: auth, body: '{' });
     expect(notJson.status).toBe(400);
   });
 
@@ -86,7 +104,7 @@ describe('ingest service', () => {
       },
     });
     const first = await ingest({}, counting);
-    const created = await post(first.api, { source: folder.dir, out: 'file:///tmp/out' });
+    const created = await post(first.api, { source: folder.dir, out: `${TMP}/out` });
     const id = created.body.id as string;
     // No model workers yet: the backlog fills to MAX_PENDING (3) and the producer waits.
     await p.waitForRun(id, (_run, inFlight) => inFlight === 3);

@@ -14,6 +14,8 @@ import {
   type StageHandlersFor,
 } from '@vertxnet/shared';
 import { runsApi } from './api.js';
+import { readApiAuth } from './api-auth.js';
+import { guardPrepare, guardRunProcessor, runUriPolicy } from './uri-guard.js';
 import type { RunFinisher } from './run-files.js';
 import type { IngestConfig } from './env.js';
 
@@ -24,7 +26,7 @@ const RUN_METRICS_RUNS = 20;
  * The ingest service: the runs API, the paced producers (one `run` job per run, RUN_CONCURRENCY
  * at a time) and the prepare worker, which decodes each image and adds its flow.
  */
-export function startIngest(
+export async function startIngest(
   config: IngestConfig,
   logger: Logger,
   handlers: () => Promise<StageHandlersFor<'prepare'>>,
@@ -32,12 +34,16 @@ export function startIngest(
   /** Called when a run is finished (its files written); without it the run job ends with the listing. */
   finishRun?: RunFinisher,
 ): Promise<RunningService> {
+  const auth = readApiAuth(config);
+  const uris = runUriPolicy(config);
+  if (auth.kind === 'open') logger.warn('API_INSECURE_DEV: the runs API answers without a token; never expose this port');
   return startService(
     {
       service: 'ingest',
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
       eventsMaxLen: config.QUEUE_EVENTS_MAX_LEN,
+      httpHost: config.HTTP_HOST,
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,
@@ -60,8 +66,8 @@ export function startIngest(
         ...(finishRun ? { onRunFinished: (run: RunRecord) => finishRun(run, { runs: ctx.runs, queues: ctx.queues }) } : {}),
       };
       const pacing = { maxPending: config.MAX_PENDING, batchSize: config.LIST_BATCH, quietMs: config.RECONCILE_AFTER_MS };
-      ctx.worker('run', runProcessor(producer, pacing, ctx.stopping), config.RUN_CONCURRENCY, lock);
-      const prepare = stageProcessor('prepare', await handlers(), { runs: ctx.runs, done: ctx.done, flows: new ImageFlows(ctx.queues) });
+      ctx.worker('run', guardRunProcessor(runProcessor(producer, pacing, ctx.stopping), ctx.runs, uris), config.RUN_CONCURRENCY, lock);
+      const prepare = stageProcessor('prepare', guardPrepare(await handlers(), uris), { runs: ctx.runs, done: ctx.done, flows: new ImageFlows(ctx.queues) });
       ctx.worker('prepare', prepare, config.PREPARE_CONCURRENCY, lock);
       // Progress of the runs still going (the dashboard's ETA); finished runs drop out.
       new RunMetrics(
@@ -79,7 +85,7 @@ export function startIngest(
         (err) => logger.warn({ err }, 'run progress not read'),
       );
       return {
-        routes: runsApi(ctx, { unet: config.UNET_MODEL, maskrcnn: config.MASKRCNN_MODEL }),
+        routes: runsApi(ctx, { defaultModels: { unet: config.UNET_MODEL, maskrcnn: config.MASKRCNN_MODEL }, auth, uris }),
         close: async () => subscriber.disconnect(),
       };
     },

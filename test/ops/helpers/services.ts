@@ -18,6 +18,9 @@ export interface SpawnedService {
   stop(): Promise<number | null>;
 }
 
+/** The runs API token the spawned ingest service wants. */
+export const OPS_API_TOKEN = 'ops-test-token-8b2d6f0a4c9e1357';
+
 /** Starts one service with HTTP_PORT=0 and a private queue prefix; resolves once it listens. */
 export async function spawnService(name: ServiceName, prefix: string, env: Record<string, string> = {}): Promise<SpawnedService> {
   const work = mkdtempSync(join(tmpdir(), 'vertxnet-ops-'));
@@ -31,6 +34,7 @@ export async function spawnService(name: ServiceName, prefix: string, env: Recor
       LOG_LEVEL: 'info',
       WORK_URI: work,
       SHUTDOWN_TIMEOUT_MS: '2000',
+      ...(name === 'ingest' ? { API_TOKEN: OPS_API_TOKEN } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { apiHeaders, checkApiAuth, type ApiAuthOptions } from './api-client.js';
 import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, queueEventsMaxLen, type RunStatus } from '@vertxnet/shared';
 
 /** Where the queues are: the same REDIS_URL and QUEUE_PREFIX as the services. */
@@ -37,8 +38,10 @@ export function openPipelineClient(target: QueueTarget): PipelineClient {
 }
 
 /** GET <api>/runs/<id> from the ingest service; undefined on 404. */
-export async function fetchStatus(api: string, id: string): Promise<RunStatus | undefined> {
-  const res = await fetch(new URL(`/runs/${encodeURIComponent(id)}`, api));
+export async function fetchStatus(api: string, id: string, auth: ApiAuthOptions = {}): Promise<RunStatus | undefined> {
+  const headers = apiHeaders(auth);
+  const res = await fetch(new URL(`/runs/${encodeURIComponent(id)}`, api), { headers });
+  checkApiAuth(res, api, headers);
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`ingest API answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as RunStatus;

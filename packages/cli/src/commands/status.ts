@@ -1,6 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { runStatus, type RunStatus } from '@vertxnet/shared';
+import { addApiTokenOptions, type ApiAuthOptions } from './api-client.js';
 import { addQueueOptions, fetchStatus, openPipelineClient, type QueueTarget } from './connection.js';
 
 export interface StatusIo {
@@ -9,7 +10,7 @@ export interface StatusIo {
   tty: boolean;
 }
 
-interface StatusOptions extends QueueTarget {
+interface StatusOptions extends QueueTarget, ApiAuthOptions {
   api?: string;
   watch?: boolean;
   json?: boolean;
@@ -17,7 +18,7 @@ interface StatusOptions extends QueueTarget {
 
 /** `vertxnet status <run> [--watch] [--json]`: counts, throughput, ETA and failures of a run. */
 export function registerStatus(program: Command, io: StatusIo = { out: process.stdout, tty: process.stderr.isTTY === true }): void {
-  addQueueOptions(
+  const command = addQueueOptions(
     program
       .command('status')
       .description('Show a run: images queued, active, done, failed and skipped, throughput, ETA and why images failed')
@@ -25,7 +26,8 @@ export function registerStatus(program: Command, io: StatusIo = { out: process.s
       .option('--api <url>', 'ask the ingest service over HTTP instead of Redis (e.g. http://ingest:8080)')
       .option('-w, --watch', 'follow the run with a live progress bar until it is finished')
       .option('--json', 'print the status as JSON'),
-  ).action(async (id: string, opts: StatusOptions) => {
+  );
+  addApiTokenOptions(command).action(async (id: string, opts: StatusOptions) => {
     await followRun(id, opts, io);
   });
 }
@@ -33,7 +35,7 @@ export function registerStatus(program: Command, io: StatusIo = { out: process.s
 /** Reads a run's status once, or (watch) until it is finished; prints it; exits 1 if there is no such run. */
 export async function followRun(id: string, opts: StatusOptions, io: StatusIo): Promise<RunStatus> {
   const client = opts.api ? undefined : openPipelineClient(opts);
-  const read = (): Promise<RunStatus | undefined> => (opts.api ? fetchStatus(opts.api, id) : runStatus(id, client!));
+  const read = (): Promise<RunStatus | undefined> => (opts.api ? fetchStatus(opts.api, id, opts) : runStatus(id, client!));
   try {
     let status = await read();
     if (status === undefined) throw new Error(`no run ${id} (check --redis and --prefix, or --api)`);

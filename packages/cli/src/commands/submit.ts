@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { DEFAULT_MODELS, isView, submitRun, type View } from '@vertxnet/shared';
+import { addApiTokenOptions, apiHeaders, checkApiAuth, type ApiAuthOptions } from './api-client.js';
 import { addQueueOptions, openPipelineClient, type QueueTarget } from './connection.js';
 import { followRun, type StatusIo } from './status.js';
 
-interface SubmitOptions extends QueueTarget {
+interface SubmitOptions extends QueueTarget, ApiAuthOptions {
   out: string;
   view?: string;
   api?: string;
@@ -24,7 +25,7 @@ interface SubmitOptions extends QueueTarget {
  * to its end and reports how many were already done.
  */
 export function registerSubmit(program: Command, io: StatusIo = { out: process.stdout, tty: process.stderr.isTTY === true }): void {
-  addQueueOptions(
+  const command = addQueueOptions(
     program
       .command('submit')
       .description('Submit a source to the distributed pipeline (ingest service + workers) and print the run id')
@@ -36,7 +37,8 @@ export function registerSubmit(program: Command, io: StatusIo = { out: process.s
       .option('--maskrcnn-model <ref>', 'Mask R-CNN name@version (env MASKRCNN_MODEL)', process.env.MASKRCNN_MODEL ?? DEFAULT_MODELS.maskrcnn)
       .option('--wait', 'follow the run until it is finished, then print its counts')
       .option('--json', 'print JSON'),
-  ).action(async (source: string, opts: SubmitOptions) => {
+  );
+  addApiTokenOptions(command).action(async (source: string, opts: SubmitOptions) => {
     if (opts.view !== undefined && !isView(opts.view)) throw new Error(`--view must be cervical or lumbar, not "${opts.view}"`);
     const request = {
       source,
@@ -44,7 +46,7 @@ export function registerSubmit(program: Command, io: StatusIo = { out: process.s
       models: { unet: opts.unetModel, maskrcnn: opts.maskrcnnModel },
       ...(opts.view ? { view: opts.view as View } : {}),
     };
-    const id = opts.api ? await postRun(opts.api, request) : await submitDirect(opts, request);
+    const id = opts.api ? await postRun(opts.api, request, opts) : await submitDirect(opts, request);
     if (!opts.wait) {
       io.out.write(opts.json ? `${JSON.stringify({ id })}\n` : `run ${id} submitted; follow it with: vertxnet status ${id} --watch\n`);
       return;
@@ -64,8 +66,10 @@ async function submitDirect(target: QueueTarget, request: Parameters<typeof subm
   }
 }
 
-async function postRun(api: string, request: Record<string, unknown>): Promise<string> {
-  const res = await fetch(new URL('/runs', api), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+async function postRun(api: string, request: Record<string, unknown>, auth: ApiAuthOptions): Promise<string> {
+  const headers = apiHeaders(auth);
+  const res = await fetch(new URL('/runs', api), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(request) });
+  checkApiAuth(res, api, headers);
   const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
   if (res.status !== 202 || !body.id) throw new Error(`ingest API refused the run (${res.status}): ${body.error ?? 'no reason given'}`);
   return body.id;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { S3ClientOptions } from '../storage/s3-storage.js';
 import { QUEUE_EVENTS_MAX_LEN } from '../jobs/queues.js';
@@ -21,6 +22,14 @@ export const serviceEnv = {
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
     .default('info')
     .describe('Lowest level written to the JSON log on stdout.'),
+  HTTP_HOST: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(v), 'must be an IP address or a host name')
+    .default('127.0.0.1')
+    .describe(
+      'Address the HTTP server binds. The default answers this machine only; containers and pods set 0.0.0.0 so that probes, Prometheus and (ingest) API clients reach it.',
+    ),
   HTTP_PORT: envInt(0, 65535)
     .default(8080)
     .describe('Port of the HTTP server for /metrics, /healthz and /readyz (0 picks a free port).'),

@@ -27,6 +27,7 @@ describe('parseEnv', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'vertxnet',
       LOG_LEVEL: 'info',
+      HTTP_HOST: '127.0.0.1',
       HTTP_PORT: 0,
       SHUTDOWN_TIMEOUT_MS: 25_000,
       QUEUE_EVENTS_MAX_LEN: 100,

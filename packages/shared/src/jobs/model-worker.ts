@@ -8,6 +8,7 @@ export interface ModelWorkerConfig {
   REDIS_URL: string;
   QUEUE_PREFIX: string;
   QUEUE_EVENTS_MAX_LEN: number;
+  HTTP_HOST: string;
   HTTP_PORT: number;
   SHUTDOWN_TIMEOUT_MS: number;
   CONCURRENCY: number;
@@ -31,6 +32,7 @@ export function startModelWorker<S extends 'unet' | 'maskrcnn'>(
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
       eventsMaxLen: config.QUEUE_EVENTS_MAX_LEN,
+      httpHost: config.HTTP_HOST,
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,

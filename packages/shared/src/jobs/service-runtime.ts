@@ -21,6 +21,8 @@ export interface ServiceSettings {
   service: string;
   redisUrl: string;
   prefix: string;
+  /** Address the HTTP server binds (HTTP_HOST). */
+  httpHost: string;
   httpPort: number;
   shutdownTimeoutMs: number;
   logger: Logger;
@@ -108,6 +110,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
   };
 
   const health: HealthServer = await startHealthServer({
+    host: settings.httpHost,
     port: settings.httpPort,
     registry,
     ready: async () => {
@@ -120,7 +123,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
     },
     routes: (req, res) => parts?.routes?.(req, res) ?? false,
   });
-  logger.info({ port: health.port }, 'http server listening');
+  logger.info({ host: settings.httpHost, port: health.port }, 'http server listening');
 
   parts = await setup(ctx);
   for (const worker of workers) worker.start();

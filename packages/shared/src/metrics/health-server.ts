@@ -17,8 +17,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolea
 export interface HealthServerOptions {
   /** 0 picks a free port. */
   port: number;
-  /** @defaultValue '0.0.0.0' */
-  host?: string;
+  /** Address to bind (HTTP_HOST). */
+  host: string;
   registry: Registry;
   ready: () => Promise<Readiness>;
   routes?: RouteHandler;
@@ -40,7 +40,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+    server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
       resolve();
     });
