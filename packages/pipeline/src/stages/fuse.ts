@@ -12,6 +12,7 @@ import {
 import { joinKey, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
 import { decodeForeground, decodeInstances } from '../intermediates.js';
 import { readCanonical } from './context.js';
+import { sourceHeaderKey } from './prepare.js';
 
 export interface FuseInput {
   /** Source URI, recorded in result.json. */
@@ -78,6 +79,8 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
       .map((v) => ({ verseCode: v.verseCode, level: v.level }));
     if (segments.length > 0) {
       try {
+        const headerKey = sourceHeaderKey(input.image);
+        const sourceHeader = (await deps.work.exists(headerKey)) ? await deps.work.get(headerKey) : undefined;
         const seg = buildSegmentation({
           width: img.width,
           height: img.height,
@@ -89,6 +92,7 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
             ...(dicom.seriesInstanceUid ? { seriesInstanceUid: dicom.seriesInstanceUid } : {}),
             ...(dicom.studyInstanceUid ? { studyInstanceUid: dicom.studyInstanceUid } : {}),
           },
+          ...(sourceHeader ? { sourceHeader } : {}),
           ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
           algorithm: { name: 'VertXNet', version: input.models?.unet?.version ?? foreground?.model?.version ?? 'unknown' },
         });

@@ -66,6 +66,11 @@ export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Prom
     // spacing; never patient data) beside the canonical image.
     await deps.work.put(dicomSidecarKey(image), JSON.stringify(preparedDicom(decoded.dicom)), { contentType: 'application/json' });
   }
+  if (decoded.sourceHeader) {
+    // Patient and study elements for the SEG travel through the work store like the pixels,
+    // never through job records.
+    await deps.work.put(sourceHeaderKey(image), decoded.sourceHeader, { contentType: 'application/dicom' });
+  }
   const view = input.view ?? decoded.dicom?.view;
   return {
     image,
@@ -80,6 +85,11 @@ export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Prom
 /** Where prepare leaves the DICOM facts of a canonical image for the fusion stage. */
 export function dicomSidecarKey(image: string): string {
   return image.replace(/\.png$/, '') + '.dicom.json';
+}
+
+/** Where prepare leaves the source's patient and study elements (a header-only DICOM file). */
+export function sourceHeaderKey(image: string): string {
+  return image.replace(/\.png$/, '') + '.header.dcm';
 }
 
 /** The DICOM facts prepare stored beside a canonical image, if it came from a DICOM file. */

@@ -12,6 +12,11 @@ export interface DecodedImage {
   format: ImageFormat;
   /** DICOM only: what the file said (UIDs, spacing, view, windowing); `data` is then already the 8-bit canonical image. */
   dicom?: DicomInfo;
+  /**
+   * DICOM only: the source's patient and study elements (a small Part 10 file, see
+   * extractSourceHeader) for the SEG. Holds patient identifiers: store it, never log it.
+   */
+  sourceHeader?: Uint8Array;
 }
 
 /** The one 8-bit grey form every stage works from (and the training code reads). */
