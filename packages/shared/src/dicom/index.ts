@@ -4,7 +4,7 @@ import { extractSourceHeader } from './source-header.js';
 
 export * from './decode.js';
 export { extractSourceHeader, sourceHeaderElements, SOURCE_HEADER_ELEMENTS, type SourceHeaderCopy } from './source-header.js';
-export { parseDicom, looksLikeDicom, DicomFormatError, type DicomDataset, type DicomElement, type ParsedDicom } from './parse.js';
+export { parseDicom, looksLikeDicom, DicomFormatError, DicomTooLargeError, type DicomDataset, type DicomElement, type ParsedDicom } from './parse.js';
 export { decodeRle, packBits } from './codecs.js';
 
 /**
