@@ -119,7 +119,7 @@ describe('decodeImage', () => {
     expect(bomb.length).toBeLessThan(200);
     const e = await expectInputError(
       decodeImage(bomb, 'bomb.png'),
-      'bomb.png: image is 100000x100000 (10000 megapixels), over the limit of 200 megapixels',
+      'bomb.png: image is 100000x100000 (10000 megapixels), over the limit of 32 megapixels',
     );
     expect(e.code).toBe('INPUT_TOO_LARGE');
   });

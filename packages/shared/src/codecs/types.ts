@@ -27,8 +27,14 @@ export interface CanonicalImage {
 }
 
 export interface DecodeLimits {
-  /** Refuse images with more pixels than this (decompression-bomb guard). @defaultValue 200_000_000 */
+  /** Refuse images with more pixels than this (memory and decompression-bomb guard). @defaultValue 32_000_000 */
   maxPixels?: number;
 }
 
-export const DEFAULT_MAX_PIXELS = 200_000_000;
+/**
+ * 32 megapixels: above any lateral spine film (a 43x43 cm detector at 0.1 mm is 18.5 MP), and what
+ * keeps two jobs at once inside the containers' memory limits. Measured peak RSS of one job at this
+ * size (16-bit DX, packages/pipeline/src/memory/memory.test.ts): prepare ~450 MiB (ingest limit
+ * 1 GiB, 2 prepare jobs), fusion ~770 MiB (fusion-worker limit 2 GiB, 2 jobs); both grow with pixels.
+ */
+export const DEFAULT_MAX_PIXELS = 32_000_000;
