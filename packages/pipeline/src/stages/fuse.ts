@@ -12,7 +12,7 @@ import {
 import { joinKey, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
 import { decodeForeground, decodeInstances } from '../intermediates.js';
 import { readCanonical } from './context.js';
-import { sourceHeaderKey } from './prepare.js';
+import { readFrameNote, sourceHeaderKey } from './prepare.js';
 
 export interface FuseInput {
   /** Source URI, recorded in result.json. */
@@ -71,7 +71,9 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
   // DICOM SEG beside the other results; its failure is recorded, never fatal.
   const extra: Record<string, unknown> = {};
   if (input.failures && input.failures.length > 0) extra.stageFailures = input.failures;
-  if (input.dicom?.frameNote) extra.frame = input.dicom.frameNote;
+  // Multi-frame DICOM, multi-page TIFF, animated GIF: which one was analysed.
+  const frameNote = input.dicom?.frameNote ?? (await readFrameNote(deps.work, input.image));
+  if (frameNote) extra.frame = frameNote;
   const dicom = input.dicom;
   if (dicom?.sopInstanceUid && dicom.sopClassUid) {
     const segments = fusion.vertebrae

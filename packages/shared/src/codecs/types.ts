@@ -1,6 +1,6 @@
 import type { DicomInfo } from '../dicom/decode.js';
 
-export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'dicom';
+export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'gif' | 'dicom';
 
 /** A decoded radiograph: one grey channel, row-major, at the depth it was stored with. */
 export interface DecodedImage {
@@ -10,6 +10,11 @@ export interface DecodedImage {
   /** Uint8Array when bitsStored is 8, Uint16Array when 16. */
   data: Uint8Array | Uint16Array;
   format: ImageFormat;
+  /**
+   * Set when the file holds several images and only the first was decoded: a multi-page TIFF,
+   * an animated GIF, a multi-frame DICOM ("multi-page: page 1 of 3 used"). Goes to result.json.
+   */
+  frameNote?: string;
   /** DICOM only: what the file said (UIDs, spacing, view, windowing); `data` is then already the 8-bit canonical image. */
   dicom?: DicomInfo;
   /**

@@ -21,6 +21,7 @@ export async function decodeDicom(bytes: Uint8Array, name: string, limits: Decod
     data,
     format: 'dicom',
     dicom: px.info,
+    ...(px.info.frameNote ? { frameNote: px.info.frameNote } : {}),
     sourceHeader: extractSourceHeader(px.dataset),
   };
 }
