@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDicom, type DicomDataset } from '@vertxnet/shared';
+import { extractSourceHeader, parseDicom, type DicomDataset } from '@vertxnet/shared';
 import { buildSegmentation, type SegInput } from './index.js';
 
 const FIXTURES = new URL('../../../../test/fixtures/dicom/', import.meta.url).pathname;
@@ -53,12 +53,11 @@ function tagPaths(ds: DicomDataset, prefix = ''): Set<string> {
 
 describe('DICOM SEG writer', () => {
   it('has every element the highdicom radiograph SEG has (same structure, same module layout)', () => {
-    const mine = tagPaths(parseDicom(seg()).dataset);
+    // Both from the same source image: highdicom's SEG and ours copy its patient and study elements.
+    const cr = parseDicom(readFileSync(join(FIXTURES, 'cr_mono1_12bit_rescale_imagerspacing_16x16.dcm'))).dataset;
+    const mine = tagPaths(parseDicom(seg({ sourceHeader: extractSourceHeader(cr) })).dataset);
     const theirs = tagPaths(parseDicom(readFileSync(join(FIXTURES, 'seg_binary_from_cr.dcm'))).dataset);
-    // Copied from the source only when it has them (this one has no source header): patient age,
-    // history and comments, de-identification notes, study description.
-    const skipped = ['00101010', '001021b0', '00104000', '00120062', '00120063', '00081030'];
-    const missing = [...theirs].filter((p) => !mine.has(p) && !skipped.some((s) => p.startsWith(s)));
+    const missing = [...theirs].filter((p) => !mine.has(p));
     expect(missing).toEqual([]);
   });
 
