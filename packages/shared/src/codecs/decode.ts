@@ -12,9 +12,10 @@ const FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', ti
 const FAIL_ON = 'error' as const;
 
 /**
- * Decodes a PNG, JPEG, TIFF or GIF (8 or 16 bits; the first page or frame only) into one grey channel: RGB → ITU-R 601 luma,
- * alpha dropped, EXIF orientation applied. `name` is only used in error messages (basename).
- * Throws InputError, with a reason a person understands, for anything it cannot decode.
+ * Decodes a PNG, JPEG, TIFF or GIF (8 or 16 bits; the first page or frame only) into one grey
+ * channel: RGB → ITU-R 601 luma, alpha dropped, EXIF orientation applied. `name` is only used in
+ * error messages (basename). Throws InputError, with a reason a person understands, for anything
+ * it cannot decode.
  */
 export async function decodeImage(bytes: Buffer, name: string, limits: DecodeLimits = {}): Promise<DecodedImage> {
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
