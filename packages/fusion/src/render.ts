@@ -1,6 +1,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import sharp from 'sharp';
 import { FusionInputError } from './errors.js';
+import { LEVEL_COLOURS, UNLABELLED } from './level-colours.js';
 import type { ImageResult } from './result.js';
 
 /** The label mask as an 8-bit grayscale PNG (pixel = VerSe code). */
@@ -12,12 +13,6 @@ export async function renderLabelsPng(labels: Uint8Array, width: number, height:
     .toBuffer();
 }
 
-/** Distinct hues per level, stable across images: cervical warm, lumbar cool. */
-const LEVEL_COLOURS: Record<string, string> = {
-  C2: '#e6194b', C3: '#f58231', C4: '#ffe119', C5: '#bfef45', C6: '#3cb44b', C7: '#42d4f4', T1: '#4363d8',
-  T12: '#911eb4', L1: '#f032e6', L2: '#e6194b', L3: '#f58231', L4: '#ffe119', L5: '#3cb44b', S1: '#42d4f4',
-};
-const UNLABELLED = '#a9a9a9';
 
 /**
  * The radiograph (8-bit gray, source size) as an RGB PNG with each body's outline in its level's

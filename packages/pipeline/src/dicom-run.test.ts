@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,10 +80,11 @@ describe('DICOM through the local runner', () => {
     expect(report.failures[0]!.reason).toMatch(/^broken_mr_truncated_pixel_data\.dcm: DICOM file is broken: pixel data is truncated/);
   });
 
-  it('writes no patient name, id, date or accession number anywhere', async () => {
+  it('writes no patient name, id, date or accession number anywhere but in the SEG', async () => {
     const files = await filesUnder(out);
     expect(files.some((f) => f.endsWith('seg.dcm'))).toBe(true);
-    for (const f of files) {
+    // The SEG is a DICOM object of the patient's study: DICOM requires the Patient module there.
+    for (const f of files.filter((f) => !f.endsWith('seg.dcm'))) {
       const text = (await readFile(f)).toString('latin1');
       for (const phi of PHI) expect(text.includes(phi), `${phi} in ${f}`).toBe(false);
     }
@@ -126,7 +128,9 @@ describe('DICOM through the local runner', () => {
     const ref = [seg.SourceImageSequence].flat()[0];
     expect(ref.ReferencedSOPInstanceUID).toBe(source.info.sopInstanceUid);
     expect(seg.StudyInstanceUID).toBe(source.info.studyInstanceUid);
-    expect([seg.PatientName ?? []].flat().join('')).toBe('');
+    expect([seg.PatientName].flat()[0]).toMatchObject({ Alphabetic: 'Holmes^Sherlock' });
+    expect([seg.PatientID, seg.PatientBirthDate]).toEqual(['PHI-ID-424242', '19540106']);
+    expect([[seg.SegmentSequence].flat()[0].SegmentedPropertyTypeCodeSequence].flat()[0]).toMatchObject({ CodingSchemeDesignator: 'SCT' });
     // Frame k's set bits = pixels labelled with segment k's level.
     const bits = new Uint8Array(seg.PixelData[0] ?? seg.PixelData);
     const labels = new Uint8Array((await import('sharp')).default ? await pngGrey(join(out, dir, 'labels.png')) : []);
@@ -140,6 +144,20 @@ describe('DICOM through the local runner', () => {
       }
       expect(mismatches).toBe(0);
     });
+  });
+
+  it('writes SEGs that dciodvfy finds no error in and dcmdump reads', async () => {
+    const segs = (await filesUnder(out)).filter((f) => f.endsWith('seg.dcm'));
+    expect(segs.length).toBeGreaterThanOrEqual(3);
+    for (const f of segs) {
+      const check = spawnSync('dciodvfy', [f], { encoding: 'utf8' });
+      expect(check.error, 'dciodvfy is installed (Debian package dicom3tools)').toBeUndefined();
+      const report = `${check.stdout}${check.stderr}`;
+      expect(report.split('\n').filter((l) => l.startsWith('Error')), `${f}\n${report}`).toEqual([]);
+      const dump = spawnSync('dcmdump', ['+E', f], { encoding: 'utf8' });
+      expect([dump.status, dump.stderr]).toEqual([0, '']);
+      expect(dump.stdout).toContain('SegmentationStorage');
+    }
   });
 
   it('keeps every other result when the SEG cannot be written', async () => {

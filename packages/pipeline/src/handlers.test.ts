@@ -66,11 +66,13 @@ describe('stage handlers (what the services bind)', () => {
     const dataset = dcmjs.data.DicomMetaDictionary.naturalizeDataset(seg.dict);
     expect(dataset.Modality).toBe('SEG');
     expect(dataset.ReferencedSeriesSequence?.SeriesInstanceUID ?? dataset.ReferencedSeriesSequence?.[0]?.SeriesInstanceUID).toBe('1.2.826.0.1.3680043.10.1234.77.1');
-    for (const file of ['result.json', 'seg.dcm']) {
-      const text = (await readFile(join(out, 'scan.dcm', file))).toString('latin1');
-      expect(text).not.toContain('Moriarty');
-      expect(text).not.toContain('PHI-ID-1');
-    }
+    // The SEG files with its image: the source's patient module reaches it through the work
+    // store, never through a job record or result.json.
+    expect([dataset.PatientName].flat()[0]).toMatchObject({ Alphabetic: 'Moriarty^James' });
+    expect(dataset.PatientID).toBe('PHI-ID-1');
+    const text = (await readFile(join(out, 'scan.dcm', 'result.json'))).toString('latin1');
+    expect(text).not.toContain('Moriarty');
+    expect(text).not.toContain('PHI-ID-1');
   }, 120_000);
 
   it('hands back a job for another model version instead of answering it', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concurrencyEnv, envBool, envInt, jobLockEnv, modelRefEnv, parseUriPolicy, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, DEFAULT_MAX_PIXELS, envBool, envInt, jobLockEnv, modelRefEnv, parseUriPolicy, s3Env, serviceEnv } from '@vertxnet/shared';
 
 /** A URI prefix list (see parseUriPolicy), validated at start. */
 const uriPrefixList = (defaultValue: string, what: string) =>
@@ -46,6 +46,11 @@ export const IngestEnv = z
     WORK_URI: z.string().min(1).default('./work').describe('Work store shared by all stages: where prepare writes canonical images.'),
     PREPARE_CONCURRENCY: concurrencyEnv(2, 'Prepare jobs (decode + canonical image)'),
     RUN_CONCURRENCY: concurrencyEnv(4, 'Runs listed and paced'),
+    MAX_IMAGE_PIXELS: envInt(1, 200_000_000)
+      .default(DEFAULT_MAX_PIXELS)
+      .describe(
+        'Images with more pixels are refused (they fail once). One prepare job peaks near 14 B per pixel and a fusion job near 24 B: raise it only with the ingest and fusion-worker memory limits (docs/DICOM.md).',
+      ),
     MAX_PENDING: envInt(1, 1_000_000)
       .default(1_000)
       .describe('Images of one run in flight at most (queued, not yet done or failed); bounds Redis memory per run.'),

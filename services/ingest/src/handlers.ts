@@ -5,6 +5,6 @@ import type { IngestConfig } from './env.js';
 /** Builds the prepare handler: decode a source image and write its canonical PNG to the work store. */
 export async function createStageHandlers(config: IngestConfig): Promise<StageHandlersFor<'prepare'>> {
   const s3 = s3OptionsFromEnv(config);
-  const { prepare } = pipelineHandlers({ work: openStorage(config.WORK_URI, s3), s3 });
+  const { prepare } = pipelineHandlers({ work: openStorage(config.WORK_URI, s3), s3, maxPixels: config.MAX_IMAGE_PIXELS });
   return { prepare };
 }

@@ -1,4 +1,7 @@
-import { el, newUid, writeDicom, type DicomItem, type DicomWriteElement } from '@vertxnet/shared';
+import { el, newUid, sourceHeaderElements, writeDicom, type DicomItem, type DicomWriteElement } from '@vertxnet/shared';
+import { LEVEL_COLOURS, UNLABELLED } from '../level-colours.js';
+import { ANATOMICAL_STRUCTURE, vertebraCode, type CodedConcept } from './codes.js';
+import { srgbToDicomLab } from './colour.js';
 
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 
@@ -18,6 +21,11 @@ export interface SegInput {
   /** Labelled vertebrae in the order the segments get their numbers (1, 2, …). */
   segments: { verseCode: number; level: string }[];
   source: SegSource;
+  /**
+   * The source's patient and study elements (extractSourceHeader), copied so the SEG files with
+   * its image; without it they are written empty.
+   */
+  sourceHeader?: Uint8Array;
   pixelSpacing?: { row: number; column: number };
   algorithm: { name: string; version: string };
 }
@@ -27,17 +35,20 @@ const code = (value: string, scheme: string, meaning: string): DicomItem => [
   el(0x00080102, 'SH', scheme),
   el(0x00080104, 'LO', meaning),
 ];
+const coded = (c: CodedConcept): DicomItem => code(c.value, c.scheme, c.meaning);
 
 /**
  * A DICOM Segmentation (BINARY, one frame per segment, one segment per labelled vertebra named by
- * its level) referencing the source SOP instance and series. No patient data: the Patient module
- * values are empty (type 2), Study Instance UID is the source's so viewers file it with the image.
+ * its level and typed by its SNOMED CT code) referencing the source SOP instance and series. The
+ * source's patient and study elements are copied (a derived object in the same study, as highdicom
+ * writes it), so a PACS or viewer files it with its image.
  */
 export function buildSegmentation(input: SegInput): Uint8Array {
   const { width, height, labels, segments, source } = input;
   if (labels.length !== width * height) throw new Error(`labels hold ${labels.length} pixels, ${width}x${height} expected`);
   if (segments.length === 0) throw new Error('no labelled vertebra to write');
   if (width > 0xffff || height > 0xffff) throw new Error(`image ${width}x${height} is too large for a SEG`);
+  const types = segments.map((s) => vertebraCode(s.level));
   for (const [what, uid] of Object.entries(source)) {
     if (uid !== undefined && !isUid(uid)) throw new Error(`the source's ${what} is not a valid DICOM UID`);
   }
@@ -63,29 +74,23 @@ export function buildSegmentation(input: SegInput): Uint8Array {
     el(0x00660031, 'LO', input.algorithm.version),
     el(0x00660036, 'LO', input.algorithm.name),
   ];
+  const { elements: copied, sliceThickness } = sourceHeaderElements(input.sourceHeader);
+  const hasStudyUid = copied.some((e) => e.tag === 0x0020000d);
   const ds: DicomWriteElement[] = [
+    ...copied,
     el(0x00080008, 'CS', 'DERIVED\\PRIMARY'),
     el(0x00080016, 'UI', SEGMENTATION_STORAGE),
     el(0x00080018, 'UI', sop),
-    el(0x00080020, 'DA', ''),
     el(0x00080023, 'DA', date),
-    el(0x00080030, 'TM', ''),
     el(0x00080033, 'TM', time),
-    el(0x00080050, 'SH', ''),
     el(0x00080060, 'CS', 'SEG'),
     el(0x00080070, 'LO', 'VertXNet'),
-    el(0x00080090, 'PN', ''),
     el(0x00081090, 'LO', input.algorithm.name),
     el(0x00082112, 'SQ', [sourceRef]),
-    el(0x00100010, 'PN', ''),
-    el(0x00100020, 'LO', ''),
-    el(0x00100030, 'DA', ''),
-    el(0x00100040, 'CS', ''),
     el(0x00181000, 'LO', '1'),
     el(0x00181020, 'LO', input.algorithm.version),
-    el(0x0020000d, 'UI', source.studyInstanceUid ?? newUid()),
+    ...(hasStudyUid ? [] : [el(0x0020000d, 'UI', source.studyInstanceUid ?? newUid())]),
     el(0x0020000e, 'UI', newUid()),
-    el(0x00200010, 'SH', ''),
     el(0x00200011, 'IS', '9901'),
     el(0x00200013, 'IS', '1'),
     el(0x00209221, 'SQ', [[el(0x00209164, 'UI', dimensionOrg)]]),
@@ -112,13 +117,14 @@ export function buildSegmentation(input: SegInput): Uint8Array {
       0x00620002,
       'SQ',
       segments.map((s, i) => [
-        el(0x00620003, 'SQ', [code('123037004', 'SCT', 'Anatomical Structure')]),
+        el(0x00620003, 'SQ', [coded(ANATOMICAL_STRUCTURE)]),
         el(0x00620004, 'US', i + 1),
         el(0x00620005, 'LO', s.level),
         el(0x00620007, 'SQ', [algorithm]),
         el(0x00620008, 'CS', 'AUTOMATIC'),
         el(0x00620009, 'LO', input.algorithm.name),
-        el(0x0062000f, 'SQ', [code(s.level, '99VERTXNET', `${s.level} vertebral body`)]),
+        el(0x0062000d, 'US', srgbToDicomLab(LEVEL_COLOURS[s.level] ?? UNLABELLED)),
+        el(0x0062000f, 'SQ', [coded(types[i]!)]),
         el(0x00620020, 'UT', `${s.level} vertebral body`),
         el(0x00620021, 'UI', newUid()),
       ]),
@@ -127,11 +133,7 @@ export function buildSegmentation(input: SegInput): Uint8Array {
     el(0x00700080, 'CS', 'VERTEBRAE'),
     el(0x00700081, 'LO', 'Vertebral bodies labelled by level'),
     el(0x00700084, 'PN', ''),
-    el(0x52009229, 'SQ', [
-      input.pixelSpacing
-        ? [el(0x00289110, 'SQ', [[el(0x00280030, 'DS', `${round6(input.pixelSpacing.row)}\\${round6(input.pixelSpacing.column)}`)]])]
-        : [],
-    ]),
+    el(0x52009229, 'SQ', [pixelMeasures(input.pixelSpacing, sliceThickness)]),
     el(
       0x52009230,
       'SQ',
@@ -163,6 +165,14 @@ export function buildSegmentation(input: SegInput): Uint8Array {
 /** PS3.5 9.1: digits and dots, no leading zeros in a component, at most 64 characters. */
 export function isUid(uid: string): boolean {
   return uid.length <= 64 && /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/.test(uid);
+}
+
+function pixelMeasures(spacing: SegInput['pixelSpacing'], sliceThickness: Uint8Array | undefined): DicomItem {
+  const measures: DicomItem = [
+    ...(spacing ? [el(0x00280030, 'DS', `${round6(spacing.row)}\\${round6(spacing.column)}`)] : []),
+    ...(sliceThickness ? [el(0x00180050, 'DS', sliceThickness)] : []),
+  ];
+  return measures.length > 0 ? [el(0x00289110, 'SQ', [measures])] : [];
 }
 
 function round6(x: number): string {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDicom, type DicomDataset } from '@vertxnet/shared';
-import { buildSegmentation } from './index.js';
+import { extractSourceHeader, parseDicom, type DicomDataset } from '@vertxnet/shared';
+import { buildSegmentation, type SegInput } from './index.js';
 
 const FIXTURES = new URL('../../../../test/fixtures/dicom/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'vx-seg-'));
@@ -25,7 +25,7 @@ const source = {
   seriesInstanceUid: '1.2.3.4.5',
   studyInstanceUid: '1.2.3.4',
 };
-const seg = () =>
+const seg = (extra: Partial<SegInput> = {}) =>
   buildSegmentation({
     width: W,
     height: H,
@@ -37,6 +37,7 @@ const seg = () =>
     source,
     pixelSpacing: { row: 0.15, column: 0.15 },
     algorithm: { name: 'VertXNet', version: '0.1.0' },
+    ...extra,
   });
 
 /** Tags of a dataset and, recursively, of the first item of each sequence, as paths. */
@@ -52,11 +53,11 @@ function tagPaths(ds: DicomDataset, prefix = ''): Set<string> {
 
 describe('DICOM SEG writer', () => {
   it('has every element the highdicom radiograph SEG has (same structure, same module layout)', () => {
-    const mine = tagPaths(parseDicom(seg()).dataset);
+    // Both from the same source image: highdicom's SEG and ours copy its patient and study elements.
+    const cr = parseDicom(readFileSync(join(FIXTURES, 'cr_mono1_12bit_rescale_imagerspacing_16x16.dcm'))).dataset;
+    const mine = tagPaths(parseDicom(seg({ sourceHeader: extractSourceHeader(cr) })).dataset);
     const theirs = tagPaths(parseDicom(readFileSync(join(FIXTURES, 'seg_binary_from_cr.dcm'))).dataset);
-    // Left out on purpose: patient age, history and comments, de-identification notes (we write no patient data), study description.
-    const skipped = ['00101010', '001021b0', '00104000', '00120062', '00120063', '00081030'];
-    const missing = [...theirs].filter((p) => !mine.has(p) && !skipped.some((s) => p.startsWith(s)));
+    const missing = [...theirs].filter((p) => !mine.has(p));
     expect(missing).toEqual([]);
   });
 

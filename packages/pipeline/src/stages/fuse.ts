@@ -12,6 +12,7 @@ import {
 import { joinKey, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
 import { decodeForeground, decodeInstances } from '../intermediates.js';
 import { readCanonical } from './context.js';
+import { readFrameNote, sourceHeaderKey } from './prepare.js';
 
 export interface FuseInput {
   /** Source URI, recorded in result.json. */
@@ -70,7 +71,9 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
   // DICOM SEG beside the other results; its failure is recorded, never fatal.
   const extra: Record<string, unknown> = {};
   if (input.failures && input.failures.length > 0) extra.stageFailures = input.failures;
-  if (input.dicom?.frameNote) extra.frame = input.dicom.frameNote;
+  // Multi-frame DICOM, multi-page TIFF, animated GIF: which one was analysed.
+  const frameNote = input.dicom?.frameNote ?? (await readFrameNote(deps.work, input.image));
+  if (frameNote) extra.frame = frameNote;
   const dicom = input.dicom;
   if (dicom?.sopInstanceUid && dicom.sopClassUid) {
     const segments = fusion.vertebrae
@@ -78,6 +81,8 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
       .map((v) => ({ verseCode: v.verseCode, level: v.level }));
     if (segments.length > 0) {
       try {
+        const headerKey = sourceHeaderKey(input.image);
+        const sourceHeader = (await deps.work.exists(headerKey)) ? await deps.work.get(headerKey) : undefined;
         const seg = buildSegmentation({
           width: img.width,
           height: img.height,
@@ -89,6 +94,7 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
             ...(dicom.seriesInstanceUid ? { seriesInstanceUid: dicom.seriesInstanceUid } : {}),
             ...(dicom.studyInstanceUid ? { studyInstanceUid: dicom.studyInstanceUid } : {}),
           },
+          ...(sourceHeader ? { sourceHeader } : {}),
           ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
           algorithm: { name: 'VertXNet', version: input.models?.unet?.version ?? foreground?.model?.version ?? 'unknown' },
         });

@@ -30,6 +30,8 @@ export interface PreparedImage {
   view?: View;
   /** DICOM only: what the file says about itself — UIDs, never names, ids or dates. */
   dicom?: PreparedDicom;
+  /** Set when only the first of several pages or frames was used ("multi-page: page 1 of 3 used"). */
+  frameNote?: string;
 }
 
 export interface PreparedDicom {
@@ -66,6 +68,14 @@ export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Prom
     // spacing; never patient data) beside the canonical image.
     await deps.work.put(dicomSidecarKey(image), JSON.stringify(preparedDicom(decoded.dicom)), { contentType: 'application/json' });
   }
+  if (decoded.frameNote) {
+    await deps.work.put(frameNoteKey(image), JSON.stringify({ frameNote: decoded.frameNote }), { contentType: 'application/json' });
+  }
+  if (decoded.sourceHeader) {
+    // Patient and study elements for the SEG travel through the work store like the pixels,
+    // never through job records.
+    await deps.work.put(sourceHeaderKey(image), decoded.sourceHeader, { contentType: 'application/dicom' });
+  }
   const view = input.view ?? decoded.dicom?.view;
   return {
     image,
@@ -74,12 +84,30 @@ export async function prepareImage(deps: PrepareDeps, input: PrepareInput): Prom
     identity,
     ...(view ? { view } : {}),
     ...(decoded.dicom ? { dicom: preparedDicom(decoded.dicom) } : {}),
+    ...(decoded.frameNote ? { frameNote: decoded.frameNote } : {}),
   };
 }
 
 /** Where prepare leaves the DICOM facts of a canonical image for the fusion stage. */
 export function dicomSidecarKey(image: string): string {
   return image.replace(/\.png$/, '') + '.dicom.json';
+}
+
+/** Where prepare notes that only the first page or frame of the source was used. */
+export function frameNoteKey(image: string): string {
+  return image.replace(/\.png$/, '') + '.frame.json';
+}
+
+/** The note prepare left when it used only the first page or frame of a source image. */
+export async function readFrameNote(work: Storage, image: string): Promise<string | undefined> {
+  const key = frameNoteKey(image);
+  if (!(await work.exists(key))) return undefined;
+  return (JSON.parse((await work.get(key)).toString('utf8')) as { frameNote?: string }).frameNote;
+}
+
+/** Where prepare leaves the source's patient and study elements (a header-only DICOM file). */
+export function sourceHeaderKey(image: string): string {
+  return image.replace(/\.png$/, '') + '.header.dcm';
 }
 
 /** The DICOM facts prepare stored beside a canonical image, if it came from a DICOM file. */

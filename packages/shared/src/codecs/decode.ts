@@ -5,16 +5,17 @@ import { rgbToLuma } from './canonical.js';
 import { sniffFormat } from './sniff.js';
 import { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeLimits, type ImageFormat } from './types.js';
 
-const FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF', dicom: 'DICOM' };
+const FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', tiff: 'TIFF', gif: 'GIF', dicom: 'DICOM' };
 
 // 'error' aborts on truncated or corrupt pixel data rather than returning half an image;
 // 'warning' would also refuse files that only carry harmless oddities.
 const FAIL_ON = 'error' as const;
 
 /**
- * Decodes a PNG, JPEG or TIFF (8 or 16 bits) into one grey channel: RGB → ITU-R 601 luma,
- * alpha dropped, EXIF orientation applied. `name` is only used in error messages (basename).
- * Throws InputError, with a reason a person understands, for anything it cannot decode.
+ * Decodes a PNG, JPEG, TIFF or GIF (8 or 16 bits; the first page or frame only) into one grey
+ * channel: RGB → ITU-R 601 luma, alpha dropped, EXIF orientation applied. `name` is only used in
+ * error messages (basename). Throws InputError, with a reason a person understands, for anything
+ * it cannot decode.
  */
 export async function decodeImage(bytes: Buffer, name: string, limits: DecodeLimits = {}): Promise<DecodedImage> {
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -30,7 +31,7 @@ export async function decodeImage(bytes: Buffer, name: string, limits: DecodeLim
       throw InputError.forFile(
         name,
         sniffed.name
-          ? `${sniffed.name} is not a supported image format (use PNG, JPEG or TIFF)`
+          ? `${sniffed.name} is not a supported image format (use PNG, JPEG, TIFF or GIF)`
           : 'not an image (unrecognised content)',
         { code: sniffed.name ? 'INPUT_UNSUPPORTED' : 'INPUT_NOT_IMAGE' },
       );
@@ -84,7 +85,16 @@ export async function decodeImage(bytes: Buffer, name: string, limits: DecodeLim
     throw corrupt(new Error(`unexpected raw layout: ${info.channels} channels, ${samples.length} samples`));
   }
   const data = info.channels === 1 ? samples : rgbToLuma(samples, pixels);
-  return { width: info.width, height: info.height, bitsStored: sixteen ? 16 : 8, data, format };
+  // sharp reads page 1 unless told otherwise; say so when there were more.
+  const pages = meta.pages ?? 1;
+  return {
+    width: info.width,
+    height: info.height,
+    bitsStored: sixteen ? 16 : 8,
+    data,
+    format,
+    ...(pages > 1 ? { frameNote: format === 'gif' ? `animated: frame 1 of ${pages} used` : `multi-page: page 1 of ${pages} used` } : {}),
+  };
 }
 
 /** sharp's raw ushort output is native-endian; copy when the Buffer is not 2-byte aligned. */

@@ -12,7 +12,6 @@ const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Formats we recognise but do not decode, so the refusal can say what the file is. */
 const KNOWN_OTHERS: Array<[number[], string]> = [
-  [[0x47, 0x49, 0x46, 0x38], 'GIF'],
   [[0x42, 0x4d], 'BMP'],
   [[0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20], 'JPEG 2000'],
   [[0xff, 0x4f, 0xff, 0x51], 'JPEG 2000'],
@@ -33,6 +32,7 @@ export function sniffFormat(bytes: Uint8Array): SniffResult {
   if (startsWith(bytes, [0x44, 0x49, 0x43, 0x4d], 128)) return { kind: 'dicom' };
   if (startsWith(bytes, PNG)) return { kind: 'image', format: 'png' };
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { kind: 'image', format: 'jpeg' };
+  if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38])) return { kind: 'image', format: 'gif' };
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
     return { kind: 'image', format: 'tiff' };
   }

@@ -13,6 +13,7 @@ import {
 import { decodeJpegSequential } from './jpeg12.js';
 import {
   DicomFormatError,
+  DicomTooLargeError,
   getNumbers,
   getString,
   getStrings,
@@ -144,6 +145,14 @@ export function viewFromTags(bodyPart: string | undefined, seriesDescription: st
   return undefined;
 }
 
+/**
+ * The most a Deflated dataset may inflate to: one 16-bit frame at the pixel limit plus room for
+ * the header. Without it a few MB of zeros inflate to gigabytes before any size check runs.
+ */
+export function inflateBudget(maxPixels: number): number {
+  return 2 * maxPixels + 16 * 1024 * 1024;
+}
+
 function fail(name: string, cause: string, code = 'INPUT_CORRUPT', err?: unknown): InputError {
   return InputError.forFile(name, cause, { code, ...(err !== undefined ? { cause: err } : {}) });
 }
@@ -195,8 +204,9 @@ function oneOf(v: number | undefined, what: string, name: string): number {
 export async function decodeDicomPixels(bytes: Uint8Array, name: string, limits: DecodeLimits = {}): Promise<DicomPixels> {
   let parsed;
   try {
-    parsed = parseDicom(bytes);
+    parsed = parseDicom(bytes, { maxInflatedBytes: inflateBudget(limits.maxPixels ?? DEFAULT_MAX_PIXELS) });
   } catch (err) {
+    if (err instanceof DicomTooLargeError) throw fail(name, err.message, 'INPUT_TOO_LARGE', err);
     if (err instanceof DicomFormatError) throw fail(name, `DICOM file is broken: ${err.message}`, 'INPUT_CORRUPT', err);
     throw fail(name, 'DICOM cannot be parsed', 'INPUT_CORRUPT', err);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../codecs/decode.js';
 import { InputError } from '../errors.js';
+import { deflateBomb } from '../../../../test/helpers/hostile-dicom.js';
 import { decodeDicomPixels, renderCanonical, viewFromTags } from './index.js';
 
 // Real files from public test suites; README.md beside them gives each one's source and licence.
@@ -247,5 +248,18 @@ describe('refusals name the file and the problem', () => {
     await expect(decodeImage(patched, 'x.dcm')).rejects.toThrow(
       'x.dcm: transfer syntax 1.2.840.10008.1.2.4.100 (MPEG2) is not supported',
     );
+  });
+
+  it('stops inflating a Deflated dataset past the budget of the pixel limit (a deflate bomb)', async () => {
+    const bomb = deflateBomb(256 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(1_000_000);
+    const err = await decodeImage(Buffer.from(bomb), 'in/bomb.dcm', { maxPixels: 4_000_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).code).toBe('INPUT_TOO_LARGE');
+    // 2 bytes per pixel at the limit + 16 MiB of header room = 24.8 MB.
+    expect((err as Error).message).toBe('bomb.dcm: deflated data set expands beyond 25 MB');
   });
 });

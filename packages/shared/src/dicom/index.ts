@@ -1,8 +1,10 @@
 import type { DecodedImage, DecodeLimits } from '../codecs/types.js';
 import { decodeDicomPixels, renderCanonical } from './decode.js';
+import { extractSourceHeader } from './source-header.js';
 
 export * from './decode.js';
-export { parseDicom, looksLikeDicom, DicomFormatError, type DicomDataset, type DicomElement, type ParsedDicom } from './parse.js';
+export { extractSourceHeader, sourceHeaderElements, SOURCE_HEADER_ELEMENTS, type SourceHeaderCopy } from './source-header.js';
+export { parseDicom, looksLikeDicom, DicomFormatError, DicomTooLargeError, type DicomDataset, type DicomElement, type ParsedDicom } from './parse.js';
 export { decodeRle, packBits } from './codecs.js';
 
 /**
@@ -12,7 +14,16 @@ export { decodeRle, packBits } from './codecs.js';
 export async function decodeDicom(bytes: Uint8Array, name: string, limits: DecodeLimits = {}): Promise<DecodedImage> {
   const px = await decodeDicomPixels(bytes, name, limits);
   const data = renderCanonical(px);
-  return { width: px.width, height: px.height, bitsStored: 8, data, format: 'dicom', dicom: px.info };
+  return {
+    width: px.width,
+    height: px.height,
+    bitsStored: 8,
+    data,
+    format: 'dicom',
+    dicom: px.info,
+    ...(px.info.frameNote ? { frameNote: px.info.frameNote } : {}),
+    sourceHeader: extractSourceHeader(px.dataset),
+  };
 }
 export { writeDicom, encodeRleFrame, newUid, el, type DicomWriteElement, type DicomItem, type DicomValue, type WriteOptions } from './write.js';
 export { encodeDx, DX_SOP_CLASS, type DxOptions } from './dx.js';

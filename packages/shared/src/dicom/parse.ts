@@ -34,6 +34,14 @@ export interface ParsedDicom {
 /** A problem in the byte structure; the caller turns it into an InputError with the file name. */
 export class DicomFormatError extends Error {}
 
+/** The file would need more memory than the caller allows (a deflate bomb). */
+export class DicomTooLargeError extends Error {}
+
+export interface ParseOptions {
+  /** Refuse a Deflated dataset that inflates to more bytes than this. @defaultValue no limit */
+  maxInflatedBytes?: number;
+}
+
 const UNDEFINED = 0xffffffff;
 const ITEM = 0xfffee000;
 const ITEM_DELIM = 0xfffee00d;
@@ -238,7 +246,7 @@ function text(el: DicomElement | undefined): string | undefined {
 }
 
 /** Parses a Part 10 file (or a bare dataset); the dataset stops at nothing: pixel data is kept as a view. */
-export function parseDicom(input: Uint8Array): ParsedDicom {
+export function parseDicom(input: Uint8Array, options: ParseOptions = {}): ParsedDicom {
   const bytes = input;
   let pos: number;
   let layout: ParsedDicom['layout'];
@@ -294,10 +302,15 @@ export function parseDicom(input: Uint8Array): ParsedDicom {
   let body = bytes;
   let bodyView = view;
   if (transferSyntax === TS.deflatedLE) {
+    const limit = options.maxInflatedBytes;
     try {
-      const inflated = inflateRawSync(bytes.subarray(pos));
+      // zlib stops at maxOutputLength instead of growing its output without bound.
+      const inflated = inflateRawSync(bytes.subarray(pos), limit !== undefined ? { maxOutputLength: limit } : {});
       body = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
     } catch (err) {
+      if (limit !== undefined && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new DicomTooLargeError(`deflated data set expands beyond ${Math.round(limit / 1e6)} MB`);
+      }
       throw new DicomFormatError(`the deflated dataset does not inflate (${(err as Error).message})`);
     }
     bodyView = new DataView(body.buffer, body.byteOffset, body.byteLength);
