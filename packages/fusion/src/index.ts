@@ -13,3 +13,4 @@ export { buildCocoRun, cocoCategories, type CocoRun, type CocoAnnotation, type C
 export { syntheticSpine, truthLabels, drawRotatedRect, type SyntheticSpine, type SyntheticSpineOptions, type SyntheticBody } from './synthetic.js';
 export * from './eval/index.js';
 export { buildSegmentation, SEGMENTATION_STORAGE, type SegInput, type SegSource } from './seg/index.js';
+export { declareOutOfScope, isOutOfScope } from './scope.js';

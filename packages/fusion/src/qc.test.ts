@@ -14,8 +14,9 @@ describe('imageConfidence', () => {
     expect(imageConfidence({ ...base, flags: new Set<QcFlag>(['empty']) })).toBe(0);
   });
 
-  it('lists ten flags', () => {
-    expect(QC_FLAGS).toHaveLength(10);
+  it('lists eleven flags, out-of-scope first', () => {
+    expect(QC_FLAGS).toHaveLength(11);
+    expect(QC_FLAGS[0]).toBe('out-of-scope');
   });
 });
 

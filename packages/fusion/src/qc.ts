@@ -3,6 +3,11 @@
  * reviewer should care about them.
  */
 export const QC_FLAGS = [
+  /**
+   * Not a lateral cervical or lumbar film (AP/PA, oblique, chest, another region), as the DICOM
+   * tags say: bodies are outlined, nothing is labelled or measured, confidence 0.
+   */
+  'out-of-scope',
   /** Nothing to label: no vertebral body survived fusion (or both models found nothing). */
   'empty',
   /**

@@ -1,5 +1,6 @@
 import type { Frame, Level, ModelProvenance, View } from '@vertxnet/shared';
 import { traceContour, type Polygon } from './contour.js';
+import { isOutOfScope, withoutMeasurements } from './scope.js';
 import { measure, type ImageMeasurements, type MeasureOptions, type VertebraMeasurements } from './measurements.js';
 import type { QualityControl } from './qc.js';
 import type { FusionResult, PixelSpacing, VertebraSource, ViewSource } from './types.js';
@@ -62,7 +63,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
   const sx = width / frame.width;
   const sy = height / frame.height;
   const spacing = fusion.pixelSpacing;
-  const measured = measure(fusion, input.measureOptions);
+  const measured = isOutOfScope(fusion) ? withoutMeasurements(measure(fusion, input.measureOptions)) : measure(fusion, input.measureOptions);
   const vertebrae = fusion.vertebrae.map((v, i): ImageVertebra => {
     let polygon: Polygon | undefined;
     let area = 0;

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   buildImageResult,
   buildSegmentation,
+  declareOutOfScope,
   fuse,
   renderLabelsPng,
   renderOverlay,
@@ -37,6 +38,8 @@ export interface FuseInput {
     seriesInstanceUid?: string;
     studyInstanceUid?: string;
     frameNote?: string;
+    /** Why the tags say the film is not a lateral cervical or lumbar one. */
+    outOfScope?: string;
   };
 }
 
@@ -59,12 +62,13 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
   ]);
   const foreground = fgBlob ? decodeForeground(fgBlob, input.name) : undefined;
   const instances = inBlob ? decodeInstances(inBlob, input.name) : undefined;
-  const fusion = fuse({
+  const fused = fuse({
     ...(foreground ? { foreground } : {}),
     ...(instances ? { instances } : {}),
     ...(input.view ? { view: input.view } : {}),
     ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
   });
+  const fusion = input.dicom?.outOfScope ? declareOutOfScope(fused) : fused;
   const labels = toSourceLabels(fusion, foreground, img.width, img.height);
   const timings = { ...input.timings, fusion: Math.round(performance.now() - started) };
   const folder = input.name;
@@ -74,6 +78,7 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
   // Multi-frame DICOM, multi-page TIFF, animated GIF: which one was analysed.
   const frameNote = input.dicom?.frameNote ?? (await readFrameNote(deps.work, input.image));
   if (frameNote) extra.frame = frameNote;
+  if (input.dicom?.outOfScope) extra.outOfScope = input.dicom.outOfScope;
   const dicom = input.dicom;
   if (dicom?.sopInstanceUid && dicom.sopClassUid) {
     const segments = fusion.vertebrae

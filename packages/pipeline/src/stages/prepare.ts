@@ -42,6 +42,8 @@ export interface PreparedDicom {
   pixelSpacing?: { row: number; column: number; source: string };
   /** Set for multi-frame files: which frame was analysed. */
   frameNote?: string;
+  /** Set when the tags say the film is not a lateral cervical or lumbar one: why. */
+  outOfScope?: string;
   transferSyntax: string;
 }
 
@@ -125,6 +127,7 @@ function preparedDicom(d: DicomInfo): PreparedDicom {
     ...(d.studyInstanceUid ? { studyInstanceUid: d.studyInstanceUid } : {}),
     ...(d.pixelSpacing ? { pixelSpacing: d.pixelSpacing } : {}),
     ...(d.frameNote ? { frameNote: d.frameNote } : {}),
+    ...(d.outOfScope ? { outOfScope: d.outOfScope } : {}),
     transferSyntax: d.transferSyntax.uid,
   };
 }

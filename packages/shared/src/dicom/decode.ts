@@ -78,6 +78,8 @@ export interface DicomInfo {
   /** Row and column spacing in mm, and the element it came from. */
   pixelSpacing?: { row: number; column: number; source: PixelSpacingSource };
   view?: View;
+  /** Set when the tags say the film is not a lateral cervical or lumbar one (scopeFromTags): why. */
+  outOfScope?: string;
   /** How the 8-bit canonical image was windowed. */
   window: { kind: 'voi-lut' | 'window'; center?: number; width?: number; explanation?: string } | { kind: 'percentile'; low: number; high: number };
   /** Whether grey values were inverted (MONOCHROME1 or Presentation LUT Shape INVERSE) so bone is bright. */
@@ -103,6 +105,7 @@ const T = {
   modality: 0x00080060,
   seriesDescription: 0x0008103e,
   bodyPart: 0x00180015,
+  viewPosition: 0x00185101,
   imagerSpacing: 0x00181164,
   studyUid: 0x0020000d,
   seriesUid: 0x0020000e,
@@ -141,6 +144,38 @@ export function viewFromTags(bodyPart: string | undefined, seriesDescription: st
     const d = seriesDescription.toUpperCase();
     if (/\b(C[- ]?SPINE|CERVICAL|NECK|HWS)\b/.test(d)) return 'cervical';
     if (/\b(L[- ]?SPINE|LUMBAR|LUMBOSACRAL|LWS)\b/.test(d)) return 'lumbar';
+  }
+  return undefined;
+}
+
+/** Body Part Examined values (letters only, upper case) of films that are not of the cervical or lumbar spine. */
+const OTHER_BODY_PARTS = new Set([
+  'CHEST', 'THORAX', 'RIBS', 'TSPINE', 'THORACICSPINE', 'BWS', 'SKULL', 'HEAD', 'FACE', 'SINUS', 'ABDOMEN', 'BREAST',
+  'SHOULDER', 'CLAVICLE', 'HUMERUS', 'ELBOW', 'FOREARM', 'WRIST', 'HAND', 'FINGER', 'HIP', 'FEMUR', 'KNEE', 'LEG',
+  'ANKLE', 'FOOT', 'TOE', 'EXTREMITY', 'UPPEREXTREMITY', 'LOWEREXTREMITY', 'ARM',
+]);
+
+/** View Position values that are not a lateral projection (PS3.3 C.8.11.5: AP, PA, obliques). */
+const FRONTAL_OR_OBLIQUE = new Set(['AP', 'PA', 'RLO', 'LLO', 'RAO', 'LAO', 'RPO', 'LPO', 'OBL', 'OBLIQUE', 'FRONTAL']);
+
+/**
+ * Why the tags say a film is out of scope (not a lateral cervical or lumbar film), or undefined
+ * when they do not say so. View Position decides the projection; Body Part Examined the region;
+ * Series Description only when it names a frontal or oblique projection or another region and
+ * no lateral one (a series "L-SPINE AP+LAT" holds both, so it decides nothing).
+ */
+export function scopeFromTags(tags: { viewPosition?: string | undefined; bodyPart?: string | undefined; seriesDescription?: string | undefined }): string | undefined {
+  const norm = (s: string) => s.toUpperCase().replace(/[^A-Z]/g, '');
+  const position = tags.viewPosition ? norm(tags.viewPosition) : '';
+  if (FRONTAL_OR_OBLIQUE.has(position)) return `DICOM View Position is ${position}, not lateral`;
+  const bodyPart = tags.bodyPart ? norm(tags.bodyPart) : '';
+  if (OTHER_BODY_PARTS.has(bodyPart)) return `DICOM Body Part Examined is ${bodyPart}, not the cervical or lumbar spine`;
+  const description = tags.seriesDescription?.toUpperCase() ?? '';
+  if (description && !/\b(LAT|LATERAL|LL|RL|SEITL(ICH)?)\b/.test(description)) {
+    if (/\b(AP|PA|A\.P\.|P\.A\.|FRONTAL|OBL|OBLIQUE)\b/.test(description)) return 'DICOM Series Description names a frontal or oblique projection';
+    if (/\b(CHEST|THORAX|THORACIC|T[- ]?SPINE|BWS|SKULL|HAND|KNEE|FOOT|PELVIS|HIP|SHOULDER)\b/.test(description)) {
+      return 'DICOM Series Description names a region other than the cervical or lumbar spine';
+    }
   }
   return undefined;
 }
@@ -393,6 +428,7 @@ function describe(
   // MONOCHROME1 images carry INVERSE as a restatement of the same inversion (DX IOD), not a second one.
   info.inverted = photometric === 'MONOCHROME1' || shape === 'INVERSE';
   set('view', viewFromTags(getString(ds, T.bodyPart), getString(ds, T.seriesDescription)));
+  set('outOfScope', scopeFromTags({ viewPosition: getString(ds, T.viewPosition), bodyPart: getString(ds, T.bodyPart), seriesDescription: getString(ds, T.seriesDescription) }));
   return info;
 }
 

@@ -13,6 +13,8 @@ export interface DxOptions {
   calibrated?: boolean;
   bodyPart?: string;
   seriesDescription?: string;
+  /** View Position (0018,5101). @defaultValue 'LL' */
+  viewPosition?: string;
   window?: { center: number; width: number };
   rescale?: { slope: number; intercept: number };
   /** Patient module values; fictional by default. */
@@ -50,7 +52,7 @@ export function encodeDx(o: DxOptions): Uint8Array {
     el(0x00100030, 'DA', o.patient?.birthDate ?? '19700101'),
     el(0x00100040, 'CS', 'O'),
     el(0x00180015, 'CS', o.bodyPart ?? 'SPINE'),
-    el(0x00185101, 'CS', 'LL'),
+    el(0x00185101, 'CS', o.viewPosition ?? 'LL'),
     el(0x0020000d, 'UI', o.uids?.study ?? newUid()),
     el(0x0020000e, 'UI', o.uids?.series ?? newUid()),
     el(0x00200010, 'SH', '1'),
