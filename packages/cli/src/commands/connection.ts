@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, queueEventsMaxLen, type RunStatus } from '@vertxnet/shared';
+import { checkRedis, fetchService } from '../reachability.js';
 
 /** Where the queues are: the same REDIS_URL and QUEUE_PREFIX as the services. */
 export interface QueueTarget {
@@ -20,7 +21,9 @@ export interface PipelineClient {
   close(): Promise<void>;
 }
 
-export function openPipelineClient(target: QueueTarget): PipelineClient {
+/** Opens the pipeline's queues, once Redis has answered (else one line naming the address and the cause). */
+export async function openPipelineClient(target: QueueTarget): Promise<PipelineClient> {
+  await checkRedis(target.redis);
   const redis = connectRedis(target.redis);
   const keys = new PipelineKeys(target.prefix);
   // Opening a queue writes its event-stream length into the queue's metadata: the services' value.
@@ -38,7 +41,7 @@ export function openPipelineClient(target: QueueTarget): PipelineClient {
 
 /** GET <api>/runs/<id> from the ingest service; undefined on 404. */
 export async function fetchStatus(api: string, id: string): Promise<RunStatus | undefined> {
-  const res = await fetch(new URL(`/runs/${encodeURIComponent(id)}`, api));
+  const res = await fetchService('the ingest API', new URL(`/runs/${encodeURIComponent(id)}`, api));
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`ingest API answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as RunStatus;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_MODELS, isView, submitRun, type View } from '@vertxnet/shared';
 import { addQueueOptions, openPipelineClient, type QueueTarget } from './connection.js';
-import { followRun, type StatusIo } from './status.js';
+import { fetchService } from '../reachability.js';
+import { finishedRunExitCode, followRun, type StatusIo } from './status.js';
 
 interface SubmitOptions extends QueueTarget {
   out: string;
@@ -52,11 +53,12 @@ export function registerSubmit(program: Command, io: StatusIo = { out: process.s
     if (!opts.json) io.out.write(`run ${id} submitted\n`);
     const status = await followRun(id, { ...opts, watch: true }, io);
     if (!opts.json) io.out.write(`already done (skipped): ${status.counts.skipped}\n`);
+    process.exitCode = finishedRunExitCode(status);
   });
 }
 
 async function submitDirect(target: QueueTarget, request: Parameters<typeof submitRun>[0]): Promise<string> {
-  const client = openPipelineClient(target);
+  const client = await openPipelineClient(target);
   try {
     return (await submitRun(request, client)).id;
   } finally {
@@ -65,7 +67,7 @@ async function submitDirect(target: QueueTarget, request: Parameters<typeof subm
 }
 
 async function postRun(api: string, request: Record<string, unknown>): Promise<string> {
-  const res = await fetch(new URL('/runs', api), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  const res = await fetchService('the ingest API', new URL('/runs', api), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
   const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
   if (res.status !== 202 || !body.id) throw new Error(`ingest API refused the run (${res.status}): ${body.error ?? 'no reason given'}`);
   return body.id;
