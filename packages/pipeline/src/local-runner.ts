@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import {
@@ -18,6 +19,7 @@ import {
 } from '@vertxnet/shared';
 import { claimOutFolder, type RunIdentity } from './earlier-run.js';
 import { prepareLocalOutFolder } from './out-folder.js';
+import { countTiffPages } from './tiff-pages.js';
 import { writeRunSummaries } from './run-files.js';
 import { listSource, resultName, type SkippedFile, type SourceItem } from './sources.js';
 import type { StorageOptions } from './stages/context.js';
@@ -83,6 +85,13 @@ export interface RunReport {
   failures: ImageFailure[];
   /** Files of the source that were not taken as images, with the reason. */
   skipped: SkippedFile[];
+  /** Images taken with a remark, e.g. a multi-page TIFF of which only the first page is analysed. */
+  notes: ImageNote[];
+}
+
+export interface ImageNote {
+  key: string;
+  note: string;
 }
 
 /**
@@ -104,6 +113,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
   const items: SourceItem[] = [];
   const listing = { ...(options.s3 ? { s3: options.s3 } : {}), onSkipped: (file: SkippedFile) => skipped.push(file) };
   for await (const item of listSource(options.source, listing)) items.push(item);
+  const notes = await imageNotes(items);
 
   const [unetManifest, maskrcnnManifest] = await Promise.all([readModelManifest(options.models.unet), readModelManifest(options.models.maskrcnn)]);
   const models = { unet: provenanceOf(unetManifest), maskrcnn: provenanceOf(maskrcnnManifest) };
@@ -124,6 +134,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     counts: { images: items.length, succeeded: 0, failed: 0, resumed: 0, notStarted: items.length, skippedFiles: skipped.length },
     failures: [],
     skipped,
+    notes,
   };
   // Written first so that a run killed outright is still recognised, and resumed, by the next one.
   await writeReport(out, report);
@@ -254,6 +265,17 @@ async function localFolder(path: string, kind: 'local' | 's3'): Promise<string |
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new InputError(`source ${path} does not exist`);
   return info.isDirectory() ? path : undefined;
+}
+
+/** Remarks on local TIFF files with more than one page: the first is analysed, the others are not. */
+async function imageNotes(items: SourceItem[]): Promise<ImageNote[]> {
+  const notes: ImageNote[] = [];
+  for (const item of items) {
+    if (!/\.tiff?$/i.test(item.key) || !item.uri.startsWith('file:')) continue;
+    const pages = await countTiffPages(fileURLToPath(item.uri)).catch(() => undefined);
+    if (pages !== undefined && pages > 1) notes.push({ key: item.key, note: `TIFF with ${pages} pages: only the first is analysed` });
+  }
+  return notes;
 }
 
 function provenanceOf(manifest: ModelProvenance): ModelProvenance {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
@@ -54,7 +55,13 @@ async function folder(name: string, files: Record<string, string | Buffer> = {})
   return dir;
 }
 
-async function runJson(out: string): Promise<{ state: string; counts: Record<string, number>; skipped: { key: string; reason: string }[]; failures: unknown[] }> {
+async function runJson(out: string): Promise<{
+  state: string;
+  counts: Record<string, number>;
+  skipped: { key: string; reason: string }[];
+  notes: { key: string; note: string }[];
+  failures: unknown[];
+}> {
   return JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
 }
 
@@ -182,7 +189,7 @@ describe('vertxnet run: results, exit codes, resuming and --overwrite', () => {
 });
 
 describe('vertxnet run: what is listed', () => {
-  it('takes DICOM by content whatever the name, follows links to files, and lists every file left out with its reason', async () => {
+  it('takes DICOM by content whatever the name, follows links to files, notes extra TIFF pages, and lists every file left out with its reason', async () => {
     const ph = join(tmp, 'phantom-dicom');
     expect((await vertxnet(['phantom', '--count', '1', '--view', 'lumbar', '--max-side', '320', '--format', 'png8', '--dicom', 'explicit-le', '--quiet', '--out', ph])).code).toBe(0);
     const [dcm] = await readdir(join(ph, 'dicom'));
@@ -194,16 +201,20 @@ describe('vertxnet run: what is listed', () => {
     });
     await copyFile(join(EXAMPLES, GOOD), join(tmp, 'outside.png'));
     await symlink(join(tmp, 'outside.png'), join(src, 'linked.png'));
+    const film = await sharp(join(EXAMPLES, GOOD)).resize({ width: 256 }).png().toBuffer();
+    await sharp([film, film, film], { join: { animated: true } }).toColourspace('b-w').tiff().toFile(join(src, 'pages.tif'));
     await symlink('/etc/passwd', join(src, 'passwd-link'));
     await symlink('self', join(src, 'self'));
     await symlink('missing-target', join(src, 'broken'));
     await symlink(tmp, join(src, 'folder-link'));
     const out = join(tmp, 'by-content-out');
     const { code, stdout } = await vertxnet(['run', src, '--out', out]);
-    expect(stdout).toMatch(/3 of 3 images labelled/);
+    expect(stdout).toMatch(/4 of 4 images labelled/);
     expect(code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['IM0001', 'IM0002', 'coco.json', 'linked.png', 'run.json', 'summary.csv']);
-    const skipped = Object.fromEntries((await runJson(out)).skipped.map((s) => [s.key, s.reason]));
+    expect((await readdir(out)).sort()).toEqual(['IM0001', 'IM0002', 'coco.json', 'linked.png', 'pages.tif', 'run.json', 'summary.csv']);
+    const report = await runJson(out);
+    expect(report.notes).toEqual([{ key: 'pages.tif', note: 'TIFF with 3 pages: only the first is analysed' }]);
+    const skipped = Object.fromEntries(report.skipped.map((s) => [s.key, s.reason]));
     expect(skipped).toEqual({
       'anim.gif': expect.stringMatching(/^GIF image: not read/),
       broken: 'broken link: its target does not exist',

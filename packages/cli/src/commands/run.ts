@@ -110,6 +110,7 @@ export function formatRunReport(report: RunReport, source: string): string {
   }
   lines.push(`results: ${report.out}`);
   for (const f of report.failures) lines.push(`  failed: ${f.reason}`);
+  for (const n of report.notes) lines.push(`  note: ${n.key}: ${n.note}`);
   for (const s of report.skipped.slice(0, SKIPPED_SHOWN)) lines.push(`  left out: ${s.key}: ${s.reason}`);
   if (report.skipped.length > SKIPPED_SHOWN) lines.push(`  … and ${report.skipped.length - SKIPPED_SHOWN} more files left out (listed in run.json)`);
   return `${lines.join('\n')}\n`;
