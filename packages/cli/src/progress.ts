@@ -15,6 +15,8 @@ export function progressDisplay(stream: NodeJS.WriteStream, opts: { tty: boolean
 class ProgressBar implements ProgressDisplay {
   private readonly bar: SingleBar;
   private started = false;
+  /** Once stopped (Ctrl-C), images still finishing must not draw the bar, and hide the cursor, again. */
+  private stopped = false;
 
   constructor(stream: NodeJS.WriteStream) {
     this.bar = new SingleBar(
@@ -24,6 +26,7 @@ class ProgressBar implements ProgressDisplay {
   }
 
   update(p: RunProgress): void {
+    if (this.stopped) return;
     if (!this.started) {
       this.bar.start(p.total, 0, { failed: 0 });
       this.started = true;
@@ -32,8 +35,8 @@ class ProgressBar implements ProgressDisplay {
   }
 
   stop(): void {
-    if (this.started) this.bar.stop();
-    this.started = false;
+    if (this.started && !this.stopped) this.bar.stop();
+    this.stopped = true;
   }
 }
 

@@ -247,4 +247,38 @@ describe('vertxnet run: Ctrl-C', () => {
     expect(second.code).toBe(0);
     expect((await runJson(out)).counts).toMatchObject({ images: 6, succeeded: 6, resumed: interrupted.counts.succeeded });
   });
+
+  it('on a terminal, gives the cursor back and does not draw the bar again', async () => {
+    const src = await folder('tty-src');
+    for (const f of await readdir(EXAMPLES)) await copyFile(join(EXAMPLES, f), join(src, f));
+    const out = join(tmp, 'tty-out');
+    // script(1) runs the command on a pseudo-terminal; ^C written to it reaches the command as SIGINT.
+    const command = `${process.execPath} ${MAIN} run ${src} --out ${out} --concurrency 1`;
+    const screen = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT });
+      let text = '';
+      let sent = false;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString('utf8');
+        if (!sent && /\| [1-5]\/6 images/.test(text)) {
+          sent = true;
+          child.stdin.write('\x03');
+        }
+      });
+      child.on('error', reject);
+      child.on('close', () => {
+        clearTimeout(timer);
+        resolve(text);
+      });
+    });
+    const HIDE = '\x1b[?25l';
+    const SHOW = '\x1b[?25h';
+    expect(screen).toContain(HIDE);
+    expect(screen.lastIndexOf(SHOW)).toBeGreaterThan(screen.lastIndexOf(HIDE));
+    const afterInterrupt = screen.slice(screen.indexOf('stopping after the images in flight'));
+    expect(afterInterrupt).not.toContain(HIDE);
+    expect(afterInterrupt).toMatch(/interrupted: \d+ images not started/);
+    expect((await runJson(out)).state).toBe('interrupted');
+  });
 });
