@@ -5,6 +5,6 @@ export function readableError(err: unknown): string {
   if (err instanceof ZodError) {
     return err.issues.map((issue) => `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`).join('; ');
   }
-  if (err instanceof Error) return (err.message || err.name).split('\n')[0]!;
+  if (err instanceof Error) return err.message || err.name;
   return String(err);
 }
