@@ -169,9 +169,11 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
   // summary.csv and coco.json over every image of the run with a result, and a row per failure.
   await writeRunSummaries(out, succeeded, failures);
   const seconds = (performance.now() - started) / 1000;
+  const notStarted = items.length - progress.done - progress.failed;
   const finished: RunReport = {
     ...report,
-    state: options.signal?.aborted ? 'interrupted' : 'finished',
+    // Aborted after the last image had started: nothing is missing, the run is finished.
+    state: options.signal?.aborted && notStarted > 0 ? 'interrupted' : 'finished',
     finishedAt: new Date().toISOString(),
     seconds: Math.round(seconds * 1000) / 1000,
     imagesPerSecond: Math.round(((progress.done - progress.resumed) / seconds) * 1000) / 1000,
@@ -180,7 +182,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
       succeeded: progress.done,
       failed: progress.failed,
       resumed: progress.resumed,
-      notStarted: items.length - progress.done - progress.failed,
+      notStarted,
       skippedFiles: skipped.length,
     },
     failures: failures.sort((a, b) => (a.name < b.name ? -1 : 1)),
