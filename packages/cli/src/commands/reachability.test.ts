@@ -8,10 +8,10 @@ const ROOT = new URL('../../../../', import.meta.url).pathname;
 const MAIN = join(ROOT, 'packages/cli/dist/main.js');
 
 /** Runs the built command line; a command that hangs is killed after 20 s (and the test fails on its time). */
-function vertxnet(args: string[]): Promise<{ code: number | null; stderr: string; ms: number }> {
+function vertxnet(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
@@ -50,6 +50,16 @@ describe('commands that need a service say within seconds that it is not there',
     const { code, stderr } = await vertxnet(args);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^vertxnet: cannot reach the ingest API at http:\/\/127\.0\.0\.1:2\/runs\S*: connect ECONNREFUSED 127\.0\.0\.1:2\n$/);
+  });
+});
+
+describe('an S3 source that does not answer', () => {
+  it('run: one line with the address and the cause, exit 1', async () => {
+    const s3Down = { AWS_ENDPOINT_URL: 'http://127.0.0.1:2', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'us-east-1' };
+    const { code, stderr, ms } = await vertxnet(['run', 's3://cohort/films', '--out', join(tmp, 's3-out')], s3Down);
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n').at(-1)).toMatch(/^vertxnet: .*S3 unavailable.*: connect ECONNREFUSED 127\.0\.0\.1:2$/);
+    expect(ms).toBeLessThan(15_000);
   });
 });
 
