@@ -12,15 +12,15 @@ function isHidden(name: string): boolean {
 
 /**
  * Every file under `root`, depth first in key order (a folder 'a' sorts as 'a/', as S3 lists keys),
- * resumable after `startAfter`. Symbolic links to regular files are followed wherever they point;
- * links to folders are not (so no loop can occur), and they, broken links, link loops and special
- * files are reported as skipped with a reason instead of vanishing.
+ * resumable after `startAfter`. With `followLinks`, symbolic links to regular files are followed
+ * wherever they point; links to folders never are (so no loop can occur). Links not followed,
+ * broken links, link loops and special files are reported as skipped with a reason, never dropped.
  */
-export async function* walkLocalFolder(root: string, opts: { startAfter?: string } = {}): AsyncGenerator<FolderEntry> {
-  yield* walk(root, '', opts.startAfter);
+export async function* walkLocalFolder(root: string, opts: { startAfter?: string; followLinks?: boolean } = {}): AsyncGenerator<FolderEntry> {
+  yield* walk(root, '', opts.startAfter, opts.followLinks === true);
 }
 
-async function* walk(root: string, dirKey: string, startAfter?: string): AsyncGenerator<FolderEntry> {
+async function* walk(root: string, dirKey: string, startAfter: string | undefined, followLinks: boolean): AsyncGenerator<FolderEntry> {
   const dirPath = dirKey === '' ? root : join(root, ...dirKey.split('/'));
   const entries = await readdir(dirPath, { withFileTypes: true }).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -38,13 +38,18 @@ async function* walk(root: string, dirKey: string, startAfter?: string): AsyncGe
   for (const item of items) {
     if (item.dir) {
       const allBeforeStart = startAfter !== undefined && !startAfter.startsWith(item.sortKey) && compareKeys(startAfter, item.sortKey) > 0;
-      if (!allBeforeStart) yield* walk(root, item.key, startAfter);
+      if (!allBeforeStart) yield* walk(root, item.key, startAfter, followLinks);
       continue;
     }
     if (startAfter !== undefined && compareKeys(item.key, startAfter) <= 0) continue;
     const path = join(root, ...item.key.split('/'));
     if (!item.file && !item.link) {
       yield { key: item.key, skipped: 'not a regular file (device, socket or pipe)' };
+      continue;
+    }
+    if (item.link && !followLinks) {
+      // A service reads only what its source holds: a link could reach any file the process may read.
+      yield { key: item.key, skipped: 'symbolic link: not followed here (`vertxnet run` follows links to files)' };
       continue;
     }
     const entry = await fileEntry(item.key, path, item.link);

@@ -111,7 +111,8 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
 
   const skipped: SkippedFile[] = [];
   const items: SourceItem[] = [];
-  const listing = { ...(options.s3 ? { s3: options.s3 } : {}), onSkipped: (file: SkippedFile) => skipped.push(file) };
+  // The person running this reads their own files: links to files are followed.
+  const listing = { ...(options.s3 ? { s3: options.s3 } : {}), followLinks: true, onSkipped: (file: SkippedFile) => skipped.push(file) };
   for await (const item of listSource(options.source, listing)) items.push(item);
   const notes = await imageNotes(items);
 

@@ -44,7 +44,7 @@ describe('listSource: files judged by content', () => {
     await symlink(dir, join(src, 'up'));
     await symlink(join(dir, 'gone'), join(src, 'gone.png'));
 
-    const { keys, skipped } = await list(src);
+    const { keys, skipped } = await list(src, { followLinks: true });
     expect(keys).toEqual(['link.png', 'scan.export', 'series/IM0001', 'series/IM0002']);
     expect(Object.fromEntries(skipped.map((s) => [s.key, s.reason]))).toEqual({
       'anim.gif': expect.stringMatching(/^GIF image: not read/),
@@ -56,6 +56,12 @@ describe('listSource: files judged by content', () => {
     });
     // Resuming after a key keeps the same order and the same verdicts.
     expect((await list(src, { startAfter: 'scan.export' })).keys).toEqual(['series/IM0001', 'series/IM0002']);
+
+    // Without followLinks (the services), links are reported, never read through.
+    const unfollowed = await list(src);
+    expect(unfollowed.keys).toEqual(['scan.export', 'series/IM0001', 'series/IM0002']);
+    const linkReasons = unfollowed.skipped.filter((s) => ['link.png', 'loop', 'up', 'gone.png'].includes(s.key)).map((s) => s.reason);
+    expect(linkReasons).toEqual(Array(4).fill('symbolic link: not followed here (`vertxnet run` follows links to files)'));
   });
 });
 

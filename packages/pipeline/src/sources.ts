@@ -36,6 +36,12 @@ export interface ListSourceOptions {
   s3?: Parameters<typeof openStorage>[1];
   /** Told of each file of a folder or prefix that is not taken, with the reason. */
   onSkipped?: (file: SkippedFile) => void;
+  /**
+   * Follow symbolic links to files in a local folder (links to folders never are). Off by default:
+   * a service must not read through a link what its configured source does not hold.
+   * @defaultValue false
+   */
+  followLinks?: boolean;
 }
 
 /** One image of a run: where it is, and what a manifest said about it. */
@@ -78,7 +84,8 @@ export async function* listSource(source: string, opts: ListSourceOptions = {}):
   const storage = openStorage(source, opts.s3);
   const location = parseStorageUri(source);
   if (location.kind === 'local') {
-    for await (const entry of walkLocalFolder(location.rootDir, opts.startAfter ? { startAfter: opts.startAfter } : {})) {
+    const walking = { ...(opts.startAfter ? { startAfter: opts.startAfter } : {}), followLinks: opts.followLinks === true };
+    for await (const entry of walkLocalFolder(location.rootDir, walking)) {
       if ('skipped' in entry) {
         opts.onSkipped?.({ key: entry.key, reason: entry.skipped });
         continue;
