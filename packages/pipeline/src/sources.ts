@@ -65,8 +65,9 @@ export function resultName(key: string): string {
 
 /**
  * Lists the images a source URI names: a folder or S3 prefix (recursively, in key order, resumable
- * after `startAfter`), a single image file, or a manifest CSV with a `uri` column and an optional
- * `view` column (uris relative to the manifest's folder or absolute).
+ * after `startAfter`; files taken by image extension or, whatever their name, by content), a single
+ * image file, or a manifest CSV with a `uri` column and an optional `view` column (uris relative to
+ * the manifest's folder or absolute).
  */
 export async function* listSource(source: string, opts: ListSourceOptions = {}): AsyncGenerator<SourceItem> {
   if (source.toLowerCase().endsWith('.csv')) {
@@ -90,7 +91,7 @@ export async function* listSource(source: string, opts: ListSourceOptions = {}):
         opts.onSkipped?.({ key: entry.key, reason: entry.skipped });
         continue;
       }
-      const verdict = hasImageExtension(entry.key) ? TAKE : judgeByContent(await readLocalHead(entry.path));
+      const verdict = hasImageExtension(entry.key) ? TAKE : await judgeLocalFile(entry.path);
       if (!verdict.take) opts.onSkipped?.({ key: entry.key, reason: verdict.reason });
       else yield { uri: storage.uriOf(entry.key), key: entry.key, size: entry.size };
     }
@@ -106,14 +107,20 @@ export async function* listSource(source: string, opts: ListSourceOptions = {}):
 
 const TAKE: FileVerdict = { take: true };
 
-async function readLocalHead(path: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+/** A local file by its first bytes; one that cannot be read is left out with the cause, not the whole listing. */
+async function judgeLocalFile(path: string): Promise<FileVerdict> {
+  let handle;
   try {
+    handle = await open(path, 'r');
     const buffer = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
+    return judgeByContent(buffer.subarray(0, bytesRead));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    return { take: false, reason: `cannot be read (${code})` };
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 
