@@ -25,6 +25,20 @@ describe('README', () => {
     const ci = await readFile(join(ROOT, '.ci/run'), 'utf8');
     expect(ci.split('\n').map((l) => l.trim())).toContain('npm test');
   });
+
+  it('says what `npm run demo` runs, with the folder the script names', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const demo = /node packages\/cli\/dist\/main\.js (run .*)$/.exec(pkg.scripts.demo!)?.[1];
+    expect(demo).toBeDefined();
+    expect(readme).toContain(`\`npm run demo\` builds the TypeScript and runs \`vertxnet ${demo}\``);
+  });
+
+  it('lists the exit codes the command line uses', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const { ExitCode } = await import('../packages/cli/src/exit-codes.js');
+    for (const code of Object.values(ExitCode)) expect(readme).toMatch(new RegExp(`^\\| ${code} \\| `, 'm'));
+  });
 });
 
 describe('default models', () => {

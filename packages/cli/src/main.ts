@@ -5,11 +5,16 @@ import { registerEval } from './commands/eval.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerSubmit } from './commands/submit.js';
+import { ExitCode, EXIT_CODES_HELP } from './exit-codes.js';
+import { readableError } from './readable-error.js';
+import { cliVersion } from './version.js';
 
 const program = new Command()
   .name('vertxnet')
   .description('Segment and label vertebral bodies on lateral cervical and lumbar spine radiographs (VertXNet).')
-  .showHelpAfterError();
+  .version(cliVersion(), '-V, --version', 'print the version and exit')
+  .showHelpAfterError()
+  .addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
 
 registerRun(program);
 registerSubmit(program);
@@ -18,6 +23,6 @@ program.addCommand(phantomCommand());
 registerEval(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`vertxnet: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`vertxnet: ${readableError(err)}\n`);
+  process.exitCode = ExitCode.error;
 });

@@ -1,6 +1,6 @@
 import type { ImageResult } from './result.js';
 
-const COLUMNS = ['name', 'source', 'view', 'view_source', 'vertebrae', 'levels', 'reference_found', 'flags', 'confidence', 'angle', 'angle_name', 'unit'] as const;
+const COLUMNS = ['name', 'source', 'view', 'view_source', 'vertebrae', 'levels', 'reference_found', 'flags', 'confidence', 'angle', 'angle_name', 'unit', 'status', 'reason'] as const;
 
 /** Header line of the per-run summary CSV (no trailing newline). */
 export function summaryCsvHeader(): string {
@@ -28,7 +28,19 @@ export function summaryCsvRow(result: ImageResult, name: string): string {
     lordosis ? lordosis.degrees : '',
     lordosis ? lordosis.name : '',
     result.measurements.unit,
+    'ok',
+    '',
   ];
+  return cells.map(csvCell).join(',');
+}
+
+/** The summary CSV line of an image that got no result: its name, source, status failed and the reason. */
+export function summaryCsvFailedRow(name: string, source: string, reason: string): string {
+  const cells: string[] = COLUMNS.map(() => '');
+  cells[0] = name;
+  cells[1] = source;
+  cells[COLUMNS.indexOf('status')] = 'failed';
+  cells[COLUMNS.indexOf('reason')] = reason;
   return cells.map(csvCell).join(',');
 }
 

@@ -8,7 +8,7 @@ export { traceContour, douglasPeucker, simplifyClosed, polygonArea, type Polygon
 export { measure, type Measurements, type MeasureOptions, type VertebraMeasurements, type ImageMeasurements, type LengthUnit, type Point2 } from './measurements.js';
 export { buildImageResult, RESULT_SCHEMA_VERSION, type ImageResult, type ImageResultInput, type ImageVertebra } from './result.js';
 export { renderLabelsPng, renderOverlay } from './render.js';
-export { summaryCsvHeader, summaryCsvRow, csvCell } from './csv.js';
+export { summaryCsvHeader, summaryCsvRow, summaryCsvFailedRow, csvCell } from './csv.js';
 export { buildCocoRun, cocoCategories, type CocoRun, type CocoAnnotation, type CocoCategory, type CocoImage } from './coco.js';
 export { syntheticSpine, truthLabels, drawRotatedRect, type SyntheticSpine, type SyntheticSpineOptions, type SyntheticBody } from './synthetic.js';
 export * from './eval/index.js';

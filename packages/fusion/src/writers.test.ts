@@ -5,7 +5,7 @@ import { fuse } from './fuse.js';
 import { toSourceLabels } from './source-labels.js';
 import { buildImageResult } from './result.js';
 import { renderLabelsPng, renderOverlay } from './render.js';
-import { csvCell, summaryCsvHeader, summaryCsvRow } from './csv.js';
+import { csvCell, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow } from './csv.js';
 import { syntheticSpine } from './synthetic.js';
 
 function lumbarResult() {
@@ -65,10 +65,11 @@ describe('result writers', () => {
 
   it('writes a quoted summary CSV row', () => {
     const { result } = lumbarResult();
-    expect(summaryCsvHeader().split(',')).toHaveLength(12);
+    expect(summaryCsvHeader().split(',')).toHaveLength(14);
     const row = summaryCsvRow(result, 'a "b", c.png');
     expect(row.startsWith('"a ""b"", c.png",file:///cohort/a.png,lumbar,reference,7,T12 L1 L2 L3 L4 L5 S1,true,,')).toBe(true);
-    expect(row.endsWith(',L1-S1,mm')).toBe(true);
+    expect(row.endsWith(',L1-S1,mm,ok,')).toBe(true);
+    expect(summaryCsvFailedRow('b.png', 'file:///cohort/b.png', 'PNG is truncated')).toBe('b.png,file:///cohort/b.png,,,,,,,,,,,failed,PNG is truncated');
     expect(csvCell('x\ny')).toBe('"x\ny"');
     expect(csvCell(3)).toBe('3');
   });

@@ -8,3 +8,4 @@ export * from './stages/segment.js';
 export * from './stages/fuse.js';
 export * from './handlers.js';
 export * from './model-runner.js';
+export * from './errors.js';

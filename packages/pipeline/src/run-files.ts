@@ -1,4 +1,4 @@
-import { buildCocoRun, summaryCsvHeader, summaryCsvRow, type ImageResult } from '@vertxnet/fusion';
+import { buildCocoRun, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, type ImageResult } from '@vertxnet/fusion';
 import { joinKey, type Storage } from '@vertxnet/shared';
 
 const RESULT_FILE = 'result.json';
@@ -46,18 +46,25 @@ export async function listResultNames(out: Storage): Promise<string[]> {
 /**
  * Writes the per-run summary.csv (one row per image, sorted by name) and coco.json (image ids
  * 1..n in name order) from the result.json of each named result folder under `out` (default:
- * every result folder there). The one implementation behind the local and the distributed runs.
+ * every result folder there); `failures` add summary rows with status failed and the reason.
+ * The one implementation behind the local and the distributed runs.
  */
-export async function writeRunSummaries(out: Storage, names?: string[]): Promise<{ images: number }> {
+export async function writeRunSummaries(
+  out: Storage,
+  names?: string[],
+  failures: { name: string; source: string; reason: string }[] = [],
+): Promise<{ images: number }> {
   const sorted = [...(names ?? (await listResultNames(out)))].sort(byName);
-  const rows: string[] = [];
+  const rows: { name: string; row: string }[] = [];
   const cocoImages: Parameters<typeof buildCocoRun>[0] = [];
   for (const [i, name] of sorted.entries()) {
     const result = JSON.parse((await out.get(joinKey(name, RESULT_FILE))).toString('utf8')) as ImageResult;
-    rows.push(summaryCsvRow(result, name));
+    rows.push({ name, row: summaryCsvRow(result, name) });
     cocoImages.push({ id: i + 1, fileName: cocoFileName(name), width: result.image.width, height: result.image.height, result });
   }
-  await out.put('summary.csv', [summaryCsvHeader(), ...rows].join('\n') + '\n', { contentType: 'text/csv' });
+  for (const f of failures) rows.push({ name: f.name, row: summaryCsvFailedRow(f.name, f.source, f.reason) });
+  rows.sort((a, b) => byName(a.name, b.name));
+  await out.put('summary.csv', [summaryCsvHeader(), ...rows.map((r) => r.row)].join('\n') + '\n', { contentType: 'text/csv' });
   await out.put('coco.json', JSON.stringify(buildCocoRun(cocoImages)), { contentType: 'application/json' });
   return { images: sorted.length };
 }

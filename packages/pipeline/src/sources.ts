@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import {
   InputError,
   isView,
@@ -8,14 +9,39 @@ import {
   type Storage,
   type View,
 } from '@vertxnet/shared';
+import { HEAD_BYTES, hasImageExtension, judgeByContent, type FileVerdict } from './file-kind.js';
+import { walkLocalFolder } from './local-folder.js';
 
-/** File names the pipeline takes as radiographs; everything else in a source folder is ignored. */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.dcm'] as const;
+export { IMAGE_EXTENSIONS } from './file-kind.js';
 
+/** Hidden files and folders are never listed; other keys with an image extension are taken by name. */
 export function isImageKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  if (lower.split('/').some((part) => part.startsWith('.'))) return false; // hidden files and folders
-  return IMAGE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  if (isHiddenKey(key)) return false;
+  return hasImageExtension(key);
+}
+
+function isHiddenKey(key: string): boolean {
+  return key.split('/').some((part) => part.startsWith('.'));
+}
+
+/** A file of the source that is not taken as an image, and why (run.json lists them). */
+export interface SkippedFile {
+  key: string;
+  reason: string;
+}
+
+export interface ListSourceOptions {
+  /** Resume a listing: only keys after this one. */
+  startAfter?: string;
+  s3?: Parameters<typeof openStorage>[1];
+  /** Told of each file of a folder or prefix that is not taken, with the reason. */
+  onSkipped?: (file: SkippedFile) => void;
+  /**
+   * Follow symbolic links to files in a local folder (links to folders never are). Off by default:
+   * a service must not read through a link what its configured source does not hold.
+   * @defaultValue false
+   */
+  followLinks?: boolean;
 }
 
 /** One image of a run: where it is, and what a manifest said about it. */
@@ -39,13 +65,11 @@ export function resultName(key: string): string {
 
 /**
  * Lists the images a source URI names: a folder or S3 prefix (recursively, in key order, resumable
- * after `startAfter`), a single image file, or a manifest CSV with a `uri` column and an optional
- * `view` column (uris relative to the manifest's folder or absolute).
+ * after `startAfter`; files taken by image extension or, whatever their name, by content), a single
+ * image file, or a manifest CSV with a `uri` column and an optional `view` column (uris relative to
+ * the manifest's folder or absolute).
  */
-export async function* listSource(
-  source: string,
-  opts: { startAfter?: string; s3?: Parameters<typeof openStorage>[1] } = {},
-): AsyncGenerator<SourceItem> {
+export async function* listSource(source: string, opts: ListSourceOptions = {}): AsyncGenerator<SourceItem> {
   if (source.toLowerCase().endsWith('.csv')) {
     yield* listManifest(source, opts);
     return;
@@ -59,10 +83,62 @@ export async function* listSource(
     return;
   }
   const storage = openStorage(source, opts.s3);
-  for await (const obj of storage.list('', opts.startAfter ? { startAfter: opts.startAfter } : {})) {
-    if (!isImageKey(obj.key)) continue;
-    yield { uri: storage.uriOf(obj.key), key: obj.key, size: obj.size, ...(obj.etag ? { etag: obj.etag } : {}) };
+  const location = parseStorageUri(source);
+  if (location.kind === 'local') {
+    const walking = { ...(opts.startAfter ? { startAfter: opts.startAfter } : {}), followLinks: opts.followLinks === true };
+    for await (const entry of walkLocalFolder(location.rootDir, walking)) {
+      if ('skipped' in entry) {
+        opts.onSkipped?.({ key: entry.key, reason: entry.skipped });
+        continue;
+      }
+      const verdict = hasImageExtension(entry.key) ? TAKE : await judgeLocalFile(entry.path);
+      if (!verdict.take) opts.onSkipped?.({ key: entry.key, reason: verdict.reason });
+      else yield { uri: storage.uriOf(entry.key), key: entry.key, size: entry.size };
+    }
+    return;
   }
+  for await (const obj of storage.list('', opts.startAfter ? { startAfter: opts.startAfter } : {})) {
+    if (isHiddenKey(obj.key)) continue;
+    const verdict = hasImageExtension(obj.key) ? TAKE : judgeByContent(await readStorageHead(storage, obj.key));
+    if (!verdict.take) opts.onSkipped?.({ key: obj.key, reason: verdict.reason });
+    else yield { uri: storage.uriOf(obj.key), key: obj.key, size: obj.size, ...(obj.etag ? { etag: obj.etag } : {}) };
+  }
+}
+
+const TAKE: FileVerdict = { take: true };
+
+/** A local file by its first bytes; one that cannot be read is left out with the cause, not the whole listing. */
+async function judgeLocalFile(path: string): Promise<FileVerdict> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return judgeByContent(buffer.subarray(0, bytesRead));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    return { take: false, reason: `cannot be read (${code})` };
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The first bytes of an object: the stream is dropped as soon as they have arrived. */
+async function readStorageHead(storage: Storage, key: string): Promise<Uint8Array> {
+  const stream: Readable = await storage.getStream(key);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+      if (length >= HEAD_BYTES) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
 }
 
 async function isSingleFile(source: string): Promise<boolean> {
@@ -75,10 +151,7 @@ async function isSingleFile(source: string): Promise<boolean> {
   return isImageKey(location.prefix);
 }
 
-async function* listManifest(
-  manifestUri: string,
-  opts: { startAfter?: string; s3?: Parameters<typeof openStorage>[1] },
-): AsyncGenerator<SourceItem> {
+async function* listManifest(manifestUri: string, opts: ListSourceOptions): AsyncGenerator<SourceItem> {
   const { dirUri, key } = splitFileUri(manifestUri);
   const folder: Storage = openStorage(dirUri, opts.s3);
   const rows = parseCsv((await folder.get(key)).toString('utf8'));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { apiHeaders, checkApiAuth, type ApiAuthOptions } from './api-client.js';
 import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, queueEventsMaxLen, type RunStatus } from '@vertxnet/shared';
+import { checkRedis, fetchService } from '../reachability.js';
 
 /** Where the queues are: the same REDIS_URL and QUEUE_PREFIX as the services. */
 export interface QueueTarget {
@@ -21,7 +22,9 @@ export interface PipelineClient {
   close(): Promise<void>;
 }
 
-export function openPipelineClient(target: QueueTarget): PipelineClient {
+/** Opens the pipeline's queues, once Redis has answered (else one line naming the address and the cause). */
+export async function openPipelineClient(target: QueueTarget): Promise<PipelineClient> {
+  await checkRedis(target.redis);
   const redis = connectRedis(target.redis);
   const keys = new PipelineKeys(target.prefix);
   // Opening a queue writes its event-stream length into the queue's metadata: the services' value.
@@ -40,7 +43,7 @@ export function openPipelineClient(target: QueueTarget): PipelineClient {
 /** GET <api>/runs/<id> from the ingest service; undefined on 404. */
 export async function fetchStatus(api: string, id: string, auth: ApiAuthOptions = {}): Promise<RunStatus | undefined> {
   const headers = apiHeaders(auth);
-  const res = await fetch(new URL(`/runs/${encodeURIComponent(id)}`, api), { headers });
+  const res = await fetchService('the ingest API', new URL(`/runs/${encodeURIComponent(id)}`, api), { headers });
   checkApiAuth(res, api, headers);
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`ingest API answered ${res.status}: ${await res.text()}`);

@@ -300,6 +300,13 @@ export function renderReport(report: EvalReport): string {
   return `${parts.join('\n')}\n`;
 }
 
+/** Refuses a path that is not there (or is not a folder) before any scoring, with the option it came from. */
+async function requireExisting(path: string, option: string, kind?: 'folder'): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new Error(`${option} ${path} does not exist`);
+  if (kind === 'folder' && !info.isDirectory()) throw new Error(`${option} ${path} is not a folder`);
+}
+
 function outPaths(out: string): { md: string; json: string } {
   const ext = extname(out).toLowerCase();
   const stem = ext === '.md' || ext === '.json' ? out.slice(0, -ext.length) : out;
@@ -321,6 +328,8 @@ export function registerEval(program: Command): void {
     .option('--limit <n>', 'only the first n ground-truth images', (v) => Number.parseInt(v, 10))
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { results: string; gt: string; out?: string; ablation?: boolean; models: string; images?: string; cache?: string; limit?: number; json?: boolean; viewFromGt?: boolean }) => {
+      await requireExisting(opts.results, '--results', 'folder');
+      await requireExisting(opts.gt, '--gt');
       let truth = await loadGroundTruth(opts.gt, opts.images);
       if (opts.limit !== undefined) {
         if (!(opts.limit > 0)) throw new Error('--limit must be a whole number > 0');

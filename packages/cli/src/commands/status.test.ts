@@ -61,6 +61,14 @@ describe('vertxnet status', () => {
     expect(json.counts).toEqual({ queued: 0, active: 0, done: 3, failed: 1, skipped: 0 });
     expect(json.throughput).toBeGreaterThan(0);
     expect(json.failures).toHaveLength(2);
+
+    // Followed to its end, a run with failures exits as `vertxnet run` does: 2, some images failed.
+    try {
+      await status('r1', '--watch');
+      expect(process.exitCode).toBe(2);
+    } finally {
+      process.exitCode = 0;
+    }
   });
 
   it('fails with a readable message for an unknown run', async () => {

@@ -1,6 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { runStatus, type RunStatus } from '@vertxnet/shared';
+import { runExitCode } from '../exit-codes.js';
 import { addApiTokenOptions, type ApiAuthOptions } from './api-client.js';
 import { addQueueOptions, fetchStatus, openPipelineClient, type QueueTarget } from './connection.js';
 
@@ -28,13 +29,14 @@ export function registerStatus(program: Command, io: StatusIo = { out: process.s
       .option('--json', 'print the status as JSON'),
   );
   addApiTokenOptions(command).action(async (id: string, opts: StatusOptions) => {
-    await followRun(id, opts, io);
+    const status = await followRun(id, opts, io);
+    if (opts.watch) process.exitCode = finishedRunExitCode(status);
   });
 }
 
 /** Reads a run's status once, or (watch) until it is finished; prints it; exits 1 if there is no such run. */
 export async function followRun(id: string, opts: StatusOptions, io: StatusIo): Promise<RunStatus> {
-  const client = opts.api ? undefined : openPipelineClient(opts);
+  const client = opts.api ? undefined : await openPipelineClient(opts);
   const read = (): Promise<RunStatus | undefined> => (opts.api ? fetchStatus(opts.api, id, opts) : runStatus(id, client!));
   try {
     let status = await read();
@@ -65,6 +67,11 @@ async function watch(first: RunStatus, read: () => Promise<RunStatus | undefined
   }
   bar?.stop();
   return status;
+}
+
+/** The exit code of a followed run, as for `vertxnet run`: images already done count as results. */
+export function finishedRunExitCode(s: RunStatus): number {
+  return runExitCode({ images: s.run.listed, succeeded: s.counts.done + s.counts.skipped, failed: s.counts.failed });
 }
 
 function finishedCount(s: RunStatus): number {

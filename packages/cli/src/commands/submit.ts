@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { DEFAULT_MODELS, isView, submitRun, type View } from '@vertxnet/shared';
 import { addApiTokenOptions, apiHeaders, checkApiAuth, type ApiAuthOptions } from './api-client.js';
 import { addQueueOptions, openPipelineClient, type QueueTarget } from './connection.js';
-import { followRun, type StatusIo } from './status.js';
+import { fetchService } from '../reachability.js';
+import { finishedRunExitCode, followRun, type StatusIo } from './status.js';
 
 interface SubmitOptions extends QueueTarget, ApiAuthOptions {
   out: string;
@@ -54,11 +55,12 @@ export function registerSubmit(program: Command, io: StatusIo = { out: process.s
     if (!opts.json) io.out.write(`run ${id} submitted\n`);
     const status = await followRun(id, { ...opts, watch: true }, io);
     if (!opts.json) io.out.write(`already done (skipped): ${status.counts.skipped}\n`);
+    process.exitCode = finishedRunExitCode(status);
   });
 }
 
 async function submitDirect(target: QueueTarget, request: Parameters<typeof submitRun>[0]): Promise<string> {
-  const client = openPipelineClient(target);
+  const client = await openPipelineClient(target);
   try {
     return (await submitRun(request, client)).id;
   } finally {
@@ -68,7 +70,7 @@ async function submitDirect(target: QueueTarget, request: Parameters<typeof subm
 
 async function postRun(api: string, request: Record<string, unknown>, auth: ApiAuthOptions): Promise<string> {
   const headers = apiHeaders(auth);
-  const res = await fetch(new URL('/runs', api), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(request) });
+  const res = await fetchService('the ingest API', new URL('/runs', api), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(request) });
   checkApiAuth(res, api, headers);
   const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
   if (res.status !== 202 || !body.id) throw new Error(`ingest API refused the run (${res.status}): ${body.error ?? 'no reason given'}`);

@@ -1,0 +1,85 @@
+import { rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { LocalStorage, NotFoundError, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
+import { OutputFolderError } from './errors.js';
+import { listResultNames } from './run-files.js';
+
+/** What makes two runs the same run: a reused output folder is resumed only for the same one. */
+export interface RunIdentity {
+  /** The source as an absolute location. */
+  source: string;
+  models: { unet: ModelProvenance; maskrcnn: ModelProvenance };
+  view?: View;
+}
+
+/** Files a run writes at the top of its output folder. */
+const RUN_FILES = new Set(['run.json', 'summary.csv', 'coco.json']);
+/** Files a run writes in each image's result folder. */
+const RESULT_FILES = new Set(['result.json', 'labels.png', 'overlay.png', 'seg.dcm']);
+
+/**
+ * Decides what an output folder holds before a run writes to it. An earlier run of the same source
+ * with the same models and view is resumed: the names of its complete results come back, to be
+ * skipped. Results of another run (or of an unknown one) are refused, unless `overwrite`, which
+ * removes every file a run writes so that summary.csv, coco.json and the result folders agree.
+ */
+export async function claimOutFolder(out: Storage, run: RunIdentity, opts: { overwrite?: boolean } = {}): Promise<{ done: Set<string> }> {
+  if (opts.overwrite) {
+    await clearRunFiles(out);
+    return { done: new Set() };
+  }
+  const earlier = await readRunJson(out);
+  const results = await listResultNames(out);
+  if (earlier === undefined && results.length === 0) return { done: new Set() };
+  if (earlier !== undefined && isSameRun(earlier, run)) return { done: new Set(results) };
+  const what =
+    earlier === undefined
+      ? `results of an earlier run (${results.length} image folders, no run.json)`
+      : `an earlier run of ${typeof earlier.source === 'string' ? earlier.source : 'another source'} with other models or options`;
+  throw new OutputFolderError(`--out ${out.uri} holds ${what}; pass --overwrite to replace it, or choose another --out`);
+}
+
+interface EarlierRun {
+  source?: unknown;
+  models?: { unet?: { sha256?: unknown }; maskrcnn?: { sha256?: unknown } };
+  options?: { view?: unknown };
+}
+
+async function readRunJson(out: Storage): Promise<EarlierRun | undefined> {
+  let text: string;
+  try {
+    text = (await out.get('run.json')).toString('utf8');
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as EarlierRun) : {};
+  } catch {
+    return {}; // unreadable: an unknown run, never resumed
+  }
+}
+
+function isSameRun(earlier: EarlierRun, run: RunIdentity): boolean {
+  return (
+    earlier.source === run.source &&
+    earlier.models?.unet?.sha256 === run.models.unet.sha256 &&
+    earlier.models?.maskrcnn?.sha256 === run.models.maskrcnn.sha256 &&
+    (earlier.options?.view ?? undefined) === run.view
+  );
+}
+
+/** Removes what runs write (and only that: other files in the folder stay), then the emptied result folders. */
+async function clearRunFiles(out: Storage): Promise<void> {
+  const doomed: string[] = [];
+  for await (const obj of out.list('')) {
+    const parts = obj.key.split('/');
+    if ((parts.length === 1 && RUN_FILES.has(obj.key)) || (parts.length === 2 && RESULT_FILES.has(parts[1]!))) doomed.push(obj.key);
+  }
+  for (const key of doomed) await out.delete(key);
+  if (out instanceof LocalStorage) {
+    const folders = new Set(doomed.filter((k) => k.includes('/')).map((k) => dirname(out.pathOf(k))));
+    for (const folder of folders) await rmdir(folder).catch(() => undefined); // left when it holds other files
+  }
+}
