@@ -1,7 +1,7 @@
 import { sniffFormat } from '@vertxnet/shared';
 
 /** File names the pipeline takes as radiographs without looking inside; others are judged by content. */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.dcm'] as const;
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.gif', '.dcm'] as const;
 
 /** Bytes read from the start of a file to judge what it is: the DICOM preamble + DICM, magic numbers, a text check. */
 export const HEAD_BYTES = 1024;
@@ -16,7 +16,7 @@ export function hasImageExtension(key: string): boolean {
 
 /**
  * Judges a file by its first bytes, whatever its name: DICOM by its 128-byte preamble + DICM (or a
- * bare data set that parses), PNG, JPEG and TIFF by their magic; anything else gets a reason.
+ * bare data set that parses), PNG, JPEG, TIFF and GIF by their magic; anything else gets a reason.
  */
 export function judgeByContent(head: Uint8Array): FileVerdict {
   const sniffed = sniffFormat(head);
@@ -29,7 +29,6 @@ export function judgeByContent(head: Uint8Array): FileVerdict {
     case 'text':
       return { take: false, reason: 'not an image: a text file' };
     case 'other':
-      if (sniffed.name === 'GIF') return { take: false, reason: 'GIF image: not read (a GIF may hold many frames and no radiograph depth); convert it to PNG' };
       if (sniffed.name) return { take: false, reason: `${sniffed.name}: not a format the pipeline reads` };
       return { take: false, reason: 'not an image: no DICOM, PNG, JPEG or TIFF signature' };
   }

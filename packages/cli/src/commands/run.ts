@@ -97,7 +97,7 @@ export function formatRunReport(report: RunReport, source: string): string {
   const lines: string[] = [];
   if (c.images === 0) {
     lines.push(
-      `no images found in ${source} (looked for ${IMAGE_EXTENSIONS.join('/')} by name, and DICOM/PNG/JPEG/TIFF by content; ` +
+      `no images found in ${source} (looked for ${IMAGE_EXTENSIONS.join('/')} by name, and DICOM/PNG/JPEG/TIFF/GIF by content; ` +
         `${c.skippedFiles} other file${c.skippedFiles === 1 ? '' : 's'} left out)`,
     );
   } else {
