@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concurrencyEnv, envInt, jobLockEnv, modelRefEnv, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, envInt, jobLockEnv, storageProbeEnv, modelRefEnv, s3Env, serviceEnv } from '@vertxnet/shared';
 
 /** The ingest service's environment, read once at start. */
 export const IngestEnv = z
@@ -7,6 +7,7 @@ export const IngestEnv = z
     ...serviceEnv,
     ...s3Env,
     ...jobLockEnv,
+    ...storageProbeEnv,
     ...modelRefEnv,
     WORK_URI: z.string().min(1).default('./work').describe('Work store shared by all stages: where prepare writes canonical images.'),
     PREPARE_CONCURRENCY: concurrencyEnv(2, 'Prepare jobs (decode + canonical image)'),

@@ -23,3 +23,4 @@ export * from './service-runtime.js';
 export * from './service-env.js';
 export * from './model-worker.js';
 export * from './redis-settings.js';
+export * from './retry-policy.js';

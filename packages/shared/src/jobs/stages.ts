@@ -1,4 +1,5 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import { ModelsFailedError } from './retry-policy.js';
 import { JOB_CATALOG, toJobFailure, type FusionPayload, type PreparePayload, type RunDefaults, type StageName } from './contract.js';
 import { childOutcomes } from './children.js';
 import { withDeadline } from './deadline.js';
@@ -74,7 +75,7 @@ export async function fuseImage(
 ): Promise<FusionResult> {
   const children = await childOutcomes(job);
   if (children.foreground === undefined && children.instances === undefined) {
-    throw new UnrecoverableError(`both models failed: ${children.failures.join('; ')}`);
+    throw new ModelsFailedError(`both models failed: ${children.failures.join('; ')}`);
   }
   const output = await runStage('fusion', signal, (s) => fuse(payload, children, s));
   await ctx.done.mark(String(job.id));

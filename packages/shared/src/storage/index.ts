@@ -3,3 +3,4 @@ export * from './keys.js';
 export * from './local-storage.js';
 export * from './s3-storage.js';
 export * from './open-storage.js';
+export * from './storage-probe.js';
