@@ -34,7 +34,7 @@ describe('image flows', () => {
         fuse: async (_job, children) => ((seen = children), { result: 'a.json', summary: {} }),
       }),
     );
-    const imageId = imageIdOf(prepared.identity, job.models, job.out);
+    const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
     await p.flows.add(imageId, job, prepared);
     const run = await p.waitForRun('r1', (r) => r.done + r.failed === 1);
     expect(run.done).toBe(1);
@@ -63,7 +63,7 @@ describe('image flows', () => {
         fuse: async () => ((fused += 1), { result: 'x', summary: {} }),
       }),
     );
-    const imageId = imageIdOf(prepared.identity, job.models, job.out);
+    const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
     await p.flows.add(imageId, job, prepared);
     const run = await p.waitForRun('r1', (r) => r.done + r.failed === 1);
     expect(run.failed).toBe(1);

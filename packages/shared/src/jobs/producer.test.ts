@@ -168,6 +168,40 @@ describe('paced producer', () => {
     expect(stats.prepared.size).toBe(4);
   });
 
+  it('gives byte-identical files under different names a result each, and a re-run skips them all', async () => {
+    const { dir, names } = await folder(3);
+    const { stats, handlers } = sampling('r1');
+    // Same bytes under three names: one content identity (as prepare's sha256 of the bytes would be).
+    const sameContent: StageHandlers = { ...handlers, prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), image: 'work/same.png', identity: 'sha256:same' }) };
+    p.startStages(sameContent);
+    const opts = { maxPending: 4, batchSize: 4, quietMs: 60_000 };
+    for (const id of ['r1', 'r2']) {
+      await p.runs.create({ id, source: dir, out: 'file:///out', models });
+      await produceRun(id, p.producer, opts, never);
+      await p.waitForRun(id);
+    }
+    expect(await p.runs.get('r1')).toMatchObject({ listed: 3, done: 3, skipped: 0, failed: 0 });
+    expect(stats.fused.map((f) => f.result).sort()).toEqual(names);
+    expect(await p.runs.get('r2')).toMatchObject({ listed: 3, done: 0, skipped: 3, failed: 0 });
+  });
+
+  it('gives objects with the same ETag under different keys a result each (skipped at listing only when done)', async () => {
+    const listing = async function* (): AsyncGenerator<ListedImage> {
+      for (let i = 0; i < 3; i++) yield { uri: `s3://cohort/copy-${i}.dcm`, result: `copy-${i}`, cursor: `copy-${i}.dcm`, etag: 'same-etag' };
+    };
+    const { stats, handlers } = sampling('r1');
+    p.startStages({ ...handlers, prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), identity: etagIdentity(job.etag ?? 'missing') }) });
+    const ctx = { ...p.producer, listSource: listing };
+    for (const id of ['r1', 'r2']) {
+      await p.runs.create({ id, source: 's3://cohort', out: 's3://out', models });
+      await produceRun(id, ctx, { maxPending: 4, batchSize: 4, quietMs: 60_000 }, never);
+      await p.waitForRun(id);
+    }
+    expect(await p.runs.get('r1')).toMatchObject({ listed: 3, queued: 3, done: 3 });
+    expect(stats.fused.map((f) => f.result).sort()).toEqual(['copy-0', 'copy-1', 'copy-2']);
+    expect(await p.runs.get('r2')).toMatchObject({ listed: 3, queued: 0, skipped: 3, done: 0 });
+  });
+
   it('reconciles images whose outcome was never counted (a job failed with no accounting, a lost count)', async () => {
     await p.runs.create({ id: 'r1', source: '/data', out: '/out', models });
     await p.runs.enqueue('r1', ['p-failed', 'p-done', 'p-waiting'], { listed: 3, skipped: 0 });

@@ -154,7 +154,7 @@ async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerCon
 
 /** Where the listing gives an ETag (S3), a finished image is known without decoding it. */
 async function alreadyDone(run: RunRecord, items: ListedImage[], done: DoneRecords): Promise<boolean[]> {
-  const withEtag = items.flatMap((item, i) => (item.etag ? [{ i, id: imageIdOf(etagIdentity(item.etag), run.models, run.out) }] : []));
+  const withEtag = items.flatMap((item, i) => (item.etag ? [{ i, id: imageIdOf(item.uri, etagIdentity(item.etag), run.models, run.out) }] : []));
   const found = await done.which(withEtag.map((e) => e.id));
   const result = items.map(() => false);
   withEtag.forEach((e, k) => (result[e.i] = found[k] === true));

@@ -45,7 +45,7 @@ export async function prepareImage(
   run?: RunDefaults,
 ): Promise<PrepareResult> {
   const prepared = await runStage('prepare', signal, (s) => prepare(job, s));
-  const imageId = imageIdOf(prepared.identity, job.models, job.out);
+  const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
   if (await ctx.done.has(imageId)) {
     await ctx.runs.finish(job.run, member, 'skipped');
     return { imageId, skipped: true };
