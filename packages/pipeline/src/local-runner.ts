@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import {
+  InputError,
   LocalStorage,
   createBatcher,
   loadModel,
@@ -95,6 +96,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     const name = resultName(item.key);
     const view = item.view ?? options.view;
     try {
+      if (item.rejected) throw new InputError(item.rejected);
       const t0 = performance.now();
       const prepared = await prepareImage(
         { work, ...(options.s3 ? { s3: options.s3 } : {}), ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) },

@@ -110,7 +110,7 @@ export async function openTestPipeline(): Promise<TestPipeline> {
 export function pipelineLister(s3?: NonNullable<Parameters<typeof listSource>[1]>['s3']): SourceLister {
   return async function* (source, cursor) {
     for await (const item of listSource(source, { ...(cursor !== undefined ? { startAfter: cursor } : {}), ...(s3 ? { s3 } : {}) })) {
-      yield { uri: item.uri, result: resultName(item.key), cursor: item.key, ...(item.etag ? { etag: item.etag } : {}), ...(item.view ? { view: item.view } : {}) };
+      yield { uri: item.uri, result: resultName(item.key), cursor: item.key, ...(item.etag ? { etag: item.etag } : {}), ...(item.view ? { view: item.view } : {}), ...(item.rejected ? { rejected: item.rejected } : {}) };
     }
   };
 }

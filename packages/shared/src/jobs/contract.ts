@@ -82,13 +82,17 @@ export type FusionPayload = z.infer<typeof FusionPayloadSchema>;
  * handler sees the payload above. The source URI stays: status names failed images by it.
  */
 
-/** Stored prepare job: r = run, s = source URI, n = result name, e = ETag, v = view of this image. */
+/**
+ * Stored prepare job: r = run, s = source URI, n = result name, e = ETag, v = view of this image,
+ * x = why the listing rejected this item (it then fails at once with that reason).
+ */
 export const PrepareJobSchema = z.object({
   r: RunIdSchema,
   s: UriSchema,
   n: KeySchema,
   e: z.string().min(1).max(256).optional(),
   v: ViewSchema.optional(),
+  x: z.string().min(1).max(2048).optional(),
 });
 
 /** Stored model job: r = run, s = source URI, i = canonical image key, m = model reference. */
@@ -110,6 +114,11 @@ export interface RunDefaults {
 
 export function prepareJobData(p: PreparePayload, run: RunDefaults): PrepareJob {
   return { r: p.run, s: p.source, n: p.result, ...(p.etag ? { e: p.etag } : {}), ...(p.view && p.view !== run.view ? { v: p.view } : {}) };
+}
+
+/** The prepare job of an item the listing rejected (a bad manifest row): it only carries the reason. */
+export function rejectedJobData(run: string, source: string, reason: string): PrepareJob {
+  return { r: run, s: source, n: 'rejected', x: reason.slice(0, 2048) };
 }
 
 export function preparePayload(j: PrepareJob, run: RunDefaults): PreparePayload {

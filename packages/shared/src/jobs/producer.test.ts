@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { awaitRunFinished, etagIdentity, produceRun, reconcileInFlight, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/shared';
+import { awaitRunFinished, etagIdentity, produceRun, reconcileInFlight, runStatus, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
@@ -200,6 +200,23 @@ describe('paced producer', () => {
     expect(await p.runs.get('r1')).toMatchObject({ listed: 3, queued: 3, done: 3 });
     expect(stats.fused.map((f) => f.result).sort()).toEqual(['copy-0', 'copy-1', 'copy-2']);
     expect(await p.runs.get('r2')).toMatchObject({ listed: 3, queued: 0, skipped: 3, done: 0 });
+  });
+
+  it('fails a bad manifest row alone, with a readable reason, and finishes the run', async () => {
+    const { dir } = await folder(3);
+    await writeFile(join(dir, 'cohort.csv'), 'uri,view\nimg-0000.png,\n../../etc/passwd.png,\nimg-0001.png,sideways\nimg-0002.png,lumbar\n');
+    const { stats, handlers } = sampling('r1');
+    p.startStages(handlers);
+    await p.runs.create({ id: 'r1', source: join(dir, 'cohort.csv'), out: 'file:///out', models });
+    expect(await produceRun('r1', p.producer, { maxPending: 4, batchSize: 2, quietMs: 60_000 }, never)).toBe('listed');
+    expect(await p.waitForRun('r1')).toMatchObject({ listed: 4, done: 2, failed: 2, listingDone: true });
+    expect(stats.fused.map((f) => f.result).sort()).toEqual(['img-0000.png', 'img-0002.png']);
+    const status = await runStatus('r1', p);
+    expect(status?.finished).toBe(true);
+    const reasons = (status?.failures ?? []).map((f) => `${f.stage}: ${f.reason}`).sort();
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/^prepare: cohort\.csv row 3: .*(leaves|escapes)/);
+    expect(reasons[1]).toMatch(/^prepare: cohort\.csv row 4: view "sideways"/);
   });
 
   it('reconciles images whose outcome was never counted (a job failed with no accounting, a lost count)', async () => {
