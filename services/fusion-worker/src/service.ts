@@ -16,7 +16,7 @@ export function startFusionWorker(config: FusionWorkerConfig, logger: Logger, ha
       queues: ['fusion'],
     },
     async (ctx) => {
-      const processor = stageProcessor('fusion', await handlers(), { runs: ctx.runs, done: ctx.done });
+      const processor = stageProcessor('fusion', await handlers(), { runs: ctx.runs, done: ctx.done, queues: ctx.queues });
       const qc = new QcMetrics(ctx.registry);
       ctx.worker('fusion', processor, config.CONCURRENCY, {
         lockDurationMs: config.JOB_LOCK_MS,

@@ -33,7 +33,7 @@ function startModelAndFusionWorkers(): void {
   const handlers = trivialHandlers();
   p.startWorker('unet', stageProcessor('unet', handlers, undefined));
   p.startWorker('maskrcnn', stageProcessor('maskrcnn', handlers, undefined));
-  p.startWorker('fusion', stageProcessor('fusion', handlers, { runs: p.runs, done: p.done }));
+  p.startWorker('fusion', stageProcessor('fusion', handlers, { runs: p.runs, done: p.done, queues: p.queues }));
 }
 
 async function post(api: string, body: unknown): Promise<{ status: number; body: Record<string, string> }> {

@@ -79,7 +79,7 @@ export async function openTestPipeline(): Promise<TestPipeline> {
         startWorker('prepare', stageProcessor('prepare', handlers, { runs, done, flows }), { concurrency }),
         startWorker('unet', stageProcessor('unet', handlers, undefined), { concurrency }),
         startWorker('maskrcnn', stageProcessor('maskrcnn', handlers, undefined), { concurrency }),
-        startWorker('fusion', stageProcessor('fusion', handlers, { runs, done }), { concurrency }),
+        startWorker('fusion', stageProcessor('fusion', handlers, { runs, done, queues }), { concurrency }),
       ];
     },
     async waitForRun(id, until = (run, inFlight) => run.listingDone && inFlight === 0) {

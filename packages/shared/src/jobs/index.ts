@@ -24,3 +24,4 @@ export * from './service-env.js';
 export * from './model-worker.js';
 export * from './redis-settings.js';
 export * from './retry-policy.js';
+export * from './redo.js';

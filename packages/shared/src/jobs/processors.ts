@@ -33,9 +33,9 @@ const BINDINGS: { [S in StageName]: Binding<S> } = {
     const payload = modelPayload(parsePayload('maskrcnn', job.data));
     return runStage('maskrcnn', signal, (s) => handlers.maskrcnn(payload, s));
   },
-  fusion: (handlers, ctx) => async (job: Job, _token?: string, signal?: AbortSignal) => {
+  fusion: (handlers, ctx) => async (job: Job, token?: string, signal?: AbortSignal) => {
     const data = parsePayload('fusion', job.data);
-    return fuseImage(job, fusionPayload(data, await runDefaults(ctx.runs, data.r)), handlers.fuse, ctx, signal);
+    return fuseImage(job, token, fusionPayload(data, await runDefaults(ctx.runs, data.r)), handlers.fuse, ctx, signal);
   },
 };
 
