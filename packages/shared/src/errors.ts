@@ -41,6 +41,9 @@ export class TransientError extends VertxnetError {
 export class StorageUnavailableError extends TransientError {
   constructor(message: string, options?: { cause?: unknown; code?: string }) {
     super(message, { ...options, code: options?.code ?? 'STORAGE_UNAVAILABLE' });
+    // BullMQ keeps the stack of every failed try with the job, and an outage may take 12 tries:
+    // the frames (always the S3 adapter) say nothing the message does not.
+    this.stack = `${this.name}: ${message}`;
   }
 }
 
