@@ -103,7 +103,7 @@ export class JobWorker {
 
   /** Takes jobs again after pause(). */
   resume(): void {
-    if (!this.worker.closing && this.worker.isPaused()) this.worker.resume();
+    if (!this.worker.closing && this.worker.isPaused()) void this.worker.resume();
   }
 
   isRunning(): boolean {
