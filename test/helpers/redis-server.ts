@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
 export interface RedisTestServer {
   /** redis://127.0.0.1:PORT */
   url: string;
+  /** Shuts the server down (SIGTERM: the AOF is flushed) and starts it again on the same port and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -18,14 +23,30 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A private redis-server on its own port, in memory only (no RDB, no AOF), for tests that must
- * not share the machine's Redis: resolves once it accepts connections.
+ * A private redis-server on its own port with an append-only file (fsync on every write, as a
+ * deployment that must not lose jobs would run it) in a fresh folder: resolves once it accepts
+ * connections.
  */
 export async function startRedisServer(): Promise<RedisTestServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const dir = await mkdtemp(join(tmpdir(), 'vertxnet-redis-'));
+  let server = await spawnRedis(port, dir);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async restart() {
+      await server.stop();
+      server = await spawnRedis(port, dir);
+    },
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function spawnRedis(port: number, dir: string): Promise<{ stop(): Promise<void> }> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction'];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -43,7 +64,6 @@ export async function startRedisServer(): Promise<RedisTestServer> {
     });
   });
   return {
-    url: `redis://127.0.0.1:${port}`,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
