@@ -103,4 +103,13 @@ describe('image flows', () => {
     const first = await p.queues.queue('unet').getJob(flowJobIds(imageId).unet);
     expect(first?.attemptsMade).toBe(12);
   });
+
+  it('adds a flow once when its prepare job runs twice (its worker died after adding it), and refuses another run meanwhile', async () => {
+    const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
+    await p.flows.add(imageId, job, prepared);
+    await p.flows.add(imageId, job, prepared);
+    expect(await p.queues.queue('fusion').getJob(imageId)).toBeDefined();
+    expect(await p.queues.queue('unet').getWaitingCount()).toBe(1);
+    await expect(p.flows.add(imageId, { ...job, run: 'r2' }, prepared)).rejects.toThrow(/already being processed by run r1/);
+  });
 });
