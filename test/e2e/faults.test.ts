@@ -6,8 +6,7 @@
  *     every image ends with exactly one result or one readable failure, none is lost, and the
  *     services said on /readyz that storage was unreachable meanwhile. A byte-identical copy of an
  *     image under another name gets its own result.
- *  2. The U-Net, Mask R-CNN and fusion workers are killed with SIGKILL at once, a Mask R-CNN job
- *     active: the jobs are taken again after their locks lapse (default JOB_LOCK_MS and
+ *  2. All four services are killed with SIGKILL at once, a Mask R-CNN job active: the jobs are taken again after their locks lapse (default JOB_LOCK_MS and
  *     STALLED_CHECK_MS) and every image ends with one result; the time from the kill to that job
  *     running again is printed (docs/OPERATIONS.md quotes it).
  *  3. Redis (append-only file, fsync always) is restarted mid-run: the services reconnect by
@@ -197,7 +196,7 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
     console.log(`[faults] ${OUTAGE_MS / 1000} s S3 outage: ${s.names.length} of ${s.names.length} images labelled, 0 failed; ${failedTries.length} failed tries (classes: ${[...new Set(failedTries.map((l) => l.errorClass))].join(', ')}); run drained ${(drainedMs / 1000).toFixed(1)} s after S3 came back`);
   }, 300_000);
 
-  it('recovers the jobs of workers killed with SIGKILL, with the default lock settings: every image one result', async () => {
+  it('recovers the jobs of services killed with SIGKILL, with the default lock settings: every image one result', async () => {
     const events = new QueueEvents('maskrcnn', { connection: { url: s.redisServer.url }, prefix: PREFIX });
     await events.waitUntilReady();
     try {
@@ -207,8 +206,8 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
       const run = await submitRun({ source: 's3://src/set/', out: 's3://out/b', models: { ...DEFAULT_MODELS } }, s);
       const jobId = await busy;
       const again = new Promise<number>((resolve) => events.on('active', (e) => e.jobId === jobId && resolve(Date.now())));
-      // Every worker of a model or fusion stage dies at once, holding what it holds.
-      const workers = ['unet-worker', 'maskrcnn-worker', 'fusion-worker'] as const;
+      // Every service dies at once, holding what it holds (ingest: the run's producer job).
+      const workers = ['ingest', 'unet-worker', 'maskrcnn-worker', 'fusion-worker'] as const;
       const killedAt = Date.now();
       await Promise.all(workers.map((w) => s.services[w]!.stop('SIGKILL')));
       await Promise.all(workers.map((w) => start(w)));
@@ -218,7 +217,10 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
       const folders = await resultFolders('b');
       expect([...folders.keys()].sort()).toEqual(s.names);
       for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay.png', 'result.json']);
-      console.log(`[faults] SIGKILL of the unet, maskrcnn and fusion workers, one Mask R-CNN job active: it ran again ${(recoveredMs / 1000).toFixed(1)} s after the kill (replacements started at once)`);
+      // The replacement ingest took the run's job over and wrote run.json once the run was finished.
+      await until('run.json written', async () =>
+        s.s3.client.send(new GetObjectCommand({ Bucket: 'out', Key: 'b/run.json' })).then(() => true, () => false), 60_000);
+      console.log(`[faults] SIGKILL of all four services, one Mask R-CNN job active: it ran again ${(recoveredMs / 1000).toFixed(1)} s after the kill (replacements started at once)`);
       expect(recoveredMs).toBeLessThan(40_000);
     } finally {
       await events.close();
