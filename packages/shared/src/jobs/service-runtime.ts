@@ -91,9 +91,13 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
     ? new StorageProbe(settings.storage.store, {
         intervalMs: settings.storage.probeMs,
         onChange: (reachable, err) => {
-          for (const w of workers) reachable ? w.resume() : w.pause();
-          if (reachable) logger.info('storage answers again: workers take jobs again');
-          else logger.error({ err: err?.message }, 'storage unavailable: workers paused until it answers');
+          if (reachable) {
+            for (const w of workers) w.resume();
+            logger.info('storage answers again: workers take jobs again');
+          } else {
+            for (const w of workers) w.pause();
+            logger.error({ err: err?.message }, 'storage unavailable: workers paused until it answers');
+          }
         },
       })
     : undefined;

@@ -83,11 +83,13 @@ export async function fuseImage(
   signal: AbortSignal | undefined,
 ): Promise<FusionResult> {
   const byStage = await childrenByStage(job);
-  const redo = token === undefined ? [] : await stagesToRedo(byStage, ctx.queues);
-  if (redo.length > 0) {
-    await redoStages(job, payload, redo, byStage, ctx.queues);
-    if (await job.moveToWaitingChildren(token!)) throw new WaitingChildrenError();
-    return fuseImage(job, undefined, payload, fuse, ctx, signal); // the redone jobs already finished
+  if (token !== undefined) {
+    const redo = await stagesToRedo(byStage, ctx.queues);
+    if (redo.length > 0) {
+      await redoStages(job, payload, redo, byStage, ctx.queues);
+      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+      return fuseImage(job, undefined, payload, fuse, ctx, signal); // the redone jobs already finished
+    }
   }
   const children = byStage.outcomes;
   if (children.foreground === undefined && children.instances === undefined) {
