@@ -24,7 +24,15 @@ export interface S3ClientOptions {
   region?: string;
   /** Needed by MinIO and s3rver. @defaultValue true when an endpoint is given */
   forcePathStyle?: boolean;
+  /**
+   * A server that accepts no connection, or stops sending, within this many ms is taken as
+   * unavailable (StorageUnavailableError), rather than holding a job until its stage's time limit.
+   * @defaultValue { connectMs: 5000, idleMs: 30000 }
+   */
+  timeouts?: { connectMs: number; idleMs: number };
 }
+
+const S3_TIMEOUTS = { connectMs: 5_000, idleMs: 30_000 };
 
 /**
  * An S3 client that works against AWS and S3-compatible servers. Credentials come from the
@@ -38,6 +46,8 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     // s3rver and older MinIO reject the SDK's default CRC32 trailers.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // The SDK waits forever by default; a hung server must fail the request as a TimeoutError.
+    requestHandler: { connectionTimeout: (opts.timeouts ?? S3_TIMEOUTS).connectMs, socketTimeout: (opts.timeouts ?? S3_TIMEOUTS).idleMs },
   });
 }
 
