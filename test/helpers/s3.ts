@@ -12,6 +12,11 @@ export interface S3TestServer {
   /** A client for this server: path-style, checksums only when required, dummy credentials. */
   client: S3Client;
   createBucket(name: string): Promise<void>;
+  /**
+   * Kills the server process (an outage: connections are refused) and resolves with a function
+   * that starts it again on the same port over the same stored objects.
+   */
+  interrupt(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +42,32 @@ export function s3TestClient(endpoint: string): S3Client {
  */
 export async function startS3Server(): Promise<S3TestServer> {
   const directory = await mkdtemp(join(tmpdir(), 'vertxnet-s3rver-'));
-  const child = spawn(process.execPath, [SERVER_SCRIPT, directory], {
+  let server = await spawnS3rver(directory, 0);
+  const endpoint = `http://127.0.0.1:${server.port}`;
+  const client = s3TestClient(endpoint);
+  return {
+    endpoint,
+    client,
+    async createBucket(name: string) {
+      await client.send(new CreateBucketCommand({ Bucket: name }));
+    },
+    async interrupt() {
+      await server.stop('SIGKILL');
+      return async () => {
+        server = await spawnS3rver(directory, server.port);
+      };
+    },
+    async stop() {
+      client.destroy();
+      await server.stop();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One s3rver process over `directory`; port 0 picks a free one. */
+async function spawnS3rver(directory: string, wantedPort: number): Promise<{ port: number; stop(signal?: NodeJS.Signals): Promise<void> }> {
+  const child = spawn(process.execPath, [SERVER_SCRIPT, directory, String(wantedPort)], {
     env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -59,20 +89,11 @@ export async function startS3Server(): Promise<S3TestServer> {
     child.once('exit', (code) => reject(new Error(`s3rver exited early (code ${code}): ${stderr}`)));
     child.once('error', reject);
   });
-
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = s3TestClient(endpoint);
   return {
-    endpoint,
-    client,
-    async createBucket(name: string) {
-      await client.send(new CreateBucketCommand({ Bucket: name }));
-    },
-    async stop() {
-      client.destroy();
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    port,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
-      await rm(directory, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 // Runs an s3rver S3-protocol server in its own process. Started by test/helpers/s3.ts with
 // NODE_OPTIONS=--openssl-legacy-provider, without which s3rver's listing pagination fails
 // (its continuation tokens use a cipher that OpenSSL 3 only offers through the legacy provider).
-// Usage: node s3rver-server.mjs <directory>; prints {"port":N} on one stdout line when ready.
+// Usage: node s3rver-server.mjs <directory> [port]; prints {"port":N} on one stdout line when ready.
 import S3rver from 's3rver';
 
 const directory = process.argv[2];
@@ -12,7 +12,7 @@ if (!directory) {
 
 const server = new S3rver({
   address: '127.0.0.1',
-  port: 0,
+  port: Number(process.argv[3] ?? '0'),
   silent: true,
   directory,
   allowMismatchedSignatures: true,

@@ -4,15 +4,19 @@ import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom } from '@vertxnet/phantom';
-import { DEFAULT_MODELS, encodeDx, LocalStorage, TransientError, type StageHandlers } from '@vertxnet/shared';
+import { DEFAULT_MODELS, encodeDx, LocalStorage, StorageUnavailableError, TransientError, type PutBody, type PutOptions, type StageHandlers, type Storage } from '@vertxnet/shared';
 import { createStageHandlers } from './handlers.js';
 import { openModelRunner } from './model-runner.js';
+import { fuseStage } from './stages/fuse.js';
+import { readDicomSidecar } from './stages/prepare.js';
 
 const MODELS = new URL('../../../models/', import.meta.url).pathname;
 
 // The stage handlers as the services call them: only keys pass between stages, as in BullMQ.
 describe('stage handlers (what the services bind)', () => {
   let handlers: StageHandlers;
+  let work: LocalStorage;
+  let fused: { image: string; foreground: string; instances: string } | undefined;
   let src: string;
   let out: string;
   let close: () => Promise<void>;
@@ -26,7 +30,8 @@ describe('stage handlers (what the services bind)', () => {
       await Promise.all([unet.runner.close(), maskrcnn.runner.close()]);
       await Promise.all([unet.model.close(), maskrcnn.model.close()]);
     };
-    handlers = createStageHandlers({ work: new LocalStorage(await mkdtemp(join(tmpdir(), 'vx-h-work-'))), unet: unet.runner, maskrcnn: maskrcnn.runner });
+    work = new LocalStorage(await mkdtemp(join(tmpdir(), 'vx-h-work-')));
+    handlers = createStageHandlers({ work, unet: unet.runner, maskrcnn: maskrcnn.runner });
     src = await mkdtemp(join(tmpdir(), 'vx-h-src-'));
     out = await mkdtemp(join(tmpdir(), 'vx-h-out-'));
     const ph = generatePhantom({ seed: 5, view: 'lumbar', format: 'png16', maxSide: 640, partialShare: 0, asShare: 0, implantShare: 0 });
@@ -57,6 +62,7 @@ describe('stage handlers (what the services bind)', () => {
     const { foreground } = await handlers.unet({ ...base, image: prepared.image, model: models.unet }, signal);
     const { instances } = await handlers.maskrcnn({ ...base, image: prepared.image, model: models.maskrcnn }, signal);
     await handlers.fuse({ ...base, image: prepared.image, out: `file://${out}`, result: 'scan.dcm', models }, { foreground, instances, failures: [] }, signal);
+    fused = { image: prepared.image, foreground, instances };
 
     const result = JSON.parse(await readFile(join(out, 'scan.dcm', 'result.json'), 'utf8'));
     expect(result.image.sopInstanceUid).toBe('1.2.826.0.1.3680043.10.1234.77.1.1');
@@ -74,6 +80,30 @@ describe('stage handlers (what the services bind)', () => {
     expect(text).not.toContain('Moriarty');
     expect(text).not.toContain('PHI-ID-1');
   }, 120_000);
+
+  it('fails the attempt (to be retried) when the output store cannot take the SEG, rather than writing a result without it', async () => {
+    expect(fused).toBeDefined();
+    const { image, foreground, instances } = fused!;
+    const dicom = await readDicomSidecar(work, image);
+    expect(dicom?.sopInstanceUid).toBeDefined();
+    const folder = await mkdtemp(join(tmpdir(), 'vx-h-out2-'));
+    // The output store is out for one write, the SEG's (as when S3 goes down mid-image).
+    const store = new LocalStorage(folder);
+    let refused = 0;
+    const flaky: Storage = Object.assign(Object.create(store) as Storage, {
+      put: async (key: string, body: PutBody, opts?: PutOptions) => {
+        if (key.endsWith('seg.dcm') && refused++ === 0) throw new StorageUnavailableError('seg.dcm: S3 unavailable (ECONNREFUSED)');
+        return store.put(key, body, opts);
+      },
+    });
+    const input = { source: `file://${join(src, 'scan.dcm')}`, name: 'scan.dcm', image, foreground, instances, dicom: dicom!, ...(dicom?.pixelSpacing ? { pixelSpacing: dicom.pixelSpacing } : {}) };
+    await expect(fuseStage({ work, out: flaky }, input)).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(await store.exists('scan.dcm/result.json')).toBe(false);
+    await fuseStage({ work, out: flaky }, input); // the retry
+    const result = JSON.parse(await readFile(join(folder, 'scan.dcm', 'result.json'), 'utf8'));
+    expect(result.extra?.segError).toBeUndefined();
+    expect(await store.exists('scan.dcm/seg.dcm')).toBe(true);
+  }, 60_000);
 
   it('hands back a job for another model version instead of answering it', async () => {
     const signal = new AbortController().signal;

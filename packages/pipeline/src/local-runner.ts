@@ -216,6 +216,7 @@ async function processImages(
     const name = resultName(item.key);
     const view = item.view ?? options.view;
     try {
+      if (item.rejected) throw new InputError(item.rejected);
       const t0 = performance.now();
       const prepared = await prepareImage(
         { work, ...(options.s3 ? { s3: options.s3 } : {}), ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) },

@@ -33,8 +33,13 @@ describe('sources', () => {
       ['one.png', 'lumbar'],
       ['two, quoted.png', 'cervical'],
     ]);
-    await writeFile(join(dir, 'bad.csv'), 'uri,view\none.png,thoracic\n');
-    await expect(collect(listSource(join(dir, 'bad.csv')))).rejects.toThrow(/thoracic/);
+    // A bad row is listed with why it is rejected (it fails alone); the rows after it still list.
+    await writeFile(join(dir, 'bad.csv'), 'uri,view\none.png,thoracic\n../../etc/passwd\none.png,lumbar\n');
+    expect((await collect(listSource(join(dir, 'bad.csv')))).map((r) => [r.key, r.rejected ?? r.view])).toEqual([
+      ['one.png', 'bad.csv row 2: view "thoracic" is not cervical or lumbar'],
+      ['../../etc/passwd', expect.stringMatching(/^bad\.csv row 3: .*escapes its root/)],
+      ['one.png', 'lumbar'],
+    ]);
     await writeFile(join(dir, 'nouri.csv'), 'path\none.png\n');
     await expect(collect(listSource(join(dir, 'nouri.csv')))).rejects.toBeInstanceOf(InputError);
   });

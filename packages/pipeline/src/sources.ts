@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
   InputError,
+  basename,
   isView,
   openStorage,
   parseStorageUri,
@@ -53,6 +54,11 @@ export interface SourceItem {
   size?: number;
   etag?: string;
   view?: View;
+  /**
+   * Why this manifest row cannot be an image (a path outside the manifest's folder, a bad view).
+   * The row fails alone, as a failed image with this reason; the rest of the run goes on.
+   */
+  rejected?: string;
 }
 
 /**
@@ -161,19 +167,27 @@ async function* listManifest(manifestUri: string, opts: ListSourceOptions): Asyn
   const viewColumn = header.indexOf('view');
   // Manifest rows keep their order; the resume cursor is the row's key, compared by position.
   let resumed = opts.startAfter === undefined;
+  let rowNumber = 1; // the header
   for (const row of rows) {
+    rowNumber += 1;
     const raw = row[uriColumn]?.trim();
     if (!raw) continue;
     const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) || raw.startsWith('/');
-    const uri = absolute ? raw : folder.uriOf(raw);
     const itemKey = absolute ? raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^\/+/, '') : raw;
     if (!resumed) {
       resumed = itemKey === opts.startAfter;
       continue;
     }
     const view = viewColumn >= 0 ? row[viewColumn]?.trim().toLowerCase() : undefined;
-    if (view && !isView(view)) throw new InputError(`${key}: view "${view}" for ${itemKey} is not cervical or lumbar`);
-    yield { uri, key: itemKey, ...(view ? { view: view as View } : {}) };
+    let item: SourceItem;
+    try {
+      if (view && !isView(view)) throw new InputError(`view "${view}" is not cervical or lumbar`);
+      item = { uri: absolute ? raw : folder.uriOf(raw), key: itemKey, ...(view ? { view: view as View } : {}) };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      item = { uri: raw.slice(0, 2048), key: itemKey, rejected: `${basename(key)} row ${rowNumber}: ${err.message}` };
+    }
+    yield item;
   }
 }
 

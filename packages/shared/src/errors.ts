@@ -40,6 +40,20 @@ export class TransientError extends VertxnetError {
   }
 }
 
+/**
+ * Object storage did not answer, or answered with a server fault (refused, reset, timed out, 5xx,
+ * SlowDown). Retried for minutes rather than seconds, and workers stop taking jobs until the store
+ * answers again: an outage is nobody's input and must not use up the images' tries.
+ */
+export class StorageUnavailableError extends TransientError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, { ...options, code: options?.code ?? 'STORAGE_UNAVAILABLE' });
+    // BullMQ keeps the stack of every failed try with the job, and an outage may take 12 tries:
+    // the frames (always the S3 adapter) say nothing the message does not.
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
 /** The service's own configuration is wrong; the process should not start. */
 export class ConfigError extends VertxnetError {
   constructor(message: string, options?: { cause?: unknown; code?: string }) {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { concurrencyEnv, jobLockEnv, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, jobLockEnv, storageProbeEnv, s3Env, serviceEnv } from '@vertxnet/shared';
 
 /** The fusion worker's environment, read once at start. Output stores come from each run's out URI. */
 export const FusionWorkerEnv = z.object({
   ...serviceEnv,
   ...s3Env,
   ...jobLockEnv,
+  ...storageProbeEnv,
   CONCURRENCY: concurrencyEnv(2, 'Fusion jobs'),
   WORK_URI: z.string().min(1).default('./work').describe('Work store shared by all stages (canonical images, model outputs): s3://bucket/prefix or a folder.'),
 });

@@ -1,4 +1,4 @@
-import { QcMetrics, startService, stageProcessor, type Logger, type RunningService, type StageHandlersFor } from '@vertxnet/shared';
+import { QcMetrics, probedWorkStore, startService, stageProcessor, type Logger, type RunningService, type StageHandlersFor } from '@vertxnet/shared';
 import type { FusionWorkerConfig } from './env.js';
 
 /** The fusion worker: runs each image's parent job once its model children are through, and counts the image done. */
@@ -13,10 +13,11 @@ export function startFusionWorker(config: FusionWorkerConfig, logger: Logger, ha
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,
+      storage: probedWorkStore(config),
       queues: ['fusion'],
     },
     async (ctx) => {
-      const processor = stageProcessor('fusion', await handlers(), { runs: ctx.runs, done: ctx.done });
+      const processor = stageProcessor('fusion', await handlers(), { runs: ctx.runs, done: ctx.done, queues: ctx.queues });
       const qc = new QcMetrics(ctx.registry);
       ctx.worker('fusion', processor, config.CONCURRENCY, {
         lockDurationMs: config.JOB_LOCK_MS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concurrencyEnv, DEFAULT_MAX_PIXELS, envBool, envInt, jobLockEnv, modelRefEnv, parseUriPolicy, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, DEFAULT_MAX_PIXELS, envBool, envInt, jobLockEnv, modelRefEnv, parseUriPolicy, s3Env, serviceEnv, storageProbeEnv } from '@vertxnet/shared';
 
 /** A URI prefix list (see parseUriPolicy), validated at start. */
 const uriPrefixList = (defaultValue: string, what: string) =>
@@ -21,6 +21,7 @@ export const IngestEnv = z
     ...serviceEnv,
     ...s3Env,
     ...jobLockEnv,
+    ...storageProbeEnv,
     ...modelRefEnv,
     API_TOKEN: z
       .string()

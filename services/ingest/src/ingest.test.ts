@@ -49,7 +49,7 @@ function startModelAndFusionWorkers(): void {
   const handlers = trivialHandlers();
   p.startWorker('unet', stageProcessor('unet', handlers, undefined));
   p.startWorker('maskrcnn', stageProcessor('maskrcnn', handlers, undefined));
-  p.startWorker('fusion', stageProcessor('fusion', handlers, { runs: p.runs, done: p.done }));
+  p.startWorker('fusion', stageProcessor('fusion', handlers, { runs: p.runs, done: p.done, queues: p.queues }));
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -1,4 +1,5 @@
 import {
+  probedWorkStore,
   ImageFlows,
   RunEvents,
   RunMetrics,
@@ -47,6 +48,7 @@ export async function startIngest(
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,
+      storage: probedWorkStore(config),
       // Every queue, not only its own: ingest always runs, so the depth of a model queue scaled to
       // zero replicas is still exported (KEDA scales it back up from this series).
       queues: ['run', 'prepare', 'unet', 'maskrcnn', 'fusion'],

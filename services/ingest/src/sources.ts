@@ -11,6 +11,7 @@ export function sourceLister(s3: S3ClientOptions): SourceLister {
         cursor: item.key,
         ...(item.etag ? { etag: item.etag } : {}),
         ...(item.view ? { view: item.view } : {}),
+        ...(item.rejected ? { rejected: item.rejected } : {}),
       };
     }
   };

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { concurrencyEnv, jobLockEnv, modelRunnerEnv, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, jobLockEnv, storageProbeEnv, modelRunnerEnv, s3Env, serviceEnv } from '@vertxnet/shared';
 
 /** The Mask R-CNN worker's environment, read once at start. */
 export const MaskrcnnWorkerEnv = z.object({
   ...serviceEnv,
   ...s3Env,
   ...jobLockEnv,
+  ...storageProbeEnv,
   ...modelRunnerEnv(1),
   CONCURRENCY: concurrencyEnv(1, 'Mask R-CNN jobs'),
   WORK_URI: z.string().min(1).default('./work').describe('Work store shared by all stages (canonical images, model outputs): s3://bucket/prefix or a folder.'),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { concurrencyEnv, jobLockEnv, modelRunnerEnv, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, jobLockEnv, storageProbeEnv, modelRunnerEnv, s3Env, serviceEnv } from '@vertxnet/shared';
 
 /** The U-Net worker's environment, read once at start. */
 export const UnetWorkerEnv = z.object({
   ...serviceEnv,
   ...s3Env,
   ...jobLockEnv,
+  ...storageProbeEnv,
   ...modelRunnerEnv(4),
   CONCURRENCY: concurrencyEnv(2, 'U-Net jobs'),
   WORK_URI: z.string().min(1).default('./work').describe('Work store shared by all stages (canonical images, model outputs): s3://bucket/prefix or a folder.'),

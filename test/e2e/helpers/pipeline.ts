@@ -79,7 +79,7 @@ export async function openTestPipeline(): Promise<TestPipeline> {
         startWorker('prepare', stageProcessor('prepare', handlers, { runs, done, flows }), { concurrency }),
         startWorker('unet', stageProcessor('unet', handlers, undefined), { concurrency }),
         startWorker('maskrcnn', stageProcessor('maskrcnn', handlers, undefined), { concurrency }),
-        startWorker('fusion', stageProcessor('fusion', handlers, { runs, done }), { concurrency }),
+        startWorker('fusion', stageProcessor('fusion', handlers, { runs, done, queues }), { concurrency }),
       ];
     },
     async waitForRun(id, until = (run, inFlight) => run.listingDone && inFlight === 0) {
@@ -110,7 +110,7 @@ export async function openTestPipeline(): Promise<TestPipeline> {
 export function pipelineLister(s3?: NonNullable<Parameters<typeof listSource>[1]>['s3']): SourceLister {
   return async function* (source, cursor) {
     for await (const item of listSource(source, { ...(cursor !== undefined ? { startAfter: cursor } : {}), ...(s3 ? { s3 } : {}) })) {
-      yield { uri: item.uri, result: resultName(item.key), cursor: item.key, ...(item.etag ? { etag: item.etag } : {}), ...(item.view ? { view: item.view } : {}) };
+      yield { uri: item.uri, result: resultName(item.key), cursor: item.key, ...(item.etag ? { etag: item.etag } : {}), ...(item.view ? { view: item.view } : {}), ...(item.rejected ? { rejected: item.rejected } : {}) };
     }
   };
 }

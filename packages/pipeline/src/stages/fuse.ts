@@ -72,7 +72,7 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
   const labels = toSourceLabels(fusion, foreground, img.width, img.height);
   const timings = { ...input.timings, fusion: Math.round(performance.now() - started) };
   const folder = input.name;
-  // DICOM SEG beside the other results; its failure is recorded, never fatal.
+  // DICOM SEG beside the other results.
   const extra: Record<string, unknown> = {};
   if (input.failures && input.failures.length > 0) extra.stageFailures = input.failures;
   // Multi-frame DICOM, multi-page TIFF, animated GIF: which one was analysed.
@@ -85,10 +85,13 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
       .filter((v): v is typeof v & { level: string; verseCode: number } => v.level !== null && v.verseCode !== null)
       .map((v) => ({ verseCode: v.verseCode, level: v.level }));
     if (segments.length > 0) {
+      // A SEG that cannot be built is noted in the result; a store that cannot take it fails the
+      // attempt like any other write (retried), rather than leaving a result without its SEG.
+      let seg: Uint8Array | undefined;
+      const headerKey = sourceHeaderKey(input.image);
+      const sourceHeader = (await deps.work.exists(headerKey)) ? await deps.work.get(headerKey) : undefined;
       try {
-        const headerKey = sourceHeaderKey(input.image);
-        const sourceHeader = (await deps.work.exists(headerKey)) ? await deps.work.get(headerKey) : undefined;
-        const seg = buildSegmentation({
+        seg = buildSegmentation({
           width: img.width,
           height: img.height,
           labels,
@@ -103,10 +106,12 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
           ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
           algorithm: { name: 'VertXNet', version: input.models?.unet?.version ?? foreground?.model?.version ?? 'unknown' },
         });
-        await deps.out.put(joinKey(folder, 'seg.dcm'), seg, { contentType: 'application/dicom' });
-        extra.seg = 'seg.dcm';
       } catch (err) {
         extra.segError = err instanceof Error ? err.message : String(err);
+      }
+      if (seg) {
+        await deps.out.put(joinKey(folder, 'seg.dcm'), seg, { contentType: 'application/dicom' });
+        extra.seg = 'seg.dcm';
       }
     }
   }

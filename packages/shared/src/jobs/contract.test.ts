@@ -48,10 +48,12 @@ describe('job contract', () => {
 
 describe('content ids', () => {
   it('are stable, change with the model version and output, and are valid BullMQ custom ids', () => {
-    const a = imageIdOf('etag-1', models, 's3://out/x');
-    expect(imageIdOf('etag-1', models, 's3://out/x')).toBe(a);
-    expect(imageIdOf('etag-1', { ...models, unet: 'unet@1.1.0' }, 's3://out/x')).not.toBe(a);
-    expect(imageIdOf('etag-1', models, 's3://out/y')).not.toBe(a);
+    const a = imageIdOf('s3://in/a.png', 'etag-1', models, 's3://out/x');
+    expect(imageIdOf('s3://in/a.png', 'etag-1', models, 's3://out/x')).toBe(a);
+    expect(imageIdOf('s3://in/a.png', 'etag-1', { ...models, unet: 'unet@1.1.0' }, 's3://out/x')).not.toBe(a);
+    expect(imageIdOf('s3://in/a.png', 'etag-1', models, 's3://out/y')).not.toBe(a);
+    // the same bytes under another name are another image (a result of its own)
+    expect(imageIdOf('s3://in/copy-of-a.png', 'etag-1', models, 's3://out/x')).not.toBe(a);
     for (const id of [a, ...Object.values(flowJobIds(a)), prepareJobId('r1', 's3://b/a.dcm'), newRunId()]) {
       expect(id).not.toContain(':');
       expect(`${parseInt(id, 10)}`).not.toBe(id);

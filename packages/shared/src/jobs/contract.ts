@@ -82,13 +82,17 @@ export type FusionPayload = z.infer<typeof FusionPayloadSchema>;
  * handler sees the payload above. The source URI stays: status names failed images by it.
  */
 
-/** Stored prepare job: r = run, s = source URI, n = result name, e = ETag, v = view of this image. */
+/**
+ * Stored prepare job: r = run, s = source URI, n = result name, e = ETag, v = view of this image,
+ * x = why the listing rejected this item (it then fails at once with that reason).
+ */
 export const PrepareJobSchema = z.object({
   r: RunIdSchema,
   s: UriSchema,
   n: KeySchema,
   e: z.string().min(1).max(256).optional(),
   v: ViewSchema.optional(),
+  x: z.string().min(1).max(2048).optional(),
 });
 
 /** Stored model job: r = run, s = source URI, i = canonical image key, m = model reference. */
@@ -110,6 +114,11 @@ export interface RunDefaults {
 
 export function prepareJobData(p: PreparePayload, run: RunDefaults): PrepareJob {
   return { r: p.run, s: p.source, n: p.result, ...(p.etag ? { e: p.etag } : {}), ...(p.view && p.view !== run.view ? { v: p.view } : {}) };
+}
+
+/** The prepare job of an item the listing rejected (a bad manifest row): it only carries the reason. */
+export function rejectedJobData(run: string, source: string, reason: string): PrepareJob {
+  return { r: run, s: source, n: 'rejected', x: reason.slice(0, 2048) };
 }
 
 export function preparePayload(j: PrepareJob, run: RunDefaults): PreparePayload {
@@ -139,7 +148,7 @@ export interface JobSpec<S extends z.ZodType = z.ZodType> {
   queue: string;
   /** The job's data as stored in Redis. */
   schema: S;
-  /** Tries in all, the first included. */
+  /** Tries in all, the first included, for faults other than a storage outage (see STORAGE_RETRY). */
   attempts: number;
   /** First retry delay; doubles on each further retry. */
   backoffMs: number;
@@ -171,12 +180,17 @@ export const FAILED_KEPT = 10_000;
 /**
  * BullMQ options of one job of the catalog: tries and backoff only. What happens to finished jobs
  * is the workers' option (JobWorker: completed jobs removed, done-records and run counters replace
- * them; the last FAILED_KEPT failed ones kept), so it is not repeated in every stored job.
+ * them; the last FAILED_KEPT failed ones kept), so it is not repeated in every stored job. The
+ * tries stored are those a storage outage may use; the workers' backoff strategy (retryDelay in
+ * retry-policy.ts) ends the job after `attempts` tries for any other fault.
  */
-export function jobOptions(name: JobName): { attempts: number; backoff: { type: 'exponential'; delay: number } } {
+export function jobOptions(name: JobName): { attempts: number; backoff: { type: 'vertxnet'; delay: number } } {
   const spec = JOB_CATALOG[name];
-  return { attempts: spec.attempts, backoff: { type: 'exponential', delay: spec.backoffMs } };
+  return { attempts: Math.max(spec.attempts, OUTAGE_ATTEMPTS), backoff: { type: 'vertxnet', delay: spec.backoffMs } };
 }
+
+/** Tries a job gets while storage is unavailable (STORAGE_RETRY in retry-policy.ts); stored as its BullMQ attempts. */
+export const OUTAGE_ATTEMPTS = 12;
 
 /** Parses a job's stored data against its schema; an invalid one will never get better, so it is unrecoverable. */
 export function parsePayload<N extends JobName>(name: N, data: unknown): JobData<N> {

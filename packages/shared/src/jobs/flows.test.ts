@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { InputError, flowJobIds, imageIdOf, prepareJobId, type ChildOutcomes, type PreparePayload } from '@vertxnet/shared';
+import { InputError, StorageUnavailableError, flowJobIds, imageFlow, imageIdOf, prepareJobId, type ChildOutcomes, type PreparePayload } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
 
@@ -34,7 +34,7 @@ describe('image flows', () => {
         fuse: async (_job, children) => ((seen = children), { result: 'a.json', summary: {} }),
       }),
     );
-    const imageId = imageIdOf(prepared.identity, job.models, job.out);
+    const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
     await p.flows.add(imageId, job, prepared);
     const run = await p.waitForRun('r1', (r) => r.done + r.failed === 1);
     expect(run.done).toBe(1);
@@ -63,7 +63,7 @@ describe('image flows', () => {
         fuse: async () => ((fused += 1), { result: 'x', summary: {} }),
       }),
     );
-    const imageId = imageIdOf(prepared.identity, job.models, job.out);
+    const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
     await p.flows.add(imageId, job, prepared);
     const run = await p.waitForRun('r1', (r) => r.done + r.failed === 1);
     expect(run.failed).toBe(1);
@@ -71,5 +71,45 @@ describe('image flows', () => {
     const fusion: Job | undefined = await p.queues.queue('fusion').getJob(imageId);
     expect(fusion?.failedReason).toBe('both models failed: maskrcnn: a.png: image is blank; unet: a.png: image is blank');
     expect(fusion?.attemptsMade).toBe(1);
+  });
+
+  it('redoes a model stage whose job spent its storage-outage tries, then fuses both models', async () => {
+    await p.runs.create({ id: 'r1', source: 'file:///data', out: job.out, models: job.models });
+    await p.runs.enqueue('r1', [prepareJobId('r1', job.source)], { listed: 1, skipped: 0 });
+    let storageDown = true;
+    let seen: ChildOutcomes | undefined;
+    const [, unetWorker] = p.startStages(
+      trivialHandlers({
+        unet: async (j) => {
+          if (storageDown) throw new StorageUnavailableError('a.png: S3 unavailable (ECONNREFUSED)');
+          return { foreground: `${j.image}.foreground` };
+        },
+        fuse: async (_job, children) => ((seen = children), { result: 'a.json', summary: {} }),
+      }),
+    );
+    // Storage comes back just after the U-Net job failed for good.
+    unetWorker!.worker.on('failed', (failed) => {
+      if (failed?.finishedOn !== undefined) storageDown = false;
+    });
+    const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
+    const flow = imageFlow(imageId, job, prepared);
+    // The outage budget of the first U-Net job in milliseconds rather than minutes: its tries 10 ms apart.
+    const unet = flow.children!.find((c) => c.name === 'unet')!;
+    unet.opts = { ...unet.opts, backoff: { type: 'fixed', delay: 10 } };
+    await p.queues.flows.add(flow);
+    const run = await p.waitForRun('r1', (r) => r.done + r.failed === 1);
+    expect(run.done).toBe(1);
+    expect(seen).toEqual({ foreground: 'work/a.png.foreground', instances: 'work/a.png.instances', failures: [] });
+    const first = await p.queues.queue('unet').getJob(flowJobIds(imageId).unet);
+    expect(first?.attemptsMade).toBe(12);
+  });
+
+  it('adds a flow once when its prepare job runs twice (its worker died after adding it), and refuses another run meanwhile', async () => {
+    const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
+    await p.flows.add(imageId, job, prepared);
+    await p.flows.add(imageId, job, prepared);
+    expect(await p.queues.queue('fusion').getJob(imageId)).toBeDefined();
+    expect(await p.queues.queue('unet').getWaitingCount()).toBe(1);
+    await expect(p.flows.add(imageId, { ...job, run: 'r2' }, prepared)).rejects.toThrow(/already being processed by run r1/);
   });
 });

@@ -43,15 +43,17 @@ export class ImageFlows {
   constructor(private readonly queues: PipelineQueues) {}
 
   async add(imageId: string, job: PreparePayload, prepared: PrepareOutput, run?: RunDefaults): Promise<void> {
-    await this.clearFinished(imageId);
+    if ((await this.clearFinished(imageId, job.run)) === 'running') return;
     await this.queues.flows.add(imageFlow(imageId, job, prepared, run));
   }
 
   /**
    * A flow of the same id still running belongs to another run over the same image: retry later
-   * (by then it is done and this image is skipped). A failed one is removed so it runs again.
+   * (by then it is done and this image is skipped); or to this run, when its prepare job runs a
+   * second time (its worker died after adding the flow): then there is nothing to add. A failed
+   * one is removed so it runs again.
    */
-  private async clearFinished(imageId: string): Promise<void> {
+  private async clearFinished(imageId: string, run: string): Promise<'running' | 'cleared'> {
     const ids = flowJobIds(imageId);
     // Parent first: removing it removes its children too, so they are looked up after.
     for (const name of ['fusion', 'unet', 'maskrcnn'] as const) {
@@ -59,9 +61,11 @@ export class ImageFlows {
       if (existing === undefined) continue;
       const state = await existing.getState();
       if (state !== 'failed' && state !== 'completed' && state !== 'unknown') {
+        if (name === 'fusion' && existing.data?.r === run) return 'running';
         throw new TransientError(`image ${imageId} is already being processed by run ${String(existing.data?.r)}`);
       }
       if (state !== 'unknown') await existing.remove();
     }
+    return 'cleared';
   }
 }

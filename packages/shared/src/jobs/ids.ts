@@ -2,13 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ModelRefs } from './contract.js';
 
 /**
- * Ids derived from content. An image is the same image when its source identity, the models
- * and the output location are the same: re-submitting it is skipped, a new model version is
- * a new id and is recomputed. 80 bits keep collisions negligible for any cohort (≈1e-13 at 1e6).
+ * Ids derived from the source and its content. An image is the same image when its source URI,
+ * its content identity (ETag or content hash), the models and the output location are the same:
+ * re-submitting it is skipped, a changed file or a new model version is a new id and is recomputed.
+ * The URI is part of it because each source name gets its own result folder: byte-identical
+ * files under two names are two images (their canonical image and model outputs, keyed by
+ * content, are still shared). 80 bits keep collisions negligible for any cohort (≈1e-13 at 1e6).
  * The letter prefix keeps BullMQ from reading an all-digit id as an integer id (it refuses those).
  */
-export function imageIdOf(identity: string, models: ModelRefs, out: string): string {
-  return `i${sha256Hex([identity, models.unet, models.maskrcnn, out].join('\n')).slice(0, 20)}`;
+export function imageIdOf(source: string, identity: string, models: ModelRefs, out: string): string {
+  return `i${sha256Hex([source, identity, models.unet, models.maskrcnn, out].join('\n')).slice(0, 20)}`;
 }
 
 /** The identity of a source known by its storage ETag; prepare handlers must use the same form. */

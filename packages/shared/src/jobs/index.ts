@@ -23,3 +23,5 @@ export * from './service-runtime.js';
 export * from './service-env.js';
 export * from './model-worker.js';
 export * from './redis-settings.js';
+export * from './retry-policy.js';
+export * from './redo.js';

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { StageHandlersFor } from './handlers.js';
 import { stageProcessor } from './processors.js';
+import { probedWorkStore } from './service-env.js';
 import { startService, type RunningService, type ServiceContext } from './service-runtime.js';
 
 /** What a model worker's environment holds for the queue binding (both model workers alike). */
@@ -14,6 +15,11 @@ export interface ModelWorkerConfig {
   CONCURRENCY: number;
   JOB_LOCK_MS: number;
   STALLED_CHECK_MS: number;
+  WORK_URI: string;
+  STORAGE_PROBE_MS: number;
+  S3_ENDPOINT?: string | undefined;
+  S3_REGION: string;
+  S3_FORCE_PATH_STYLE?: boolean | undefined;
 }
 
 /**
@@ -37,6 +43,7 @@ export function startModelWorker<S extends 'unet' | 'maskrcnn'>(
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       logger,
       queues: [stage],
+      storage: probedWorkStore(config),
     },
     async (ctx) => {
       ctx.worker(stage, stageProcessor(stage, await handlers(ctx), undefined), config.CONCURRENCY, {

@@ -1,5 +1,5 @@
 import type { Job, Processor } from 'bullmq';
-import { fusionPayload, modelPayload, parsePayload, preparePayload, toJobFailure, type RunDefaults, type StageName } from './contract.js';
+import { fusionPayload, modelPayload, parsePayload, preparePayload, toJobFailure, unrecoverable, type RunDefaults, type StageName } from './contract.js';
 import type { RunStore } from './run-store.js';
 import type { StageHandlersFor } from './handlers.js';
 import { fuseImage, prepareImage, runStage, type FusionContext, type PrepareContext } from './stages.js';
@@ -21,6 +21,7 @@ type Binding<S extends StageName> = (handlers: StageHandlersFor<S>, ctx: StageCo
 const BINDINGS: { [S in StageName]: Binding<S> } = {
   prepare: (handlers, ctx) => async (job: Job, _token?: string, signal?: AbortSignal) => {
     const data = parsePayload('prepare', job.data);
+    if (data.x !== undefined) throw unrecoverable(data.x);
     const run = await runDefaults(ctx.runs, data.r);
     return prepareImage(String(job.id), preparePayload(data, run), handlers.prepare, ctx, signal, run);
   },
@@ -32,9 +33,9 @@ const BINDINGS: { [S in StageName]: Binding<S> } = {
     const payload = modelPayload(parsePayload('maskrcnn', job.data));
     return runStage('maskrcnn', signal, (s) => handlers.maskrcnn(payload, s));
   },
-  fusion: (handlers, ctx) => async (job: Job, _token?: string, signal?: AbortSignal) => {
+  fusion: (handlers, ctx) => async (job: Job, token?: string, signal?: AbortSignal) => {
     const data = parsePayload('fusion', job.data);
-    return fuseImage(job, fusionPayload(data, await runDefaults(ctx.runs, data.r)), handlers.fuse, ctx, signal);
+    return fuseImage(job, token, fusionPayload(data, await runDefaults(ctx.runs, data.r)), handlers.fuse, ctx, signal);
   },
 };
 

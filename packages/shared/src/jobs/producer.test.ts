@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { awaitRunFinished, etagIdentity, produceRun, reconcileInFlight, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/shared';
+import { awaitRunFinished, etagIdentity, produceRun, reconcileInFlight, runStatus, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
@@ -166,6 +166,57 @@ describe('paced producer', () => {
     expect(await p.runs.get('r1')).toMatchObject({ listed: 4, queued: 4, done: 4 });
     expect(await p.runs.get('r2')).toMatchObject({ listed: 4, queued: 0, skipped: 4, done: 0 });
     expect(stats.prepared.size).toBe(4);
+  });
+
+  it('gives byte-identical files under different names a result each, and a re-run skips them all', async () => {
+    const { dir, names } = await folder(3);
+    const { stats, handlers } = sampling('r1');
+    // Same bytes under three names: one content identity (as prepare's sha256 of the bytes would be).
+    const sameContent: StageHandlers = { ...handlers, prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), image: 'work/same.png', identity: 'sha256:same' }) };
+    p.startStages(sameContent);
+    const opts = { maxPending: 4, batchSize: 4, quietMs: 60_000 };
+    for (const id of ['r1', 'r2']) {
+      await p.runs.create({ id, source: dir, out: 'file:///out', models });
+      await produceRun(id, p.producer, opts, never);
+      await p.waitForRun(id);
+    }
+    expect(await p.runs.get('r1')).toMatchObject({ listed: 3, done: 3, skipped: 0, failed: 0 });
+    expect(stats.fused.map((f) => f.result).sort()).toEqual(names);
+    expect(await p.runs.get('r2')).toMatchObject({ listed: 3, done: 0, skipped: 3, failed: 0 });
+  });
+
+  it('gives objects with the same ETag under different keys a result each (skipped at listing only when done)', async () => {
+    const listing = async function* (): AsyncGenerator<ListedImage> {
+      for (let i = 0; i < 3; i++) yield { uri: `s3://cohort/copy-${i}.dcm`, result: `copy-${i}`, cursor: `copy-${i}.dcm`, etag: 'same-etag' };
+    };
+    const { stats, handlers } = sampling('r1');
+    p.startStages({ ...handlers, prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), identity: etagIdentity(job.etag ?? 'missing') }) });
+    const ctx = { ...p.producer, listSource: listing };
+    for (const id of ['r1', 'r2']) {
+      await p.runs.create({ id, source: 's3://cohort', out: 's3://out', models });
+      await produceRun(id, ctx, { maxPending: 4, batchSize: 4, quietMs: 60_000 }, never);
+      await p.waitForRun(id);
+    }
+    expect(await p.runs.get('r1')).toMatchObject({ listed: 3, queued: 3, done: 3 });
+    expect(stats.fused.map((f) => f.result).sort()).toEqual(['copy-0', 'copy-1', 'copy-2']);
+    expect(await p.runs.get('r2')).toMatchObject({ listed: 3, queued: 0, skipped: 3, done: 0 });
+  });
+
+  it('fails a bad manifest row alone, with a readable reason, and finishes the run', async () => {
+    const { dir } = await folder(3);
+    await writeFile(join(dir, 'cohort.csv'), 'uri,view\nimg-0000.png,\n../../etc/passwd.png,\nimg-0001.png,sideways\nimg-0002.png,lumbar\n');
+    const { stats, handlers } = sampling('r1');
+    p.startStages(handlers);
+    await p.runs.create({ id: 'r1', source: join(dir, 'cohort.csv'), out: 'file:///out', models });
+    expect(await produceRun('r1', p.producer, { maxPending: 4, batchSize: 2, quietMs: 60_000 }, never)).toBe('listed');
+    expect(await p.waitForRun('r1')).toMatchObject({ listed: 4, done: 2, failed: 2, listingDone: true });
+    expect(stats.fused.map((f) => f.result).sort()).toEqual(['img-0000.png', 'img-0002.png']);
+    const status = await runStatus('r1', p);
+    expect(status?.finished).toBe(true);
+    const reasons = (status?.failures ?? []).map((f) => `${f.stage}: ${f.reason}`).sort();
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/^prepare: cohort\.csv row 3: .*(leaves|escapes)/);
+    expect(reasons[1]).toMatch(/^prepare: cohort\.csv row 4: view "sideways"/);
   });
 
   it('reconciles images whose outcome was never counted (a job failed with no accounting, a lost count)', async () => {

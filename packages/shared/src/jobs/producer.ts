@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import type { View } from '../levels.js';
 import { Backlog } from './backlog.js';
-import { jobOptions, prepareJobData } from './contract.js';
+import { jobOptions, prepareJobData, rejectedJobData } from './contract.js';
 import type { DoneRecords } from './done-records.js';
 import { etagIdentity, imageIdOf, prepareJobId } from './ids.js';
 import type { PipelineQueues } from './queues.js';
@@ -20,6 +20,8 @@ export interface ListedImage {
   /** The storage's ETag, where the listing gives one. */
   etag?: string;
   view?: View;
+  /** Why the listing could not take this item (a bad manifest row): it is queued to fail alone, with this reason. */
+  rejected?: string;
 }
 
 /**
@@ -141,10 +143,14 @@ async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerCon
   await ctx.queues.queue('prepare').addBulk(
     fresh.map((item, i) => {
       const view = item.view ?? run.view;
-      const data = prepareJobData(
-        { run: run.id, source: item.uri, result: item.result, out: run.out, models: run.models, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) },
-        run,
-      );
+      // A rejected item goes the way of any bad image (failed once, counted, listed with its
+      // reason in status and run.json) instead of failing the listing and the whole run with it.
+      const data = item.rejected
+        ? rejectedJobData(run.id, item.uri, item.rejected)
+        : prepareJobData(
+            { run: run.id, source: item.uri, result: item.result, out: run.out, models: run.models, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) },
+            run,
+          );
       return { name: 'prepare', data, opts: { ...jobOptions('prepare'), jobId: members[i] as string } };
     }),
   );
@@ -154,7 +160,7 @@ async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerCon
 
 /** Where the listing gives an ETag (S3), a finished image is known without decoding it. */
 async function alreadyDone(run: RunRecord, items: ListedImage[], done: DoneRecords): Promise<boolean[]> {
-  const withEtag = items.flatMap((item, i) => (item.etag ? [{ i, id: imageIdOf(etagIdentity(item.etag), run.models, run.out) }] : []));
+  const withEtag = items.flatMap((item, i) => (item.etag ? [{ i, id: imageIdOf(item.uri, etagIdentity(item.etag), run.models, run.out) }] : []));
   const found = await done.which(withEtag.map((e) => e.id));
   const result = items.map(() => false);
   withEtag.forEach((e, k) => (result[e.i] = found[k] === true));

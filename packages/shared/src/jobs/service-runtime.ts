@@ -10,8 +10,10 @@ import { DoneRecords } from './done-records.js';
 import { PipelineKeys } from './keys.js';
 import { PipelineQueues, connectRedis } from './queues.js';
 import { RunStore } from './run-store.js';
-import { JobWorker, type JobWorkerOptions } from './worker.js';
+import { JobWorker, type AttemptFailure, type JobWorkerOptions } from './worker.js';
 import type { Processor } from 'bullmq';
+import { StorageProbe } from '../storage/storage-probe.js';
+import type { Storage } from '../storage/storage.js';
 
 /** Job states exported as vertxnet_queue_jobs (KEDA scales on waiting + prioritized: prioritised jobs are not in 'wait'). */
 export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'waiting-children', 'completed'] as const;
@@ -30,6 +32,11 @@ export interface ServiceSettings {
   queues: JobName[];
   /** Events kept per queue stream (QUEUE_EVENTS_MAX_LEN). */
   eventsMaxLen?: number;
+  /**
+   * The object store the service's jobs depend on (the work store). While it does not answer, the
+   * workers take no new jobs and /readyz says so; probed every `probeMs` and after each job failed on it.
+   */
+  storage?: { store: Storage; probeMs: number };
 }
 
 /** What a service's setup gets: its connection, stores and metrics, and a signal that aborts on shutdown. */
@@ -82,6 +89,26 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
   const stopping = new AbortController();
   const workers: JobWorker[] = [];
   let parts: ServiceParts | undefined;
+  const probe = settings.storage
+    ? new StorageProbe(settings.storage.store, {
+        intervalMs: settings.storage.probeMs,
+        onChange: (reachable, err) => {
+          if (reachable) {
+            for (const w of workers) w.resume();
+            logger.info('storage answers again: workers take jobs again');
+          } else {
+            for (const w of workers) w.pause();
+            logger.error({ err: err?.message }, 'storage unavailable: workers paused until it answers');
+          }
+        },
+      })
+    : undefined;
+  const onFailure = (f: AttemptFailure): void => {
+    stages.failedAttempts.inc({ stage: f.queue, error_class: f.errorClass, final: String(f.final) });
+    const level = f.final ? 'error' : 'warn';
+    logger[level](f, f.final ? 'job failed for good' : 'attempt failed; retried with backoff');
+    if (f.errorClass === 'storage') void probe?.check();
+  };
 
   const ctx: ServiceContext = {
     redis,
@@ -102,6 +129,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
         runs,
         onAttempt: (outcome, seconds) => stages.record(stage, outcome, seconds),
         onError: (err) => logger.error({ err, queue: stage }, 'worker error'),
+        onFailure,
         ...opts,
       });
       workers.push(worker);
@@ -119,6 +147,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
       if (parts === undefined) reasons.push('starting (handlers not ready)');
       else reasons.push(...(parts.notReady?.() ?? []));
       if (!(await redisAnswers(redis))) reasons.push('redis unreachable');
+      if (probe && !probe.reachable) reasons.push('storage unreachable');
       return { ok: reasons.length === 0, reasons };
     },
     routes: (req, res) => parts?.routes?.(req, res) ?? false,
@@ -127,6 +156,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
 
   parts = await setup(ctx);
   for (const worker of workers) worker.start();
+  probe?.start();
   logger.info({ queues: workers.map((w) => JOB_CATALOG[w.name].queue) }, 'workers started');
 
   let stopped: Promise<'closed' | 'timed-out'> | undefined;
@@ -135,6 +165,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
     stop() {
       stopped ??= (async () => {
         stopping.abort();
+        probe?.stop();
         logger.info({ timeoutMs: settings.shutdownTimeoutMs }, 'shutting down: no new jobs, waiting for active ones');
         const outcomes = await Promise.all(workers.map((w) => w.close(settings.shutdownTimeoutMs)));
         const outcome = outcomes.includes('timed-out') ? 'timed-out' : 'closed';

@@ -1,6 +1,9 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { WaitingChildrenError, type Job } from 'bullmq';
+import { ModelsFailedError } from './retry-policy.js';
 import { JOB_CATALOG, toJobFailure, type FusionPayload, type PreparePayload, type RunDefaults, type StageName } from './contract.js';
-import { childOutcomes } from './children.js';
+import { childrenByStage } from './children.js';
+import type { PipelineQueues } from './queues.js';
+import { redoStages, stagesToRedo } from './redo.js';
 import { withDeadline } from './deadline.js';
 import type { DoneRecords } from './done-records.js';
 import type { ImageFlows } from './flows.js';
@@ -44,7 +47,7 @@ export async function prepareImage(
   run?: RunDefaults,
 ): Promise<PrepareResult> {
   const prepared = await runStage('prepare', signal, (s) => prepare(job, s));
-  const imageId = imageIdOf(prepared.identity, job.models, job.out);
+  const imageId = imageIdOf(job.source, prepared.identity, job.models, job.out);
   if (await ctx.done.has(imageId)) {
     await ctx.runs.finish(job.run, member, 'skipped');
     return { imageId, skipped: true };
@@ -57,6 +60,8 @@ export async function prepareImage(
 export interface FusionContext {
   runs: RunStore;
   done: DoneRecords;
+  /** Where a model stage is queued again when its job spent a storage outage's tries (redo.ts). */
+  queues: PipelineQueues;
 }
 
 export interface FusionResult extends FusionOutput {
@@ -64,17 +69,31 @@ export interface FusionResult extends FusionOutput {
   failedModels: number;
 }
 
-/** Children's outputs → fusion handler → done-record and the run's count. */
+/**
+ * Children's outputs → fusion handler → done-record and the run's count. A model stage whose job
+ * failed for good through a storage outage is queued again first (the fusion job waits for it);
+ * `token` is the fusion job's lock, which that wait needs.
+ */
 export async function fuseImage(
   job: Job,
+  token: string | undefined,
   payload: FusionPayload,
   fuse: StageHandlers['fuse'],
   ctx: FusionContext,
   signal: AbortSignal | undefined,
 ): Promise<FusionResult> {
-  const children = await childOutcomes(job);
+  const byStage = await childrenByStage(job);
+  if (token !== undefined) {
+    const redo = await stagesToRedo(byStage, ctx.queues);
+    if (redo.length > 0) {
+      await redoStages(job, payload, redo, byStage, ctx.queues);
+      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+      return fuseImage(job, undefined, payload, fuse, ctx, signal); // the redone jobs already finished
+    }
+  }
+  const children = byStage.outcomes;
   if (children.foreground === undefined && children.instances === undefined) {
-    throw new UnrecoverableError(`both models failed: ${children.failures.join('; ')}`);
+    throw new ModelsFailedError(`both models failed: ${children.failures.join('; ')}`);
   }
   const output = await runStage('fusion', signal, (s) => fuse(payload, children, s));
   await ctx.done.mark(String(job.id));

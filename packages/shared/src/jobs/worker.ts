@@ -1,7 +1,8 @@
-import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
+import { Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FAILED_KEPT, JOB_CATALOG, type JobName } from './contract.js';
 import { countFinalFailure, isFinalFailure } from './accounting.js';
+import { failureClassOf, retryDelay, type FailureClass } from './retry-policy.js';
 import type { StageOutcome } from '../metrics/stage-metrics.js';
 import type { RunStore } from './run-store.js';
 
@@ -24,8 +25,22 @@ export interface JobWorkerOptions {
   onAttempt?: (outcome: StageOutcome, seconds: number) => void;
   /** Each completed job's return value (e.g. fusion's summary, for QC flag metrics). */
   onCompleted?: (result: unknown) => void;
+  /** Each failed attempt, with why it failed and whether it was the job's last; for logs and the storage probe. */
+  onFailure?: (failure: AttemptFailure) => void;
   /** Errors outside any job (connection, accounting); for logs. */
   onError?: (err: Error) => void;
+}
+
+/** One failed attempt, as logged: no payload (it names the source). */
+export interface AttemptFailure {
+  queue: string;
+  jobId: string;
+  /** Tries made so far, this one included. */
+  attempt: number;
+  errorClass: FailureClass;
+  /** No try is left: the job failed for good. */
+  final: boolean;
+  reason: string;
 }
 
 /**
@@ -56,6 +71,7 @@ export class JobWorker {
       // options rather than job options, so they are not stored in every job.
       removeOnComplete: { count: 0 },
       removeOnFail: { count: FAILED_KEPT },
+      settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(name, attemptsMade, err) },
       autorun: false,
     });
     this.worker.on('completed', (job, result: unknown) => {
@@ -65,9 +81,12 @@ export class JobWorker {
     });
     this.worker.on('failed', (job, err) => {
       if (job === undefined) return;
-      // Unrecoverable = bad input or payload (see toJobFailure); anything else may pass on a retry.
-      opts.onAttempt?.(err instanceof UnrecoverableError ? 'failed_input' : 'failed_transient', secondsOf(job));
-      if (isFinalFailure(job) && opts.runs) this.track(countFinalFailure(name, job, opts.runs));
+      // Bad input or payload (see toJobFailure) is the image's fault; anything else is not.
+      const errorClass = failureClassOf(err);
+      opts.onAttempt?.(errorClass === 'input' ? 'failed_input' : 'failed_transient', secondsOf(job));
+      const final = isFinalFailure(job);
+      opts.onFailure?.({ queue: JOB_CATALOG[name].queue, jobId: String(job.id), attempt: job.attemptsMade, errorClass, final, reason: err.message });
+      if (final && opts.runs) this.track(countFinalFailure(name, job, opts.runs));
     });
     this.worker.on('error', (err) => opts.onError?.(err));
   }
@@ -75,6 +94,16 @@ export class JobWorker {
   /** Starts fetching jobs. */
   start(): void {
     void this.worker.run().catch((err: unknown) => this.opts.onError?.(err instanceof Error ? err : new Error(String(err))));
+  }
+
+  /** Stops taking new jobs (the active ones go on), e.g. while storage is unavailable. */
+  pause(): void {
+    if (!this.worker.closing && !this.worker.isPaused()) void this.worker.pause(true);
+  }
+
+  /** Takes jobs again after pause(). */
+  resume(): void {
+    if (!this.worker.closing && this.worker.isPaused()) void this.worker.resume();
   }
 
   isRunning(): boolean {

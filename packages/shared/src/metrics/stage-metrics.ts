@@ -12,6 +12,7 @@ export function outcomeForError(err: unknown): StageOutcome {
 export class StageMetrics {
   readonly images: Counter<'stage' | 'outcome'>;
   readonly duration: Histogram<'stage'>;
+  readonly failedAttempts: Counter<'stage' | 'error_class' | 'final'>;
 
   constructor(registry: Registry) {
     this.images = new Counter({
@@ -25,6 +26,12 @@ export class StageMetrics {
       help: 'Wall time a pipeline stage spent on one image, from job start to result written.',
       labelNames: ['stage'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    });
+    this.failedAttempts = new Counter({
+      name: 'vertxnet_failed_attempts_total',
+      help: 'Failed attempts of a stage\'s jobs, by why (input, storage, transient, error) and whether it was the last try (final="true").',
+      labelNames: ['stage', 'error_class', 'final'],
       registers: [registry],
     });
   }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { ConfigError, NotFoundError, TransientError, basename } from '../errors.js';
+import { ConfigError, NotFoundError, StorageUnavailableError, TransientError, basename } from '../errors.js';
 import { checkKey, checkPrefix, formatStorageUri, joinKey } from './keys.js';
 import type { ListOptions, ListedObject, ObjectInfo, PutBody, PutOptions, Storage } from './storage.js';
 
@@ -24,7 +24,15 @@ export interface S3ClientOptions {
   region?: string;
   /** Needed by MinIO and s3rver. @defaultValue true when an endpoint is given */
   forcePathStyle?: boolean;
+  /**
+   * A server that accepts no connection, or stops sending, within this many ms is taken as
+   * unavailable (StorageUnavailableError), rather than holding a job until its stage's time limit.
+   * @defaultValue { connectMs: 5000, idleMs: 30000 }
+   */
+  timeouts?: { connectMs: number; idleMs: number };
 }
+
+const S3_TIMEOUTS = { connectMs: 5_000, idleMs: 30_000 };
 
 /**
  * An S3 client that works against AWS and S3-compatible servers. Credentials come from the
@@ -38,6 +46,8 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     // s3rver and older MinIO reject the SDK's default CRC32 trailers.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // The SDK waits forever by default; a hung server must fail the request as a TimeoutError.
+    requestHandler: { connectionTimeout: (opts.timeouts ?? S3_TIMEOUTS).connectMs, socketTimeout: (opts.timeouts ?? S3_TIMEOUTS).idleMs },
   });
 }
 
@@ -183,17 +193,27 @@ export class S3Storage implements Storage {
     if (errName === 'AccessDenied' || errName === 'InvalidAccessKeyId' || errName === 'SignatureDoesNotMatch' || status === 403) {
       return new ConfigError(`${name}: access to bucket "${this.bucket}" denied (${errName || status})`, { cause: err });
     }
-    if (
-      (status !== undefined && (status >= 500 || status === 429)) ||
-      errName === 'SlowDown' ||
-      errName === 'TimeoutError' ||
-      errName === 'RequestTimeout' ||
-      (s3.code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(s3.code))
-    ) {
-      return new TransientError(`${name}: S3 unavailable (${errName || s3.code || status})`, { cause: err });
+    const code = networkCode(err);
+    if ((status !== undefined && (status >= 500 || status === 429)) || UNAVAILABLE_NAMES.has(errName) || code !== undefined) {
+      return new StorageUnavailableError(`${name}: S3 unavailable (${code ?? (errName || status)})`, { cause: err });
     }
     return err instanceof Error ? err : new Error(String(err));
   }
+}
+
+/** Error names of the SDK and of S3 servers that say "try again later". */
+const UNAVAILABLE_NAMES = new Set(['SlowDown', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ServiceUnavailable', 'InternalError', 'ThrottlingException']);
+/** Socket-level faults: the server is down, restarting or unreachable for now. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ENOTCONN']);
+
+/** The socket error code of an SDK failure, on the error itself or its cause (Node nests them). */
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function unquote(etag: string): string {

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { createServer } from 'node:http';
 import { s3TestClient, startS3Server, type S3TestServer } from '../../../../test/helpers/s3.js';
-import { InputError, NotFoundError } from '../errors.js';
+import { InputError, NotFoundError, StorageUnavailableError } from '../errors.js';
 import { compareKeys } from './keys.js';
 import { LocalStorage } from './local-storage.js';
 import { openStorage } from './open-storage.js';
-import { S3Storage } from './s3-storage.js';
+import { S3Storage, createS3Client } from './s3-storage.js';
 import type { Storage } from './storage.js';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -192,6 +193,34 @@ describe('S3Storage specifics', () => {
     expect(error).toBeInstanceOf(NotFoundError);
     await expect(collect(storage.list(''))).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('reports a refused connection and a server that never answers as StorageUnavailableError', async () => {
+    // Refused: the s3rver process killed (an outage).
+    const down = await startS3Server();
+    await down.createBucket('outage');
+    const refused = new S3Storage({ bucket: 'outage', client: s3TestClient(down.endpoint) });
+    const restart = await down.interrupt();
+    await expect(refused.get('a.png')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(refused.put('a.png', 'x')).rejects.toThrow(/a\.png: S3 unavailable \(ECONNREFUSED\)/);
+    await restart();
+    await refused.put('a.png', 'x');
+    await down.stop();
+    // Hung: a server that accepts connections and never answers.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
+      process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+      const hung = new S3Storage({ bucket: 'hung', client: createS3Client({ endpoint, timeouts: { connectMs: 500, idleMs: 300 } }) });
+      const started = Date.now();
+      await expect(hung.get('a.png')).rejects.toBeInstanceOf(StorageUnavailableError);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  }, 60_000);
 
   it('openStorage builds an S3Storage that reaches the server', async () => {
     const bucket = `test-${randomUUID()}`;
