@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 /**
  * One line a person reads for an error that ends a command: zod's issue lists become "field:
  * problem", and a system error underneath (ECONNREFUSED, EACCES, ...) is added when the message
- * does not name it: a wrapped "S3 unavailable" then also says "connect ECONNREFUSED 127.0.0.1:9000".
+ * does not already say it: a wrapped "S3 unavailable" then also says "connect ECONNREFUSED 127.0.0.1:9000".
  */
 export function readableError(err: unknown): string {
   if (err instanceof ZodError) {
@@ -12,7 +12,8 @@ export function readableError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const message = err.message || err.name;
   const cause = systemCause(err);
-  return cause && !message.includes(cause.code) ? `${message}: ${cause.message}` : message;
+  // The address is in the system error's message ("connect ECONNREFUSED 127.0.0.1:9000"), not in its code.
+  return cause && !message.includes(cause.message) ? `${message}: ${cause.message}` : message;
 }
 
 function systemCause(err: Error): (Error & { code: string }) | undefined {

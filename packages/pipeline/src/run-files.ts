@@ -23,6 +23,8 @@ export interface RunFilesInput {
   models: { unet: string; maskrcnn: string };
   counts: Record<string, number>;
   failures: RunFileFailure[];
+  /** Files of the source the listing did not take (not images, links), with the reason. */
+  leftOut?: { key: string; reason: string }[];
 }
 
 /**
@@ -75,7 +77,9 @@ export async function writeRunSummaries(
  * (but for coco.json's creation time).
  */
 export async function writeRunFiles(out: Storage, run: RunFilesInput): Promise<void> {
-  await writeRunSummaries(out);
+  // A failed image gets its summary row too (where its job carried the result name).
+  const failedRows = run.failures.flatMap((f) => (f.name !== undefined ? [{ name: f.name, source: f.source, reason: f.reason }] : []));
+  await writeRunSummaries(out, undefined, failedRows);
   const report = {
     id: run.id,
     source: run.source,
@@ -86,6 +90,7 @@ export async function writeRunFiles(out: Storage, run: RunFilesInput): Promise<v
     models: run.models,
     counts: run.counts,
     failures: [...run.failures].sort((a, b) => byName(a.name ?? a.source, b.name ?? b.source)),
+    ...(run.leftOut !== undefined ? { skipped: run.leftOut } : {}),
   };
   await out.put('run.json', JSON.stringify(report, null, 2), { contentType: 'application/json' });
 }

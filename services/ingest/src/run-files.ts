@@ -10,7 +10,9 @@ export type RunFinisher = (run: RunRecord, ctx: { runs: RunStore; queues: Pipeli
 export function runFilesWriter(s3: S3ClientOptions): RunFinisher {
   return async (run, ctx) => {
     const status = await runStatus(run.id, ctx, { scanFailed: MAX_FAILURES, maxFailures: MAX_FAILURES });
-    const failures = (status?.failures ?? []).filter((f) => f.stage !== 'run').map((f) => ({ source: f.source, stage: f.stage, reason: f.reason }));
+    const failures = (status?.failures ?? [])
+      .filter((f) => f.stage !== 'run')
+      .map((f) => ({ ...(f.name !== undefined ? { name: f.name } : {}), source: f.source, stage: f.stage, reason: f.reason }));
     await writeRunFiles(openStorage(run.out, s3), {
       id: run.id,
       source: run.source,
@@ -19,8 +21,9 @@ export function runFilesWriter(s3: S3ClientOptions): RunFinisher {
       finishedAt: new Date().toISOString(),
       ...(run.view ? { options: { view: run.view } } : {}),
       models: run.models,
-      counts: { listed: run.listed, queued: run.queued, skipped: run.skipped, done: run.done, failed: run.failed },
+      counts: { listed: run.listed, queued: run.queued, skipped: run.skipped, done: run.done, failed: run.failed, leftOut: run.leftOut },
       failures,
+      leftOut: await ctx.runs.leftOutFiles(run.id),
     });
   };
 }

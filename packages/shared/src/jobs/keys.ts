@@ -15,6 +15,11 @@ export class PipelineKeys {
     return `${this.prefix}:run:${id}:pending`;
   }
 
+  /** List of the source's files the listing left out (not images, links), as JSON {key, reason}; the first LEFT_OUT_KEPT. */
+  leftOut(id: string): string {
+    return `${this.prefix}:run:${id}:left-out`;
+  }
+
   /** Pub/sub channel: a message per queued batch, per image that leaves the backlog, and at the listing's end. */
   events(id: string): string {
     return `${this.prefix}:run:${id}:events`;

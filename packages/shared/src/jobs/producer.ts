@@ -22,6 +22,11 @@ export interface ListedImage {
   view?: View;
   /** Why the listing could not take this item (a bad manifest row): it is queued to fail alone, with this reason. */
   rejected?: string;
+  /**
+   * Why the listing left this file out (not an image, a link): it is only recorded, with this
+   * reason, for run.json; `cursor` still moves past it.
+   */
+  leftOut?: string;
 }
 
 /**
@@ -134,8 +139,19 @@ async function queueBatch(
   return true;
 }
 
-/** Counts the items, adds their prepare jobs, then moves the cursor past them. */
-async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerContext): Promise<void> {
+/** Counts the items, adds their prepare jobs, then moves the cursor past them (and past files left out). */
+async function queueItems(run: RunRecord, listed: ListedImage[], ctx: ProducerContext): Promise<void> {
+  await ctx.runs.recordLeftOut(
+    run.id,
+    listed.flatMap((item) => (item.leftOut !== undefined ? [{ key: item.cursor, reason: item.leftOut }] : [])),
+  );
+  const items = listed.filter((item) => item.leftOut === undefined);
+  if (items.length > 0) await queueImages(run, items, ctx);
+  const last = listed[listed.length - 1];
+  if (last !== undefined) await ctx.runs.saveCursor(run.id, last.cursor);
+}
+
+async function queueImages(run: RunRecord, items: ListedImage[], ctx: ProducerContext): Promise<void> {
   const done = await alreadyDone(run, items, ctx.done);
   const fresh = items.filter((_, i) => !done[i]);
   const members = fresh.map((item) => prepareJobId(run.id, item.uri));
@@ -154,8 +170,6 @@ async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerCon
       return { name: 'prepare', data, opts: { ...jobOptions('prepare'), jobId: members[i] as string } };
     }),
   );
-  const last = items[items.length - 1];
-  if (last !== undefined) await ctx.runs.saveCursor(run.id, last.cursor);
 }
 
 /** Where the listing gives an ETag (S3), a finished image is known without decoding it. */

@@ -7,6 +7,8 @@ export interface RunFailure {
   stage: StageName | 'run';
   /** Basename of the source image ('' for the run's own failure). */
   source: string;
+  /** The image's result folder name, where the job carries it (prepare and fusion jobs). */
+  name?: string;
   reason: string;
 }
 
@@ -85,7 +87,8 @@ async function recentFailures(id: string, queues: PipelineQueues, scan: number):
   for (const stage of STAGES) {
     for (const job of await queues.queue(stage).getFailed(0, scan - 1)) {
       if (job?.data?.r !== id) continue;
-      found.push({ stage, source: basename(String(job.data.s ?? '')), reason: job.failedReason ?? 'unknown', at: job.finishedOn ?? 0 });
+      const name = typeof job.data.n === 'string' ? { name: job.data.n } : {};
+      found.push({ stage, source: basename(String(job.data.s ?? '')), ...name, reason: job.failedReason ?? 'unknown', at: job.finishedOn ?? 0 });
     }
   }
   return found.sort((a, b) => b.at - a.at).map(({ at: _at, ...failure }) => failure);

@@ -29,7 +29,18 @@ export interface RunCounts {
   failed: number;
 }
 
+/** A file of the source that the listing did not take as an image, and why. */
+export interface LeftOutFile {
+  key: string;
+  reason: string;
+}
+
+/** Left-out files kept per run with their reasons (all are counted): bounds Redis memory for a messy bucket. */
+export const LEFT_OUT_KEPT = 1_000;
+
 export interface RunRecord extends RunSpec, RunCounts {
+  /** Files of the source the listing left out (not images, links); see RunStore.leftOut. */
+  leftOut: number;
   /** Creation time, ms since the epoch. */
   created: number;
   /** Where the listing resumes: the last key (or manifest line) queued. */
@@ -51,6 +62,7 @@ const RunHashSchema = z.object({
   skipped: count,
   done: count,
   failed: count,
+  leftOut: count,
   cursor: z.string().optional(),
   listingDone: z.enum(['0', '1']).default('0'),
 });
@@ -182,6 +194,25 @@ export class RunStore {
     const keys = [this.keys.run(id), this.keys.pending(id), this.keys.events(id)];
     const added = await ENQUEUE.run(this.redis, keys, [counts.listed, counts.skipped, ...members]);
     return Number(added);
+  }
+
+  /**
+   * Records files the listing left out: all counted, the first LEFT_OUT_KEPT kept with their
+   * reasons for run.json. A batch re-listed after a restart may record its files twice.
+   */
+  async recordLeftOut(id: string, files: readonly LeftOutFile[]): Promise<void> {
+    if (files.length === 0) return;
+    await this.redis
+      .multi()
+      .hincrby(this.keys.run(id), 'leftOut', files.length)
+      .rpush(this.keys.leftOut(id), ...files.map((f) => JSON.stringify({ key: f.key, reason: f.reason })))
+      .ltrim(this.keys.leftOut(id), 0, LEFT_OUT_KEPT - 1)
+      .exec();
+  }
+
+  /** The left-out files kept for the run, in listing order. */
+  async leftOutFiles(id: string): Promise<LeftOutFile[]> {
+    return (await this.redis.lrange(this.keys.leftOut(id), 0, LEFT_OUT_KEPT - 1)).map((s) => JSON.parse(s) as LeftOutFile);
   }
 
   async saveCursor(id: string, cursor: string): Promise<void> {
