@@ -128,6 +128,8 @@ beforeAll(async () => {
       WORK_URI: 's3://scratch/w',
       STORAGE_PROBE_MS: '1000',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      // Runs are submitted through Redis here; the API is not called, but ingest needs its token to start.
+      API_TOKEN: 'fault-test-token-7c1e9a42',
     },
     services: {},
     all: [],
