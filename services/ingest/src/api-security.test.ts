@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ConfigError, createLogger, parseEnv, stageProcessor, submitRun, type RunningService, type RunStatus, type SourceLister } from '@vertxnet/shared';
+import { ConfigError, createLogger, DEFAULT_MODELS, parseEnv, stageProcessor, submitRun, type RunningService, type RunStatus, type SourceLister } from '@vertxnet/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestPipeline, pipelineLister, trivialHandlers, type TestPipeline } from '../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../test/helpers/redis.js';
@@ -16,7 +16,6 @@ import { sourceLister } from './sources.js';
 // which URIs a run may name, and which address the server binds.
 
 const TOKEN = 'test-token-6f1c2a9e7b3d4c58';
-const MODELS = { unet: 'vertxnet-unet@0.3.0', maskrcnn: 'vertxnet-maskrcnn@0.2.0' };
 
 let p: TestPipeline;
 let services: RunningService[] = [];
@@ -184,7 +183,7 @@ describe('allowed sources and outputs', () => {
 
   it('fails a run written straight to Redis with a source outside ALLOWED_SOURCES, before listing anything', async () => {
     await ingest();
-    const run = await submitRun({ source: '/etc', out: 's3://results/r/', models: MODELS }, p);
+    const run = await submitRun({ source: '/etc', out: 's3://results/r/', models: { ...DEFAULT_MODELS } }, p);
     // The run job's state, asked again (at most every 100 ms) until it has ended.
     const deadline = Date.now() + 20_000;
     let state = '';

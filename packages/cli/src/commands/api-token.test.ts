@@ -1,13 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { createLogger, parseEnv, type RunningService } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IngestEnv } from '../../../../services/ingest/src/env.js';
 import { startIngest } from '../../../../services/ingest/src/service.js';
 import { openTestPipeline, pipelineLister, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
+import { runCommands } from '../../../../test/helpers/cli-program.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
 import { registerStatus } from './status.js';
 import { registerSubmit } from './submit.js';
@@ -34,18 +33,7 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<string> {
-  let text = '';
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  const program = new Command().exitOverride();
-  registerSubmit(program, { out, tty: false });
-  registerStatus(program, { out, tty: false });
-  await program.parseAsync(args, { from: 'user' });
-  return text;
+  return runCommands([registerSubmit, registerStatus], args);
 }
 
 const submit = (...extra: string[]) => cli('submit', 's3://cohort/lateral/', '--out', 's3://results/r/', '--api', api, '--json', ...extra);

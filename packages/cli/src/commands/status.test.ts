@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { InputError, produceRun, type RunStatus } from '@vertxnet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
+import { runCommands } from '../../../../test/helpers/cli-program.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
 import { registerStatus } from './status.js';
 
@@ -17,17 +16,7 @@ afterEach(async () => {
 });
 
 async function status(...args: string[]): Promise<string> {
-  let text = '';
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  const program = new Command().exitOverride();
-  registerStatus(program, { out, tty: false });
-  await program.parseAsync(['status', ...args, '--redis', TEST_REDIS_URL, '--prefix', p.prefix], { from: 'user' });
-  return text;
+  return runCommands([registerStatus], ['status', ...args, '--redis', TEST_REDIS_URL, '--prefix', p.prefix]);
 }
 
 describe('vertxnet status', () => {

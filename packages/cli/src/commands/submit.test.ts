@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestPipeline, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
+import { runCommands } from '../../../../test/helpers/cli-program.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
 import { registerSubmit } from './submit.js';
 
@@ -14,17 +13,7 @@ afterEach(async () => {
 });
 
 async function submit(...args: string[]): Promise<string> {
-  let text = '';
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  const program = new Command().exitOverride();
-  registerSubmit(program, { out, tty: false });
-  await program.parseAsync(['submit', ...args, '--redis', TEST_REDIS_URL, '--prefix', p.prefix], { from: 'user' });
-  return text;
+  return runCommands([registerSubmit], ['submit', ...args, '--redis', TEST_REDIS_URL, '--prefix', p.prefix]);
 }
 
 describe('vertxnet submit', () => {
