@@ -288,7 +288,11 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(report.failures).toHaveLength(3);
     for (const f of report.failures) expect(f.reason, f.source).toMatch(BAD[f.source.replace(/.*\//, '')]!);
     const csv = (await getObject('out', 'results/summary.csv')).toString('utf8').trimEnd().split('\n');
-    expect(csv).toHaveLength(GOOD + 1);
+    // A row per labelled image, and one per failed image with its status and reason.
+    expect(csv).toHaveLength(GOOD + 3 + 1);
+    const header = csv[0]!.split(',');
+    const failedRows = csv.slice(1).filter((line) => line.split(',')[header.indexOf('status')] === 'failed');
+    expect(failedRows.map((line) => line.split(',')[0]).sort()).toEqual(Object.keys(BAD).sort());
     const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);
