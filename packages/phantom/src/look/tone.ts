@@ -29,7 +29,7 @@ export function drawTone(rng: Rng, strength: number): ToneLook {
   const gain = lerp(1, rng.range(0.7, 1.4), strength);
   const offset = lerp(0, rng.range(-0.15, 0.15), strength);
   if (curve === 'gamma') return { gain, offset, curve, shape: Math.exp(lerp(0, rng.range(Math.log(0.45), Math.log(2.2)), strength)), knots: [] };
-  if (curve === 'sigmoid') return { gain, offset, curve, shape: lerp(0.5, rng.range(3, 12), strength), knots: [rng.range(0.35, 0.65)] };
+  if (curve === 'sigmoid') return { gain, offset, curve, shape: lerp(1e-3, rng.range(3, 12), strength), knots: [rng.range(0.35, 0.65)] };
   if (curve === 'log') return { gain, offset, curve, shape: lerp(1e-3, Math.exp(rng.range(Math.log(2), Math.log(50))), strength), knots: [] };
   const x1 = rng.range(0.15, 0.45);
   const x2 = rng.range(0.55, 0.85);
