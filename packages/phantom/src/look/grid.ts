@@ -20,11 +20,10 @@ export function drawGrid(rng: Rng, strength: number): GridLook {
 
 export function applyGrid(image: Float32Array, width: number, height: number, g: GridLook): void {
   const k = (2 * Math.PI) / g.periodPx;
+  const wave = Float32Array.from({ length: g.orientation === 'vertical' ? width : height }, (_, t) => g.amplitude * Math.sin(k * t + g.phase));
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const t = g.orientation === 'vertical' ? x : y;
-      image[row + x]! += g.amplitude * Math.sin(k * t + g.phase);
-    }
+    if (g.orientation === 'vertical') for (let x = 0; x < width; x++) image[row + x]! += wave[x]!;
+    else for (let x = 0; x < width; x++) image[row + x]! += wave[y]!;
   }
 }

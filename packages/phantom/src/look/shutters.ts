@@ -41,11 +41,10 @@ export function labelledBox(mask: Uint8Array, width: number, height: number): Pi
 }
 
 interface Frame {
-  /** Distance of pixel centre (x, y) from the side, and position along the side. */
-  inward: (x: number, y: number) => number;
-  along: (x: number, y: number) => number;
+  /** Length of the side and the film's extent across it, in pixels. */
   length: number;
-  /** The labelled box in this frame: its nearest distance and its span along the side. */
+  depth: number;
+  /** The labelled box in this frame: its nearest distance from the side and its span along it. */
   boxInward: number;
   boxAlong: [number, number];
 }
@@ -53,13 +52,27 @@ interface Frame {
 function frameOf(side: FilmSide, width: number, height: number, b: PixelBox): Frame {
   switch (side) {
     case 'left':
-      return { inward: (x) => x + 0.5, along: (_x, y) => y + 0.5, length: height, boxInward: b.x0, boxAlong: [b.y0, b.y1 + 1] };
+      return { length: height, depth: width, boxInward: b.x0, boxAlong: [b.y0, b.y1 + 1] };
     case 'right':
-      return { inward: (x) => width - x - 0.5, along: (_x, y) => y + 0.5, length: height, boxInward: width - b.x1 - 1, boxAlong: [b.y0, b.y1 + 1] };
+      return { length: height, depth: width, boxInward: width - b.x1 - 1, boxAlong: [b.y0, b.y1 + 1] };
     case 'top':
-      return { inward: (_x, y) => y + 0.5, along: (x) => x + 0.5, length: width, boxInward: b.y0, boxAlong: [b.x0, b.x1 + 1] };
+      return { length: width, depth: height, boxInward: b.y0, boxAlong: [b.x0, b.x1 + 1] };
     case 'bottom':
-      return { inward: (_x, y) => height - y - 0.5, along: (x) => x + 0.5, length: width, boxInward: height - b.y1 - 1, boxAlong: [b.x0, b.x1 + 1] };
+      return { length: width, depth: height, boxInward: height - b.y1 - 1, boxAlong: [b.x0, b.x1 + 1] };
+  }
+}
+
+/** Pixel index of the pixel `inward` pixels from `side` at position `along` it. */
+function pixelAt(side: FilmSide, width: number, height: number, along: number, inward: number): number {
+  switch (side) {
+    case 'left':
+      return along * width + inward;
+    case 'right':
+      return along * width + width - 1 - inward;
+    case 'top':
+      return inward * width + along;
+    case 'bottom':
+      return (height - 1 - inward) * width + along;
   }
 }
 
@@ -91,15 +104,15 @@ export function drawShutters(rng: Rng, strength: number, width: number, height: 
 
 export function applyShutters(image: Float32Array, width: number, height: number, shutters: readonly Shutter[]): void {
   for (const s of shutters) {
-    const f = frameOf(s.side, width, height, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 });
+    const { length, depth } = frameOf(s.side, width, height, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 });
     const t = Math.tan((s.tiltDegrees * Math.PI) / 180);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const edge = s.depthPx + (f.along(x, y) - f.length / 2) * t;
-        const d = f.inward(x, y) - edge;
-        if (d >= s.edgePx / 2) continue;
+    for (let along = 0; along < length; along++) {
+      const edge = s.depthPx + (along + 0.5 - length / 2) * t;
+      // Only the band up to the blurred edge is touched, pixel centres at inward + 0.5.
+      for (let inward = 0; inward < depth && inward + 0.5 < edge + s.edgePx / 2; inward++) {
+        const d = inward + 0.5 - edge;
         const cover = d <= -s.edgePx / 2 ? 1 : 0.5 - d / s.edgePx;
-        const i = y * width + x;
+        const i = pixelAt(s.side, width, height, along, inward);
         image[i] = image[i]! + cover * (s.value - image[i]!);
       }
     }
