@@ -1,4 +1,5 @@
 import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import type { FilmLook } from './look/film-look.js';
 import type { Phantom } from './phantom.js';
 
 export interface CocoImage {
@@ -17,6 +18,8 @@ export interface CocoImage {
   format: string;
   cut: string;
   label_file: string;
+  /** The randomised film look (written only with look 'random'), for slicing an evaluation. */
+  look?: FilmLook;
 }
 
 export interface CocoAnnotation {
@@ -83,6 +86,7 @@ export function addToCoco(dataset: CocoDataset, phantom: Phantom, fileName: stri
     format: phantom.format,
     cut: m.cut,
     label_file: labelFile,
+    ...(m.look ? { look: m.look } : {}),
   });
   for (const instance of phantom.instances) {
     dataset.annotations.push({

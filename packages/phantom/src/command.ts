@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { FILM_LOOKS, type FilmLookChoice } from './look/film-look.js';
 import { IMAGE_FORMATS, parseSize } from './options.js';
 import { writePhantomSet } from './write-set.js';
 
@@ -26,6 +27,8 @@ interface PhantomCliOptions {
   partialShare: number;
   markers: boolean;
   dicom?: 'explicit-le' | 'rle' | 'mixed';
+  look: FilmLookChoice;
+  lookStrength: number;
   quiet?: boolean;
 }
 
@@ -44,6 +47,10 @@ export function phantomCommand(name = 'phantom'): Command {
     .option('--implant-share <p>', 'share of images with implants', share, 0.05)
     .option('--partial-share <p>', 'share of images cut through labelled levels', share, 0.3)
     .option('--no-markers', 'no burned-in L/R marker and text')
+    .addOption(
+      new Option('--look <look>', 'film look: the generator\'s own (default) or randomised on top (random)').choices(FILM_LOOKS).default('default'),
+    )
+    .option('--look-strength <s>', 'how far the random look goes, 0 (none) to 1 (full ranges)', share, 1)
     .addOption(
       new Option('--dicom <syntax>', 'also write each image as a 16-bit DX DICOM file in OUT/dicom/ (transfer syntax)').choices([
         'explicit-le',
@@ -67,6 +74,8 @@ export function phantomCommand(name = 'phantom'): Command {
         partialShare: opts.partialShare,
         markers: opts.markers,
         dicom: opts.dicom,
+        look: opts.look,
+        lookStrength: opts.lookStrength,
         onProgress: opts.quiet ? undefined : (done, total) => process.stderr.write(`\rphantom ${done}/${total}`),
       });
       const seconds = (performance.now() - started) / 1000;

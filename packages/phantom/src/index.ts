@@ -5,4 +5,5 @@ export { cocoCategories, type CocoIgnoreRegion, type CocoDataset, type CocoImage
 export { IMAGE_FORMATS, parseSize, type ImageFormat, type FormatChoice, type ViewChoice, type PhantomOptions } from './options.js';
 export type { PhantomInstance, UnlabelledBody } from './ground-truth.js';
 export { imageSeed } from './prng.js';
+export { FILM_LOOKS, type FilmLook, type FilmLookChoice } from './look/film-look.js';
 export { phantomCommand } from './command.js';

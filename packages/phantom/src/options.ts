@@ -1,5 +1,6 @@
 import { VIEWS, type View } from '@vertxnet/shared';
 import { z } from 'zod';
+import { FILM_LOOKS } from './look/film-look.js';
 
 export const IMAGE_FORMATS = ['png8', 'png16', 'jpeg'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
@@ -27,6 +28,10 @@ export const phantomOptionsSchema = z.object({
   partialShare: share.default(0.3),
   /** Burn in L/R marker and view text. @defaultValue true */
   markers: z.boolean().default(true),
+  /** Randomised film look on top of the generator's own (see docs/PHANTOM.md). @defaultValue 'default' (none) */
+  look: z.enum(FILM_LOOKS).default('default'),
+  /** How far the random look goes, 0 (identity) to 1 (full ranges). @defaultValue 1 */
+  lookStrength: share.default(1),
 });
 
 export type PhantomOptions = z.input<typeof phantomOptionsSchema>;

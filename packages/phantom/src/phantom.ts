@@ -8,6 +8,7 @@ import { burnInMarkers } from './markers.js';
 import { phantomOptionsSchema, type ImageFormat, type PhantomOptions } from './options.js';
 import { Rng } from './prng.js';
 import { renderAttenuation } from './render.js';
+import { applyFilmLook, drawFilmLook, type FilmLook } from './look/film-look.js';
 
 export interface PhantomMeta {
   seed: number;
@@ -25,6 +26,8 @@ export interface PhantomMeta {
   /** Bits per sample in the file (8 or 16) and significant bits of the values. */
   bits: 8 | 16;
   bitsStored: number;
+  /** The randomised film look, absent with look 'default'. */
+  look?: FilmLook;
 }
 
 export interface Phantom {
@@ -107,6 +110,9 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const image = develop(attenuation, width, height, camera.mmPerPixel, exposure, root.fork('noise'));
   const { labelMask, instances, unlabelled } = groundTruth(scene, camera);
   if (o.markers) burnInMarkers(image, labelMask, width, height, view, facing, root.fork('markers'));
+  // Last, on the finished film: anatomy, ground truth and every other stream are drawn before it.
+  const look = o.look === 'random' ? drawFilmLook(root.fork('look'), o.lookStrength, width, height, labelMask) : undefined;
+  if (look) applyFilmLook(image, width, height, look, root.fork('look-pixels'));
   const { pixels, bitsStored } = quantise(image, format, root.fork('quantise'));
 
   return {
@@ -131,6 +137,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       mmPerPixel: camera.mmPerPixel,
       bits: format === 'png16' ? 16 : 8,
       bitsStored,
+      ...(look ? { look } : {}),
     },
   };
 }

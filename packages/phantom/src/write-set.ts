@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { addToCoco, cocoCategories, type CocoDataset } from './coco.js';
 import { encodePhantomDicom } from './dicom.js';
 import { encodeImage, encodeLabelMask, imageExtension } from './encode.js';
+import { FILM_LOOKS } from './look/film-look.js';
 import { IMAGE_FORMATS } from './options.js';
 import { generatePhantom } from './phantom.js';
 import { imageSeed } from './prng.js';
@@ -20,6 +21,8 @@ const setOptionsSchema = z.object({
   implantShare: z.number().min(0).max(1).default(0.05),
   partialShare: z.number().min(0).max(1).default(0.3),
   markers: z.boolean().default(true),
+  look: z.enum(FILM_LOOKS).default('default'),
+  lookStrength: z.number().min(0).max(1).default(1),
   /** Also write OUT/dicom/<name>.dcm (16-bit DX): in one transfer syntax, or alternating ('mixed'). */
   dicom: z.enum(['explicit-le', 'rle', 'mixed']).optional(),
 });
@@ -63,6 +66,8 @@ export async function writePhantomSet(options: PhantomSetOptions): Promise<{ ima
       implantShare: o.implantShare,
       partialShare: o.partialShare,
       markers: o.markers,
+      look: o.look,
+      lookStrength: o.lookStrength,
     });
     const name = phantomName(phantom.meta.view, i, seed);
     const fileName = `images/${name}.${imageExtension(phantom)}`;
