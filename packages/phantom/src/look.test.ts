@@ -12,9 +12,10 @@ import { applyNoise } from './look/noise.js';
 import { applySharpness } from './look/sharpness.js';
 import { applyShutters, drawShutters, labelledBox } from './look/shutters.js';
 import { applyTone, invert, TONE_CURVES, type ToneLook } from './look/tone.js';
-import { generatePhantom, type Phantom } from './phantom.js';
+import { generatePhantom } from './phantom.js';
 import { Rng } from './prng.js';
 import { writePhantomSet } from './write-set.js';
+import { boneAndRestMeans } from '../../../test/helpers/phantom-means.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -28,22 +29,7 @@ afterAll(async () => {
 
 const small = { maxSide: 200, view: 'lumbar', markers: false } as const;
 
-function means(p: Pick<Phantom, 'image' | 'labelMask'>): { bone: number; rest: number } {
-  let bone = 0;
-  let boneN = 0;
-  let rest = 0;
-  let restN = 0;
-  p.labelMask.forEach((code, i) => {
-    if (code) {
-      bone += p.image[i]!;
-      boneN++;
-    } else {
-      rest += p.image[i]!;
-      restN++;
-    }
-  });
-  return { bone: bone / boneN, rest: rest / restN };
-}
+const means = boneAndRestMeans;
 
 function sd(values: Float32Array): number {
   const mean = values.reduce((a, v) => a + v, 0) / values.length;
