@@ -60,7 +60,7 @@ let c: Cluster;
 const API_TOKEN = 'e2e-test-token-3f9a1c7e5b2d8046';
 
 async function start(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
-  const own = name === 'ingest' ? { API_TOKEN } : {};
+  const own: Record<string, string> = name === 'ingest' ? { API_TOKEN } : {};
   const service = await spawnService(name, serviceEntry(name), { env: { ...c.env, ...own, ...env } });
   c.all.push(service);
   await service.ready(60_000);
