@@ -292,7 +292,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(csv).toHaveLength(GOOD + 3 + 1);
     const header = csv[0]!.split(',');
     const failedRows = csv.slice(1).filter((line) => line.split(',')[header.indexOf('status')] === 'failed');
-    expect(failedRows.map((line) => line.split(',')[0]).sort()).toEqual(Object.keys(BAD).sort());
+    expect(failedRows.map((line) => line.split(',')[0] ?? '').sort()).toEqual(Object.keys(BAD).sort());
     const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);
