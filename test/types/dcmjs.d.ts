@@ -10,7 +10,6 @@ declare module 'dcmjs' {
   const dcmjs: {
     data: {
       DicomMessage: { readFile(buffer: ArrayBufferLike): DicomDict };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped DICOM JSON, see above
       DicomMetaDictionary: { naturalizeDataset(dict: Record<string, unknown>): any };
     };
   };
