@@ -38,6 +38,12 @@ export default tseslint.config(
       '@typescript-eslint/require-array-sort-compare': ['error', { ignoreStringArrays: true }],
       '@typescript-eslint/no-for-in-array': 'error',
       '@typescript-eslint/no-implied-eval': 'error',
+      '@typescript-eslint/restrict-plus-operands': 'error',
+      '@typescript-eslint/no-misused-spread': 'error',
+      '@typescript-eslint/no-array-delete': 'error',
+      '@typescript-eslint/no-unsafe-unary-minus': 'error',
+      // A switch over a union that misses a member falls through silently (a new level, view or stage).
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       // Dead code.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       'no-unused-private-class-members': 'error',
@@ -49,6 +55,13 @@ export default tseslint.config(
       'no-cond-assign': 'error',
       'no-debugger': 'error',
       'no-control-regex': 'error',
+      'no-fallthrough': 'error',
+      'no-sparse-arrays': 'error',
+      'no-loss-of-precision': 'error',
+      eqeqeq: ['error', 'smart'],
+      // Left out as noise here: require-await and no-unnecessary-type-assertion (51 hits each, style),
+      // no-unnecessary-condition (40: guards on data from Redis, files or models, and afterAll cleanups),
+      // unbound-method (handlers are closures, not methods), no-unsafe-* (dcmjs and JSON are `any`).
       // Type-only imports stay type-only, so a test or the phantom does not load a runtime it only names.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
