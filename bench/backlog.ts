@@ -41,7 +41,7 @@ const workers = [
   new JobWorker('prepare', stageProcessor('prepare', handlers, { runs, done, flows: new ImageFlows(queues) }), { connection: redis, prefix, concurrency, runs }),
   new JobWorker('unet', stageProcessor('unet', handlers, undefined), { connection: redis, prefix, concurrency, runs }),
   new JobWorker('maskrcnn', stageProcessor('maskrcnn', handlers, undefined), { connection: redis, prefix, concurrency, runs }),
-  new JobWorker('fusion', stageProcessor('fusion', handlers, { runs, done }), { connection: redis, prefix, concurrency, runs }),
+  new JobWorker('fusion', stageProcessor('fusion', handlers, { runs, done, queues }), { connection: redis, prefix, concurrency, runs }),
 ];
 const baseline = await usedMemory(redis);
 /** One sample: MEMORY USAGE of every key by kind, and used_memory (which also holds allocator and client buffers). */

@@ -19,9 +19,13 @@ const redis = connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const models = { unet: 'vertxnet-unet@1.0.0+3f2a9c1b7d4e', maskrcnn: 'vertxnet-maskrcnn@1.0.0+9e8d7c6b5a41' };
 const out = 's3://vertxnet-results/site-a/run-2026-11';
 
+function sourceOf(i: number): string {
+  return `s3://cohort-archive/site-a/lateral-spine/img-${String(i).padStart(7, '0')}.dcm`;
+}
+
 function shipped(imageId: string, i: number): FlowJob {
   const n = String(i).padStart(7, '0');
-  const job: PreparePayload = { run: 'r-m5x2k9qz-3f9a1c', source: `s3://cohort-archive/site-a/lateral-spine/img-${n}.dcm`, result: `site-a__lateral-spine__img-${n}.dcm`, out, models };
+  const job: PreparePayload = { run: 'r-m5x2k9qz-3f9a1c', source: sourceOf(i), result: `site-a__lateral-spine__img-${n}.dcm`, out, models };
   return imageFlow(imageId, job, { image: `images/${imageId.slice(1)}0123456789ab.png`, width: 2048, height: 2500, identity: 'x' });
 }
 
@@ -47,17 +51,17 @@ console.log(`flow floor: ${count} flows each; ${await redisSettings(redis)}`);
 for (const [name, make] of variants) {
   const prefix = benchPrefix();
   const queues = new PipelineQueues(redis, prefix);
-  await queues.flows.addBulk([make(imageIdOf('warm-up', models, out), 0)]);
+  await queues.flows.addBulk([make(imageIdOf(sourceOf(0), 'warm-up', models, out), 0)]);
   await new Promise((resolve) => setTimeout(resolve, 300));
   const before = await usedMemory(redis);
   for (let from = 0; from < count; from += 500) {
     const flows: FlowJob[] = [];
-    for (let i = from; i < Math.min(count, from + 500); i++) flows.push(make(imageIdOf(`etag:${i}`, models, out), i));
+    for (let i = from; i < Math.min(count, from + 500); i++) flows.push(make(imageIdOf(sourceOf(i), `etag:${i}`, models, out), i));
     await queues.flows.addBulk(flows);
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
   const perFlow = ((await usedMemory(redis)) - before) / count;
-  const id = imageIdOf('etag:0', models, out);
+  const id = imageIdOf(sourceOf(0), 'etag:0', models, out);
   const hashes = await Promise.all(
     (
       [

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const members = [];
     for (let i = from; i < Math.min(count, from + batch); i++) {
       const job = benchPayload(run, i);
-      const imageId = imageIdOf(`etag:${i.toString(16).padStart(32, '0')}`, job.models, job.out);
+      const imageId = imageIdOf(job.source, `etag:${i.toString(16).padStart(32, '0')}`, job.models, job.out);
       flows.push(imageFlow(imageId, job, { image: `images/${imageId.slice(1)}0123456789ab.png`, width: 2048, height: 2500, identity: 'x' }));
       members.push(prepareJobId(run, job.source));
     }
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
 
   const rate = count / seconds;
   const perImage = (after - before) / count;
-  const sample = await queues.queue('fusion').getJob(imageIdOf('etag:'.padEnd(37, '0'), benchPayload(run, 0).models, benchPayload(run, 0).out));
+  const first = benchPayload(run, 0);
+  const sample = await queues.queue('fusion').getJob(imageIdOf(first.source, 'etag:'.padEnd(37, '0'), first.models, first.out));
   console.log(`flows: ${count} images (3 jobs each) in ${seconds.toFixed(2)} s with addBulk batches of ${batch}`);
   console.log(`  creation rate      ${rate.toFixed(0)} images/s   (target ≥ 1500: ${(rate / 1500).toFixed(2)}×)`);
   console.log(`  memory per image   ${perImage.toFixed(0)} B   (target ≤ 3072 B: ${(perImage / 3072).toFixed(2)} of it; used_memory +${((after - before) / 1e6).toFixed(1)} MB)`);

@@ -60,7 +60,7 @@ let c: Cluster;
 const API_TOKEN = 'e2e-test-token-3f9a1c7e5b2d8046';
 
 async function start(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
-  const own = name === 'ingest' ? { API_TOKEN } : {};
+  const own: Record<string, string> = name === 'ingest' ? { API_TOKEN } : {};
   const service = await spawnService(name, serviceEntry(name), { env: { ...c.env, ...own, ...env } });
   c.all.push(service);
   await service.ready(60_000);
@@ -292,7 +292,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(csv).toHaveLength(GOOD + 3 + 1);
     const header = csv[0]!.split(',');
     const failedRows = csv.slice(1).filter((line) => line.split(',')[header.indexOf('status')] === 'failed');
-    expect(failedRows.map((line) => line.split(',')[0]).sort()).toEqual(Object.keys(BAD).sort());
+    expect(failedRows.map((line) => line.split(',')[0] ?? '').sort()).toEqual(Object.keys(BAD).sort());
     const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);

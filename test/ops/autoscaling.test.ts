@@ -82,7 +82,7 @@ describe('KEDA trigger of the unet stage', () => {
       const deadline = Date.now() + 10_000;
       while (taken.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 500));
-      expect(taken.map((j) => (j.data as { i: number }).i).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(taken.map((j) => (j.data as { i: number }).i).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
       const samples = parseExposition(await (await fetch(`${ingest.base}/metrics`)).text());
       expect(evaluate(query, samples)).toBe(0);
     } finally {

@@ -11,6 +11,7 @@ import { writePhantomSet } from './write-set.js';
 import { boneAndRestMeans } from '../../../test/helpers/phantom-means.js';
 
 const dirs: string[] = [];
+const byNumber = (a: number, b: number): number => a - b;
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'phantom-test-'));
   dirs.push(dir);
@@ -103,8 +104,8 @@ describe('writePhantomSet', () => {
       for (let i = 0; i < png.width * png.height; i++) present.add(png.data[i * 4]!);
       for (const v of present) expect(allowed.has(v), `value ${v}`).toBe(true);
       const annotated = dataset.annotations.filter((a) => a.image_id === image.id).map((a) => a.category_id);
-      expect([...present].filter((v) => v !== 0).sort()).toEqual([...annotated].sort());
-      expect(image.levels_in_view.map(verseCode).sort()).toEqual([...annotated].sort());
+      expect([...present].filter((v) => v !== 0).sort(byNumber)).toEqual([...annotated].sort(byNumber));
+      expect(image.levels_in_view.map(verseCode).sort(byNumber)).toEqual([...annotated].sort(byNumber));
     }
   });
 

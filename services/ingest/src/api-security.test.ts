@@ -222,7 +222,7 @@ describe('allowed sources and outputs', () => {
       const handlers = trivialHandlers();
       p.startWorker('unet', stageProcessor('unet', handlers, undefined));
       p.startWorker('maskrcnn', stageProcessor('maskrcnn', handlers, undefined));
-      p.startWorker('fusion', stageProcessor('fusion', handlers, { runs: p.runs, done: p.done }));
+      p.startWorker('fusion', stageProcessor('fusion', handlers, { runs: p.runs, done: p.done, queues: p.queues }));
 
       const created = await postRun(api, { source: 's3://cohort/set/manifest.csv', out: 's3://cohort/out/' });
       expect(created.status).toBe(202);

@@ -53,7 +53,8 @@ export function kustomizeBuild(dir: string): K8sObject[] {
     else {
       if (!inside(dir, path)) throw new Error(`${dir}: file ${entry} is outside the kustomization root (load restrictor)`);
       for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
-        if (doc.errors.length > 0) throw doc.errors[0];
+        const [error] = doc.errors;
+        if (error) throw error;
         const obj = doc.toJS() as K8sObject | null;
         if (obj !== null) objects.push(obj);
       }

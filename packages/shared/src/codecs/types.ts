@@ -1,4 +1,4 @@
-import type { DicomInfo } from '../dicom/decode.js';
+import type { DicomInfo } from '../dicom/info.js';
 
 export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'gif' | 'dicom';
 

@@ -170,7 +170,8 @@ export class RunStore {
   async snapshot(id: string): Promise<{ run: RunRecord; inFlight: number } | undefined> {
     const replies = await this.redis.multi().hgetall(this.keys.run(id)).hlen(this.keys.pending(id)).exec();
     const [[hashErr, hash], [lenErr, inFlight]] = replies as [[Error | null, Record<string, string>], [Error | null, number]];
-    if (hashErr || lenErr) throw hashErr ?? lenErr;
+    if (hashErr) throw hashErr;
+    if (lenErr) throw lenErr;
     const run = parseRun(id, hash);
     return run === undefined ? undefined : { run, inFlight };
   }

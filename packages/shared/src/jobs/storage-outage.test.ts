@@ -61,7 +61,7 @@ describe('a storage outage', () => {
     const logger = createLogger('unet-worker', 'info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
     const reads: string[] = [];
     const service: RunningService = await startService(
-      { service: 'unet-worker', redisUrl: TEST_REDIS_URL, prefix, httpPort: 0, shutdownTimeoutMs: 5_000, logger, queues: ['unet'], storage: { store, probeMs: 200 } },
+      { service: 'unet-worker', redisUrl: TEST_REDIS_URL, prefix, httpHost: '127.0.0.1', httpPort: 0, shutdownTimeoutMs: 5_000, logger, queues: ['unet'], storage: { store, probeMs: 200 } },
       async (ctx) => {
         const unet = async (job: { image: string }) => {
           await store.get(job.image);
