@@ -1,37 +1,23 @@
-import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type ForegroundMap, type Frame, type InstanceSet, type View } from '@vertxnet/shared';
+import { REFERENCE_LEVEL, VIEW_LEVELS, verseCode, type View } from '@vertxnet/shared';
 import { decodeChainLevels, fitChainToTemplate, type ChainBody } from './anchor.js';
 import { orderAlongSpine, type Point } from './chain.js';
-import { FusionInputError } from './errors.js';
-import { attachLandmarkHints, maskNms, candidatesFrom, isLandmarkClass, type Candidate, type LandmarkClass, type ReferenceClass } from './instances.js';
+import type { Candidate, LandmarkClass, ReferenceClass } from './instances.js';
 import { labelChain } from './labelling.js';
 import { bodyLevels, type BodyLevels } from './level-head.js';
-import { connectedComponents, median, openMask, thresholdMask, type Rect } from './morphology.js';
+import { median, type Rect } from './morphology.js';
 import { resolveOptions, type FusionOptions } from './options.js';
 import { imageConfidence, orderFlags, type QcFlag } from './qc.js';
-import { plausibleBody, regionStats, spreadAlong, type RegionStats } from './regions.js';
-import { unclaimedCores } from './seeds.js';
-import { splitComponent } from './split.js';
-import type { FusedVertebra, FusionInput, FusionResult, VertebraSource } from './types.js';
+import { spreadAlong, type RegionStats } from './regions.js';
+import { assignInstances } from './steps/assign.js';
+import { paintBodies, surveyBodies } from './steps/bodies.js';
+import { checkInput } from './steps/input.js';
+import { maskModels } from './steps/masks.js';
+import type { FusedVertebra, FusionInput, FusionResult } from './types.js';
 import { decideView, guessViewFromShape, type ViewDecision } from './view.js';
-
-interface Region {
-  source: VertebraSource;
-  instance?: Candidate;
-}
 
 /** U-Net-only bodies are trusted less than bodies both models found; see docs/FUSION.md. */
 const UNET_ONLY_WEIGHT = 0.6;
 const MASKRCNN_ONLY_WEIGHT = 0.8;
-/** An instance belongs to a component when this share of its mask lies inside it. */
-const MIN_COVER = 0.3;
-/** A component this many typical bodies large is searched for several bodies even without instances. */
-const FUSED_AREA = 1.6;
-/** Erosion (× typical body side) that separates bodies joined by bridges when looking for missed ones. */
-const CORE_EROSION = 0.15;
-/** Smallest eroded core (× typical body area) taken as a missed body. */
-const CORE_AREA = 0.2;
-/** An instance whose U-Net component covers less than this share of its mask completes the body with it. */
-const UNDERSEGMENTED = 0.75;
 
 /** The level at the far end of each view's labelled range, counted from when the reference is cut off. */
 const FAR_END_LANDMARK: Readonly<Record<View, LandmarkClass>> = { cervical: 'T1', lumbar: 'T12' };
@@ -42,93 +28,19 @@ const FAR_END_LANDMARK: Readonly<Record<View, LandmarkClass>> = { cervical: 'T1'
  */
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
   const o = resolveOptions(options);
-  const { frame, foreground, instances } = checkInput(input);
+  const checked = checkInput(input);
+  const { frame, foreground, instances } = checked;
   const W = frame.width;
   const H = frame.height;
   const flags = new Set<QcFlag>();
   if (!foreground) flags.add('unet-missing');
   if (!instances) flags.add('maskrcnn-missing');
 
-  const unit = Math.max(W, H) / 512;
-  const minArea = Math.max(4, Math.round(12 * unit * unit));
-  const radius = o.openingRadius === 'auto' ? Math.max(1, Math.round(unit)) : o.openingRadius;
-  const thresholded = foreground ? thresholdMask(foreground.probability, W, H, o.foregroundThreshold, radius + 1) : undefined;
-  const raw = thresholded?.mask;
-  const fgRect = thresholded?.bounds ?? null;
-  const fgMask = raw ? (fgRect ? openMask(raw, W, H, radius, fgRect) : raw) : undefined;
-  const comps = fgMask && fgRect ? connectedComponents(fgMask, W, H, fgRect) : undefined;
-  const cands = instances ? instanceCandidates(instances, frame, o, minArea) : [];
-  // Every later pass only visits the rectangle holding the foreground and the instances.
-  const roi = unionRect(fgRect, cands);
-
-  const compAreas = comps ? Array.from(comps.area.subarray(1)).filter((a) => a >= minArea) : [];
-  const typicalArea = cands.length >= 3 || compAreas.length === 0 ? median(cands.map((c) => c.area)) : median(compAreas);
-  const typicalSide = Math.sqrt(typicalArea);
-
-  // Which component each instance belongs to (most overlap, at least MIN_COVER of its mask).
-  const byComponent = new Map<number, Candidate[]>();
-  const claimed = new Map<number, number>();
-  const covered = new Map<Candidate, number>();
-  const uncovered: Candidate[] = [];
-  for (const c of cands) {
-    const comp = comps ? mainComponent(c, comps.labels, W) : undefined;
-    if (comp && comp.overlap >= MIN_COVER * c.area && comps!.area[comp.id]! >= minArea) {
-      const list = byComponent.get(comp.id) ?? [];
-      list.push(c);
-      byComponent.set(comp.id, list);
-      claimed.set(comp.id, (claimed.get(comp.id) ?? 0) + comp.overlap);
-      covered.set(c, comp.overlap);
-    } else {
-      uncovered.push(c);
-    }
-  }
-
-  const regionMap = new Int32Array(W * H);
-  const regions: Region[] = [];
-  if (comps) {
-    let covs: RegionStats | undefined;
-    for (let id = 1; id <= comps.count; id++) {
-      const area = comps.area[id]!;
-      const inside = byComponent.get(id) ?? [];
-      const b = 4 * id;
-      const bbox: [number, number, number, number] = [comps.bbox[b]!, comps.bbox[b + 1]!, comps.bbox[b + 2]!, comps.bbox[b + 3]!];
-      // Bodies the instance model missed inside this component (a fused run, or U-Net only).
-      const big = area > FUSED_AREA * typicalArea;
-      // Cheap test first: the unclaimed pixels must at least hold one core.
-      const unclaimed = area - (claimed.get(id) ?? 0);
-      const cores = (inside.length > 0 || big) && unclaimed >= CORE_AREA * typicalArea ? unclaimedCores(comps.labels, W, id, bbox, inside, Math.max(2, Math.round(CORE_EROSION * typicalSide)), CORE_AREA * typicalArea) : [];
-      const seeds = [...inside, ...(inside.length > 0 || cores.length >= 2 ? cores : [])];
-      if (seeds.length === 0) {
-        if (area < Math.max(minArea, o.minRelativeArea * typicalArea)) continue;
-        covs ??= regionStats(comps.labels, W, H, comps.count, undefined, fgRect ?? undefined);
-        const c = 3 * id;
-        if (!plausibleBody(area, covs.covariance[c]!, covs.covariance[c + 1]!, covs.covariance[c + 2]!, typicalArea)) continue;
-        regions.push({ source: 'unet' });
-        paintComponent(comps.labels, W, id, bbox, regionMap, regions.length);
-      } else if (seeds.length === 1) {
-        regions.push({ source: 'both', instance: seeds[0]! });
-        paintComponent(comps.labels, W, id, bbox, regionMap, regions.length);
-      } else {
-        const first = regions.length + 1;
-        for (const c of seeds) regions.push(c.score > 0 ? { source: 'both', instance: c } : { source: 'unet' });
-        splitComponent(comps.labels, W, id, bbox, seeds, regionMap, first);
-      }
-    }
-  }
-  // Where the U-Net caught only part of a body (faint under the shoulders, cut by a plate), its
-  // instance mask fills in the rest, where no other body is.
-  regions.forEach((r, i) => {
-    if (r.instance && r.instance.score > 0 && (covered.get(r.instance) ?? 0) < UNDERSEGMENTED * r.instance.area) paintInstance(r.instance, W, regionMap, i + 1);
-  });
-  for (const c of uncovered) {
-    regions.push({ source: 'maskrcnn', instance: c });
-    paintInstance(c, W, regionMap, regions.length);
-  }
-
-  const stats = regionStats(regionMap, W, H, regions.length, foreground?.probability, roi);
-  const alive: number[] = [];
-  for (let r = 1; r <= regions.length; r++) if (stats.area[r]! >= minArea) alive.push(r);
-  const points: Point[] = alive.map((r) => [stats.centroid[2 * r]!, stats.centroid[2 * r + 1]!]);
+  // Bodies: masks → instances assigned to components → painted regions → measured bodies.
+  const masks = maskModels(checked, o);
+  const { fgMask, roi } = masks;
+  const cands = masks.candidates;
+  const { regionMap, regions, stats, alive, points } = surveyBodies(paintBodies(masks, assignInstances(masks), o), masks, foreground?.probability);
   const refOf = (k: number, cls: LandmarkClass) => {
     const s = regions[alive[k]! - 1]!.instance?.landmarkScore[cls] ?? 0;
     return s >= (cls === 'C2' || cls === 'S1' ? o.referenceThreshold : o.landmarkThreshold) ? s : 0;
@@ -277,83 +189,6 @@ export function fuse(input: FusionInput, options?: Partial<FusionOptions>): Fusi
     ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
     ...(modelAgreement !== undefined ? { modelAgreement: round3(modelAgreement) } : {}),
   };
-}
-
-/**
- * Bodies from the Mask R-CNN: detections at `scoreThreshold` or above, mask-NMS'd. A reference or
- * landmark detection scored under `scoreThreshold` but at its own class threshold makes no body of
- * its own; it only marks the body it overlaps (the landmark classes fire weaker than 'vertebra').
- */
-function instanceCandidates(instances: InstanceSet, frame: Frame, o: FusionOptions, minArea: number): Candidate[] {
-  const floor = Math.min(o.scoreThreshold, o.landmarkThreshold, o.referenceThreshold);
-  const all = candidatesFrom(instances.detections, frame, floor, o.maxDetections, minArea);
-  const kept = maskNms(all.filter((c) => c.score >= o.scoreThreshold), o.nmsIoU, o.nmsContainment);
-  attachLandmarkHints(all.filter((c) => c.score < o.scoreThreshold && isLandmarkClass(c.className)), kept, o.nmsIoU, o.nmsContainment);
-  return kept;
-}
-
-function unionRect(fg: Rect | null, cands: Candidate[]): Rect {
-  const r: Rect = fg ? [...fg] : [Infinity, Infinity, 0, 0];
-  for (const c of cands) {
-    r[0] = Math.min(r[0], c.x0);
-    r[1] = Math.min(r[1], c.y0);
-    r[2] = Math.max(r[2], c.x1);
-    r[3] = Math.max(r[3], c.y1);
-  }
-  return r[0] === Infinity ? [0, 0, 0, 0] : r;
-}
-
-function checkInput(input: FusionInput): { frame: Frame; foreground?: ForegroundMap; instances?: InstanceSet } {
-  const { foreground, instances } = input ?? {};
-  if (!foreground && !instances) throw new FusionInputError('neither a U-Net nor a Mask R-CNN output was given');
-  const frame = (foreground ?? instances)!.frame;
-  const valid = (f: Frame | undefined) => !!f && [f.width, f.height, f.size].every((v) => Number.isInteger(v) && v > 0) && f.width <= f.size && f.height <= f.size;
-  if (!valid(frame)) throw new FusionInputError('analysis frame is malformed');
-  if (foreground && instances) {
-    const g = instances.frame;
-    if (!valid(g) || g.width !== frame.width || g.height !== frame.height || g.size !== frame.size) {
-      throw new FusionInputError(`U-Net frame ${frame.width}x${frame.height}/${frame.size} and Mask R-CNN frame ${g?.width}x${g?.height}/${g?.size} differ`);
-    }
-  }
-  if (foreground && (!(foreground.probability instanceof Uint8Array) || foreground.probability.length !== frame.width * frame.height)) {
-    throw new FusionInputError(`foreground has ${foreground.probability?.length} values for a ${frame.width}x${frame.height} frame`);
-  }
-  const grid = foreground?.levels;
-  if (grid) {
-    const shaped = [grid.width, grid.height].every((v) => Number.isInteger(v) && v > 0) && Array.isArray(grid.offsets) && grid.offsets.length > 0;
-    if (!shaped || !(grid.probability instanceof Float32Array) || grid.probability.length !== grid.offsets.length * grid.width * grid.height) {
-      throw new FusionInputError(`level grid is malformed (${grid.offsets?.length} offsets on ${grid.width}x${grid.height}, ${grid.probability?.length} values)`);
-    }
-  }
-  if (instances && !Array.isArray(instances.detections)) throw new FusionInputError('instance detections are not an array');
-  return { frame, ...(foreground ? { foreground } : {}), ...(instances ? { instances } : {}) };
-}
-
-function mainComponent(c: Candidate, labels: Int32Array, W: number): { id: number; overlap: number } | undefined {
-  const counts = new Map<number, number>();
-  const cw = c.x1 - c.x0;
-  for (let y = c.y0; y < c.y1; y++) {
-    for (let x = c.x0; x < c.x1; x++) {
-      if (!c.mask[(y - c.y0) * cw + (x - c.x0)]) continue;
-      const id = labels[y * W + x]!;
-      if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-  }
-  let best: { id: number; overlap: number } | undefined;
-  for (const [id, overlap] of counts) if (!best || overlap > best.overlap) best = { id, overlap };
-  return best;
-}
-
-function paintComponent(labels: Int32Array, W: number, id: number, bbox: [number, number, number, number], map: Int32Array, region: number): void {
-  for (let y = bbox[1]; y < bbox[3]; y++) for (let x = bbox[0]; x < bbox[2]; x++) if (labels[y * W + x] === id) map[y * W + x] = region;
-}
-
-/** Paints an instance only where no region is yet: a U-Net boundary wins where both exist. */
-function paintInstance(c: Candidate, W: number, map: Int32Array, region: number): void {
-  const cw = c.x1 - c.x0;
-  for (let y = c.y0; y < c.y1; y++) {
-    for (let x = c.x0; x < c.x1; x++) if (c.mask[(y - c.y0) * cw + (x - c.x0)] && !map[y * W + x]) map[y * W + x] = region;
-  }
 }
 
 function dice(fg: Uint8Array, cands: Candidate[], W: number, roi: Rect): number {
