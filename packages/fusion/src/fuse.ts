@@ -1,49 +1,78 @@
+import type { View } from '@vertxnet/shared';
 import { resolveOptions, type FusionOptions } from './options.js';
-import { assignInstances } from './steps/assign.js';
-import { paintBodies, surveyBodies } from './steps/bodies.js';
-import { chainFeatures } from './steps/chain-features.js';
-import { checkInput } from './steps/input.js';
-import { findLandmarks } from './steps/landmarks.js';
-import { assignLevels } from './steps/levels.js';
-import { maskModels } from './steps/masks.js';
-import { checkQuality } from './steps/quality.js';
-import { traceChain } from './steps/spine-chain.js';
-import { collectVertebrae, round3 } from './steps/vertebrae.js';
+import type { ViewDecision } from './view.js';
+import { assignInstances, type InstanceAssignment } from './steps/assign.js';
+import { paintBodies, surveyBodies, type Bodies } from './steps/bodies.js';
+import { chainFeatures, type ChainFeatures } from './steps/chain-features.js';
+import { checkInput, type CheckedInput } from './steps/input.js';
+import { findLandmarks, type Landmarks } from './steps/landmarks.js';
+import { assignLevels, type ChainLevels } from './steps/levels.js';
+import { maskModels, type ModelMasks } from './steps/masks.js';
+import { checkQuality, type QualityReport } from './steps/quality.js';
+import { traceChain, type SpineChain } from './steps/spine-chain.js';
+import { collectVertebrae, round3, type FusedBodies } from './steps/vertebrae.js';
 import { readView, settleView } from './steps/view-step.js';
 import type { FusionInput, FusionResult } from './types.js';
+
+/** Every intermediate of one fusion, step by step (docs/FUSION.md): for tests and debugging. */
+export interface FusionTrace {
+  options: FusionOptions;
+  input: CheckedInput;
+  masks: ModelMasks;
+  assignment: InstanceAssignment;
+  bodies: Bodies;
+  landmarks: Landmarks;
+  /** The view before the chain is known: it picks the reference the chain starts from. */
+  firstView: ViewDecision;
+  chain: SpineChain;
+  features: ChainFeatures;
+  decision: ViewDecision;
+  labels: ChainLevels;
+  fused: FusedBodies;
+  quality: QualityReport;
+}
 
 /**
  * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
  * them, bodies are chained along the spine and counted from the reference vertebra (or a far-end
- * landmark). Each step is a pure function in steps/; docs/FUSION.md lists them in order.
+ * landmark).
  */
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
+  return fusionResult(traceFusion(input, options), input);
+}
+
+/** fuse()'s steps in order, each a pure function in steps/, keeping every intermediate. */
+export function traceFusion(raw: FusionInput, options?: Partial<FusionOptions>): FusionTrace {
   const o = resolveOptions(options);
-  const checked = checkInput(input);
-  const { frame, foreground, instances } = checked;
-  // Bodies: masks → instances assigned to components → painted regions → measured bodies.
-  const masks = maskModels(checked, o);
-  const bodies = surveyBodies(paintBodies(masks, assignInstances(masks), o), masks, foreground?.probability);
-  // Chain and view: the first view decision picks the reference the chain starts from.
+  const input = checkInput(raw);
+  const { frame, foreground, instances } = input;
+  const masks = maskModels(input, o);
+  const assignment = assignInstances(masks);
+  const bodies = surveyBodies(paintBodies(masks, assignment, o), masks, foreground?.probability);
   const landmarks = findLandmarks(bodies, o);
-  const firstView = readView(input.view, bodies, landmarks, o.viewHead ? foreground?.viewScores : undefined, frame, o);
+  const firstView = readView(raw.view, bodies, landmarks, o.viewHead ? foreground?.viewScores : undefined, frame, o);
   const chain = traceChain(bodies, firstView, landmarks);
   const features = chainFeatures(bodies, chain, landmarks, { frame, roi: masks.roi, ...(foreground?.levels ? { levelGrid: foreground.levels } : {}), ...(instances ? { instances } : {}) }, o);
   const decision = settleView(firstView, bodies, chain, features, o);
-  // Levels, the fused bodies, QC.
   const labels = assignLevels(decision.view, bodies, chain, landmarks, features, !!foreground?.levels, frame, o);
   const fused = collectVertebrae(bodies, chain, labels, frame, masks.roi);
-  const { qc, modelAgreement } = checkQuality({ input: checked, masks, bodies, landmarks, chain, decision, labels, fused }, o);
+  const quality = checkQuality({ input, masks, bodies, landmarks, chain, decision, labels, fused }, o);
+  return { options: o, input, masks, assignment, bodies, landmarks, firstView, chain, features, decision, labels, fused, quality };
+}
+
+/** The last step: the result as callers see it (scores rounded to 3 decimals). */
+export function fusionResult(t: FusionTrace, raw: Pick<FusionInput, 'pixelSpacing'>): FusionResult {
+  const view: View | null = t.decision.view;
   return {
-    view: decision.view,
-    viewSource: decision.source,
-    frame,
-    instanceMap: fused.instanceMap,
-    vertebrae: fused.vertebrae,
-    qc,
-    ...(labels.referenceScore !== undefined && chain.refClass ? { reference: { level: chain.refClass, score: round3(labels.referenceScore) } } : {}),
-    ...(labels.landmark ? { landmark: { level: labels.landmark.level, score: round3(labels.landmark.score) } } : {}),
-    ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
-    ...(modelAgreement !== undefined ? { modelAgreement: round3(modelAgreement) } : {}),
+    view,
+    viewSource: t.decision.source,
+    frame: t.input.frame,
+    instanceMap: t.fused.instanceMap,
+    vertebrae: t.fused.vertebrae,
+    qc: t.quality.qc,
+    ...(t.labels.referenceScore !== undefined && t.chain.refClass ? { reference: { level: t.chain.refClass, score: round3(t.labels.referenceScore) } } : {}),
+    ...(t.labels.landmark ? { landmark: { level: t.labels.landmark.level, score: round3(t.labels.landmark.score) } } : {}),
+    ...(raw.pixelSpacing ? { pixelSpacing: raw.pixelSpacing } : {}),
+    ...(t.quality.modelAgreement !== undefined ? { modelAgreement: round3(t.quality.modelAgreement) } : {}),
   };
 }
