@@ -1,7 +1,7 @@
 import { el, newUid, sourceHeaderElements, writeDicom, type DicomItem, type DicomWriteElement } from '@vertxnet/shared';
 import { packSegmentFrames } from './frames.js';
 import { checkSegInput, type SegInput } from './input.js';
-import { code, perFrameGroups, pixelMeasures, segmentSequence } from './segments.js';
+import { perFrameGroups, pixelMeasures, segmentSequence } from './segments.js';
 
 export { isUid, type SegInput, type SegSource } from './input.js';
 
