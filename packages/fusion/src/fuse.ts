@@ -10,7 +10,8 @@ import { assignLevels, type ChainLevels } from './steps/levels.js';
 import { maskModels, type ModelMasks } from './steps/masks.js';
 import { checkQuality, type QualityReport } from './steps/quality.js';
 import { traceChain, type SpineChain } from './steps/spine-chain.js';
-import { collectVertebrae, round3, type FusedBodies } from './steps/vertebrae.js';
+import { round3 } from './measure/geometry.js';
+import { collectVertebrae, type FusedBodies } from './steps/vertebrae.js';
 import { readView, settleView } from './steps/view-step.js';
 import type { FusionInput, FusionResult } from './types.js';
 

@@ -1,4 +1,5 @@
 import { anteriorOf, anteriorSide, localCaudal, spineAxis } from './measure/axis.js';
+import { isOutOfScope } from './scope.js';
 import { bodyCorners, vertebraMeasurements, type VertebraMeasurements } from './measure/corners.js';
 import type { Point2 } from './measure/geometry.js';
 import { lordosis } from './measure/lordosis.js';
@@ -42,7 +43,9 @@ export function measure(fusion: FusionResult, options: MeasureOptions = {}): Mea
   const space = measureSpace(fusion);
   const axis = spineAxis(fusion.vertebrae, space);
   const { side, basis } = anteriorSide(axis, options.anteriorSide, options.minBulge);
+  // An out-of-scope film is not measured: its bodies carry no level a measurement could belong to.
   const vertebrae = fusion.vertebrae.map((v, idx) => {
+    if (isOutOfScope(fusion)) return undefined;
     const c = localCaudal(v, axis);
     const corners = bodyCorners(v, idx + 1, fusion.instanceMap, c, anteriorOf(c, side), space);
     return corners ? vertebraMeasurements(corners, space) : undefined;

@@ -1,6 +1,6 @@
 import type { Frame, Level, ModelProvenance, View } from '@vertxnet/shared';
 import { traceContour, type Polygon } from './contour.js';
-import { isOutOfScope, withoutMeasurements } from './scope.js';
+import { round2 } from './measure/geometry.js';
 import { measure, type ImageMeasurements, type MeasureOptions, type VertebraMeasurements } from './measurements.js';
 import type { QualityControl } from './qc.js';
 import type { FusionResult, PixelSpacing, VertebraSource, ViewSource } from './types.js';
@@ -63,7 +63,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
   const sx = width / frame.width;
   const sy = height / frame.height;
   const spacing = fusion.pixelSpacing;
-  const measured = isOutOfScope(fusion) ? withoutMeasurements(measure(fusion, input.measureOptions)) : measure(fusion, input.measureOptions);
+  const measured = measure(fusion, input.measureOptions);
   const vertebrae = fusion.vertebrae.map((v, i): ImageVertebra => {
     let polygon: Polygon | undefined;
     let area = 0;
@@ -140,5 +140,4 @@ function pixelStats(labels: Uint8Array, w: number, h: number, code: number, b: [
   return { area, bbox: area ? [x0, y0, x1 - x0, y1 - y0] : [0, 0, 0, 0] };
 }
 
-const round2 = (v: number) => Math.round(v * 100) / 100;
 

@@ -1,4 +1,3 @@
-import type { Measurements } from './measurements.js';
 import { orderFlags, type QcFlag } from './qc.js';
 import type { FusionResult } from './types.js';
 
@@ -23,10 +22,4 @@ export function declareOutOfScope(fusion: FusionResult): FusionResult {
 
 export function isOutOfScope(fusion: Pick<FusionResult, 'qc'>): boolean {
   return fusion.qc.flags.includes('out-of-scope');
-}
-
-/** What an out-of-scope film is measured as: nothing (no heights, no wedge ratios, no angle). */
-export function withoutMeasurements(measured: Measurements): Measurements {
-  const { lordosis: _lordosis, ...image } = measured.image;
-  return { vertebrae: measured.vertebrae.map(() => undefined), image };
 }

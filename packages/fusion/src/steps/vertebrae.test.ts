@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { traceFusion } from '../fuse.js';
 import { syntheticSpine } from '../synthetic.js';
-import { collectVertebrae, round3 } from './vertebrae.js';
+import { collectVertebrae } from './vertebrae.js';
 
 describe('collectVertebrae', () => {
   it('numbers the bodies along the chain and paints the instance map with those numbers', () => {
@@ -27,9 +27,4 @@ describe('collectVertebrae', () => {
   });
 });
 
-describe('round3', () => {
-  it('rounds to three decimals', () => {
-    expect(round3(0.12345)).toBe(0.123);
-    expect(round3(2 / 3)).toBe(0.667);
-  });
-});
+

@@ -4,6 +4,7 @@ import type { FusedVertebra } from '../types.js';
 import type { Bodies } from './bodies.js';
 import type { ChainLevels } from './levels.js';
 import type { SpineChain } from './spine-chain.js';
+import { round3 } from '../measure/geometry.js';
 
 /** U-Net-only bodies are trusted less than bodies both models found; see docs/FUSION.md. */
 const UNET_ONLY_WEIGHT = 0.6;
@@ -22,7 +23,7 @@ export function collectVertebrae(bodies: Bodies, chain: SpineChain, labels: Chai
   const { regions, regionMap, stats, alive, points } = bodies;
   const { order } = chain;
   const W = size.width;
-  const sequence = [...order, ...chain.off.sort((a, b) => points[a]![1] - points[b]![1])];
+  const sequence = [...order, ...[...chain.off].sort((a, b) => points[a]![1] - points[b]![1])];
   const newIndex = new Int32Array(regions.length + 1);
   sequence.forEach((k, i) => (newIndex[alive[k]!] = i + 1));
   const instanceMap = new Int32Array(W * size.height);
@@ -49,8 +50,4 @@ export function collectVertebrae(bodies: Bodies, chain: SpineChain, labels: Chai
     };
   });
   return { instanceMap, vertebrae };
-}
-
-export function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }
