@@ -1,4 +1,4 @@
-import { getSequence, parseDicom, type DicomDataset, type DicomElement } from './parse.js';
+import { getSequence, getString, parseDicom, type DicomDataset, type DicomElement } from './parse.js';
 import { el, writeDicom, type DicomWriteElement } from './write.js';
 
 /**
@@ -63,8 +63,8 @@ const SOP_INSTANCE = 0x00080018;
  */
 export function extractSourceHeader(ds: DicomDataset): Uint8Array {
   const elements: DicomWriteElement[] = [
-    el(SOP_CLASS, 'UI', text(ds, SOP_CLASS) ?? ''),
-    el(SOP_INSTANCE, 'UI', text(ds, SOP_INSTANCE) ?? ''),
+    el(SOP_CLASS, 'UI', getString(ds, SOP_CLASS) ?? ''),
+    el(SOP_INSTANCE, 'UI', getString(ds, SOP_INSTANCE) ?? ''),
   ];
   for (const { tag, vr } of SOURCE_HEADER_ELEMENTS) {
     const e = ds.elements.get(tag);
@@ -109,9 +109,4 @@ function sliceThickness(ds: DicomDataset): DicomElement | undefined {
 
 function first(ds: DicomDataset | undefined, tag: number): DicomDataset | undefined {
   return ds ? getSequence(ds, tag)?.[0] : undefined;
-}
-
-function text(ds: DicomDataset, tag: number): string | undefined {
-  const e = ds.elements.get(tag);
-  return e ? Buffer.from(e.value).toString('latin1').replace(/[\0 ]+$/, '') : undefined;
 }
