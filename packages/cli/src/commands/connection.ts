@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiHeaders, checkApiAuth, type ApiAuthOptions } from './api-client.js';
+import { checkApiAuth } from './api-client.js';
 import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, queueEventsMaxLen, type RunStatus } from '@vertxnet/shared';
 import { checkRedis, fetchService } from '../reachability.js';
 
@@ -41,8 +41,7 @@ export async function openPipelineClient(target: QueueTarget): Promise<PipelineC
 }
 
 /** GET <api>/runs/<id> from the ingest service; undefined on 404. */
-export async function fetchStatus(api: string, id: string, auth: ApiAuthOptions = {}): Promise<RunStatus | undefined> {
-  const headers = apiHeaders(auth);
+export async function fetchStatus(api: string, id: string, headers: Record<string, string> = {}): Promise<RunStatus | undefined> {
   const res = await fetchService('the ingest API', new URL(`/runs/${encodeURIComponent(id)}`, api), { headers });
   checkApiAuth(res, api, headers);
   if (res.status === 404) return undefined;

@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { runStatus, type RunStatus } from '@vertxnet/shared';
 import { runExitCode } from '../exit-codes.js';
-import { addApiTokenOptions, type ApiAuthOptions } from './api-client.js';
+import { addApiTokenOptions, apiHeaders, type ApiAuthOptions } from './api-client.js';
 import { addQueueOptions, fetchStatus, openPipelineClient, type QueueTarget } from './connection.js';
 
 export interface StatusIo {
@@ -37,7 +37,9 @@ export function registerStatus(program: Command, io: StatusIo = { out: process.s
 /** Reads a run's status once, or (watch) until it is finished; prints it; exits 1 if there is no such run. */
 export async function followRun(id: string, opts: StatusOptions, io: StatusIo): Promise<RunStatus> {
   const client = opts.api ? undefined : await openPipelineClient(opts);
-  const read = (): Promise<RunStatus | undefined> => (opts.api ? fetchStatus(opts.api, id, opts) : runStatus(id, client!));
+  // The token is read once: a watch polls every second.
+  const headers = opts.api ? apiHeaders(opts) : {};
+  const read = (): Promise<RunStatus | undefined> => (opts.api ? fetchStatus(opts.api, id, headers) : runStatus(id, client!));
   try {
     let status = await read();
     if (status === undefined) throw new Error(`no run ${id} (check --redis and --prefix, or --api)`);
