@@ -116,9 +116,12 @@ export function prepareJobData(p: PreparePayload, run: RunDefaults): PrepareJob 
   return { r: p.run, s: p.source, n: p.result, ...(p.etag ? { e: p.etag } : {}), ...(p.view && p.view !== run.view ? { v: p.view } : {}) };
 }
 
-/** The prepare job of an item the listing rejected (a bad manifest row): it only carries the reason. */
-export function rejectedJobData(run: string, source: string, reason: string): PrepareJob {
-  return { r: run, s: source, n: 'rejected', x: reason.slice(0, 2048) };
+/**
+ * The prepare job of an item the listing rejected (a bad manifest row): it carries the reason, and
+ * the row's result name where that is a usable key (status, run.json and summary.csv name the row by it).
+ */
+export function rejectedJobData(run: string, source: string, result: string, reason: string): PrepareJob {
+  return { r: run, s: source, n: KeySchema.safeParse(result).success ? result : 'rejected', x: reason.slice(0, 2048) };
 }
 
 export function preparePayload(j: PrepareJob, run: RunDefaults): PreparePayload {

@@ -119,7 +119,10 @@ export async function awaitRunFinished(runId: string, ctx: ProducerContext, opts
   return snap.run;
 }
 
-/** Queues a batch as room appears; false if stopped first (what was queued is behind the cursor). */
+/**
+ * Records the batch's left-out files, then queues its images as room appears (left-out files take
+ * none); false if stopped first (what was queued is behind the cursor).
+ */
 async function queueBatch(
   run: RunRecord,
   batch: ListedImage[],
@@ -128,30 +131,26 @@ async function queueBatch(
   ctx: ProducerContext,
   signal: AbortSignal,
 ): Promise<boolean> {
+  await ctx.runs.recordLeftOut(
+    run.id,
+    batch.flatMap((item) => (item.leftOut !== undefined ? [{ key: item.cursor, reason: item.leftOut }] : [])),
+  );
+  const images = batch.filter((item) => item.leftOut === undefined);
   let next = 0;
-  while (next < batch.length) {
-    const room = await backlog.waitForRoom(Math.min(lowWater, batch.length - next), signal);
+  while (next < images.length) {
+    const room = await backlog.waitForRoom(Math.min(lowWater, images.length - next), signal);
     if (room === undefined) return false;
-    const part = batch.slice(next, next + room);
+    const part = images.slice(next, next + room);
     await queueItems(run, part, ctx);
     next += part.length;
   }
+  const last = batch[batch.length - 1];
+  if (last !== undefined && last.leftOut !== undefined) await ctx.runs.saveCursor(run.id, last.cursor);
   return true;
 }
 
-/** Counts the items, adds their prepare jobs, then moves the cursor past them (and past files left out). */
-async function queueItems(run: RunRecord, listed: ListedImage[], ctx: ProducerContext): Promise<void> {
-  await ctx.runs.recordLeftOut(
-    run.id,
-    listed.flatMap((item) => (item.leftOut !== undefined ? [{ key: item.cursor, reason: item.leftOut }] : [])),
-  );
-  const items = listed.filter((item) => item.leftOut === undefined);
-  if (items.length > 0) await queueImages(run, items, ctx);
-  const last = listed[listed.length - 1];
-  if (last !== undefined) await ctx.runs.saveCursor(run.id, last.cursor);
-}
-
-async function queueImages(run: RunRecord, items: ListedImage[], ctx: ProducerContext): Promise<void> {
+/** Counts the images, adds their prepare jobs, then moves the cursor past them. */
+async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerContext): Promise<void> {
   const done = await alreadyDone(run, items, ctx.done);
   const fresh = items.filter((_, i) => !done[i]);
   const members = fresh.map((item) => prepareJobId(run.id, item.uri));
@@ -162,7 +161,7 @@ async function queueImages(run: RunRecord, items: ListedImage[], ctx: ProducerCo
       // A rejected item goes the way of any bad image (failed once, counted, listed with its
       // reason in status and run.json) instead of failing the listing and the whole run with it.
       const data = item.rejected
-        ? rejectedJobData(run.id, item.uri, item.rejected)
+        ? rejectedJobData(run.id, item.uri, item.result, item.rejected)
         : prepareJobData(
             { run: run.id, source: item.uri, result: item.result, out: run.out, models: run.models, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) },
             run,
@@ -170,6 +169,8 @@ async function queueImages(run: RunRecord, items: ListedImage[], ctx: ProducerCo
       return { name: 'prepare', data, opts: { ...jobOptions('prepare'), jobId: members[i] as string } };
     }),
   );
+  const last = items[items.length - 1];
+  if (last !== undefined) await ctx.runs.saveCursor(run.id, last.cursor);
 }
 
 /** Where the listing gives an ETag (S3), a finished image is known without decoding it. */
