@@ -14,6 +14,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { writePhantomSet } from '@vertxnet/phantom';
 import { DEFAULT_MODELS, LocalStorage, loadModel, submitRun } from '@vertxnet/shared';
 import { detectStage, fuseStage, listSource, prepareImage, resultName, segmentStage } from '@vertxnet/pipeline';
@@ -60,7 +61,9 @@ async function plainLoop(source: string, tmp: string): Promise<{ images: number;
 async function distributed(source: string, tmp: string): Promise<{ images: number; failed: number; seconds: number; imagesPerSecond: number; startSeconds: number }> {
   const pipeline = await openTestPipeline();
   const t0 = performance.now();
-  const cluster = await startPipelineServices({ QUEUE_PREFIX: pipeline.prefix, WORK_URI: join(tmp, 'dist-work') });
+  // The run reads and writes local folders, which ingest allows only when told to.
+  const local = pathToFileURL(tmp).href;
+  const cluster = await startPipelineServices({ QUEUE_PREFIX: pipeline.prefix, WORK_URI: join(tmp, 'dist-work'), ALLOWED_SOURCES: local, ALLOWED_OUTPUTS: local });
   const startSeconds = (performance.now() - t0) / 1000;
   try {
     const started = performance.now();

@@ -13,6 +13,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
 import { writePhantomSet } from '@vertxnet/phantom';
 import { DEFAULT_MODELS, submitRun } from '@vertxnet/shared';
@@ -42,7 +43,9 @@ interface Trial {
 
 async function trial(source: string, tmp: string, index: number, lockEnv: Record<string, string>): Promise<Trial> {
   const pipeline = await openTestPipeline();
-  const env = { QUEUE_PREFIX: pipeline.prefix, WORK_URI: join(tmp, `work-${index}`), ...lockEnv };
+  // The run reads and writes local folders, which ingest allows only when told to.
+  const local = pathToFileURL(tmp).href;
+  const env = { QUEUE_PREFIX: pipeline.prefix, WORK_URI: join(tmp, `work-${index}`), ALLOWED_SOURCES: local, ALLOWED_OUTPUTS: local, ...lockEnv };
   const cluster = await startPipelineServices(env);
   const events = new QueueEvents('maskrcnn', { connection: { url: TEST_REDIS_URL }, prefix: pipeline.prefix });
   await events.waitUntilReady();

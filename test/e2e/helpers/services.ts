@@ -116,10 +116,14 @@ export async function spawnService(name: string, entry: string, opts: SpawnOptio
   };
 }
 
+/** The token ingest is started with by startPipelineServices unless `env` names one (ingest refuses to start without). */
+export const PIPELINE_API_TOKEN = 'pipeline-test-token-5e8c2a7f1b94';
+
 /** The four services on one fresh QUEUE_PREFIX, each ready; stop them with stopAll. */
 export async function startPipelineServices(env: Record<string, string> = {}): Promise<{ prefix: string; services: Record<ServiceName, ServiceProcess>; stopAll(): Promise<void> }> {
   const prefix = env.QUEUE_PREFIX ?? `test-${randomUUID()}`;
-  const started = await Promise.all(SERVICE_NAMES.map((name) => spawnService(name, serviceEntry(name), { env: { QUEUE_PREFIX: prefix, ...env } })));
+  const envOf = (name: ServiceName) => ({ QUEUE_PREFIX: prefix, ...(name === 'ingest' ? { API_TOKEN: PIPELINE_API_TOKEN } : {}), ...env });
+  const started = await Promise.all(SERVICE_NAMES.map((name) => spawnService(name, serviceEntry(name), { env: envOf(name) })));
   const services = Object.fromEntries(started.map((s) => [s.name, s])) as Record<ServiceName, ServiceProcess>;
   const stopAll = async () => {
     await Promise.all(started.map((s) => s.stop('SIGTERM')));
