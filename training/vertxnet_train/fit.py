@@ -38,7 +38,21 @@ def fit_head(make_model: Callable[[], nn.Module], images: int,
         log(json.dumps(row))
     model.eval()
     return model, {"epochs": epochs, "batch": batch, "lr": lr, "seed": seed, "images": images,
-                   "train_seconds": round(time.time() - start, 1), "history": history}
+                   "train_seconds": round(time.time() - start, 1), "hardware": hardware(), "history": history}
+
+
+def hardware() -> str:
+    """What a head was trained on, for its manifest: the CPU model and threads (heads train on the CPU)."""
+    import os
+    import platform
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            names = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return "%s, %d cores, %d torch threads, torch %s" % (cpu, os.cpu_count() or 1, torch.get_num_threads(), torch.__version__)
 
 
 def head_cli(doc: str, what: str, epochs: int):

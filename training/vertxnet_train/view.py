@@ -51,17 +51,34 @@ class ViewNet(nn.Module):
 
 class UNetViewExport(nn.Module):
     """One graph: the U-Net's foreground probability, the view's softmax and, with a level head, the
-    level softmax on its grid."""
+    level softmax on its grid; with a scope head, the scope softmax averaged over the film and its
+    mirror (patients face either way; the head is small, so the second pass costs little)."""
 
-    def __init__(self, unet: nn.Module, view: ViewNet, level: nn.Module = None):
+    def __init__(self, unet: nn.Module, view: ViewNet, level: nn.Module = None, scope: nn.Module = None,
+                 mirror: bool = False):
         super().__init__()
         self.unet = unet
         self.view = view
         self.level = level
+        self.scope = scope
+        self.mirror = mirror
 
     def forward(self, image):
-        out = (torch.sigmoid(self.unet(image)), torch.softmax(self.view(image), dim=1))
-        return out + (torch.softmax(self.level(image), dim=1),) if self.level is not None else out
+        # Test-time mirroring of the heads: each is the mean over the frame and its mirror (mapped
+        # back), so a film facing the other way gets the same view and level grid. The heads were
+        # trained on mirrored frames as they are here (content at the right); the U-Net was not
+        # (its mirroring keeps the content top-left), so it runs once.
+        flipped = image.flip(3)
+        view = torch.softmax(self.view(image), dim=1)
+        if self.mirror:
+            view = (view + torch.softmax(self.view(flipped), dim=1)) / 2
+        out = (torch.sigmoid(self.unet(image)), view)
+        if self.level is not None:
+            level = torch.softmax(self.level(image), dim=1)
+            out = out + ((level + torch.softmax(self.level(flipped), dim=1).flip(3)) / 2 if self.mirror else level,)
+        if self.scope is not None:
+            out = out + ((torch.softmax(self.scope(image), dim=1) + torch.softmax(self.scope(flipped), dim=1)) / 2,)
+        return out
 
 
 def load_view_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -126,7 +143,7 @@ def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: f
 
 def onnx_export(module: UNetViewExport, path: str) -> None:
     from .export import OPSET, example_input
-    names = ["foreground", "view"] + (["level"] if module.level is not None else [])
+    names = ["foreground", "view"] + (["level"] if module.level is not None else []) + (["scope"] if module.scope is not None else [])
     kw = dict(opset_version=OPSET, do_constant_folding=True, input_names=["image"], output_names=names,
               dynamic_axes={n: {0: "N"} for n in ["image"] + names})
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
@@ -151,7 +168,8 @@ def load_view(path: str) -> Tuple[ViewNet, dict]:
 
 
 def export_with_view(unet_weights: str, view_weights: str, out: str, version: str, base_manifest: str = None,
-                     data_note: str = None, log=print, level_weights: str = None) -> dict:
+                     data_note: str = None, log=print, level_weights: str = None, scope_weights: str = None,
+                     mirror: bool = False) -> dict:
     """U-Net weights + view head (+ level head) -> out/model.onnx (outputs foreground, view[, level]),
     out/view.vxw[, out/level.vxw] and manifest.json. The manifest starts from `base_manifest` (the
     U-Net's own, keeping its training record and metrics)."""
@@ -164,7 +182,11 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
     if level_weights:
         from .level import load_level
         level, level_meta = load_level(level_weights)
-    module = UNetViewExport(unet, view, level).eval()
+    scope, scope_meta = (None, None)
+    if scope_weights:
+        from .scope import load_scope
+        scope, scope_meta = load_scope(scope_weights)
+    module = UNetViewExport(unet, view, level, scope, mirror).eval()
     os.makedirs(out, exist_ok=True)
     onnx_path = os.path.join(out, "model.onnx")
     onnx_export(module, onnx_path)
@@ -196,6 +218,18 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
         manifest.pop("levelOffsets", None)
         manifest["training"].pop("level", None)
         manifest["metrics"].pop("level", None)
+    if scope is not None:
+        from .scope import CLASSES
+        manifest["outputs"]["scope"] = "scope"
+        manifest["scopeClasses"] = list(CLASSES)
+        manifest["training"]["scope"] = {k: v for k, v in scope_meta.items() if k not in ("history", "model", "metrics")}
+        manifest["metrics"]["scope"] = scope_meta.get("metrics", {})
+        copies.append((scope_weights, "scope.vxw"))
+    else:
+        manifest.pop("scopeClasses", None)
+        manifest["training"].pop("scope", None)
+        manifest["metrics"].pop("scope", None)
+    manifest["testTimeMirror"] = bool(mirror)
     for source, name in copies:
         target = os.path.join(out, name)
         if os.path.abspath(source) != os.path.abspath(target):
@@ -215,6 +249,9 @@ def main(argv: List[str] = None) -> int:
     e.add_argument("--unet", required=True, help="U-Net weights (.vxw) or checkpoint")
     e.add_argument("--view", required=True, help="view head weights (.vxw) from `train`")
     e.add_argument("--level", default=None, help="level head weights (.vxw) from `vertxnet_train.level train`")
+    e.add_argument("--scope", default=None, help="scope head weights (.vxw) from `vertxnet_train.scope train`")
+    e.add_argument("--mirror", action="store_true",
+                   help="average the view and level heads over the frame and its mirror (test-time mirroring, in the graph)")
     e.add_argument("--out", required=True)
     e.add_argument("--version", required=True)
     e.add_argument("--base", default=None, help="the U-Net's manifest.json to start from (keeps its training record)")
@@ -236,7 +273,8 @@ def main(argv: List[str] = None) -> int:
         model, _ = load_view(args.weights)
         print(json.dumps(evaluate_view(model, *load_view_set(args.data.split(",")), threshold=args.threshold)))
     else:
-        export_with_view(args.unet, args.view, args.out, args.version, args.base, args.data_note, level_weights=args.level)
+        export_with_view(args.unet, args.view, args.out, args.version, args.base, args.data_note, level_weights=args.level,
+                         scope_weights=args.scope, mirror=args.mirror)
     return 0
 
 

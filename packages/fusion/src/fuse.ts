@@ -12,6 +12,7 @@ import { checkQuality, type QualityReport } from './steps/quality.js';
 import { traceChain, type SpineChain } from './steps/spine-chain.js';
 import { round3 } from './measure/geometry.js';
 import { collectVertebrae, type FusedBodies } from './steps/vertebrae.js';
+import { judgeScope } from './steps/scope-step.js';
 import { readView, settleView } from './steps/view-step.js';
 import type { FusionInput, FusionResult } from './types.js';
 
@@ -39,7 +40,8 @@ export interface FusionTrace {
  * landmark).
  */
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
-  return fusionResult(traceFusion(input, options), input);
+  const trace = traceFusion(input, options);
+  return judgeScope(fusionResult(trace, input), input, trace.options);
 }
 
 /** fuse()'s steps in order, each a pure function in steps/, keeping every intermediate. */

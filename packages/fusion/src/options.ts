@@ -45,6 +45,13 @@ export interface FusionOptions {
   /** The view head decides only at this probability or above; below it the classes and shapes do. @defaultValue 0.9 */
   viewThreshold: number;
   /**
+   * A film whose U-Net scope head (when its model has one) gives at least this probability of
+   * 'not a lateral spine film' is flagged out-of-scope and gets no levels; 1 = never. A view given
+   * by the caller (a manifest) says the film is a lateral one, and skips the check. Chosen on the
+   * validation films (docs/EVALUATION.md). @defaultValue 0.5
+   */
+  scopeThreshold: number;
+  /**
    * Weight of the U-Net level head's evidence (when its model has one) in placing a chain with no
    * reference in view; 0 = ignore the head. Chosen on the validation sets (docs/EVALUATION.md). @defaultValue 1
    */
@@ -75,6 +82,7 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   templateAnchor: true,
   viewHead: true,
   viewThreshold: 0.9,
+  scopeThreshold: 0.5,
   levelWeight: DEFAULT_LEVEL_WEIGHT,
   cutReferenceCost: 8,
 });
@@ -86,6 +94,7 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
   if (!in01(o.scoreThreshold)) throw new FusionInputError(`scoreThreshold ${o.scoreThreshold} is not in 0..1`);
   if (!in01(o.referenceThreshold)) throw new FusionInputError(`referenceThreshold ${o.referenceThreshold} is not in 0..1`);
   if (!(in01(o.viewThreshold) && o.viewThreshold > 0.5)) throw new FusionInputError(`viewThreshold ${o.viewThreshold} is not in (0.5, 1]`);
+  if (!(in01(o.scopeThreshold) && o.scopeThreshold > 0)) throw new FusionInputError(`scopeThreshold ${o.scopeThreshold} is not in (0, 1]`);
   if (!in01(o.landmarkThreshold)) throw new FusionInputError(`landmarkThreshold ${o.landmarkThreshold} is not in 0..1`);
   if (!in01(o.nmsIoU) || !in01(o.nmsContainment)) throw new FusionInputError('NMS thresholds must be in 0..1');
   if (o.openingRadius !== 'auto' && !(Number.isInteger(o.openingRadius) && o.openingRadius >= 0)) {

@@ -41,6 +41,8 @@ export interface QualityControl {
   flags: QcFlag[];
   /** 0..1; see `imageConfidence`. */
   confidence: number;
+  /** From the U-Net's scope head: the probability that the film is not a lateral spine film at all. */
+  outOfScope?: number;
 }
 
 export interface ConfidenceFactors {

@@ -16,7 +16,11 @@ export function declareOutOfScope(fusion: FusionResult): FusionResult {
     view: null,
     viewSource: 'metadata',
     vertebrae: fusion.vertebrae.map((v) => ({ ...v, level: null, verseCode: null })),
-    qc: { flags: orderFlags(['out-of-scope', ...fusion.qc.flags.filter((f) => KEPT_FLAGS.has(f))]), confidence: 0 },
+    qc: {
+      flags: orderFlags(['out-of-scope', ...fusion.qc.flags.filter((f) => KEPT_FLAGS.has(f))]),
+      confidence: 0,
+      ...(fusion.qc.outOfScope !== undefined ? { outOfScope: fusion.qc.outOfScope } : {}),
+    },
   };
 }
 

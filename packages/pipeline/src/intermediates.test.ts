@@ -21,6 +21,10 @@ describe('stored model outputs', () => {
     expect(withLevels.levels).toMatchObject({ offsets: [-1, 0, 1], width: 4, height: 2 });
     withLevels.levels!.probability.forEach((p, i) => expect(Math.abs(p - levels.probability[i]!)).toBeLessThanOrEqual(0.5 / 255 + 1e-7));
     expect(Buffer.from(withLevels.probability).equals(Buffer.from(probability))).toBe(true);
+    // A scope head: its probability travels too; a value that is not one is dropped.
+    expect(decodeForeground(encodeForeground({ frame, probability, outOfScope: 0.875 })).outOfScope).toBe(0.875);
+    expect(decodeForeground(encodeForeground({ frame, probability, outOfScope: 7 })).outOfScope).toBeUndefined();
+    expect(back.outOfScope).toBeUndefined();
   });
 
   it('refuses a stored level grid whose values are cut short', () => {

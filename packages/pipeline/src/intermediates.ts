@@ -47,14 +47,26 @@ type StoredLevels = Omit<LevelGrid, 'probability'>;
  */
 export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): Buffer {
   const levels: StoredLevels | undefined = map.levels ? { offsets: map.levels.offsets, width: map.levels.width, height: map.levels.height } : undefined;
-  const header = { frame: map.frame, ...(map.viewScores ? { viewScores: map.viewScores } : {}), ...(levels ? { levels } : {}), ...(model ? { model } : {}) };
+  const header = {
+    frame: map.frame,
+    ...(map.viewScores ? { viewScores: map.viewScores } : {}),
+    ...(levels ? { levels } : {}),
+    ...(map.outOfScope !== undefined ? { outOfScope: map.outOfScope } : {}),
+    ...(model ? { model } : {}),
+  };
   const grid = map.levels ? [Uint8Array.from(map.levels.probability, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255))] : [];
   return pack(FOREGROUND_MAGIC, header, [map.probability, ...grid]);
 }
 
 export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<ForegroundMap> {
   const { header, body } = unpack(FOREGROUND_MAGIC, blob, what);
-  const { frame, viewScores, levels, model } = header as { frame: Frame; viewScores?: Record<View, number>; levels?: StoredLevels; model?: ModelProvenance };
+  const { frame, viewScores, levels, outOfScope, model } = header as {
+    frame: Frame;
+    viewScores?: Record<View, number>;
+    levels?: StoredLevels;
+    outOfScope?: number;
+    model?: ModelProvenance;
+  };
   const pixels = frame.width * frame.height;
   const levelBytes = levels ? levels.offsets.length * levels.width * levels.height : 0;
   if (body.length !== pixels + levelBytes) {
@@ -62,7 +74,8 @@ export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<F
   }
   const views = viewScores && VIEWS.every((v) => typeof viewScores[v] === 'number' && Number.isFinite(viewScores[v])) ? { viewScores } : {};
   const grid = levels ? { levels: { ...levels, probability: Float32Array.from(body.subarray(pixels), (b) => b / 255) } } : {};
-  return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...(model ? { model } : {}) };
+  const scope = typeof outOfScope === 'number' && outOfScope >= 0 && outOfScope <= 1 ? { outOfScope } : {};
+  return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...scope, ...(model ? { model } : {}) };
 }
 
 interface StoredDetection extends Omit<InstanceDetection, 'mask'> {

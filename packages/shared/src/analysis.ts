@@ -38,6 +38,8 @@ export interface ForegroundMap {
   viewScores?: Record<View, number>;
   /** From a U-Net with a level head: which level each part of the film shows. */
   levels?: LevelGrid;
+  /** From a U-Net with a scope head: the probability that the film is not a lateral spine film at all. */
+  outOfScope?: number;
 }
 
 /**

@@ -32,6 +32,14 @@ export const ModelManifestSchema = z.object({
     .length(2)
     .refine((v) => new Set(v).size === v.length, 'viewClasses must name each view once')
     .optional(),
+  /** With an output `scope` (a U-Net that also tells lateral spine films from everything else): its probabilities, in this order. */
+  scopeClasses: z
+    .array(z.enum(['lateral', 'other']))
+    .length(2)
+    .refine((v) => new Set(v).size === v.length, 'scopeClasses must name each class once')
+    .optional(),
+  /** The graph averages its heads over the frame and its mirror (test-time mirroring; informational). */
+  testTimeMirror: z.boolean().optional(),
   /** With an output `level` (a U-Net that also places levels): the level offset of each of its channels. */
   levelOffsets: z
     .array(z.number().int())

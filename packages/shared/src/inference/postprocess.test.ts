@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frameFor } from '../analysis.js';
 import { ModelError } from '../errors.js';
-import { toForegroundMap, toInstanceSet, toLevelGrid, toViewScores } from './postprocess.js';
+import { toForegroundMap, toInstanceSet, toLevelGrid, toOutOfScope, toViewScores } from './postprocess.js';
 
 // A 16 x 12 image in an 8 x 8 model input: content is 8 x 6, rows 6 and 7 are padding.
 const frame = frameFor(16, 12, 8);
@@ -98,6 +98,15 @@ describe('toViewScores', () => {
     expect(toViewScores(Float32Array.from([0.25, 0.75]), ['lumbar', 'cervical'])).toEqual({ cervical: 0.75, lumbar: 0.25 });
     expect(() => toViewScores(Float32Array.from([0.5]), ['cervical', 'lumbar'])).toThrow(ModelError);
     expect(() => toViewScores(Float32Array.from([NaN, 1]), ['cervical', 'lumbar'])).toThrow(/not 2 probabilities/);
+  });
+});
+
+describe('toOutOfScope', () => {
+  it('takes the probability of "other" by the manifest\'s order and refuses anything else', () => {
+    expect(toOutOfScope(Float32Array.from([0.25, 0.75]), ['lateral', 'other'])).toBe(0.75);
+    expect(toOutOfScope(Float32Array.from([0.25, 0.75]), ['other', 'lateral'])).toBe(0.25);
+    expect(() => toOutOfScope(Float32Array.from([1]), ['lateral', 'other'])).toThrow(ModelError);
+    expect(() => toOutOfScope(Float32Array.from([0.5, 1.5]), ['lateral', 'other'])).toThrow(/not 2 probabilities/);
   });
 });
 

@@ -28,6 +28,15 @@ export function toViewScores(output: Float32Array, classes: readonly View[]): Re
   return scores;
 }
 
+/** A scope head's softmax for one image → the probability of 'other' (not a lateral spine film). */
+export function toOutOfScope(output: Float32Array, classes: readonly ('lateral' | 'other')[]): number {
+  const other = classes.indexOf('other');
+  if (output.length !== classes.length || other < 0 || !output.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)) {
+    throw new ModelError(`scope output ${Array.from(output).join(',')} is not ${classes.length} probabilities`, { code: 'MODEL_OUTPUT_SHAPE' });
+  }
+  return output[other]!;
+}
+
 /** A level head's softmax for one image ([1, offsets, height, width]) as a LevelGrid. */
 export function toLevelGrid(output: Float32Array, dims: readonly number[], offsets: readonly number[] | undefined): LevelGrid {
   if (!offsets) throw new ModelError(`the model has a level output but its manifest names no levelOffsets`, { code: 'MODEL_IO_MISMATCH' });

@@ -1,0 +1,125 @@
+import json
+import os
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from PIL import Image
+
+from synth import make_dataset
+from test_export import check_manifest_schema
+from vertxnet_train import scope
+from vertxnet_train.scope import CLASSES, ScopeNet, film_variant, load_scope, probabilities, save_scope, split_of, train_scope
+from vertxnet_train.trained import load_trained
+from vertxnet_train.view import UNetViewExport, ViewNet, export_with_view, save_view
+
+
+@pytest.fixture(scope="module")
+def lateral(tmp_path_factory):
+    return make_dataset(str(tmp_path_factory.mktemp("scope-lateral")), count=6, seed=21, view="lumbar", max_side=256)
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory):
+    """Films that are not laterals: bright vertical bands (an AP column) on noise, 40 names."""
+    root = tmp_path_factory.mktemp("scope-other")
+    rng = np.random.default_rng(5)
+    for i in range(40):
+        img = rng.integers(0, 60, (300, 160)).astype(np.uint8)
+        img[:, 60:100] += 150
+        Image.fromarray(img).save(str(root / ("ap-%02d.jpg" % i)))
+    (root / "notes.txt").write_text("not an image")
+    return str(root)
+
+
+def test_splits_are_fixed_by_name_and_hold_out_a_fifth():
+    names = ["film-%04d.jpg" % i for i in range(2000)]
+    splits = [split_of(n) for n in names]
+    assert splits == [split_of(n) for n in names]
+    assert split_of("/a/b/film-0001.jpg") == split_of("film-0001.jpg")
+    share = splits.count("test") / len(names)
+    assert 0.17 < share < 0.23 and 0.07 < splits.count("val") / len(names) < 0.13
+
+
+def test_listing_takes_images_of_one_split_only(other):
+    every = scope.list_images([other])
+    assert len(every) == 40 and all(f.endswith(".jpg") for f in every)
+    parts = [scope.list_images([other], s) for s in ("train", "val", "test")]
+    assert sorted(sum(parts, [])) == sorted(every)
+
+
+def test_a_variant_is_an_8bit_film_that_keeps_the_bodies():
+    rng = np.random.default_rng(3)
+    img = np.zeros((400, 300), np.uint8)
+    img[150:250, 100:200] = 200
+    for _ in range(30):
+        v = film_variant(img, rng, keep=(100, 150, 200, 250))
+        assert v.dtype == np.uint8 and v.ndim == 2
+        # the bright block (or its inverse) survives every crop
+        assert (v >= 150).sum() >= 80 * 80 or (v <= 105).sum() >= 80 * 80
+
+
+def test_training_separates_the_classes_and_is_mirror_invariant(lateral, other, tmp_path):
+    rng = np.random.default_rng(1)
+    lat = scope.lateral_films([lateral], 1, rng, log=lambda *_: None)
+    oth = scope.other_films([other], None, 0, rng, log=lambda *_: None)
+    x = torch.stack(lat + oth)
+    y = torch.tensor([0] * len(lat) + [1] * len(oth))
+    model, meta = train_scope(x, y, epochs=6, seed=3, batch=8, lr=3e-3, log=lambda *_: None)
+    losses = [h["loss"] for h in meta["history"]]
+    assert losses[-1] < losses[0]
+    p = probabilities(model, x)
+    assert torch.allclose(p, probabilities(model, x.flip(3)), atol=1e-6)
+    assert float(p[len(lat):].mean()) > float(p[:len(lat)].mean())
+    path = str(tmp_path / "scope.vxw")
+    save_scope(model, {"threshold": 0.5}, path)
+    back, back_meta = load_scope(path)
+    assert back_meta["model"] == "scope" and torch.allclose(probabilities(back, x), p, atol=1e-6)
+
+
+def test_a_view_head_file_is_not_a_scope_head(tmp_path):
+    path = str(tmp_path / "view.vxw")
+    save_view(ViewNet(), {}, path)
+    with pytest.raises(ValueError, match="not a scope head"):
+        load_scope(path)
+
+
+def test_export_adds_a_mirror_averaged_scope_output(unet_run, tmp_path):
+    run, _ = unet_run
+    view, head = str(tmp_path / "view.vxw"), str(tmp_path / "scope.vxw")
+    save_view(ViewNet(), {"data": "v"}, view)
+    save_scope(ScopeNet(), {"data": "scope data", "classes": CLASSES, "threshold": 0.5, "metrics": {"lateral_flagged": 0.0}}, head)
+    out = str(tmp_path / "unet")
+    m = export_with_view(run, view, out, "0.0.3-test", log=lambda *_: None, scope_weights=head, data_note="u")
+    assert m["outputs"] == {"foreground": "foreground", "view": "view", "scope": "scope"} and m["scopeClasses"] == CLASSES
+    assert m["training"]["scope"]["data"] == "scope data" and m["metrics"]["scope"] == {"lateral_flagged": 0.0}
+    g = onnx.load(os.path.join(out, "model.onnx"))
+    outs = {o.name: [d.dim_param or d.dim_value for d in o.type.tensor_type.shape.dim] for o in g.graph.output}
+    assert outs["scope"] == ["N", 2]
+    assert os.path.isfile(os.path.join(out, "scope.vxw"))
+    unet, _, _ = load_trained(run, "unet")
+    scope_net, _ = load_scope(head)
+    module = UNetViewExport(unet, ViewNet().eval(), None, scope_net).eval()
+    x = torch.randn(2, 1, 64, 64)
+    with torch.no_grad():
+        a, b = module(x)[-1], module(x.flip(3))[-1]
+    assert torch.allclose(a, b, atol=1e-6) and torch.allclose(a.sum(1), torch.ones(2))
+    check_manifest_schema(os.path.join(out, "manifest.json"))
+    with open(os.path.join(out, "manifest.json")) as fh:
+        assert json.load(fh)["scopeClasses"] == ["lateral", "other"]
+
+
+def test_mirrored_heads_are_exactly_symmetric_under_a_frame_flip(unet_run):
+    from vertxnet_train.level import LevelNet
+    run, _ = unet_run
+    unet, _, _ = load_trained(run, "unet")
+    module = UNetViewExport(unet, ViewNet().eval(), LevelNet().eval(), ScopeNet().eval(), mirror=True).eval()
+    x = torch.randn(2, 1, 64, 64)
+    with torch.no_grad():
+        (_, view, level, p), (_, view_f, level_f, p_f) = module(x), module(x.flip(3))
+    assert torch.allclose(view, view_f, atol=1e-6) and torch.allclose(p, p_f, atol=1e-6)
+    assert torch.allclose(level_f, level.flip(3), atol=1e-6)
+    with torch.no_grad():
+        plain = UNetViewExport(unet, module.view, module.level, None).eval()(x)
+    assert not torch.allclose(plain[2], level, atol=1e-4)  # the plain graph differs: mirroring is on
