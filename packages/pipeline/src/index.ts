@@ -6,6 +6,7 @@ export * from './stages/context.js';
 export * from './stages/prepare.js';
 export * from './stages/segment.js';
 export * from './stages/fuse.js';
-export * from './handlers.js';
+export * from './wiring.js';
+export * from './stages/models.js';
 export * from './model-runner.js';
 export * from './errors.js';

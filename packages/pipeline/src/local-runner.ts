@@ -7,11 +7,8 @@ import { randomUUID } from 'node:crypto';
 import {
   InputError,
   LocalStorage,
-  createBatcher,
-  loadModel,
   openStorage,
   parseStorageUri,
-  readModelManifest,
   type InferenceLogger,
   type ModelProvenance,
   type Storage,
@@ -23,9 +20,8 @@ import { countTiffPages } from './tiff-pages.js';
 import { writeRunSummaries } from './run-files.js';
 import { listSource, resultName, type SkippedFile, type SourceItem } from './sources.js';
 import type { StorageOptions } from './stages/context.js';
-import { fuseStage } from './stages/fuse.js';
-import { prepareImage } from './stages/prepare.js';
-import { detectStage, segmentStage } from './stages/segment.js';
+import { openPipelineModels, type OpenedModels, type PipelineModels } from './stages/models.js';
+import { processImage, type ImageDeps } from './wiring.js';
 
 export interface LocalRunOptions {
   /** Folder, single file, manifest CSV or s3:// prefix. */
@@ -95,30 +91,38 @@ export interface ImageNote {
 }
 
 /**
- * Runs the whole pipeline in this process: the same stage functions the services bind to BullMQ,
- * called directly, with a temporary folder as the work store. No Redis, no S3 needed.
+ * Runs the whole pipeline in this process: the same stage wiring the services bind to BullMQ,
+ * called directly, with a temporary folder as the work store. No Redis, no S3 needed. The models
+ * are loaded first, so that a missing or unusable one stops the run before it touches `out`.
  */
 export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const executionProviders = options.executionProviders ?? ['cpu'];
+  const models = await openPipelineModels(options.models, {
+    executionProviders,
+    unetBatch: concurrency,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  try {
+    return await runWithModels({ ...options, concurrency, executionProviders }, models);
+  } finally {
+    await models.close();
+  }
+}
+
+type RunSettings = LocalRunOptions & { concurrency: number; executionProviders: string[] };
+
+async function runWithModels(options: RunSettings, models: OpenedModels): Promise<RunReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
   const source = parseStorageUri(options.source);
   const sourceId = source.kind === 'local' ? source.rootDir : options.source;
   const outLocation = parseStorageUri(options.out);
   if (outLocation.kind === 'local') await prepareLocalOutFolder(outLocation.rootDir, await localFolder(sourceId, source.kind));
   const out = openStorage(options.out, options.s3);
-
-  const skipped: SkippedFile[] = [];
-  const items: SourceItem[] = [];
-  // The person running this reads their own files: links to files are followed.
-  const listing = { ...(options.s3 ? { s3: options.s3 } : {}), followLinks: true, onSkipped: (file: SkippedFile) => skipped.push(file) };
-  for await (const item of listSource(options.source, listing)) items.push(item);
+  const { items, skipped } = await listItems(options);
   const notes = await imageNotes(items);
-
-  const [unetManifest, maskrcnnManifest] = await Promise.all([readModelManifest(options.models.unet), readModelManifest(options.models.maskrcnn)]);
-  const models = { unet: provenanceOf(unetManifest), maskrcnn: provenanceOf(maskrcnnManifest) };
-  const identity: RunIdentity = { source: sourceId, models, ...(options.view ? { view: options.view } : {}) };
+  const identity: RunIdentity = { source: sourceId, models: models.provenance, ...(options.view ? { view: options.view } : {}) };
   const { done } = await claimOutFolder(out, identity, options.overwrite ? { overwrite: true } : {});
 
   const report: RunReport = {
@@ -130,8 +134,8 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     finishedAt: startedAt,
     seconds: 0,
     imagesPerSecond: 0,
-    options: { ...(options.view ? { view: options.view } : {}), concurrency, executionProviders },
-    models,
+    options: { ...(options.view ? { view: options.view } : {}), concurrency: options.concurrency, executionProviders: options.executionProviders },
+    models: models.provenance,
     counts: { images: items.length, succeeded: 0, failed: 0, resumed: 0, notStarted: items.length, skippedFiles: skipped.length },
     failures: [],
     skipped,
@@ -139,37 +143,11 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
   };
   // Written first so that a run killed outright is still recognised, and resumed, by the next one.
   await writeReport(out, report);
-
-  const succeeded: string[] = [];
-  const failures: ImageFailure[] = [];
-  const progress: RunProgress = { total: items.length, done: 0, failed: 0, resumed: 0 };
-  const todo: SourceItem[] = [];
-  for (const item of items) {
-    if (done.has(resultName(item.key))) {
-      succeeded.push(resultName(item.key));
-      progress.done++;
-      progress.resumed++;
-    } else todo.push(item);
-  }
-  options.onProgress?.({ ...progress });
-  if (todo.length > 0 && !options.signal?.aborted) {
-    await processImages(todo, { ...options, concurrency, executionProviders }, out, {
-      onDone: (name) => {
-        succeeded.push(name);
-        progress.done++;
-        options.onProgress?.({ ...progress, last: name });
-      },
-      onFailed: (failure) => {
-        failures.push(failure);
-        progress.failed++;
-        options.onProgress?.({ ...progress, last: failure.name });
-      },
-    });
-  }
-
+  const outcome = await processAll(items, done, options, { out, models: models.runners });
   // summary.csv and coco.json over every image of the run with a result, and a row per failure.
-  await writeRunSummaries(out, succeeded, failures);
+  await writeRunSummaries(out, outcome.succeeded, outcome.failures);
   const seconds = (performance.now() - started) / 1000;
+  const { progress } = outcome;
   const notStarted = items.length - progress.done - progress.failed;
   const finished: RunReport = {
     ...report,
@@ -178,18 +156,55 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     finishedAt: new Date().toISOString(),
     seconds: Math.round(seconds * 1000) / 1000,
     imagesPerSecond: Math.round(((progress.done - progress.resumed) / seconds) * 1000) / 1000,
-    counts: {
-      images: items.length,
-      succeeded: progress.done,
-      failed: progress.failed,
-      resumed: progress.resumed,
-      notStarted,
-      skippedFiles: skipped.length,
-    },
-    failures: failures.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    counts: { images: items.length, succeeded: progress.done, failed: progress.failed, resumed: progress.resumed, notStarted, skippedFiles: skipped.length },
+    failures: outcome.failures.sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
   await writeReport(out, finished);
   return finished;
+}
+
+/** Every item of the source, and the files it left out. The person running this reads their own files: links to files are followed. */
+async function listItems(options: RunSettings): Promise<{ items: SourceItem[]; skipped: SkippedFile[] }> {
+  const skipped: SkippedFile[] = [];
+  const items: SourceItem[] = [];
+  const listing = { ...(options.s3 ? { s3: options.s3 } : {}), followLinks: true, onSkipped: (file: SkippedFile) => skipped.push(file) };
+  for await (const item of listSource(options.source, listing)) items.push(item);
+  return { items, skipped };
+}
+
+interface RunOutcome {
+  succeeded: string[];
+  failures: ImageFailure[];
+  progress: RunProgress;
+}
+
+/** Counts the images an earlier run finished, then runs the others, `concurrency` at a time. */
+async function processAll(items: SourceItem[], done: Set<string>, options: RunSettings, deps: { out: Storage; models: PipelineModels }): Promise<RunOutcome> {
+  const outcome: RunOutcome = { succeeded: [], failures: [], progress: { total: items.length, done: 0, failed: 0, resumed: 0 } };
+  const { progress } = outcome;
+  const todo: SourceItem[] = [];
+  for (const item of items) {
+    if (done.has(resultName(item.key))) {
+      outcome.succeeded.push(resultName(item.key));
+      progress.done++;
+      progress.resumed++;
+    } else todo.push(item);
+  }
+  options.onProgress?.({ ...progress });
+  if (todo.length === 0 || options.signal?.aborted) return outcome;
+  await processImages(todo, options, deps, {
+    onDone: (name) => {
+      outcome.succeeded.push(name);
+      progress.done++;
+      options.onProgress?.({ ...progress, last: name });
+    },
+    onFailed: (failure) => {
+      outcome.failures.push(failure);
+      progress.failed++;
+      options.onProgress?.({ ...progress, last: failure.name });
+    },
+  });
+  return outcome;
 }
 
 interface ImageOutcomes {
@@ -197,58 +212,26 @@ interface ImageOutcomes {
   onFailed(failure: ImageFailure): void;
 }
 
-/** Loads the models, then runs each image through prepare → U-Net + Mask R-CNN → fusion, `concurrency` at a time. */
-async function processImages(
-  items: SourceItem[],
-  options: LocalRunOptions & { concurrency: number; executionProviders: string[] },
-  out: Storage,
-  outcomes: ImageOutcomes,
-): Promise<void> {
-  const loadOptions = { executionProviders: options.executionProviders, ...(options.logger ? { logger: options.logger } : {}) };
-  const [unet, maskrcnn] = await Promise.all([loadModel(options.models.unet, loadOptions), loadModel(options.models.maskrcnn, loadOptions)]);
-  const unetRunner = createBatcher(unet, { maxBatch: options.concurrency, maxWaitMs: 2 });
-  const maskrcnnRunner = createBatcher(maskrcnn, { maxBatch: 1, maxWaitMs: 0 });
+/** Runs each image through the stages (processImage), `concurrency` at a time, over a temporary work store. */
+async function processImages(items: SourceItem[], options: RunSettings, deps: { out: Storage; models: PipelineModels }, outcomes: ImageOutcomes): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), 'vertxnet-run-'));
-  const work = new LocalStorage(workDir);
-  const models = { unet: unet.provenance, maskrcnn: maskrcnn.provenance };
-
+  const image: ImageDeps = {
+    work: new LocalStorage(workDir),
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
+    ...deps,
+  };
   const processOne = async (item: SourceItem): Promise<void> => {
     const name = resultName(item.key);
     const view = item.view ?? options.view;
     try {
       if (item.rejected) throw new InputError(item.rejected);
-      const t0 = performance.now();
-      const prepared = await prepareImage(
-        { work, ...(options.s3 ? { s3: options.s3 } : {}), ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) },
-        { source: item.uri, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) },
-      );
-      const t1 = performance.now();
-      const [fg, inst] = await Promise.all([
-        segmentStage({ work, runner: unetRunner }, { image: prepared.image }),
-        detectStage({ work, runner: maskrcnnRunner }, { image: prepared.image }),
-      ]);
-      const t2 = performance.now();
-      await fuseStage(
-        { work, out },
-        {
-          source: item.uri,
-          name,
-          image: prepared.image,
-          foreground: fg.foreground,
-          instances: inst.instances,
-          models,
-          ...(prepared.view ? { view: prepared.view } : {}),
-          ...(prepared.dicom?.pixelSpacing ? { pixelSpacing: prepared.dicom.pixelSpacing } : {}),
-          ...(prepared.dicom ? { dicom: prepared.dicom } : {}),
-          timings: { prepare: Math.round(t1 - t0), models: Math.round(t2 - t1) },
-        },
-      );
+      await processImage(image, { source: item.uri, name, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) });
       outcomes.onDone(name);
     } catch (err) {
       outcomes.onFailed({ name, source: item.uri, reason: readableReason(err) });
     }
   };
-
   try {
     let next = 0;
     await Promise.all(
@@ -257,8 +240,6 @@ async function processImages(
       }),
     );
   } finally {
-    await Promise.all([unetRunner.close(), maskrcnnRunner.close()]);
-    await Promise.all([unet.close(), maskrcnn.close()]);
     await rm(workDir, { recursive: true, force: true });
   }
 }
@@ -280,10 +261,6 @@ async function imageNotes(items: SourceItem[]): Promise<ImageNote[]> {
     if (pages !== undefined && pages > 1) notes.push({ key: item.key, note: `TIFF with ${pages} pages: only the first is analysed` });
   }
   return notes;
-}
-
-function provenanceOf(manifest: ModelProvenance): ModelProvenance {
-  return { name: manifest.name, version: manifest.version, sha256: manifest.sha256 };
 }
 
 async function writeReport(out: Storage, report: RunReport): Promise<void> {

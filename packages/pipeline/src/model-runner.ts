@@ -7,9 +7,12 @@ import {
   type InferenceModel,
 } from '@vertxnet/shared';
 import type { Registry } from 'prom-client';
+import { loadStageModel, type ModelRole } from './stages/models.js';
 
 export interface ModelRunnerOptions {
   dir: string;
+  /** The stage the model is for: its task is checked and a failure names it. */
+  role?: ModelRole;
   /** Execution providers in order of preference, e.g. ['cuda', 'cpu']. */
   providers?: string[];
   intraOpThreads?: number;
@@ -22,11 +25,12 @@ export interface ModelRunnerOptions {
 
 /** Loads a model and puts a batcher in front of it, so concurrent jobs of a worker share runs. */
 export async function openModelRunner(options: ModelRunnerOptions): Promise<{ model: InferenceModel; runner: Batcher }> {
-  const model = await loadModel(options.dir, {
+  const load = {
     ...(options.providers ? { executionProviders: options.providers } : {}),
     ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-  });
+  };
+  const model = options.role ? await loadStageModel(options.role, options.dir, load) : await loadModel(options.dir, load);
   const role = model.manifest.task === 'foreground-segmentation' ? 'unet' : 'maskrcnn';
   const metrics = options.registry ? new InferenceMetrics(options.registry) : undefined;
   metrics?.setLoaded(role, { name: model.manifest.name, version: model.manifest.version }, model.loadSeconds);
@@ -48,9 +52,15 @@ export interface ModelWorkerSettings {
 }
 
 /** Loads a worker's model from its settings, with a batcher in front of it and metrics in `registry`. */
-export function openWorkerModel(settings: ModelWorkerSettings, registry: Registry, logger: InferenceLogger): Promise<{ model: InferenceModel; runner: Batcher }> {
+export function openWorkerModel(
+  role: ModelRole,
+  settings: ModelWorkerSettings,
+  registry: Registry,
+  logger: InferenceLogger,
+): Promise<{ model: InferenceModel; runner: Batcher }> {
   return openModelRunner({
     dir: settings.MODEL_DIR,
+    role,
     providers: settings.INFERENCE_PROVIDERS,
     maxBatch: settings.MAX_BATCH,
     maxWaitMs: settings.MAX_BATCH_WAIT_MS,
@@ -59,3 +69,4 @@ export function openWorkerModel(settings: ModelWorkerSettings, registry: Registr
     logger,
   });
 }
+

@@ -5,7 +5,7 @@ import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom } from '@vertxnet/phantom';
 import { DEFAULT_MODELS, encodeDx, LocalStorage, StorageUnavailableError, TransientError, type PutBody, type PutOptions, type StageHandlers, type Storage } from '@vertxnet/shared';
-import { createStageHandlers } from './handlers.js';
+import { createStageHandlers } from './wiring.js';
 import { openModelRunner } from './model-runner.js';
 import { fuseStage } from './stages/fuse.js';
 import { readDicomSidecar } from './stages/prepare.js';
