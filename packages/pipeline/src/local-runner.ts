@@ -20,7 +20,7 @@ import { countTiffPages } from './tiff-pages.js';
 import { writeRunSummaries } from './run-files.js';
 import { listSource, resultName, type SkippedFile, type SourceItem } from './sources.js';
 import type { StorageOptions } from './stages/context.js';
-import { openPipelineModels, type OpenedModels, type PipelineModels } from './stages/models.js';
+import { checkModel, openPipelineModels } from './stages/models.js';
 import { processImage, type ImageDeps } from './wiring.js';
 
 export interface LocalRunOptions {
@@ -92,27 +92,21 @@ export interface ImageNote {
 
 /**
  * Runs the whole pipeline in this process: the same stage wiring the services bind to BullMQ,
- * called directly, with a temporary folder as the work store. No Redis, no S3 needed. The models
- * are loaded first, so that a missing or unusable one stops the run before it touches `out`.
+ * called directly, with a temporary folder as the work store. No Redis, no S3 needed. Both model
+ * folders are checked first (manifest, weights hash), so that a missing or unusable model stops
+ * the run in one line before it touches `out`; the sessions are started only when there is work.
  */
 export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
+  const unet = await checkModel('unet', options.models.unet);
+  const maskrcnn = await checkModel('maskrcnn', options.models.maskrcnn);
+  const models = { unet: provenanceOf(unet), maskrcnn: provenanceOf(maskrcnn) };
   const concurrency = Math.max(1, options.concurrency ?? 2);
-  const executionProviders = options.executionProviders ?? ['cpu'];
-  const models = await openPipelineModels(options.models, {
-    executionProviders,
-    unetBatch: concurrency,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
-  try {
-    return await runWithModels({ ...options, concurrency, executionProviders }, models);
-  } finally {
-    await models.close();
-  }
+  return runChecked({ ...options, concurrency, executionProviders: options.executionProviders ?? ['cpu'] }, models);
 }
 
 type RunSettings = LocalRunOptions & { concurrency: number; executionProviders: string[] };
 
-async function runWithModels(options: RunSettings, models: OpenedModels): Promise<RunReport> {
+async function runChecked(options: RunSettings, models: RunIdentity['models']): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const source = parseStorageUri(options.source);
@@ -122,7 +116,7 @@ async function runWithModels(options: RunSettings, models: OpenedModels): Promis
   const out = openStorage(options.out, options.s3);
   const { items, skipped } = await listItems(options);
   const notes = await imageNotes(items);
-  const identity: RunIdentity = { source: sourceId, models: models.provenance, ...(options.view ? { view: options.view } : {}) };
+  const identity: RunIdentity = { source: sourceId, models, ...(options.view ? { view: options.view } : {}) };
   const { done } = await claimOutFolder(out, identity, options.overwrite ? { overwrite: true } : {});
 
   const report: RunReport = {
@@ -135,7 +129,7 @@ async function runWithModels(options: RunSettings, models: OpenedModels): Promis
     seconds: 0,
     imagesPerSecond: 0,
     options: { ...(options.view ? { view: options.view } : {}), concurrency: options.concurrency, executionProviders: options.executionProviders },
-    models: models.provenance,
+    models,
     counts: { images: items.length, succeeded: 0, failed: 0, resumed: 0, notStarted: items.length, skippedFiles: skipped.length },
     failures: [],
     skipped,
@@ -143,7 +137,7 @@ async function runWithModels(options: RunSettings, models: OpenedModels): Promis
   };
   // Written first so that a run killed outright is still recognised, and resumed, by the next one.
   await writeReport(out, report);
-  const outcome = await processAll(items, done, options, { out, models: models.runners });
+  const outcome = await processAll(items, done, options, out);
   // summary.csv and coco.json over every image of the run with a result, and a row per failure.
   await writeRunSummaries(out, outcome.succeeded, outcome.failures);
   const seconds = (performance.now() - started) / 1000;
@@ -179,7 +173,7 @@ interface RunOutcome {
 }
 
 /** Counts the images an earlier run finished, then runs the others, `concurrency` at a time. */
-async function processAll(items: SourceItem[], done: Set<string>, options: RunSettings, deps: { out: Storage; models: PipelineModels }): Promise<RunOutcome> {
+async function processAll(items: SourceItem[], done: Set<string>, options: RunSettings, out: Storage): Promise<RunOutcome> {
   const outcome: RunOutcome = { succeeded: [], failures: [], progress: { total: items.length, done: 0, failed: 0, resumed: 0 } };
   const { progress } = outcome;
   const todo: SourceItem[] = [];
@@ -192,7 +186,7 @@ async function processAll(items: SourceItem[], done: Set<string>, options: RunSe
   }
   options.onProgress?.({ ...progress });
   if (todo.length === 0 || options.signal?.aborted) return outcome;
-  await processImages(todo, options, deps, {
+  await processImages(todo, options, out, {
     onDone: (name) => {
       outcome.succeeded.push(name);
       progress.done++;
@@ -212,14 +206,23 @@ interface ImageOutcomes {
   onFailed(failure: ImageFailure): void;
 }
 
-/** Runs each image through the stages (processImage), `concurrency` at a time, over a temporary work store. */
-async function processImages(items: SourceItem[], options: RunSettings, deps: { out: Storage; models: PipelineModels }, outcomes: ImageOutcomes): Promise<void> {
-  const workDir = await mkdtemp(join(tmpdir(), 'vertxnet-run-'));
+/** Loads the models, then runs each image through the stages (processImage), `concurrency` at a time, over a temporary work store. */
+async function processImages(items: SourceItem[], options: RunSettings, out: Storage, outcomes: ImageOutcomes): Promise<void> {
+  const models = await openPipelineModels(options.models, {
+    executionProviders: options.executionProviders,
+    unetBatch: options.concurrency,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const workDir = await mkdtemp(join(tmpdir(), 'vertxnet-run-')).catch(async (err: unknown) => {
+    await models.close();
+    throw err;
+  });
   const image: ImageDeps = {
     work: new LocalStorage(workDir),
     ...(options.s3 ? { s3: options.s3 } : {}),
     ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
-    ...deps,
+    out,
+    models: models.runners,
   };
   const processOne = async (item: SourceItem): Promise<void> => {
     const name = resultName(item.key);
@@ -240,6 +243,7 @@ async function processImages(items: SourceItem[], options: RunSettings, deps: { 
       }),
     );
   } finally {
+    await models.close();
     await rm(workDir, { recursive: true, force: true });
   }
 }
@@ -261,6 +265,10 @@ async function imageNotes(items: SourceItem[]): Promise<ImageNote[]> {
     if (pages !== undefined && pages > 1) notes.push({ key: item.key, note: `TIFF with ${pages} pages: only the first is analysed` });
   }
   return notes;
+}
+
+function provenanceOf(manifest: ModelProvenance): ModelProvenance {
+  return { name: manifest.name, version: manifest.version, sha256: manifest.sha256 };
 }
 
 async function writeReport(out: Storage, report: RunReport): Promise<void> {

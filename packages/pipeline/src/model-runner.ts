@@ -2,12 +2,13 @@ import {
   createBatcher,
   InferenceMetrics,
   loadModel,
+  ModelError,
   type Batcher,
   type InferenceLogger,
   type InferenceModel,
 } from '@vertxnet/shared';
 import type { Registry } from 'prom-client';
-import { loadStageModel, type ModelRole } from './stages/models.js';
+import { checkModel, loadStageModel, type ModelRole } from './stages/models.js';
 
 export interface ModelRunnerOptions {
   dir: string;
@@ -70,3 +71,17 @@ export function openWorkerModel(
   });
 }
 
+/**
+ * A model worker's first step: its model folder is read and its weights verified before the
+ * service connects to anything. An unusable model ends the process with one line on stderr
+ * (which model, which folder, what is wrong) and exit code 2, as a bad variable does.
+ */
+export async function checkWorkerModelOrExit(service: string, role: ModelRole, settings: Pick<ModelWorkerSettings, 'MODEL_DIR'>): Promise<void> {
+  try {
+    await checkModel(role, settings.MODEL_DIR);
+  } catch (err) {
+    if (!(err instanceof ModelError)) throw err;
+    process.stderr.write(`${service}: MODEL_DIR: ${err.message}\n`);
+    process.exit(2);
+  }
+}

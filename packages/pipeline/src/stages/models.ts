@@ -39,7 +39,7 @@ function namedModelError(role: ModelRole, dir: string, err: unknown): unknown {
 function checkTask(role: ModelRole, manifest: ModelManifest, dir: string): void {
   const { task } = ROLES[role];
   if (manifest.task !== task) {
-    throw new ModelError(`${dir}: ${manifest.name} is a ${manifest.task} model; this stage needs a ${task} one`, { code: 'MODEL_WRONG_TASK' });
+    throw new ModelError(`${dir}: ${manifest.name} does ${manifest.task}; this stage needs ${task}`, { code: 'MODEL_WRONG_TASK' });
   }
 }
 
