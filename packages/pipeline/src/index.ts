@@ -2,6 +2,7 @@ export * from './intermediates.js';
 export * from './sources.js';
 export * from './local-runner.js';
 export * from './run-files.js';
+export * from './run-file.js';
 export * from './stages/context.js';
 export * from './stages/prepare.js';
 export * from './stages/segment.js';

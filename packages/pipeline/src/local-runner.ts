@@ -17,6 +17,7 @@ import {
 import { claimOutFolder, type RunIdentity } from './earlier-run.js';
 import { prepareLocalOutFolder } from './out-folder.js';
 import { countTiffPages } from './tiff-pages.js';
+import { writeRunFile, type RunFile } from './run-file.js';
 import { writeRunSummaries } from './run-files.js';
 import { listSource, resultName, type SkippedFile, type SourceItem } from './sources.js';
 import type { StorageOptions } from './stages/context.js';
@@ -63,27 +64,8 @@ export interface ImageFailure {
   reason: string;
 }
 
-export interface RunReport {
-  id: string;
-  /** The source as an absolute location (a reused output folder is resumed only for the same one). */
-  source: string;
-  out: string;
-  /** running while images are processed (what a crash leaves); interrupted when stopped early. */
-  state: 'running' | 'finished' | 'interrupted';
-  startedAt: string;
-  finishedAt: string;
-  seconds: number;
-  imagesPerSecond: number;
-  options: { view?: View; concurrency: number; executionProviders: string[] };
-  models: { unet: ModelProvenance; maskrcnn: ModelProvenance };
-  /** succeeded counts the resumed images too: every image with a result. */
-  counts: { images: number; succeeded: number; failed: number; resumed: number; notStarted: number; skippedFiles: number };
-  failures: ImageFailure[];
-  /** Files of the source that were not taken as images, with the reason. */
-  skipped: SkippedFile[];
-  /** Images taken with a remark, e.g. a multi-page TIFF of which only the first page is analysed. */
-  notes: ImageNote[];
-}
+/** What a local run returns: its run.json (the one schema of both modes, run-file.ts). */
+export type RunReport = RunFile;
 
 export interface ImageNote {
   key: string;
@@ -121,6 +103,7 @@ async function runChecked(options: RunSettings, models: RunIdentity['models']): 
 
   const report: RunReport = {
     id: randomUUID(),
+    mode: 'local',
     source: sourceId,
     out: out.uri,
     state: 'running',
@@ -272,7 +255,7 @@ function provenanceOf(manifest: ModelProvenance): ModelProvenance {
 }
 
 async function writeReport(out: Storage, report: RunReport): Promise<void> {
-  await out.put('run.json', JSON.stringify(report, null, 2), { contentType: 'application/json' });
+  await writeRunFile(out, report);
 }
 
 /** The message a person reads for a failed image: our own errors carry one; others get their class named. */
