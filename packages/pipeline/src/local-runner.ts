@@ -22,6 +22,7 @@ import { writeRunSummaries } from './run-files.js';
 import { listSource, resultName, type SkippedFile, type SourceItem } from './sources.js';
 import type { StorageOptions } from './stages/context.js';
 import { checkModel, openPipelineModels } from './stages/models.js';
+import { retryTransient } from './transient-retry.js';
 import { processImage, type ImageDeps } from './wiring.js';
 
 export interface LocalRunOptions {
@@ -212,7 +213,13 @@ async function processImages(items: SourceItem[], options: RunSettings, out: Sto
     const view = item.view ?? options.view;
     try {
       if (item.rejected) throw new InputError(item.rejected);
-      await processImage(image, { source: item.uri, name, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) });
+      // A storage fault (the S3 source or --out not answering, a slow-down) is retried before the
+      // image is counted failed: every stage rewrites the same keys, so a whole try is idempotent.
+      const input = { source: item.uri, name, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) };
+      await retryTransient(() => processImage(image, input), {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onRetry: (err, attempt, delayMs) => options.logger?.warn({ image: name, attempt, delayMs, err: err.message }, 'storage fault: image tried again'),
+      });
       outcomes.onDone(name);
     } catch (err) {
       outcomes.onFailed({ name, source: item.uri, reason: readableReason(err) });
