@@ -24,6 +24,7 @@ import { QueueEvents } from 'bullmq';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePhantomSet } from '@vertxnet/phantom';
+import { RunFileSchema } from '@vertxnet/pipeline';
 import { TEST_REDIS_URL, deleteKeys, testRedis, uniqueName } from '../helpers/redis.js';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3Server, type S3TestServer } from '../helpers/s3.js';
 import { imageCounts, listKeys, parseMetric, runCli } from './helpers/cluster.js';
@@ -283,8 +284,9 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     // Once the run is finished, ingest writes run.json, summary.csv and coco.json beside the results
     // (just after `--wait` returns, so give it a few seconds).
     const runJson = await waitForObject('out', 'results/run.json', (body) => JSON.parse(body).id === c.firstRun, 30_000);
-    const report = JSON.parse(runJson) as { counts: { done: number; failed: number }; failures: Array<{ source: string; reason: string }> };
-    expect(report.counts).toMatchObject({ done: GOOD, failed: 3 });
+    const report = RunFileSchema.parse(JSON.parse(runJson));
+    expect(report).toMatchObject({ mode: 'distributed', state: 'finished' });
+    expect(report.counts).toMatchObject({ succeeded: GOOD, failed: 3 });
     expect(report.failures).toHaveLength(3);
     for (const f of report.failures) expect(f.reason, f.source).toMatch(BAD[f.source.replace(/.*\//, '')]!);
     const csv = (await getObject('out', 'results/summary.csv')).toString('utf8').trimEnd().split('\n');

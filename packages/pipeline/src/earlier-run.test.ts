@@ -7,6 +7,7 @@ import { LocalStorage, openStorage, type Storage } from '@vertxnet/shared';
 import { startS3Server, type S3TestServer } from '../../../test/helpers/s3.js';
 import { claimOutFolder, type RunIdentity } from './earlier-run.js';
 import { OutputFolderError } from './errors.js';
+import { writeRunFile } from './run-file.js';
 
 const RUN: RunIdentity = {
   source: '/cohort/films',
@@ -21,7 +22,24 @@ async function keys(out: Storage): Promise<string[]> {
 
 /** An output folder as an earlier run of `run` left it: two complete results, one incomplete, and a user's file. */
 async function earlierRun(out: Storage, run: RunIdentity): Promise<void> {
-  await out.put('run.json', JSON.stringify({ source: run.source, models: run.models, options: { concurrency: 2 } }));
+  const at = '2026-01-01T00:00:00.000Z';
+  await writeRunFile(out, {
+    id: 'earlier',
+    mode: 'local',
+    source: run.source,
+    out: out.uri,
+    state: 'finished',
+    startedAt: at,
+    finishedAt: at,
+    seconds: 0,
+    imagesPerSecond: 0,
+    options: { concurrency: 2, ...(run.view ? { view: run.view } : {}) },
+    models: run.models,
+    counts: { images: 3, succeeded: 2, failed: 0, resumed: 0, notStarted: 1, skippedFiles: 0 },
+    failures: [],
+    skipped: [],
+    notes: [],
+  });
   await out.put('summary.csv', 'name\n');
   await out.put('coco.json', '{}');
   for (const name of ['a.png', 'b.png']) for (const f of ['labels.png', 'overlay.png', 'result.json']) await out.put(`${name}/${f}`, 'x');
@@ -60,6 +78,10 @@ describe.each(outputs)('claimOutFolder on %s', (_kind, open) => {
     expect((await claimOutFolder(out, RUN)).done).toEqual(new Set());
     await earlierRun(out, RUN);
     expect((await claimOutFolder(out, RUN)).done).toEqual(new Set(['a.png', 'b.png']));
+    // A local run.json written before `mode` existed still resumes.
+    const { mode: _mode, ...older } = JSON.parse((await out.get('run.json')).toString('utf8')) as Record<string, unknown>;
+    await out.put('run.json', JSON.stringify(older));
+    expect((await claimOutFolder(out, RUN)).done).toEqual(new Set(['a.png', 'b.png']));
   });
 
   it('refuses another run (other models, other view, unknown run) unless overwrite', async () => {
@@ -68,6 +90,9 @@ describe.each(outputs)('claimOutFolder on %s', (_kind, open) => {
     const otherModels = { ...RUN, models: { ...RUN.models, unet: { name: 'u', version: '2', sha256: 'cc' } } };
     await expect(claimOutFolder(out, otherModels)).rejects.toBeInstanceOf(OutputFolderError);
     await expect(claimOutFolder(out, { ...RUN, view: 'lumbar' })).rejects.toThrow(/holds an earlier run of \/cohort\/films with other models or options; pass --overwrite/);
+    // A run.json not of the one shape (RunFileSchema) is an unknown run: never resumed, even when its fields match.
+    await out.put('run.json', JSON.stringify({ source: RUN.source, models: RUN.models }));
+    await expect(claimOutFolder(out, RUN)).rejects.toThrow(/holds an earlier run of another source with other models or options/);
     await out.delete('run.json');
     await expect(claimOutFolder(out, RUN)).rejects.toThrow(/results of an earlier run \(2 image folders, no run\.json\)/);
   });

@@ -1,7 +1,8 @@
 import { rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { LocalStorage, NotFoundError, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
+import { LocalStorage, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
 import { OutputFolderError } from './errors.js';
+import { RUN_FILE, readRunFile, type RunFile } from './run-file.js';
 import { listResultNames } from './run-files.js';
 
 /** What makes two runs the same run: a reused output folder is resumed only for the same one. */
@@ -13,7 +14,7 @@ export interface RunIdentity {
 }
 
 /** Files a run writes at the top of its output folder. */
-const RUN_FILES = new Set(['run.json', 'summary.csv', 'coco.json']);
+const RUN_FILES = new Set([RUN_FILE, 'summary.csv', 'coco.json']);
 /** Files a run writes in each image's result folder. */
 const RESULT_FILES = new Set(['result.json', 'labels.png', 'overlay.png', 'seg.dcm']);
 
@@ -28,45 +29,24 @@ export async function claimOutFolder(out: Storage, run: RunIdentity, opts: { ove
     await clearRunFiles(out);
     return { done: new Set() };
   }
-  const earlier = await readRunJson(out);
+  // An unreadable run.json (another shape, or not JSON) is an unknown run: never resumed.
+  const earlier = await readRunFile(out);
   const results = await listResultNames(out);
   if (earlier === undefined && results.length === 0) return { done: new Set() };
-  if (earlier !== undefined && isSameRun(earlier, run)) return { done: new Set(results) };
+  if (earlier !== undefined && earlier !== 'unreadable' && isSameRun(earlier, run)) return { done: new Set(results) };
   const what =
     earlier === undefined
       ? `results of an earlier run (${results.length} image folders, no run.json)`
-      : `an earlier run of ${typeof earlier.source === 'string' ? earlier.source : 'another source'} with other models or options`;
+      : `an earlier run of ${earlier === 'unreadable' ? 'another source' : earlier.source} with other models or options`;
   throw new OutputFolderError(`--out ${out.uri} holds ${what}; pass --overwrite to replace it, or choose another --out`);
 }
 
-interface EarlierRun {
-  source?: unknown;
-  models?: { unet?: { sha256?: unknown }; maskrcnn?: { sha256?: unknown } };
-  options?: { view?: unknown };
-}
-
-async function readRunJson(out: Storage): Promise<EarlierRun | undefined> {
-  let text: string;
-  try {
-    text = (await out.get('run.json')).toString('utf8');
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as EarlierRun) : {};
-  } catch {
-    return {}; // unreadable: an unknown run, never resumed
-  }
-}
-
-function isSameRun(earlier: EarlierRun, run: RunIdentity): boolean {
+function isSameRun(earlier: RunFile, run: RunIdentity): boolean {
   return (
     earlier.source === run.source &&
-    earlier.models?.unet?.sha256 === run.models.unet.sha256 &&
-    earlier.models?.maskrcnn?.sha256 === run.models.maskrcnn.sha256 &&
-    (earlier.options?.view ?? undefined) === run.view
+    earlier.models.unet.sha256 === run.models.unet.sha256 &&
+    earlier.models.maskrcnn.sha256 === run.models.maskrcnn.sha256 &&
+    earlier.options.view === run.view
   );
 }
 

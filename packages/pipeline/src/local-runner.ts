@@ -7,11 +7,8 @@ import { randomUUID } from 'node:crypto';
 import {
   InputError,
   LocalStorage,
-  createBatcher,
-  loadModel,
   openStorage,
   parseStorageUri,
-  readModelManifest,
   type InferenceLogger,
   type ModelProvenance,
   type Storage,
@@ -20,12 +17,13 @@ import {
 import { claimOutFolder, type RunIdentity } from './earlier-run.js';
 import { prepareLocalOutFolder } from './out-folder.js';
 import { countTiffPages } from './tiff-pages.js';
+import { writeRunFile, type RunFile } from './run-file.js';
 import { writeRunSummaries } from './run-files.js';
 import { listSource, resultName, type SkippedFile, type SourceItem } from './sources.js';
 import type { StorageOptions } from './stages/context.js';
-import { fuseStage } from './stages/fuse.js';
-import { prepareImage } from './stages/prepare.js';
-import { detectStage, segmentStage } from './stages/segment.js';
+import { checkModel, openPipelineModels } from './stages/models.js';
+import { retryTransient } from './transient-retry.js';
+import { processImage, type ImageDeps } from './wiring.js';
 
 export interface LocalRunOptions {
   /** Folder, single file, manifest CSV or s3:// prefix. */
@@ -67,27 +65,8 @@ export interface ImageFailure {
   reason: string;
 }
 
-export interface RunReport {
-  id: string;
-  /** The source as an absolute location (a reused output folder is resumed only for the same one). */
-  source: string;
-  out: string;
-  /** running while images are processed (what a crash leaves); interrupted when stopped early. */
-  state: 'running' | 'finished' | 'interrupted';
-  startedAt: string;
-  finishedAt: string;
-  seconds: number;
-  imagesPerSecond: number;
-  options: { view?: View; concurrency: number; executionProviders: string[] };
-  models: { unet: ModelProvenance; maskrcnn: ModelProvenance };
-  /** succeeded counts the resumed images too: every image with a result. */
-  counts: { images: number; succeeded: number; failed: number; resumed: number; notStarted: number; skippedFiles: number };
-  failures: ImageFailure[];
-  /** Files of the source that were not taken as images, with the reason. */
-  skipped: SkippedFile[];
-  /** Images taken with a remark, e.g. a multi-page TIFF of which only the first page is analysed. */
-  notes: ImageNote[];
-}
+/** What a local run returns: its run.json (the one schema of both modes, run-file.ts). */
+export type RunReport = RunFile;
 
 export interface ImageNote {
   key: string;
@@ -95,34 +74,37 @@ export interface ImageNote {
 }
 
 /**
- * Runs the whole pipeline in this process: the same stage functions the services bind to BullMQ,
- * called directly, with a temporary folder as the work store. No Redis, no S3 needed.
+ * Runs the whole pipeline in this process: the same stage wiring the services bind to BullMQ,
+ * called directly, with a temporary folder as the work store. No Redis, no S3 needed. Both model
+ * folders are checked first (manifest, weights hash), so that a missing or unusable model stops
+ * the run in one line before it touches `out`; the sessions are started only when there is work.
  */
 export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
+  const unet = await checkModel('unet', options.models.unet);
+  const maskrcnn = await checkModel('maskrcnn', options.models.maskrcnn);
+  const models = { unet: provenanceOf(unet), maskrcnn: provenanceOf(maskrcnn) };
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  return runChecked({ ...options, concurrency, executionProviders: options.executionProviders ?? ['cpu'] }, models);
+}
+
+type RunSettings = LocalRunOptions & { concurrency: number; executionProviders: string[] };
+
+async function runChecked(options: RunSettings, models: RunIdentity['models']): Promise<RunReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const concurrency = Math.max(1, options.concurrency ?? 2);
-  const executionProviders = options.executionProviders ?? ['cpu'];
   const source = parseStorageUri(options.source);
   const sourceId = source.kind === 'local' ? source.rootDir : options.source;
   const outLocation = parseStorageUri(options.out);
   if (outLocation.kind === 'local') await prepareLocalOutFolder(outLocation.rootDir, await localFolder(sourceId, source.kind));
   const out = openStorage(options.out, options.s3);
-
-  const skipped: SkippedFile[] = [];
-  const items: SourceItem[] = [];
-  // The person running this reads their own files: links to files are followed.
-  const listing = { ...(options.s3 ? { s3: options.s3 } : {}), followLinks: true, onSkipped: (file: SkippedFile) => skipped.push(file) };
-  for await (const item of listSource(options.source, listing)) items.push(item);
+  const { items, skipped } = await listItems(options);
   const notes = await imageNotes(items);
-
-  const [unetManifest, maskrcnnManifest] = await Promise.all([readModelManifest(options.models.unet), readModelManifest(options.models.maskrcnn)]);
-  const models = { unet: provenanceOf(unetManifest), maskrcnn: provenanceOf(maskrcnnManifest) };
   const identity: RunIdentity = { source: sourceId, models, ...(options.view ? { view: options.view } : {}) };
   const { done } = await claimOutFolder(out, identity, options.overwrite ? { overwrite: true } : {});
 
   const report: RunReport = {
     id: randomUUID(),
+    mode: 'local',
     source: sourceId,
     out: out.uri,
     state: 'running',
@@ -130,7 +112,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     finishedAt: startedAt,
     seconds: 0,
     imagesPerSecond: 0,
-    options: { ...(options.view ? { view: options.view } : {}), concurrency, executionProviders },
+    options: { ...(options.view ? { view: options.view } : {}), concurrency: options.concurrency, executionProviders: options.executionProviders },
     models,
     counts: { images: items.length, succeeded: 0, failed: 0, resumed: 0, notStarted: items.length, skippedFiles: skipped.length },
     failures: [],
@@ -139,37 +121,11 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
   };
   // Written first so that a run killed outright is still recognised, and resumed, by the next one.
   await writeReport(out, report);
-
-  const succeeded: string[] = [];
-  const failures: ImageFailure[] = [];
-  const progress: RunProgress = { total: items.length, done: 0, failed: 0, resumed: 0 };
-  const todo: SourceItem[] = [];
-  for (const item of items) {
-    if (done.has(resultName(item.key))) {
-      succeeded.push(resultName(item.key));
-      progress.done++;
-      progress.resumed++;
-    } else todo.push(item);
-  }
-  options.onProgress?.({ ...progress });
-  if (todo.length > 0 && !options.signal?.aborted) {
-    await processImages(todo, { ...options, concurrency, executionProviders }, out, {
-      onDone: (name) => {
-        succeeded.push(name);
-        progress.done++;
-        options.onProgress?.({ ...progress, last: name });
-      },
-      onFailed: (failure) => {
-        failures.push(failure);
-        progress.failed++;
-        options.onProgress?.({ ...progress, last: failure.name });
-      },
-    });
-  }
-
+  const outcome = await processAll(items, done, options, out);
   // summary.csv and coco.json over every image of the run with a result, and a row per failure.
-  await writeRunSummaries(out, succeeded, failures);
+  await writeRunSummaries(out, outcome.succeeded, outcome.failures);
   const seconds = (performance.now() - started) / 1000;
+  const { progress } = outcome;
   const notStarted = items.length - progress.done - progress.failed;
   const finished: RunReport = {
     ...report,
@@ -178,18 +134,55 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     finishedAt: new Date().toISOString(),
     seconds: Math.round(seconds * 1000) / 1000,
     imagesPerSecond: Math.round(((progress.done - progress.resumed) / seconds) * 1000) / 1000,
-    counts: {
-      images: items.length,
-      succeeded: progress.done,
-      failed: progress.failed,
-      resumed: progress.resumed,
-      notStarted,
-      skippedFiles: skipped.length,
-    },
-    failures: failures.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    counts: { images: items.length, succeeded: progress.done, failed: progress.failed, resumed: progress.resumed, notStarted, skippedFiles: skipped.length },
+    failures: outcome.failures.sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
   await writeReport(out, finished);
   return finished;
+}
+
+/** Every item of the source, and the files it left out. The person running this reads their own files: links to files are followed. */
+async function listItems(options: RunSettings): Promise<{ items: SourceItem[]; skipped: SkippedFile[] }> {
+  const skipped: SkippedFile[] = [];
+  const items: SourceItem[] = [];
+  const listing = { ...(options.s3 ? { s3: options.s3 } : {}), followLinks: true, onSkipped: (file: SkippedFile) => skipped.push(file) };
+  for await (const item of listSource(options.source, listing)) items.push(item);
+  return { items, skipped };
+}
+
+interface RunOutcome {
+  succeeded: string[];
+  failures: ImageFailure[];
+  progress: RunProgress;
+}
+
+/** Counts the images an earlier run finished, then runs the others, `concurrency` at a time. */
+async function processAll(items: SourceItem[], done: Set<string>, options: RunSettings, out: Storage): Promise<RunOutcome> {
+  const outcome: RunOutcome = { succeeded: [], failures: [], progress: { total: items.length, done: 0, failed: 0, resumed: 0 } };
+  const { progress } = outcome;
+  const todo: SourceItem[] = [];
+  for (const item of items) {
+    if (done.has(resultName(item.key))) {
+      outcome.succeeded.push(resultName(item.key));
+      progress.done++;
+      progress.resumed++;
+    } else todo.push(item);
+  }
+  options.onProgress?.({ ...progress });
+  if (todo.length === 0 || options.signal?.aborted) return outcome;
+  await processImages(todo, options, out, {
+    onDone: (name) => {
+      outcome.succeeded.push(name);
+      progress.done++;
+      options.onProgress?.({ ...progress, last: name });
+    },
+    onFailed: (failure) => {
+      outcome.failures.push(failure);
+      progress.failed++;
+      options.onProgress?.({ ...progress, last: failure.name });
+    },
+  });
+  return outcome;
 }
 
 interface ImageOutcomes {
@@ -197,58 +190,41 @@ interface ImageOutcomes {
   onFailed(failure: ImageFailure): void;
 }
 
-/** Loads the models, then runs each image through prepare → U-Net + Mask R-CNN → fusion, `concurrency` at a time. */
-async function processImages(
-  items: SourceItem[],
-  options: LocalRunOptions & { concurrency: number; executionProviders: string[] },
-  out: Storage,
-  outcomes: ImageOutcomes,
-): Promise<void> {
-  const loadOptions = { executionProviders: options.executionProviders, ...(options.logger ? { logger: options.logger } : {}) };
-  const [unet, maskrcnn] = await Promise.all([loadModel(options.models.unet, loadOptions), loadModel(options.models.maskrcnn, loadOptions)]);
-  const unetRunner = createBatcher(unet, { maxBatch: options.concurrency, maxWaitMs: 2 });
-  const maskrcnnRunner = createBatcher(maskrcnn, { maxBatch: 1, maxWaitMs: 0 });
-  const workDir = await mkdtemp(join(tmpdir(), 'vertxnet-run-'));
-  const work = new LocalStorage(workDir);
-  const models = { unet: unet.provenance, maskrcnn: maskrcnn.provenance };
-
+/** Loads the models, then runs each image through the stages (processImage), `concurrency` at a time, over a temporary work store. */
+async function processImages(items: SourceItem[], options: RunSettings, out: Storage, outcomes: ImageOutcomes): Promise<void> {
+  const models = await openPipelineModels(options.models, {
+    executionProviders: options.executionProviders,
+    unetBatch: options.concurrency,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const workDir = await mkdtemp(join(tmpdir(), 'vertxnet-run-')).catch(async (err: unknown) => {
+    await models.close();
+    throw err;
+  });
+  const image: ImageDeps = {
+    work: new LocalStorage(workDir),
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
+    out,
+    models: models.runners,
+  };
   const processOne = async (item: SourceItem): Promise<void> => {
     const name = resultName(item.key);
     const view = item.view ?? options.view;
     try {
       if (item.rejected) throw new InputError(item.rejected);
-      const t0 = performance.now();
-      const prepared = await prepareImage(
-        { work, ...(options.s3 ? { s3: options.s3 } : {}), ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) },
-        { source: item.uri, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) },
-      );
-      const t1 = performance.now();
-      const [fg, inst] = await Promise.all([
-        segmentStage({ work, runner: unetRunner }, { image: prepared.image }),
-        detectStage({ work, runner: maskrcnnRunner }, { image: prepared.image }),
-      ]);
-      const t2 = performance.now();
-      await fuseStage(
-        { work, out },
-        {
-          source: item.uri,
-          name,
-          image: prepared.image,
-          foreground: fg.foreground,
-          instances: inst.instances,
-          models,
-          ...(prepared.view ? { view: prepared.view } : {}),
-          ...(prepared.dicom?.pixelSpacing ? { pixelSpacing: prepared.dicom.pixelSpacing } : {}),
-          ...(prepared.dicom ? { dicom: prepared.dicom } : {}),
-          timings: { prepare: Math.round(t1 - t0), models: Math.round(t2 - t1) },
-        },
-      );
+      // A storage fault (the S3 source or --out not answering, a slow-down) is retried before the
+      // image is counted failed: every stage rewrites the same keys, so a whole try is idempotent.
+      const input = { source: item.uri, name, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) };
+      await retryTransient(() => processImage(image, input), {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onRetry: (err, attempt, delayMs) => options.logger?.warn({ image: name, attempt, delayMs, err: err.message }, 'storage fault: image tried again'),
+      });
       outcomes.onDone(name);
     } catch (err) {
       outcomes.onFailed({ name, source: item.uri, reason: readableReason(err) });
     }
   };
-
   try {
     let next = 0;
     await Promise.all(
@@ -257,8 +233,7 @@ async function processImages(
       }),
     );
   } finally {
-    await Promise.all([unetRunner.close(), maskrcnnRunner.close()]);
-    await Promise.all([unet.close(), maskrcnn.close()]);
+    await models.close();
     await rm(workDir, { recursive: true, force: true });
   }
 }
@@ -287,7 +262,7 @@ function provenanceOf(manifest: ModelProvenance): ModelProvenance {
 }
 
 async function writeReport(out: Storage, report: RunReport): Promise<void> {
-  await out.put('run.json', JSON.stringify(report, null, 2), { contentType: 'application/json' });
+  await writeRunFile(out, report);
 }
 
 /** The message a person reads for a failed image: our own errors carry one; others get their class named. */

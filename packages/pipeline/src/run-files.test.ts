@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryCsvHeader, type ImageResult } from '@vertxnet/fusion';
 import { LocalStorage } from '@vertxnet/shared';
+import { RunFileSchema } from './run-file.js';
 import { writeRunFiles } from './run-files.js';
 
 function result(source: string, levels: Array<['L1' | 'L2' | null, number | null]>): ImageResult {
@@ -46,10 +47,12 @@ describe('writeRunFiles', () => {
       id: 'run-1',
       source: 's3://src/',
       out: out.uri,
-      finishedAt: '2026-01-01T00:00:00.000Z',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:04.000Z',
       models: { unet: 'vertxnet-unet@0.1.0', maskrcnn: 'vertxnet-maskrcnn@0.1.0' },
-      counts: { listed: 3, queued: 3, skipped: 0, done: 2, failed: 1 },
+      counts: { listed: 3, skipped: 0, done: 2, failed: 1, leftOut: 1 },
       failures: [{ source: 'bad.png', stage: 'prepare', reason: 'not an image' }],
+      leftOut: [{ key: 'notes.txt', reason: 'not an image: a text file' }],
     });
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -75,14 +78,20 @@ describe('writeRunFiles', () => {
     ]);
   });
 
-  it('writes run.json with the counts and failures', async () => {
-    const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
+  it('writes run.json in the one shape of both modes, with the counts and failures', async () => {
+    const run = RunFileSchema.strict().parse(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
     expect(run).toMatchObject({
       id: 'run-1',
+      mode: 'distributed',
       source: 's3://src/',
-      models: { unet: 'vertxnet-unet@0.1.0', maskrcnn: 'vertxnet-maskrcnn@0.1.0' },
-      counts: { done: 2, failed: 1 },
+      state: 'finished',
+      seconds: 4,
+      imagesPerSecond: 0.5,
+      models: { unet: { name: 'vertxnet-unet', version: '0.1.0' }, maskrcnn: { name: 'vertxnet-maskrcnn', version: '0.1.0' } },
+      counts: { images: 3, succeeded: 2, failed: 1, resumed: 0, notStarted: 0, skippedFiles: 1 },
       failures: [{ source: 'bad.png', stage: 'prepare', reason: 'not an image' }],
+      skipped: [{ key: 'notes.txt', reason: 'not an image: a text file' }],
+      notes: [],
     });
   });
 });

@@ -1,30 +1,57 @@
 import { buildCocoRun, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, type ImageResult } from '@vertxnet/fusion';
-import { joinKey, type Storage } from '@vertxnet/shared';
+import { joinKey, type Storage, type View } from '@vertxnet/shared';
+import { modelOfRef, writeRunFile, type RunFile } from './run-file.js';
 
 const RESULT_FILE = 'result.json';
 
 /** One image that did not make it through a run, as run.json lists it. */
-export interface RunFileFailure {
-  name?: string;
-  source: string;
-  stage?: string;
-  reason: string;
-}
+export type RunFileFailure = RunFile['failures'][number];
 
-/** What a distributed run's run.json records (the local runner writes its own RunReport). */
+/** What the ingest service knows of a finished distributed run, for its run.json. */
 export interface RunFilesInput {
   id: string;
   source: string;
   out: string;
-  startedAt?: string;
+  startedAt: string;
   finishedAt: string;
-  options?: Record<string, unknown>;
+  view?: View;
   /** Model references ('name@version') the run asked for. */
   models: { unet: string; maskrcnn: string };
-  counts: Record<string, number>;
+  /** The run record's counts: images listed, skipped as already done, done, failed, files left out. */
+  counts: { listed: number; skipped: number; done: number; failed: number; leftOut: number };
   failures: RunFileFailure[];
   /** Files of the source the listing did not take (not images, links), with the reason. */
-  leftOut?: { key: string; reason: string }[];
+  leftOut: { key: string; reason: string }[];
+}
+
+/** A distributed run's record in the one run.json shape (run-file.ts). */
+export function distributedRunFile(run: RunFilesInput): RunFile {
+  const { listed, skipped, done, failed, leftOut } = run.counts;
+  const seconds = Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000);
+  return {
+    id: run.id,
+    mode: 'distributed',
+    source: run.source,
+    out: run.out,
+    state: 'finished',
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    seconds,
+    imagesPerSecond: seconds > 0 ? Math.round((done / seconds) * 1000) / 1000 : 0,
+    options: run.view ? { view: run.view } : {},
+    models: { unet: modelOfRef(run.models.unet), maskrcnn: modelOfRef(run.models.maskrcnn) },
+    counts: {
+      images: listed,
+      succeeded: done + skipped,
+      failed,
+      resumed: skipped,
+      notStarted: Math.max(0, listed - done - skipped - failed),
+      skippedFiles: leftOut,
+    },
+    failures: [...run.failures].sort((a, b) => byName(a.name ?? a.source, b.name ?? b.source)),
+    skipped: run.leftOut,
+    notes: [],
+  };
 }
 
 /**
@@ -80,19 +107,7 @@ export async function writeRunFiles(out: Storage, run: RunFilesInput): Promise<v
   // A failed image gets its summary row too (where its job carried the result name).
   const failedRows = run.failures.flatMap((f) => (f.name !== undefined ? [{ name: f.name, source: f.source, reason: f.reason }] : []));
   await writeRunSummaries(out, undefined, failedRows);
-  const report = {
-    id: run.id,
-    source: run.source,
-    out: run.out,
-    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
-    finishedAt: run.finishedAt,
-    ...(run.options ? { options: run.options } : {}),
-    models: run.models,
-    counts: run.counts,
-    failures: [...run.failures].sort((a, b) => byName(a.name ?? a.source, b.name ?? b.source)),
-    ...(run.leftOut !== undefined ? { skipped: run.leftOut } : {}),
-  };
-  await out.put('run.json', JSON.stringify(report, null, 2), { contentType: 'application/json' });
+  await writeRunFile(out, distributedRunFile(run));
 }
 
 function byName(a: string, b: string): number {

@@ -1,10 +1,9 @@
-import { createStageHandlers as pipelineHandlers } from '@vertxnet/pipeline';
+import { fuseHandler, outputStores } from '@vertxnet/pipeline';
 import { openStorage, s3OptionsFromEnv, type StageHandlersFor } from '@vertxnet/shared';
 import type { FusionWorkerConfig } from './env.js';
 
 /** Builds the fusion stage handler (ensemble rule, labelling, result writers) over the work store. */
 export async function createStageHandlers(config: FusionWorkerConfig): Promise<StageHandlersFor<'fusion'>> {
   const s3 = s3OptionsFromEnv(config);
-  const { fuse } = pipelineHandlers({ work: openStorage(config.WORK_URI, s3), s3 });
-  return { fuse };
+  return { fuse: fuseHandler({ work: openStorage(config.WORK_URI, s3), outputs: outputStores(s3) }) };
 }

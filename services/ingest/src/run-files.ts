@@ -19,9 +19,9 @@ export function runFilesWriter(s3: S3ClientOptions): RunFinisher {
       out: run.out,
       startedAt: new Date(run.created).toISOString(),
       finishedAt: new Date().toISOString(),
-      ...(run.view ? { options: { view: run.view } } : {}),
+      ...(run.view ? { view: run.view } : {}),
       models: run.models,
-      counts: { listed: run.listed, queued: run.queued, skipped: run.skipped, done: run.done, failed: run.failed, leftOut: run.leftOut },
+      counts: { listed: run.listed, skipped: run.skipped, done: run.done, failed: run.failed, leftOut: run.leftOut },
       failures,
       leftOut: await ctx.runs.leftOutFiles(run.id),
     });

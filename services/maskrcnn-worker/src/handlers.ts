@@ -1,4 +1,4 @@
-import { createStageHandlers as pipelineHandlers, openWorkerModel } from '@vertxnet/pipeline';
+import { maskrcnnHandler, openWorkerModel } from '@vertxnet/pipeline';
 import { openStorage, s3OptionsFromEnv, type Logger, type StageHandlersFor } from '@vertxnet/shared';
 import type { Registry } from 'prom-client';
 import type { MaskrcnnWorkerConfig } from './env.js';
@@ -6,7 +6,6 @@ import type { MaskrcnnWorkerConfig } from './env.js';
 /** Loads the Mask R-CNN (hash-checked against its manifest) and builds the maskrcnn stage handler over it. */
 export async function createStageHandlers(config: MaskrcnnWorkerConfig, registry: Registry, logger: Logger): Promise<StageHandlersFor<'maskrcnn'>> {
   const s3 = s3OptionsFromEnv(config);
-  const { runner } = await openWorkerModel(config, registry, logger);
-  const { maskrcnn } = pipelineHandlers({ work: openStorage(config.WORK_URI, s3), s3, maskrcnn: runner });
-  return { maskrcnn };
+  const { runner } = await openWorkerModel('maskrcnn', config, registry, logger);
+  return { maskrcnn: maskrcnnHandler({ work: openStorage(config.WORK_URI, s3), maskrcnn: runner }) };
 }

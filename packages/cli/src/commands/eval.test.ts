@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -113,5 +113,16 @@ describe('vertxnet eval', () => {
     expect(summaries['unet-only'].qcFlagRates['reference-not-found']).toBe(1);
     expect(summaries['maskrcnn-only'].qcFlagRates['unet-missing']).toBe(1);
     expect(summaries['maskrcnn-only'].meanDice).toBeLessThan(summaries.ensemble.meanDice);
+  });
+
+  it('ablation with outputs to compute stops before any image when a model folder is missing, naming it', async () => {
+    const gtDir = join(dir, 'gt');
+    await mkdir(gtDir);
+    await writeFile(join(gtDir, 's.png'), await renderLabelsPng(new Uint8Array(W * H), W, H));
+    const cache = join(dir, 'cache');
+    await expect(runAblation(await loadGroundTruth(gtDir, gtDir), { modelsDir: '/nonexistent', cacheDir: cache })).rejects.toThrow(
+      'the U-Net model in /nonexistent/unet cannot be used: /nonexistent/unet/manifest.json: not found (the model folder has no manifest)',
+    );
+    expect(await readdir(cache)).toEqual([]);
   });
 });

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import {
   evaluateImage,
-  fuse,
   rasteriseCoco,
   renderEvalMarkdown,
   summariseEval,
-  toSourceLabels,
   type CocoPolygonAnnotation,
   type EvalImage,
   type EvalImageMeta,
@@ -16,19 +16,8 @@ import {
   type FusionOptions,
   type QcFlag,
 } from '@vertxnet/fusion';
-import { decodeForeground, decodeInstances, encodeForeground, encodeInstances } from '@vertxnet/pipeline';
-import {
-  decodeCanonicalPng,
-  decodeImage,
-  detectInstances,
-  isView,
-  loadModel,
-  readModelManifest,
-  segmentForeground,
-  toCanonical,
-  type InferenceModel,
-  type View,
-} from '@vertxnet/shared';
+import { decodeForeground, decodeInstances, labelImage, openPipelineModels, prepareImage, runModels } from '@vertxnet/pipeline';
+import { LocalStorage, decodeCanonicalPng, isView, readModelManifest, type View } from '@vertxnet/shared';
 import { defaultModelsDir } from './models-dir.js';
 
 /** One ground-truth image: its name (= result folder name), where its truth and source live, what is known about it. */
@@ -209,61 +198,78 @@ export interface AblationOptions {
   onImage?: (name: string) => void;
 }
 
+/** Where the ablation keeps one image's model outputs between runs. */
+function cachePaths(cacheDir: string, gt: GroundTruthImage): { fg: string; in: string } {
+  return { fg: join(cacheDir, `${gt.name}.fg.bin`), in: join(cacheDir, `${gt.name}.in.bin`) };
+}
+
+/**
+ * Runs both models (the run's own stages: prepare, then U-Net and Mask R-CNN) over the images
+ * whose outputs are not cached yet, and caches them. The models are opened first, so that a
+ * missing or unusable one stops the command before any image.
+ */
+async function cacheModelOutputs(truth: GroundTruthImage[], options: AblationOptions): Promise<void> {
+  const todo = truth.filter((gt) => {
+    const paths = cachePaths(options.cacheDir, gt);
+    return !existsSync(paths.fg) || !existsSync(paths.in);
+  });
+  if (todo.length === 0) return;
+  const models = await openPipelineModels({ unet: join(options.modelsDir, 'unet'), maskrcnn: join(options.modelsDir, 'maskrcnn') });
+  const workDir = await mkdtemp(join(tmpdir(), 'vertxnet-eval-'));
+  const work = new LocalStorage(workDir);
+  try {
+    for (const gt of todo) {
+      if (!gt.sourcePath || !existsSync(gt.sourcePath)) throw new Error(`${gt.name}: source image not found (${gt.sourcePath ?? 'give --images'})`);
+      const prepared = await prepareImage({ work }, { source: pathToFileURL(resolve(gt.sourcePath)).href });
+      const outputs = await runModels({ work, models: models.runners }, prepared.image);
+      const paths = cachePaths(options.cacheDir, gt);
+      await writeFile(paths.fg, await work.get(outputs.foreground));
+      await writeFile(paths.in, await work.get(outputs.instances));
+    }
+  } finally {
+    await models.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * The paper's ablation: the models run once per image (outputs cached), then fusion labels the
  * image three ways — both models, the U-Net alone, the Mask R-CNN alone — and each is scored.
  */
 export async function runAblation(truth: GroundTruthImage[], options: AblationOptions): Promise<{ summaries: Record<AblationMode, EvalSummary>; rows: Record<AblationMode, ImageRow[]> }> {
   await mkdir(options.cacheDir, { recursive: true });
-  let models: { unet: InferenceModel; maskrcnn: InferenceModel } | undefined;
+  await cacheModelOutputs(truth, options);
   const evals: Record<AblationMode, EvalImage[]> = { ensemble: [], 'unet-only': [], 'maskrcnn-only': [] };
   const rows: Record<AblationMode, ImageRow[]> = { ensemble: [], 'unet-only': [], 'maskrcnn-only': [] };
   const meta: Record<string, EvalImageMeta> = {};
   // Outputs cached before the class list travelled with them get it from the manifest, when there is one.
   let classes: Promise<readonly string[] | undefined> | undefined;
-  try {
-    for (const gt of truth) {
-      const fgPath = join(options.cacheDir, `${gt.name}.fg.bin`);
-      const inPath = join(options.cacheDir, `${gt.name}.in.bin`);
-      if (!existsSync(fgPath) || !existsSync(inPath)) {
-        if (!gt.sourcePath || !existsSync(gt.sourcePath)) throw new Error(`${gt.name}: source image not found (${gt.sourcePath ?? 'give --images'})`);
-        models ??= {
-          unet: await loadModel(join(options.modelsDir, 'unet')),
-          maskrcnn: await loadModel(join(options.modelsDir, 'maskrcnn')),
-        };
-        const img = toCanonical(await decodeImage(await readFile(gt.sourcePath), gt.name));
-        const fg = await segmentForeground(models.unet, img.data, img.width, img.height);
-        const inst = await detectInstances(models.maskrcnn, img.data, img.width, img.height);
-        await writeFile(fgPath, encodeForeground(fg, models.unet.provenance));
-        await writeFile(inPath, encodeInstances(inst, models.maskrcnn.provenance));
-      }
-      const foreground = decodeForeground(await readFile(fgPath), gt.name);
-      const instances = decodeInstances(await readFile(inPath), gt.name);
-      classes ??= readModelManifest(join(options.modelsDir, 'maskrcnn')).then((m) => m.classes, () => undefined);
-      if (!instances.classes) {
-        const known = await classes;
-        if (known) instances.classes = known;
-      }
-      const t = await truthMask(gt);
-      meta[gt.name] = gt.meta;
-      for (const mode of options.modes ?? ABLATION_MODES) {
-        const fusion = fuse(
-          {
-            ...(mode !== 'maskrcnn-only' ? { foreground } : {}),
-            ...(mode !== 'unet-only' ? { instances } : {}),
-            ...(options.viewFromGt && gt.meta.view ? { view: gt.meta.view } : {}),
-          },
-          options.fusionOptions,
-        );
-        const labels = toSourceLabels(fusion, mode !== 'maskrcnn-only' ? foreground : undefined, t.width, t.height);
-        const evaluation = evaluateImage(labels, t.data, t.width, t.height);
-        evals[mode].push({ name: gt.name, evaluation, flags: fusion.qc.flags, view: fusion.view });
-        rows[mode].push(rowOf(gt, evaluation, fusion.qc.flags, fusion.view, false));
-      }
-      options.onImage?.(gt.name);
+  for (const gt of truth) {
+    const paths = cachePaths(options.cacheDir, gt);
+    const foreground = decodeForeground(await readFile(paths.fg), gt.name);
+    const instances = decodeInstances(await readFile(paths.in), gt.name);
+    classes ??= readModelManifest(join(options.modelsDir, 'maskrcnn')).then((m) => m.classes, () => undefined);
+    if (!instances.classes) {
+      const known = await classes;
+      if (known) instances.classes = known;
     }
-  } finally {
-    if (models) await Promise.all([models.unet.close(), models.maskrcnn.close()]);
+    const t = await truthMask(gt);
+    meta[gt.name] = gt.meta;
+    for (const mode of options.modes ?? ABLATION_MODES) {
+      const { fusion, labels } = labelImage(
+        {
+          ...(mode !== 'maskrcnn-only' ? { foreground } : {}),
+          ...(mode !== 'unet-only' ? { instances } : {}),
+          ...(options.viewFromGt && gt.meta.view ? { view: gt.meta.view } : {}),
+        },
+        t,
+        options.fusionOptions,
+      );
+      const evaluation = evaluateImage(labels, t.data, t.width, t.height);
+      evals[mode].push({ name: gt.name, evaluation, flags: fusion.qc.flags, view: fusion.view });
+      rows[mode].push(rowOf(gt, evaluation, fusion.qc.flags, fusion.view, false));
+    }
+    options.onImage?.(gt.name);
   }
   const summaries = Object.fromEntries((options.modes ?? ABLATION_MODES).map((m) => [m, summariseEval(evals[m], meta)])) as Record<AblationMode, EvalSummary>;
   return { summaries, rows };

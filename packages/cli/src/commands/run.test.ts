@@ -103,6 +103,14 @@ describe('vertxnet: the command itself', () => {
 });
 
 describe('vertxnet run: the output folder is checked before any model work', () => {
+  it('names a missing model, its folder and what is wrong in one line, before --out is touched', async () => {
+    const out = join(tmp, 'no-models-out');
+    const { code, stderr } = await vertxnet(['run', EXAMPLES, '--out', out, '--models', '/nonexistent']);
+    expect(code).toBe(1);
+    expect(stderr).toBe('vertxnet: the U-Net model in /nonexistent/unet cannot be used: /nonexistent/unet/manifest.json: not found (the model folder has no manifest)\n');
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('explains a folder that cannot be created (/proc) at once instead of hanging', async () => {
     const src = await folder('proc-src', {});
     await copyFile(join(EXAMPLES, GOOD), join(src, GOOD));

@@ -8,11 +8,13 @@ import {
   renderOverlay,
   summaryCsvRow,
   toSourceLabels,
+  type FusionOptions,
+  type FusionResult,
   type ImageResult,
 } from '@vertxnet/fusion';
-import { joinKey, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
+import { joinKey, type ForegroundMap, type InstanceSet, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
 import { decodeForeground, decodeInstances } from '../intermediates.js';
-import { readCanonical } from './context.js';
+import { readCanonical, type GrayImage } from './context.js';
 import { readFrameNote, sourceHeaderKey } from './prepare.js';
 
 export interface FuseInput {
@@ -52,7 +54,80 @@ export interface FusedImage {
   labels: string[];
 }
 
-/** Fusion stage: both model outputs → result.json, labels.png, overlay.png in the output store. */
+/** What fusion labels: the model outputs there are, and what the source says about itself. */
+export interface LabelInput {
+  foreground?: ForegroundMap;
+  instances?: InstanceSet;
+  view?: View;
+  pixelSpacing?: { row: number; column: number; source: string };
+  /** Why the tags say the film is not a lateral cervical or lumbar one: nothing is labelled. */
+  outOfScope?: string;
+}
+
+/**
+ * The fusion step of every run and of the evaluation: model outputs → labelled vertebrae (the
+ * ensemble rule) → label mask at the source image's size. Pure.
+ */
+export function labelImage(input: LabelInput, size: { width: number; height: number }, options?: Partial<FusionOptions>): { fusion: FusionResult; labels: Uint8Array } {
+  const fused = fuse(
+    {
+      ...(input.foreground ? { foreground: input.foreground } : {}),
+      ...(input.instances ? { instances: input.instances } : {}),
+      ...(input.view ? { view: input.view } : {}),
+      ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
+    },
+    options,
+  );
+  const fusion = input.outOfScope ? declareOutOfScope(fused) : fused;
+  return { fusion, labels: toSourceLabels(fusion, input.foreground, size.width, size.height) };
+}
+
+/**
+ * The DICOM SEG beside the other results, when the source was DICOM and something was labelled.
+ * A SEG that cannot be built is noted in the result (segError); a store that cannot take it fails
+ * the attempt like any other write (retried), rather than leaving a result without its SEG.
+ */
+async function writeSeg(
+  deps: { work: Storage; out: Storage },
+  input: FuseInput,
+  image: { width: number; height: number; labels: Uint8Array; fusion: FusionResult; version: string },
+  extra: Record<string, unknown>,
+): Promise<void> {
+  const dicom = input.dicom;
+  if (!dicom?.sopInstanceUid || !dicom.sopClassUid) return;
+  const segments = image.fusion.vertebrae
+    .filter((v): v is typeof v & { level: string; verseCode: number } => v.level !== null && v.verseCode !== null)
+    .map((v) => ({ verseCode: v.verseCode, level: v.level }));
+  if (segments.length === 0) return;
+  const headerKey = sourceHeaderKey(input.image);
+  const sourceHeader = (await deps.work.exists(headerKey)) ? await deps.work.get(headerKey) : undefined;
+  let seg: Uint8Array;
+  try {
+    seg = buildSegmentation({
+      width: image.width,
+      height: image.height,
+      labels: image.labels,
+      segments,
+      source: {
+        sopInstanceUid: dicom.sopInstanceUid,
+        sopClassUid: dicom.sopClassUid,
+        ...(dicom.seriesInstanceUid ? { seriesInstanceUid: dicom.seriesInstanceUid } : {}),
+        ...(dicom.studyInstanceUid ? { studyInstanceUid: dicom.studyInstanceUid } : {}),
+      },
+      ...(sourceHeader ? { sourceHeader } : {}),
+      ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
+      algorithm: { name: 'VertXNet', version: image.version },
+    });
+  } catch (err) {
+    extra.segError = err instanceof Error ? err.message : String(err);
+    return;
+  }
+  // Outside the try: a storage error is the attempt's failure, retried, never a result field.
+  await deps.out.put(joinKey(input.name, 'seg.dcm'), seg, { contentType: 'application/dicom' });
+  extra.seg = 'seg.dcm';
+}
+
+/** Fusion stage: both model outputs → result.json, labels.png, overlay.png (and seg.dcm) in the output store. */
 export async function fuseStage(deps: { work: Storage; out: Storage }, input: FuseInput): Promise<FusedImage> {
   const started = performance.now();
   const [img, fgBlob, inBlob] = await Promise.all([
@@ -62,88 +137,57 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
   ]);
   const foreground = fgBlob ? decodeForeground(fgBlob, input.name) : undefined;
   const instances = inBlob ? decodeInstances(inBlob, input.name) : undefined;
-  const fused = fuse({
-    ...(foreground ? { foreground } : {}),
-    ...(instances ? { instances } : {}),
-    ...(input.view ? { view: input.view } : {}),
-    ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
-  });
-  const fusion = input.dicom?.outOfScope ? declareOutOfScope(fused) : fused;
-  const labels = toSourceLabels(fusion, foreground, img.width, img.height);
+  const { fusion, labels } = labelImage(
+    {
+      ...(foreground ? { foreground } : {}),
+      ...(instances ? { instances } : {}),
+      ...(input.view ? { view: input.view } : {}),
+      ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
+      ...(input.dicom?.outOfScope ? { outOfScope: input.dicom.outOfScope } : {}),
+    },
+    img,
+  );
   const timings = { ...input.timings, fusion: Math.round(performance.now() - started) };
-  const folder = input.name;
-  // DICOM SEG beside the other results.
   const extra: Record<string, unknown> = {};
   if (input.failures && input.failures.length > 0) extra.stageFailures = input.failures;
   // Multi-frame DICOM, multi-page TIFF, animated GIF: which one was analysed.
   const frameNote = input.dicom?.frameNote ?? (await readFrameNote(deps.work, input.image));
   if (frameNote) extra.frame = frameNote;
   if (input.dicom?.outOfScope) extra.outOfScope = input.dicom.outOfScope;
-  const dicom = input.dicom;
-  if (dicom?.sopInstanceUid && dicom.sopClassUid) {
-    const segments = fusion.vertebrae
-      .filter((v): v is typeof v & { level: string; verseCode: number } => v.level !== null && v.verseCode !== null)
-      .map((v) => ({ verseCode: v.verseCode, level: v.level }));
-    if (segments.length > 0) {
-      // A SEG that cannot be built is noted in the result; a store that cannot take it fails the
-      // attempt like any other write (retried), rather than leaving a result without its SEG.
-      let seg: Uint8Array | undefined;
-      const headerKey = sourceHeaderKey(input.image);
-      const sourceHeader = (await deps.work.exists(headerKey)) ? await deps.work.get(headerKey) : undefined;
-      try {
-        seg = buildSegmentation({
-          width: img.width,
-          height: img.height,
-          labels,
-          segments,
-          source: {
-            sopInstanceUid: dicom.sopInstanceUid,
-            sopClassUid: dicom.sopClassUid,
-            ...(dicom.seriesInstanceUid ? { seriesInstanceUid: dicom.seriesInstanceUid } : {}),
-            ...(dicom.studyInstanceUid ? { studyInstanceUid: dicom.studyInstanceUid } : {}),
-          },
-          ...(sourceHeader ? { sourceHeader } : {}),
-          ...(input.pixelSpacing ? { pixelSpacing: input.pixelSpacing } : {}),
-          algorithm: { name: 'VertXNet', version: input.models?.unet?.version ?? foreground?.model?.version ?? 'unknown' },
-        });
-      } catch (err) {
-        extra.segError = err instanceof Error ? err.message : String(err);
-      }
-      if (seg) {
-        await deps.out.put(joinKey(folder, 'seg.dcm'), seg, { contentType: 'application/dicom' });
-        extra.seg = 'seg.dcm';
-      }
-    }
-  }
+  const version = input.models?.unet?.version ?? foreground?.model?.version ?? 'unknown';
+  await writeSeg(deps, input, { width: img.width, height: img.height, labels, fusion, version }, extra);
+  const unet = input.models?.unet ?? foreground?.model;
+  const maskrcnn = input.models?.maskrcnn ?? instances?.model;
   const result: ImageResult = buildImageResult({
     source: input.source,
     width: img.width,
     height: img.height,
     fusion,
     sourceLabels: labels,
-    models: {
-      ...(input.models?.unet ?? foreground?.model ? { unet: (input.models?.unet ?? foreground?.model)! } : {}),
-      ...(input.models?.maskrcnn ?? instances?.model ? { maskrcnn: (input.models?.maskrcnn ?? instances?.model)! } : {}),
-    },
+    models: { ...(unet ? { unet } : {}), ...(maskrcnn ? { maskrcnn } : {}) },
     timings,
-    ...(dicom?.sopInstanceUid ? { sopInstanceUid: dicom.sopInstanceUid } : {}),
+    ...(input.dicom?.sopInstanceUid ? { sopInstanceUid: input.dicom.sopInstanceUid } : {}),
     ...(Object.keys(extra).length > 0 ? { extra } : {}),
   });
-  const [labelsPng, overlayPng] = await Promise.all([
-    renderLabelsPng(labels, img.width, img.height),
-    renderOverlay(img.data, img.width, img.height, result),
-  ]);
-  await Promise.all([
-    deps.out.put(joinKey(folder, 'labels.png'), labelsPng, { contentType: 'image/png' }),
-    deps.out.put(joinKey(folder, 'overlay.png'), overlayPng, { contentType: 'image/png' }),
-  ]);
-  // result.json last: its presence means the folder is complete.
-  await deps.out.put(joinKey(folder, 'result.json'), JSON.stringify(result, null, 2), { contentType: 'application/json' });
+  await writeImageFiles(deps.out, input.name, img, labels, result);
   return {
-    result: folder,
+    result: input.name,
     summary: summaryCsvRow(result, input.name),
     vertebrae: result.vertebrae.length,
     flags: result.qc.flags,
     labels: result.vertebrae.map((v) => v.level).filter((l): l is string => l !== null),
   };
+}
+
+/** labels.png and overlay.png, then result.json last: its presence means the folder is complete. */
+async function writeImageFiles(out: Storage, folder: string, img: GrayImage, labels: Uint8Array, result: ImageResult): Promise<void> {
+  const [labelsPng, overlayPng] = await Promise.all([
+    renderLabelsPng(labels, img.width, img.height),
+    renderOverlay(img.data, img.width, img.height, result),
+  ]);
+  await Promise.all([
+    out.put(joinKey(folder, 'labels.png'), labelsPng, { contentType: 'image/png' }),
+    out.put(joinKey(folder, 'overlay.png'), overlayPng, { contentType: 'image/png' }),
+  ]);
+  await out.put(joinKey(folder, 'result.json'), JSON.stringify(result, null, 2), { contentType: 'application/json' });
 }

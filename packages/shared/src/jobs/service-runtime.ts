@@ -13,6 +13,7 @@ import { RunStore } from './run-store.js';
 import { JobWorker, type AttemptFailure, type JobWorkerOptions } from './worker.js';
 import type { Processor } from 'bullmq';
 import { StorageProbe } from '../storage/storage-probe.js';
+import { ConfigError, ModelError } from '../errors.js';
 import type { Storage } from '../storage/storage.js';
 
 /** Job states exported as vertxnet_queue_jobs (KEDA scales on waiting + prioritized: prioritised jobs are not in 'wait'). */
@@ -182,12 +183,22 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
   };
 }
 
-/** Runs a service until SIGTERM or SIGINT, then stops it and exits 0 (1 if it failed to start). */
+/**
+ * Runs a service until SIGTERM or SIGINT, then stops it and exits 0. A service that cannot start
+ * exits 1; one whose model or configuration is unusable (found while its setup loads them) says
+ * why in one line on stderr, as a bad variable does, and exits 2.
+ */
 export async function runServiceProcess(start: () => Promise<RunningService>, logger: Logger): Promise<void> {
   let service: RunningService;
   try {
     service = await start();
   } catch (err) {
+    if (err instanceof ModelError || err instanceof ConfigError) {
+      logger.fatal({ code: err.code }, err.message);
+      const name = (logger.bindings() as { service?: unknown }).service;
+      process.stderr.write(`${typeof name === 'string' ? `${name}: ` : ''}${err.message}\n`);
+      process.exit(2);
+    }
     logger.fatal({ err }, 'service failed to start');
     process.exit(1);
   }

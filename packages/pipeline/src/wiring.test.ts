@@ -5,7 +5,9 @@ import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom } from '@vertxnet/phantom';
 import { DEFAULT_MODELS, encodeDx, LocalStorage, StorageUnavailableError, TransientError, type PutBody, type PutOptions, type StageHandlers, type Storage } from '@vertxnet/shared';
-import { createStageHandlers } from './handlers.js';
+import type { PipelineModels } from './stages/models.js';
+import { retryTransient } from './transient-retry.js';
+import { createStageHandlers, processImage } from './wiring.js';
 import { openModelRunner } from './model-runner.js';
 import { fuseStage } from './stages/fuse.js';
 import { readDicomSidecar } from './stages/prepare.js';
@@ -20,6 +22,7 @@ describe('stage handlers (what the services bind)', () => {
   let src: string;
   let out: string;
   let close: () => Promise<void>;
+  let models: PipelineModels;
 
   beforeAll(async () => {
     const [unet, maskrcnn] = await Promise.all([
@@ -31,7 +34,8 @@ describe('stage handlers (what the services bind)', () => {
       await Promise.all([unet.model.close(), maskrcnn.model.close()]);
     };
     work = new LocalStorage(await mkdtemp(join(tmpdir(), 'vx-h-work-')));
-    handlers = createStageHandlers({ work, unet: unet.runner, maskrcnn: maskrcnn.runner });
+    models = { unet: unet.runner, maskrcnn: maskrcnn.runner };
+    handlers = createStageHandlers({ work, ...models });
     src = await mkdtemp(join(tmpdir(), 'vx-h-src-'));
     out = await mkdtemp(join(tmpdir(), 'vx-h-out-'));
     const ph = generatePhantom({ seed: 5, view: 'lumbar', format: 'png16', maxSide: 640, partialShare: 0, asShare: 0, implantShare: 0 });
@@ -103,6 +107,27 @@ describe('stage handlers (what the services bind)', () => {
     const result = JSON.parse(await readFile(join(folder, 'scan.dcm', 'result.json'), 'utf8'));
     expect(result.extra?.segError).toBeUndefined();
     expect(await store.exists('scan.dcm/seg.dcm')).toBe(true);
+  }, 60_000);
+
+  it('processImage (the local runner’s path) throws a storage fault, and retryTransient completes the image', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'vx-h-out3-'));
+    const store = new LocalStorage(folder);
+    let refused = 0;
+    const flaky: Storage = Object.assign(Object.create(store) as Storage, {
+      put: async (key: string, body: PutBody, opts?: PutOptions) => {
+        if (key.endsWith('result.json') && refused++ === 0) throw new StorageUnavailableError('result.json: S3 unavailable (ECONNRESET)');
+        return store.put(key, body, opts);
+      },
+    });
+    const input = { source: `file://${join(src, 'scan.dcm')}`, name: 'scan.dcm' };
+    await expect(processImage({ work, out: flaky, models }, input)).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(await store.exists('scan.dcm/result.json')).toBe(false);
+    refused = 0; // out again for one write, as the local runner meets it
+    const retries: number[] = [];
+    const fused = await retryTransient(() => processImage({ work, out: flaky, models }, input), { firstDelayMs: 1, onRetry: (_e, attempt) => retries.push(attempt) });
+    expect(retries).toEqual([1]);
+    expect(fused.labels.length).toBeGreaterThan(0);
+    expect(await store.exists('scan.dcm/result.json')).toBe(true);
   }, 60_000);
 
   it('hands back a job for another model version instead of answering it', async () => {
