@@ -16,6 +16,8 @@ export interface FilmSpec {
   /** Chance that the film is a partial view cutting the labelled range. */
   partialShare: number;
   facing?: Facing;
+  /** Caps the film's long side (pixels) for quick previews and tests; the anatomy drawn is the same. */
+  maxLongSide?: number;
 }
 
 /** A body in the film, as the ground truth records it (pixel coordinates, clipped to the exposed field). */
@@ -42,38 +44,51 @@ export interface Film {
   bodies: FilmBody[];
 }
 
-/** Renders one film from its seed. */
-export function renderFilm(spec: FilmSpec): Film {
+/** The geometry of one film, before any pixel is formed: the patient, the framing and the ground truth. */
+export interface FilmLayout {
+  spec: FilmSpec;
+  rng: FilmRandom;
+  facing: Facing;
+  marker: 'L' | 'R';
+  patient: Patient;
+  framing: Framing;
+  /** The exposed field (inside the collimator blades), film pixels. */
+  field: Box;
+  labelledBox: Box;
+  bodies: FilmBody[];
+  cut: string;
+}
+
+/** Draws everything but the pixels; the random stream continues into rendering. */
+export function layoutFilm(spec: FilmSpec): FilmLayout {
   const rng = new FilmRandom(spec.seed);
   const drawnFacing: Facing = rng.chance(0.5) ? 'left' : 'right';
   const facing = spec.facing ?? drawnFacing;
   const partial = rng.chance(spec.partialShare);
   const marker = rng.chance(0.5) ? 'L' : 'R';
   const patient = drawPatient(spec.view, rng);
-  const framing = frameFilm(patient, rng, partial, facing);
-  const { width, height } = framing;
+  const framing = frameFilm(patient, rng, partial, facing, spec.maxLongSide);
   const placed = patient.bodies.map((b) => ({ ...b, px: b.outline.map((p) => place(p, framing.placement)) }));
   const labelledBox = boundsOf(placed.filter((b) => b.labelled).flatMap((b) => b.px));
-  const field = collimate(width, height, labelledBox, framing.intended, rng);
-  const att = new AttenuationMap(width, height, boneGrain(width, height, framing.spacing, rng.between(0.06, 0.16), () => rng.normal()));
-  for (const solid of patient.solids) att.add(placeSolid(solid, framing.placement));
-  for (const solid of sideMarker(marker, field, labelledBox, framing.spacing, rng)) att.add(solid);
-  const acquisition = drawAcquisition(rng);
-  const signal = expose(att.data, width, height, field, framing.spacing, acquisition, spineReference(att, labelledBox), rng);
-  const pixels = develop(signal, width, height, field, framing.spacing, drawProcessing(rng));
+  const field = collimate(framing.width, framing.height, labelledBox, framing.intended, rng);
   const bodies = placed.map((b) => groundTruth(b.level, b.labelled, b.px, field)).filter((b): b is FilmBody => b !== undefined);
-  const labelled = bodies.filter((b) => b.labelled);
-  return { width, height, pixels, view: spec.view, seed: spec.seed, facing, cut: cutOf(spec.view, labelled), levelsInView: labelled.map((b) => b.level), bodies };
+  const cut = cutOf(spec.view, bodies.filter((b) => b.labelled));
+  return { spec, rng, facing, marker, patient, framing, field, labelledBox, bodies, cut };
 }
 
-/** The patient drawn for a seed, without rendering (for tests and inspection). */
-export function patientOf(spec: FilmSpec): { patient: Patient; framing: Framing } {
-  const rng = new FilmRandom(spec.seed);
-  const drawnFacing: Facing = rng.chance(0.5) ? 'left' : 'right';
-  const partial = rng.chance(spec.partialShare);
-  rng.next();
-  const patient = drawPatient(spec.view, rng);
-  return { patient, framing: frameFilm(patient, rng, partial, spec.facing ?? drawnFacing) };
+/** Renders one film from its seed: projection, exposure, processing. */
+export function renderFilm(spec: FilmSpec): Film {
+  const layout = layoutFilm(spec);
+  const { rng, framing, field, labelledBox } = layout;
+  const { width, height, spacing } = framing;
+  const att = new AttenuationMap(width, height, boneGrain(width, height, spacing, rng.between(0.06, 0.16), () => rng.normal()));
+  for (const solid of layout.patient.solids) att.add(placeSolid(solid, framing.placement));
+  for (const solid of sideMarker(layout.marker, field, labelledBox, spacing, rng)) att.add(solid);
+  const acquisition = drawAcquisition(rng);
+  const signal = expose(att.data, width, height, field, spacing, acquisition, spineReference(att, labelledBox), rng);
+  const pixels = develop(signal, width, height, field, spacing, drawProcessing(rng));
+  const levelsInView = layout.bodies.filter((b) => b.labelled).map((b) => b.level);
+  return { width, height, pixels, view: spec.view, seed: spec.seed, facing: layout.facing, cut: layout.cut, levelsInView, bodies: layout.bodies };
 }
 
 /** Mean line integral over the middle of the labelled bodies: what the exposure control measures. */

@@ -23,7 +23,7 @@ const deg = Math.PI / 180;
  * for a partial view, whose top and/or bottom edge runs through a labelled body), an aspect ratio,
  * a long side of 600–2500 pixels, and the facing as a mirror.
  */
-export function frameFilm(patient: Patient, rng: FilmRandom, partial: boolean, facing: Facing): Framing {
+export function frameFilm(patient: Patient, rng: FilmRandom, partial: boolean, facing: Facing, maxLongSide = Infinity): Framing {
   const lumbar = patient.view === 'lumbar';
   const tilt = rng.gauss(0, 4) * deg;
   const turned = patient.bodies.map((b) => ({ ...b, box: boundsOf(b.outline.map((p) => place(p, { angle: tilt, scale: 1, dx: 0, dy: 0 }))) }));
@@ -42,7 +42,7 @@ export function frameFilm(patient: Patient, rng: FilmRandom, partial: boolean, f
   const aspect = rng.between(0.8, 1.45);
   const fieldW = Math.max(fieldH / aspect, spanX1 - spanX0 + 10);
   const x0 = spanX0 - rng.between(0.15, 0.85) * (fieldW - (spanX1 - spanX0));
-  const longSide = rng.int(600, 2500);
+  const longSide = Math.min(rng.int(600, 2500), maxLongSide);
   const spacing = Math.max(fieldW, fieldH) / longSide;
   const width = Math.round(fieldW / spacing);
   const height = Math.round(fieldH / spacing);

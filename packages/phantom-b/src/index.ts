@@ -1,4 +1,4 @@
-export { renderFilm, patientOf, type Film, type FilmBody, type FilmSpec } from './film.js';
+export { renderFilm, layoutFilm, type Film, type FilmBody, type FilmLayout, type FilmSpec } from './film.js';
 export { addFilm, emptyDataset, type StyleBDataset, type StyleBImage, type StyleBAnnotation, type StyleBIgnoreRegion } from './coco.js';
 export { encodePng } from './encode.js';
 export { parseSetOptions, SetOptionsSchema, type SetOptions } from './options.js';
