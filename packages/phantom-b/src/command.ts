@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { parseSetOptions } from './options.js';
 import { writeSet } from './write-set.js';
@@ -13,9 +14,11 @@ export function phantomBCommand(): Command {
     .option('--partial-share <p>', 'share of films whose field cuts the labelled range', '0.3')
     .option('--bits <n>', 'PNG bit depth, 8 or 16', '8')
     .option('--contact-sheet', 'also write contact-sheet.png (4×4 montage of the first 16 films)', false)
+    .option('--jobs <n>', 'films rendered at once on worker threads (output is the same)', String(Math.min(2, availableParallelism())))
     .action(async (raw: Record<string, unknown>) => {
-      const opts = parseSetOptions(raw);
-      const report = await writeSet(opts);
+      const { jobs, ...rest } = raw;
+      const opts = parseSetOptions(rest);
+      const report = await writeSet(opts, parseJobs(jobs));
       const n = report.dataset.images.length;
       process.stdout.write(
         `wrote ${n} style B films and ${report.dataset.annotations.length} annotations to ${opts.out} ` +
@@ -24,3 +27,9 @@ export function phantomBCommand(): Command {
     });
 }
 
+
+function parseJobs(raw: unknown): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('--jobs must be a whole number from 1 to 64');
+  return n;
+}

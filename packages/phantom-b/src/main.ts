@@ -6,11 +6,11 @@ const program = phantomBCommand().exitOverride();
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
-    // Commander has already printed its own line (or the help); keep its exit code, 0 for --help.
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    // Commander has already printed its own line (or the help): 0 for --help, else 1 like `vertxnet`.
+    process.exitCode = err.exitCode === 0 ? 0 : 1;
     return;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`vertxnet-phantom-b: ${message.split('\n')[0]}\n`);
-  process.exitCode = 2;
+  process.exitCode = 1;
 });
