@@ -30,12 +30,6 @@ export function place(p: Point, m: Placement): Point {
   return { x: m.mirrorWidth !== undefined ? m.mirrorWidth - x : x, y };
 }
 
-/** The direction of an angle after a placement (a mirror flips it). */
-export function placeAngle(angle: number, m: Placement): number {
-  const a = angle + m.angle;
-  return m.mirrorWidth !== undefined ? Math.PI - a : a;
-}
-
 export function rotateAbout(p: Point, centre: Point, angle: number): Point {
   const c = Math.cos(angle);
   const s = Math.sin(angle);

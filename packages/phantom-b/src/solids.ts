@@ -1,4 +1,4 @@
-import { place, placeAngle, pt, type Placement, type Point } from './geometry.js';
+import { place, pt, type Placement, type Point } from './geometry.js';
 
 /**
  * How a solid attenuates the beam. The film is a projection: a solid of in-plane outline S and
@@ -57,5 +57,3 @@ export function placeSolid(solid: Solid, m: Placement): Solid {
   if (solid.kind === 'outline') return { kind: 'outline', points: solid.points.map((p) => place(p, m)), matter };
   return { kind: 'tube', path: solid.path.map((p) => place(p, m)), radius: solid.radius * m.scale, matter };
 }
-
-export { placeAngle };
