@@ -123,3 +123,18 @@ def test_mirrored_heads_are_exactly_symmetric_under_a_frame_flip(unet_run):
     with torch.no_grad():
         plain = UNetViewExport(unet, module.view, module.level, None).eval()(x)
     assert not torch.allclose(plain[2], level, atol=1e-4)  # the plain graph differs: mirroring is on
+
+
+def test_training_refuses_the_held_out_style(tmp_path):
+    from vertxnet_train.coco import refuse_held_out_style
+    held_out = tmp_path / "style-b"
+    held_out.mkdir()
+    (held_out / "annotations.json").write_text(json.dumps({"info": {"generator": "phantom-b"}, "images": [], "annotations": []}))
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "annotations.json").write_text(json.dumps({"info": {"generator": "vertxnet-phantom"}, "images": [], "annotations": []}))
+    refuse_held_out_style([str(own)])
+    with pytest.raises(ValueError, match="held-out style"):
+        refuse_held_out_style([str(own), str(held_out)])
+    with pytest.raises(ValueError, match="held-out style"):
+        scope.main(["train", "--lateral", str(held_out), "--other", str(own), "--out", str(tmp_path / "s.vxw")])

@@ -272,6 +272,25 @@ def resolve_image(root: str, file_name: str) -> str:
     raise FileNotFoundError("image %s not found under %s" % (file_name, root))
 
 
+# Generators whose films stand in for scanners the models have never seen: evaluation only.
+HELD_OUT_GENERATORS = ("phantom-b",)
+
+
+def refuse_held_out_style(paths: Sequence[str]) -> None:
+    """Training entry points call this: a held-out style trained on would no longer measure anything."""
+    for path in paths:
+        try:
+            ann_file = find_annotation_file(path)
+        except FileNotFoundError:
+            continue
+        opener = gzip.open if ann_file.endswith(".gz") else open
+        with opener(ann_file, "rt", encoding="utf-8") as fh:
+            generator = (json.load(fh).get("info") or {}).get("generator")
+        if generator in HELD_OUT_GENERATORS:
+            raise ValueError("%s was made by %s, the held-out style: it is for evaluation only, never for training"
+                             % (path, generator))
+
+
 def read_coco(path: str) -> List[dict]:
     """Parse a COCO file into per-image jobs (no pixels decoded yet)."""
     ann_file = find_annotation_file(path)

@@ -179,11 +179,13 @@ def load_level(path: str) -> Tuple[LevelNet, dict]:
 
 
 def main(argv: List[str] = None) -> int:
+    from .coco import refuse_held_out_style
     from .fit import data_note, head_cli
     ap, _, _, _ = head_cli(__doc__, "level head (pixel and body accuracy)", 24)
     args = ap.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     if args.cmd == "train":
+        refuse_held_out_style(args.data.split(","))
         x, y, _ = load_level_set(args.data.split(","))
         val = load_level_set(args.val.split(","))[:2] if args.val else None
         model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val)

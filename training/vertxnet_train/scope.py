@@ -234,6 +234,8 @@ def main(argv: List[str] = None) -> int:
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     rng = np.random.default_rng(getattr(args, "seed", 1234))
     if args.cmd == "train":
+        from .coco import refuse_held_out_style
+        refuse_held_out_style(args.lateral.split(","))
         lateral = lateral_films(args.lateral.split(","), args.lateral_variants, rng)
         other = other_films(args.other.split(","), "train", args.other_variants, rng)
         x = _stack(lateral + other)

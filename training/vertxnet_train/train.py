@@ -16,7 +16,7 @@ from contextlib import nullcontext
 import numpy as np
 import torch
 
-from .coco import load_records
+from .coco import load_records, refuse_held_out_style
 from .config import get_config
 from .data import ForegroundDataset, InstanceDataset, collate_list, expand_masks, to_model_input
 from .levels import class_names
@@ -69,6 +69,7 @@ def load_or_cache_records(args, cfg):
         if cached["size"] == cfg["size"] and cached["paths"] == paths:
             log("records from cache %s" % args.cache)
             return cached["records"]
+    refuse_held_out_style(paths)
     records = load_records(paths, cfg["size"], cfg["cache_workers"], log)
     if args.cache:
         tmp = args.cache + ".tmp%d" % os.getpid()

@@ -259,6 +259,8 @@ def main(argv: List[str] = None) -> int:
     args = ap.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     if args.cmd == "train":
+        from .coco import refuse_held_out_style
+        refuse_held_out_style(args.data.split(","))
         x, y = load_view_set(args.data.split(","))
         val = load_view_set(args.val.split(",")) if args.val else None
         model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val)
