@@ -249,7 +249,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(new Set(status.failures.map((f) => f.source.replace(/.*\//, '')))).toEqual(new Set(Object.keys(BAD)));
     for (const f of status.failures) expect(f.reason, f.source).toMatch(BAD[f.source.replace(/.*\//, '')]!);
 
-    // Every good image: result.json, labels.png, overlay.png, once; nothing for the bad ones.
+    // Every good image: result.json, labels.png, overlay.png, overlay-small.jpg, once; nothing for the bad ones.
     const keys = await listKeys(c.s3.client, 'out', 'results/');
     const perImage = new Map<string, string[]>();
     for (const key of keys) {
@@ -258,7 +258,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
       perImage.set(folder!, [...(perImage.get(folder!) ?? []), file]);
     }
     expect([...perImage.keys()].sort()).toEqual([...c.goodNames].sort());
-    for (const files of perImage.values()) expect(files.sort()).toEqual(['labels.png', 'overlay.png', 'result.json']);
+    for (const files of perImage.values()) expect(files.sort()).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
     expect(new Set(keys).size).toBe(keys.length);
 
     // Metrics: fusion wrote each result once (one fusion worker, never restarted); prepare counted

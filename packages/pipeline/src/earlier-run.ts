@@ -15,7 +15,7 @@ export interface RunIdentity {
 /** Files a run writes at the top of its output folder. */
 const RUN_FILES = new Set(['run.json', 'summary.csv', 'coco.json']);
 /** Files a run writes in each image's result folder. */
-const RESULT_FILES = new Set(['result.json', 'labels.png', 'overlay.png', 'seg.dcm']);
+const RESULT_FILES = new Set(['result.json', 'labels.png', 'overlay.png', 'overlay-small.jpg', 'seg.dcm']);
 
 /**
  * Decides what an output folder holds before a run writes to it. An earlier run of the same source

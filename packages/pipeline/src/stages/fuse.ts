@@ -3,6 +3,7 @@ import {
   buildImageResult,
   buildSegmentation,
   declareOutOfScope,
+  downsizeOverlay,
   fuse,
   renderLabelsPng,
   renderOverlay,
@@ -52,7 +53,7 @@ export interface FusedImage {
   labels: string[];
 }
 
-/** Fusion stage: both model outputs → result.json, labels.png, overlay.png in the output store. */
+/** Fusion stage: both model outputs → result.json, labels.png, overlay.png, overlay-small.jpg in the output store. */
 export async function fuseStage(deps: { work: Storage; out: Storage }, input: FuseInput): Promise<FusedImage> {
   const started = performance.now();
   const [img, fgBlob, inBlob] = await Promise.all([
@@ -133,9 +134,12 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
     renderLabelsPng(labels, img.width, img.height),
     renderOverlay(img.data, img.width, img.height, result),
   ]);
+  // The full overlay is 5 MB at film size; the small one is what a reviewer opens.
+  const overlaySmall = await downsizeOverlay(overlayPng);
   await Promise.all([
     deps.out.put(joinKey(folder, 'labels.png'), labelsPng, { contentType: 'image/png' }),
     deps.out.put(joinKey(folder, 'overlay.png'), overlayPng, { contentType: 'image/png' }),
+    deps.out.put(joinKey(folder, 'overlay-small.jpg'), overlaySmall, { contentType: 'image/jpeg' }),
   ]);
   // result.json last: its presence means the folder is complete.
   await deps.out.put(joinKey(folder, 'result.json'), JSON.stringify(result, null, 2), { contentType: 'application/json' });
