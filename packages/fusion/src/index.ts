@@ -9,7 +9,7 @@ export { measure, type Measurements, type MeasureOptions, type VertebraMeasureme
 export { buildImageResult, RESULT_SCHEMA_VERSION, type ImageResult, type ImageResultInput, type ImageVertebra } from './result.js';
 export { renderLabelsPng, renderOverlay, downsizeOverlay, SMALL_OVERLAY_LONG_SIDE } from './render.js';
 export { overlayHeader, NEEDS_REVIEW_FLAG, HEADER_COLOURS, type OverlayHeader, type HeaderItem } from './overlay-header.js';
-export { summaryCsvHeader, summaryCsvRow, summaryCsvFailedRow, csvCell } from './csv.js';
+export { summaryCsvHeader, summaryCsvRow, summaryCsvFailedRow, vertebraeCsvHeader, vertebraeCsvRows, csvCell } from './csv.js';
 export { buildCocoRun, cocoCategories, type CocoRun, type CocoAnnotation, type CocoCategory, type CocoImage } from './coco.js';
 export { syntheticSpine, truthLabels, drawRotatedRect, type SyntheticSpine, type SyntheticSpineOptions, type SyntheticBody } from './synthetic.js';
 export * from './eval/index.js';

@@ -6,7 +6,7 @@ import { toSourceLabels } from './source-labels.js';
 import { buildImageResult } from './result.js';
 import { downsizeOverlay, renderLabelsPng, renderOverlay } from './render.js';
 import { HEADER_COLOURS, overlayHeader } from './overlay-header.js';
-import { csvCell, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow } from './csv.js';
+import { csvCell, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, vertebraeCsvHeader, vertebraeCsvRows } from './csv.js';
 import { syntheticSpine } from './synthetic.js';
 
 function lumbarResult() {
@@ -93,12 +93,32 @@ describe('result writers', () => {
 
   it('writes a quoted summary CSV row', () => {
     const { result } = lumbarResult();
-    expect(summaryCsvHeader().split(',')).toHaveLength(14);
+    expect(summaryCsvHeader().split(',')).toHaveLength(13);
+    expect(summaryCsvHeader()).not.toContain('unit');
     const row = summaryCsvRow(result, 'a "b", c.png');
     expect(row.startsWith('"a ""b"", c.png",file:///cohort/a.png,lumbar,reference,7,T12 L1 L2 L3 L4 L5 S1,true,,')).toBe(true);
-    expect(row.endsWith(',L1-S1,mm,ok,')).toBe(true);
-    expect(summaryCsvFailedRow('b.png', 'file:///cohort/b.png', 'PNG is truncated')).toBe('b.png,file:///cohort/b.png,,,,,,,,,,,failed,PNG is truncated');
+    expect(row.endsWith(',L1-S1,ok,')).toBe(true);
+    expect(summaryCsvFailedRow('b.png', 'file:///cohort/b.png', 'PNG is truncated')).toBe('b.png,file:///cohort/b.png,,,,,,,,,,failed,PNG is truncated');
     expect(csvCell('x\ny')).toBe('"x\ny"');
     expect(csvCell(3)).toBe('3');
+  });
+
+  it('writes a vertebrae CSV row per body with heights, their unit, wedge ratio and endplate angles', () => {
+    const { result } = lumbarResult();
+    const header = vertebraeCsvHeader().split(',');
+    expect(header).toEqual([
+      'image', 'level', 'verse_code', 'score', 'anterior_height', 'middle_height', 'posterior_height', 'unit',
+      'wedge_ratio', 'superior_endplate_angle', 'inferior_endplate_angle',
+    ]);
+    const rows = vertebraeCsvRows(result, 'a, b.png');
+    expect(rows).toHaveLength(7);
+    const l3 = result.vertebrae[3]!.measurements!;
+    expect(rows[3]).toBe(
+      `"a, b.png",L3,22,${result.vertebrae[3]!.score},${l3.anteriorHeight},${l3.middleHeight},${l3.posteriorHeight},mm,` +
+        `${l3.wedgeRatio},${l3.superiorEndplateAngle},${l3.inferiorEndplateAngle}`,
+    );
+    // A body without measurements keeps its row, the unit from the image.
+    const bare = { ...result, measurements: { ...result.measurements, unit: 'px' as const }, vertebrae: [{ ...result.vertebrae[0]!, level: null, verseCode: null, measurements: undefined }] };
+    expect(vertebraeCsvRows(bare, 'c.png')).toEqual([`c.png,,,${result.vertebrae[0]!.score},,,,px,,,`]);
   });
 });

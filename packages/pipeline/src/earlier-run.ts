@@ -13,7 +13,7 @@ export interface RunIdentity {
 }
 
 /** Files a run writes at the top of its output folder. */
-const RUN_FILES = new Set(['run.json', 'summary.csv', 'coco.json']);
+const RUN_FILES = new Set(['run.json', 'summary.csv', 'vertebrae.csv', 'coco.json']);
 /** Files a run writes in each image's result folder. */
 const RESULT_FILES = new Set(['result.json', 'labels.png', 'overlay.png', 'overlay-small.jpg', 'seg.dcm']);
 

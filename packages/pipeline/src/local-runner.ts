@@ -167,7 +167,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunReport> {
     });
   }
 
-  // summary.csv and coco.json over every image of the run with a result, and a row per failure.
+  // summary.csv, vertebrae.csv and coco.json over every image of the run with a result, and a row per failure.
   await writeRunSummaries(out, succeeded, failures);
   const seconds = (performance.now() - started) / 1000;
   const notStarted = items.length - progress.done - progress.failed;
