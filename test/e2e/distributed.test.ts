@@ -280,7 +280,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(await total('unet/failed_input')).toBe(0);
     expect(await total('maskrcnn/failed_input')).toBe(0);
 
-    // Once the run is finished, ingest writes run.json, summary.csv and coco.json beside the results
+    // Once the run is finished, ingest writes run.json, summary.csv, vertebrae.csv and coco.json beside the results
     // (just after `--wait` returns, so give it a few seconds).
     const runJson = await waitForObject('out', 'results/run.json', (body) => JSON.parse(body).id === c.firstRun, 30_000);
     const report = JSON.parse(runJson) as { counts: { done: number; failed: number }; failures: Array<{ source: string; reason: string }> };
@@ -293,6 +293,11 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     const header = csv[0]!.split(',');
     const failedRows = csv.slice(1).filter((line) => line.split(',')[header.indexOf('status')] === 'failed');
     expect(failedRows.map((line) => line.split(',')[0] ?? '').sort()).toEqual(Object.keys(BAD).sort());
+    // A row per vertebra of the labelled images, none for the failed ones.
+    const vertebrae = (await getObject('out', 'results/vertebrae.csv')).toString('utf8').trimEnd().split('\n');
+    expect(vertebrae[0]).toMatch(/^image,level,verse_code,score,anterior_height,middle_height,posterior_height,unit,/);
+    expect(vertebrae.length).toBeGreaterThan(GOOD * 3);
+    expect([...new Set(vertebrae.slice(1).map((line) => line.split(',')[0]))].sort()).toEqual([...c.goodNames].sort());
     const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);

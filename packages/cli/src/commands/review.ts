@@ -12,7 +12,7 @@ export function registerReview(program: Command): void {
   program
     .command('review')
     .description('Write a static review page into a run folder: RUN/review/index.html (open it in a browser; no server needed)')
-    .argument('<run>', 'the --out folder of a finished `vertxnet run` (a local folder holding run.json)')
+    .argument('<run>', 'the --out folder of a run: a local folder holding run.json (a distributed run: copy it down first)')
     .option('--page-size <n>', 'image details per data file the page loads', (v) => Number.parseInt(v, 10), DEFAULT_PAGE_SIZE)
     .option('--json', 'print what was written as JSON')
     .addHelpText(
