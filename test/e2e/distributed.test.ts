@@ -297,7 +297,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     const vertebrae = (await getObject('out', 'results/vertebrae.csv')).toString('utf8').trimEnd().split('\n');
     expect(vertebrae[0]).toMatch(/^image,level,verse_code,score,anterior_height,middle_height,posterior_height,unit,/);
     expect(vertebrae.length).toBeGreaterThan(GOOD * 3);
-    expect([...new Set(vertebrae.slice(1).map((line) => line.split(',')[0]))].sort()).toEqual([...c.goodNames].sort());
+    expect([...new Set(vertebrae.slice(1).map((line) => line.split(',')[0] ?? ''))].sort()).toEqual([...c.goodNames].sort());
     const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);
