@@ -250,7 +250,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(new Set(status.failures.map((f) => f.source.replace(/.*\//, '')))).toEqual(new Set(Object.keys(BAD)));
     for (const f of status.failures) expect(f.reason, f.source).toMatch(BAD[f.source.replace(/.*\//, '')]!);
 
-    // Every good image: result.json, labels.png, overlay.png, once; nothing for the bad ones.
+    // Every good image: result.json, labels.png, overlay.png, overlay-small.jpg, once; nothing for the bad ones.
     const keys = await listKeys(c.s3.client, 'out', 'results/');
     const perImage = new Map<string, string[]>();
     for (const key of keys) {
@@ -259,7 +259,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
       perImage.set(folder!, [...(perImage.get(folder!) ?? []), file]);
     }
     expect([...perImage.keys()].sort()).toEqual([...c.goodNames].sort());
-    for (const files of perImage.values()) expect(files.sort()).toEqual(['labels.png', 'overlay.png', 'result.json']);
+    for (const files of perImage.values()) expect(files.sort()).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
     expect(new Set(keys).size).toBe(keys.length);
 
     // Metrics: fusion wrote each result once (one fusion worker, never restarted); prepare counted
@@ -281,7 +281,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(await total('unet/failed_input')).toBe(0);
     expect(await total('maskrcnn/failed_input')).toBe(0);
 
-    // Once the run is finished, ingest writes run.json, summary.csv and coco.json beside the results
+    // Once the run is finished, ingest writes run.json, summary.csv, vertebrae.csv and coco.json beside the results
     // (just after `--wait` returns, so give it a few seconds).
     const runJson = await waitForObject('out', 'results/run.json', (body) => JSON.parse(body).id === c.firstRun, 30_000);
     const report = RunFileSchema.parse(JSON.parse(runJson));
@@ -295,6 +295,11 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     const header = csv[0]!.split(',');
     const failedRows = csv.slice(1).filter((line) => line.split(',')[header.indexOf('status')] === 'failed');
     expect(failedRows.map((line) => line.split(',')[0] ?? '').sort()).toEqual(Object.keys(BAD).sort());
+    // A row per vertebra of the labelled images, none for the failed ones.
+    const vertebrae = (await getObject('out', 'results/vertebrae.csv')).toString('utf8').trimEnd().split('\n');
+    expect(vertebrae[0]).toMatch(/^image,level,verse_code,score,anterior_height,middle_height,posterior_height,unit,/);
+    expect(vertebrae.length).toBeGreaterThan(GOOD * 3);
+    expect([...new Set(vertebrae.slice(1).map((line) => line.split(',')[0] ?? ''))].sort()).toEqual([...c.goodNames].sort());
     const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);

@@ -182,7 +182,7 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
     expect(record).toMatchObject({ done: s.names.length, failed: 0, skipped: 0 });
     const folders = await resultFolders('a');
     expect([...folders.keys()].sort()).toEqual(s.names);
-    for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay.png', 'result.json']);
+    for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
     const status = await runStatus(run.id, s);
     expect(status?.failures).toEqual([]);
     for (const w of workers) expect((await readiness(s.services[w]!)).status).toBe(200);
@@ -218,7 +218,7 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
       expect(record).toMatchObject({ done: s.names.length, failed: 0 });
       const folders = await resultFolders('b');
       expect([...folders.keys()].sort()).toEqual(s.names);
-      for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay.png', 'result.json']);
+      for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
       // The replacement ingest took the run's job over and wrote run.json once the run was finished.
       await until('run.json written', async () =>
         s.s3.client.send(new GetObjectCommand({ Bucket: 'out', Key: 'b/run.json' })).then(() => true, () => false), 60_000);
@@ -238,7 +238,7 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
     expect(record).toMatchObject({ listed: s.names.length, done: s.names.length, failed: 0, skipped: 0 });
     const folders = await resultFolders('c');
     expect([...folders.keys()].sort()).toEqual(s.names);
-    for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay.png', 'result.json']);
+    for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
     console.log(`[faults] Redis restart mid-run: ${s.names.length} of ${s.names.length} images labelled; run finished ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`);
   }, 300_000);
 });

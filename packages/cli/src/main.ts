@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { phantomCommand } from '@vertxnet/phantom';
 import { registerEval } from './commands/eval.js';
+import { registerReview } from './commands/review.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerSubmit } from './commands/submit.js';
@@ -21,6 +22,7 @@ registerSubmit(program);
 registerStatus(program);
 program.addCommand(phantomCommand());
 registerEval(program);
+registerReview(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`vertxnet: ${readableError(err)}\n`);

@@ -1,6 +1,7 @@
 import type { ImageResult } from './result.js';
 
-const COLUMNS = ['name', 'source', 'view', 'view_source', 'vertebrae', 'levels', 'reference_found', 'flags', 'confidence', 'angle', 'angle_name', 'unit', 'status', 'reason'] as const;
+// No length here (the angle is in degrees): the unit of lengths is in vertebrae.csv, beside them.
+const COLUMNS = ['name', 'source', 'view', 'view_source', 'vertebrae', 'levels', 'reference_found', 'flags', 'confidence', 'angle', 'angle_name', 'status', 'reason'] as const;
 
 /** Header line of the per-run summary CSV (no trailing newline). */
 export function summaryCsvHeader(): string {
@@ -9,8 +10,7 @@ export function summaryCsvHeader(): string {
 
 /**
  * One summary CSV line for an image (no trailing newline). Levels are space-separated cranial to
- * caudal, flags ';'-separated; the angle is the image's lordosis in degrees; unit is the unit of
- * the lengths in result.json.
+ * caudal, flags ';'-separated; the angle is the image's lordosis in degrees.
  */
 export function summaryCsvRow(result: ImageResult, name: string): string {
   const levels = result.vertebrae.map((v) => v.level).filter((l): l is string => l !== null);
@@ -27,7 +27,6 @@ export function summaryCsvRow(result: ImageResult, name: string): string {
     result.qc.confidence,
     lordosis ? lordosis.degrees : '',
     lordosis ? lordosis.name : '',
-    result.measurements.unit,
     'ok',
     '',
   ];
@@ -42,6 +41,51 @@ export function summaryCsvFailedRow(name: string, source: string, reason: string
   cells[COLUMNS.indexOf('status')] = 'failed';
   cells[COLUMNS.indexOf('reason')] = reason;
   return cells.map(csvCell).join(',');
+}
+
+const VERTEBRA_COLUMNS = [
+  'image',
+  'level',
+  'verse_code',
+  'score',
+  'anterior_height',
+  'middle_height',
+  'posterior_height',
+  'unit',
+  'wedge_ratio',
+  'superior_endplate_angle',
+  'inferior_endplate_angle',
+] as const;
+
+/** Header line of the per-run vertebrae CSV (no trailing newline). */
+export function vertebraeCsvHeader(): string {
+  return VERTEBRA_COLUMNS.join(',');
+}
+
+/**
+ * The vertebrae CSV lines of an image (no trailing newline), one per body cranial to caudal: its
+ * heights in `unit` (mm when the pixel spacing is known, else source px), the wedge ratio
+ * (anterior / posterior) and the endplate angles in degrees. A body too small to measure (or on an
+ * out-of-scope film) keeps its row with those cells empty; an unlabelled body has no level.
+ */
+export function vertebraeCsvRows(result: ImageResult, name: string): string[] {
+  return result.vertebrae.map((v) => {
+    const m = v.measurements;
+    const cells: (string | number)[] = [
+      name,
+      v.level ?? '',
+      v.verseCode ?? '',
+      v.score,
+      m ? m.anteriorHeight : '',
+      m ? m.middleHeight : '',
+      m ? m.posteriorHeight : '',
+      m ? m.unit : result.measurements.unit,
+      m ? m.wedgeRatio : '',
+      m ? m.superiorEndplateAngle : '',
+      m ? m.inferiorEndplateAngle : '',
+    ];
+    return cells.map(csvCell).join(',');
+  });
 }
 
 /** RFC 4180 quoting: wrap in quotes when the cell holds a comma, quote or line break; double the quotes. */

@@ -4,8 +4,9 @@ import { verseCode } from '@vertxnet/shared';
 import { fuse } from './fuse.js';
 import { toSourceLabels } from './source-labels.js';
 import { buildImageResult } from './result.js';
-import { renderLabelsPng, renderOverlay } from './render.js';
-import { csvCell, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow } from './csv.js';
+import { downsizeOverlay, renderLabelsPng, renderOverlay } from './render.js';
+import { HEADER_COLOURS, overlayHeader } from './overlay-header.js';
+import { csvCell, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, vertebraeCsvHeader, vertebraeCsvRows } from './csv.js';
 import { syntheticSpine } from './synthetic.js';
 
 function lumbarResult() {
@@ -51,26 +52,73 @@ describe('result writers', () => {
     expect(Buffer.compare(data, Buffer.from(labels))).toBe(0);
   });
 
-  it('renders an RGB overlay with coloured outlines', async () => {
+  it('renders an RGB overlay with coloured outlines under a header strip', async () => {
     const { result } = lumbarResult();
     const gray = new Uint8Array(600 * 800).fill(40);
     const png = await renderOverlay(gray, 600, 800, result);
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     expect(info.channels).toBe(3);
-    expect([info.width, info.height]).toEqual([600, 800]);
+    expect(info.width).toBe(600);
+    // The strip sits above the film (two rows: title and legend), never over it.
+    const top = info.height - 800;
+    expect(top).toBeGreaterThan(20);
+    expect(top).toBeLessThan(80);
+    expect([...data.subarray(0, 3)]).toEqual([0x26, 0x32, 0x38]);
+    expect([...data.subarray((top * 600 + 5) * 3, (top * 600 + 5) * 3 + 3)]).toEqual([40, 40, 40]);
     let coloured = 0;
-    for (let i = 0; i < data.length; i += 3) if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) coloured++;
+    for (let i = top * 600 * 3; i < data.length; i += 3) if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) coloured++;
     expect(coloured).toBeGreaterThan(1000);
+  });
+
+  it('colours the header by needs-review and low confidence, and lists the levels drawn', () => {
+    const { result } = lumbarResult();
+    const clean = overlayHeader(result);
+    expect(clean.background).toBe(HEADER_COLOURS.clean);
+    expect(clean.lines[0]!.map((i) => i.text)).toEqual(['LUMBAR', `confidence ${result.qc.confidence.toFixed(2)}`, 'no flags']);
+    expect(clean.lines[1]!.map((i) => i.text)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    const low = overlayHeader({ ...result, qc: { flags: ['low-confidence'], confidence: 0.3 } });
+    expect(low.background).toBe(HEADER_COLOURS.lowConfidence);
+    expect(low.lines[0]![2]!.text).toBe('flags: low-confidence');
+    const review = overlayHeader({ ...result, qc: { flags: ['low-confidence', 'needs-review' as never], confidence: 0.3 } });
+    expect(review.background).toBe(HEADER_COLOURS.needsReview);
+  });
+
+  it('downsizes an overlay to a long side of 1,024 px, never enlarging', async () => {
+    const big = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#808080' } }).png().toBuffer();
+    const small = await sharp(await downsizeOverlay(big)).metadata();
+    expect([small.format, small.width, small.height]).toEqual(['jpeg', 1024, 683]);
+    const tiny = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } }).png().toBuffer();
+    expect((await sharp(await downsizeOverlay(tiny)).metadata()).width).toBe(300);
   });
 
   it('writes a quoted summary CSV row', () => {
     const { result } = lumbarResult();
-    expect(summaryCsvHeader().split(',')).toHaveLength(14);
+    expect(summaryCsvHeader().split(',')).toHaveLength(13);
+    expect(summaryCsvHeader()).not.toContain('unit');
     const row = summaryCsvRow(result, 'a "b", c.png');
     expect(row.startsWith('"a ""b"", c.png",file:///cohort/a.png,lumbar,reference,7,T12 L1 L2 L3 L4 L5 S1,true,,')).toBe(true);
-    expect(row.endsWith(',L1-S1,mm,ok,')).toBe(true);
-    expect(summaryCsvFailedRow('b.png', 'file:///cohort/b.png', 'PNG is truncated')).toBe('b.png,file:///cohort/b.png,,,,,,,,,,,failed,PNG is truncated');
+    expect(row.endsWith(',L1-S1,ok,')).toBe(true);
+    expect(summaryCsvFailedRow('b.png', 'file:///cohort/b.png', 'PNG is truncated')).toBe('b.png,file:///cohort/b.png,,,,,,,,,,failed,PNG is truncated');
     expect(csvCell('x\ny')).toBe('"x\ny"');
     expect(csvCell(3)).toBe('3');
+  });
+
+  it('writes a vertebrae CSV row per body with heights, their unit, wedge ratio and endplate angles', () => {
+    const { result } = lumbarResult();
+    const header = vertebraeCsvHeader().split(',');
+    expect(header).toEqual([
+      'image', 'level', 'verse_code', 'score', 'anterior_height', 'middle_height', 'posterior_height', 'unit',
+      'wedge_ratio', 'superior_endplate_angle', 'inferior_endplate_angle',
+    ]);
+    const rows = vertebraeCsvRows(result, 'a, b.png');
+    expect(rows).toHaveLength(7);
+    const l3 = result.vertebrae[3]!.measurements!;
+    expect(rows[3]).toBe(
+      `"a, b.png",L3,22,${result.vertebrae[3]!.score},${l3.anteriorHeight},${l3.middleHeight},${l3.posteriorHeight},mm,` +
+        `${l3.wedgeRatio},${l3.superiorEndplateAngle},${l3.inferiorEndplateAngle}`,
+    );
+    // A body without measurements keeps its row, the unit from the image.
+    const bare = { ...result, measurements: { ...result.measurements, unit: 'px' as const }, vertebrae: [{ ...result.vertebrae[0]!, level: null, verseCode: null, measurements: undefined }] };
+    expect(vertebraeCsvRows(bare, 'c.png')).toEqual([`c.png,,,${result.vertebrae[0]!.score},,,,px,,,`]);
   });
 });

@@ -163,7 +163,7 @@ describe('DICOM through the local runner', () => {
   it('keeps every other result when the SEG cannot be written', async () => {
     const dir = (await readdir(out)).find((d) => d.includes('phantom_baduid'))!;
     const files = (await readdir(join(out, dir))).sort();
-    expect(files).toEqual(['labels.png', 'overlay.png', 'result.json']);
+    expect(files).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
     const result = JSON.parse(await readFile(join(out, dir, 'result.json'), 'utf8'));
     expect(result.extra.segError).toBe("the source's sopInstanceUid is not a valid DICOM UID");
     expect(result.vertebrae.length).toBeGreaterThan(2);

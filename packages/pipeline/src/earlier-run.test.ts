@@ -44,6 +44,7 @@ async function earlierRun(out: Storage, run: RunIdentity): Promise<void> {
   await out.put('coco.json', '{}');
   for (const name of ['a.png', 'b.png']) for (const f of ['labels.png', 'overlay.png', 'result.json']) await out.put(`${name}/${f}`, 'x');
   await out.put('c.png/labels.png', 'x'); // stopped before its result.json
+  for (const f of ['review/index.html', 'review/thumbs/a.png.jpg', 'review/data/page-0001.js']) await out.put(f, 'x'); // vertxnet review
   await out.put('my-notes.txt', 'kept');
 }
 
@@ -97,7 +98,7 @@ describe.each(outputs)('claimOutFolder on %s', (_kind, open) => {
     await expect(claimOutFolder(out, RUN)).rejects.toThrow(/results of an earlier run \(2 image folders, no run\.json\)/);
   });
 
-  it('overwrite removes what runs write and nothing else', async () => {
+  it('overwrite removes what runs and their review page write, and nothing else', async () => {
     const out = await open();
     await earlierRun(out, RUN);
     expect((await claimOutFolder(out, { ...RUN, source: '/another' }, { overwrite: true })).done).toEqual(new Set());

@@ -14,9 +14,11 @@ export interface RunIdentity {
 }
 
 /** Files a run writes at the top of its output folder. */
-const RUN_FILES = new Set([RUN_FILE, 'summary.csv', 'coco.json']);
+const RUN_FILES = new Set([RUN_FILE, 'summary.csv', 'vertebrae.csv', 'coco.json']);
+/** The folder `vertxnet review` writes into the run: it describes the run's results, so it goes with them. */
+const REVIEW_PREFIX = 'review/';
 /** Files a run writes in each image's result folder. */
-const RESULT_FILES = new Set(['result.json', 'labels.png', 'overlay.png', 'seg.dcm']);
+const RESULT_FILES = new Set(['result.json', 'labels.png', 'overlay.png', 'overlay-small.jpg', 'seg.dcm']);
 
 /**
  * Decides what an output folder holds before a run writes to it. An earlier run of the same source
@@ -50,16 +52,17 @@ function isSameRun(earlier: RunFile, run: RunIdentity): boolean {
   );
 }
 
-/** Removes what runs write (and only that: other files in the folder stay), then the emptied result folders. */
+/** Removes what runs (and `vertxnet review`) write, and only that: other files in the folder stay; then the emptied folders. */
 async function clearRunFiles(out: Storage): Promise<void> {
   const doomed: string[] = [];
   for await (const obj of out.list('')) {
     const parts = obj.key.split('/');
-    if ((parts.length === 1 && RUN_FILES.has(obj.key)) || (parts.length === 2 && RESULT_FILES.has(parts[1]!))) doomed.push(obj.key);
+    if ((parts.length === 1 && RUN_FILES.has(obj.key)) || (parts.length === 2 && RESULT_FILES.has(parts[1]!)) || obj.key.startsWith(REVIEW_PREFIX)) doomed.push(obj.key);
   }
   for (const key of doomed) await out.delete(key);
   if (out instanceof LocalStorage) {
-    const folders = new Set(doomed.filter((k) => k.includes('/')).map((k) => dirname(out.pathOf(k))));
+    // Deepest first, so that review/thumbs/ is gone before review/ is tried.
+    const folders = [...new Set(doomed.filter((k) => k.includes('/')).map((k) => dirname(out.pathOf(k))))].sort((a, b) => b.length - a.length);
     for (const folder of folders) await rmdir(folder).catch(() => undefined); // left when it holds other files
   }
 }

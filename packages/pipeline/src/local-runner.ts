@@ -122,7 +122,7 @@ async function runChecked(options: RunSettings, models: RunIdentity['models']): 
   // Written first so that a run killed outright is still recognised, and resumed, by the next one.
   await writeReport(out, report);
   const outcome = await processAll(items, done, options, out);
-  // summary.csv and coco.json over every image of the run with a result, and a row per failure.
+  // summary.csv, vertebrae.csv and coco.json over every image of the run with a result, and a row per failure.
   await writeRunSummaries(out, outcome.succeeded, outcome.failures);
   const seconds = (performance.now() - started) / 1000;
   const { progress } = outcome;

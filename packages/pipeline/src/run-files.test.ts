@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summaryCsvHeader, type ImageResult } from '@vertxnet/fusion';
+import { summaryCsvHeader, vertebraeCsvHeader, type ImageResult } from '@vertxnet/fusion';
 import { LocalStorage } from '@vertxnet/shared';
 import { RunFileSchema } from './run-file.js';
 import { writeRunFiles } from './run-files.js';
@@ -63,6 +63,11 @@ describe('writeRunFiles', () => {
     expect(lines[0]).toBe(summaryCsvHeader());
     expect(lines[1]).toMatch(/^a\.png,s3:\/\/src\/a\.png,lumbar,metadata,2,L1,/);
     expect(lines[2]).toMatch(/^study__b\.png,s3:\/\/src\/study\/b\.png,lumbar,metadata,1,L2,/);
+  });
+
+  it('writes vertebrae.csv: a row per body, images in name order, unit beside the heights', async () => {
+    const lines = (await readFile(join(dir, 'vertebrae.csv'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toEqual([vertebraeCsvHeader(), 'a.png,L1,20,0.9,,,,px,,,', 'a.png,,,0.9,,,,px,,,', 'study__b.png,L2,21,0.9,,,,px,,,']);
   });
 
   it('writes coco.json: images 1..n in name order, labelled bodies as annotations', async () => {

@@ -1,4 +1,4 @@
-import { buildCocoRun, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, type ImageResult } from '@vertxnet/fusion';
+import { buildCocoRun, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, vertebraeCsvHeader, vertebraeCsvRows, type ImageResult } from '@vertxnet/fusion';
 import { joinKey, type Storage, type View } from '@vertxnet/shared';
 import { modelOfRef, writeRunFile, type RunFile } from './run-file.js';
 
@@ -73,7 +73,8 @@ export async function listResultNames(out: Storage): Promise<string[]> {
 }
 
 /**
- * Writes the per-run summary.csv (one row per image, sorted by name) and coco.json (image ids
+ * Writes the per-run summary.csv (one row per image, sorted by name), vertebrae.csv (one row per
+ * vertebra, images in name order) and coco.json (image ids
  * 1..n in name order) from the result.json of each named result folder under `out` (default:
  * every result folder there); `failures` add summary rows with status failed and the reason.
  * The one implementation behind the local and the distributed runs.
@@ -85,21 +86,24 @@ export async function writeRunSummaries(
 ): Promise<{ images: number }> {
   const sorted = [...(names ?? (await listResultNames(out)))].sort(byName);
   const rows: { name: string; row: string }[] = [];
+  const vertebraRows: string[] = [];
   const cocoImages: Parameters<typeof buildCocoRun>[0] = [];
   for (const [i, name] of sorted.entries()) {
     const result = JSON.parse((await out.get(joinKey(name, RESULT_FILE))).toString('utf8')) as ImageResult;
     rows.push({ name, row: summaryCsvRow(result, name) });
+    vertebraRows.push(...vertebraeCsvRows(result, name));
     cocoImages.push({ id: i + 1, fileName: cocoFileName(name), width: result.image.width, height: result.image.height, result });
   }
   for (const f of failures) rows.push({ name: f.name, row: summaryCsvFailedRow(f.name, f.source, f.reason) });
   rows.sort((a, b) => byName(a.name, b.name));
   await out.put('summary.csv', [summaryCsvHeader(), ...rows.map((r) => r.row)].join('\n') + '\n', { contentType: 'text/csv' });
+  await out.put('vertebrae.csv', [vertebraeCsvHeader(), ...vertebraRows].join('\n') + '\n', { contentType: 'text/csv' });
   await out.put('coco.json', JSON.stringify(buildCocoRun(cocoImages)), { contentType: 'application/json' });
   return { images: sorted.length };
 }
 
 /**
- * The files of a finished distributed run: summary.csv and coco.json over every result folder in
+ * The files of a finished distributed run: summary.csv, vertebrae.csv and coco.json over every result folder in
  * `out`, and run.json. Idempotent: writing them again for the same run gives the same content
  * (but for coco.json's creation time).
  */

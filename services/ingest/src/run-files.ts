@@ -4,7 +4,7 @@ import { openStorage, runStatus, type PipelineQueues, type RunRecord, type RunSt
 /** Failures listed in run.json at most (the newest first, from the stage queues' failed jobs). */
 const MAX_FAILURES = 10_000;
 
-/** What the ingest service does when a run is finished: run.json, summary.csv and coco.json in its out URI. */
+/** What the ingest service does when a run is finished: run.json, summary.csv, vertebrae.csv and coco.json in its out URI. */
 export type RunFinisher = (run: RunRecord, ctx: { runs: RunStore; queues: PipelineQueues }) => Promise<void>;
 
 export function runFilesWriter(s3: S3ClientOptions): RunFinisher {

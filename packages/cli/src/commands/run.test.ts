@@ -190,7 +190,7 @@ describe('vertxnet run: results, exit codes, resuming and --overwrite', () => {
     const only = await folder('only-bad-src', { 'bad.png': 'still text' });
     const replaced = await vertxnet(['run', only, '--out', out(), '--overwrite']);
     expect(replaced.code).toBe(3); // no image got a result
-    expect((await readdir(out())).sort()).toEqual(['coco.json', 'run.json', 'summary.csv']);
+    expect((await readdir(out())).sort()).toEqual(['coco.json', 'run.json', 'summary.csv', 'vertebrae.csv']);
     const csv = (await readFile(join(out(), 'summary.csv'), 'utf8')).trimEnd().split('\n');
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['bad.png']);
   });
@@ -220,7 +220,7 @@ describe('vertxnet run: what is listed', () => {
     const { code, stdout } = await vertxnet(['run', src, '--out', out]);
     expect(stdout).toMatch(/5 of 5 images labelled/);
     expect(code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['IM0001', 'IM0002', 'anim.gif', 'coco.json', 'linked.png', 'pages.tif', 'run.json', 'summary.csv']);
+    expect((await readdir(out)).sort()).toEqual(['IM0001', 'IM0002', 'anim.gif', 'coco.json', 'linked.png', 'pages.tif', 'run.json', 'summary.csv', 'vertebrae.csv']);
     const gif = JSON.parse(await readFile(join(out, 'anim.gif', 'result.json'), 'utf8')) as { extra?: { frame?: string } };
     expect(gif.extra?.frame).toBe('animated: frame 1 of 2 used');
     const report = await runJson(out);

@@ -34,7 +34,8 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the run report as JSON instead of a summary')
     .addHelpText(
       'after',
-      '\nPer image, <out>/<name>/ gets result.json, labels.png (pixel = VerSe code) and overlay.png.\n' +
+      '\nPer image, <out>/<name>/ gets result.json, labels.png (pixel = VerSe code), overlay.png (with a header\n' +
+        'strip: view, confidence, flags, legend) and overlay-small.jpg (long side <= 1024 px).\n' +
         'Per run, <out>/ gets run.json and summary.csv (a row per image; failed ones with their reason).\n' +
         `Images are found by name (${IMAGE_EXTENSIONS.join(' ')}) and by content (DICOM without an extension,\n` +
         'e.g. IM0001); links to files are followed, links to folders are not. Files left out are listed\n' +

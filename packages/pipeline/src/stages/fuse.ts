@@ -3,6 +3,7 @@ import {
   buildImageResult,
   buildSegmentation,
   declareOutOfScope,
+  downsizeOverlay,
   fuse,
   renderLabelsPng,
   renderOverlay,
@@ -127,7 +128,7 @@ async function writeSeg(
   extra.seg = 'seg.dcm';
 }
 
-/** Fusion stage: both model outputs → result.json, labels.png, overlay.png (and seg.dcm) in the output store. */
+/** Fusion stage: both model outputs → result.json, labels.png, overlay.png, overlay-small.jpg (and seg.dcm) in the output store. */
 export async function fuseStage(deps: { work: Storage; out: Storage }, input: FuseInput): Promise<FusedImage> {
   const started = performance.now();
   const [img, fgBlob, inBlob] = await Promise.all([
@@ -179,15 +180,18 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
   };
 }
 
-/** labels.png and overlay.png, then result.json last: its presence means the folder is complete. */
+/** labels.png, overlay.png and overlay-small.jpg, then result.json last: its presence means the folder is complete. */
 async function writeImageFiles(out: Storage, folder: string, img: GrayImage, labels: Uint8Array, result: ImageResult): Promise<void> {
   const [labelsPng, overlayPng] = await Promise.all([
     renderLabelsPng(labels, img.width, img.height),
     renderOverlay(img.data, img.width, img.height, result),
   ]);
+  // The full overlay is 5 MB at film size; the small one is what a reviewer opens.
+  const overlaySmall = await downsizeOverlay(overlayPng);
   await Promise.all([
     out.put(joinKey(folder, 'labels.png'), labelsPng, { contentType: 'image/png' }),
     out.put(joinKey(folder, 'overlay.png'), overlayPng, { contentType: 'image/png' }),
+    out.put(joinKey(folder, 'overlay-small.jpg'), overlaySmall, { contentType: 'image/jpeg' }),
   ]);
   await out.put(joinKey(folder, 'result.json'), JSON.stringify(result, null, 2), { contentType: 'application/json' });
 }

@@ -53,7 +53,7 @@ export interface ProducerContext {
   /**
    * Called once a listed run has nothing in flight (the run's job waits for that first, holding
    * its lock). It may run again for the same run (the job retried, or resumed by another ingest
-   * process), so it must be idempotent: the ingest service writes run.json, summary.csv and coco.json.
+   * process), so it must be idempotent: the ingest service writes run.json, summary.csv, vertebrae.csv and coco.json.
    */
   onRunFinished?: (run: RunRecord) => Promise<void>;
 }
