@@ -74,13 +74,14 @@ async function expectForegroundParity(model: InferenceModel, dump: ParityDump, i
       expect(maxAbsDiff(out['view']!.data as Float32Array, torchView.subarray(2 * i, 2 * i + 2)), `view of image ${i}`).toBeLessThanOrEqual(PROBABILITY_TOLERANCE);
     });
   }
-  // And a level head: its grid of level probabilities.
-  const level = model.manifest.outputs['level'];
-  if (level) {
-    const torchLevel = dump.outputs[level]!.data as Float32Array;
-    const per = torchLevel.length / inputs.length;
+  // And the level grid, the scope and the facing heads, where the model has them.
+  for (const role of ['level', 'scope', 'facing']) {
+    const name = model.manifest.outputs[role];
+    if (!name) continue;
+    const torchOut = dump.outputs[name]!.data as Float32Array;
+    const per = torchOut.length / inputs.length;
     outputs.forEach((out, i) => {
-      expect(maxAbsDiff(out['level']!.data as Float32Array, torchLevel.subarray(i * per, (i + 1) * per)), `level grid of image ${i}`).toBeLessThanOrEqual(PROBABILITY_TOLERANCE);
+      expect(maxAbsDiff(out[role]!.data as Float32Array, torchOut.subarray(i * per, (i + 1) * per)), `${role} of image ${i}`).toBeLessThanOrEqual(PROBABILITY_TOLERANCE);
     });
   }
 }

@@ -138,3 +138,29 @@ def test_training_refuses_the_held_out_style(tmp_path):
         refuse_held_out_style([str(own), str(held_out)])
     with pytest.raises(ValueError, match="held-out style"):
         scope.main(["train", "--lateral", str(held_out), "--other", str(own), "--out", str(tmp_path / "s.vxw")])
+
+
+def test_the_facing_head_swaps_sides_on_a_mirrored_frame_and_exports(unet_run, tmp_path):
+    from vertxnet_train.facing import SIDES, FacingNet, load_facing, save_facing, train_facing
+    run, _ = unet_run
+    x = torch.randn(8, 1, 128, 128)
+    y = torch.tensor([0, 1] * 4)
+    model, meta = train_facing(x, y, epochs=2, seed=1, batch=4, log=lambda *_: None)
+    assert meta["hardware"] and len(meta["history"]) == 2
+    path = str(tmp_path / "facing.vxw")
+    save_facing(model, {"data": "facing data", "metrics": {"val_accuracy": 1.0}}, path)
+    head, _ = load_facing(path)
+    unet, _, _ = load_trained(run, "unet")
+    module = UNetViewExport(unet, ViewNet().eval(), None, None, False, head).eval()
+    image = torch.randn(2, 1, 64, 64)
+    with torch.no_grad():
+        a, b = module(image)[-1], module(image.flip(3))[-1]
+    assert torch.allclose(a, b.flip(1), atol=1e-6) and torch.allclose(a.sum(1), torch.ones(2))
+    view = str(tmp_path / "view.vxw")
+    save_view(ViewNet(), {"data": "v"}, view)
+    m = export_with_view(run, view, str(tmp_path / "unet"), "0.0.4-test", log=lambda *_: None, data_note="u",
+                         facing_weights=path, mirror=True)
+    assert m["outputs"]["facing"] == "facing" and m["facingClasses"] == SIDES and m["testTimeMirror"] is True
+    assert m["training"]["facing"]["data"] == "facing data"
+    assert isinstance(FacingNet(), ViewNet)
+    check_manifest_schema(os.path.join(str(tmp_path / "unet"), "manifest.json"))

@@ -74,7 +74,16 @@ def dump(model_dir: str, checkpoint: str, out: str, image: str = None) -> dict:
             from .level import load_level
             level, _ = load_level(os.path.join(model_dir, "level.vxw"))
             names.append(manifest["outputs"]["level"])
-        module = UNetViewExport(model, head, level).eval()
+        scope = facing = None
+        if "scope" in manifest["outputs"]:
+            from .scope import load_scope
+            scope, _ = load_scope(os.path.join(model_dir, "scope.vxw"))
+            names.append(manifest["outputs"]["scope"])
+        if "facing" in manifest["outputs"]:
+            from .facing import load_facing
+            facing, _ = load_facing(os.path.join(model_dir, "facing.vxw"))
+            names.append(manifest["outputs"]["facing"])
+        module = UNetViewExport(model, head, level, scope, bool(manifest.get("testTimeMirror")), facing).eval()
     else:
         module = (UNetExport(model) if kind == "unet" else MaskRCNNExport(model)).eval()
     with torch.no_grad():

@@ -55,8 +55,9 @@ class UNetViewExport(nn.Module):
     mirror (patients face either way; the head is small, so the second pass costs little)."""
 
     def __init__(self, unet: nn.Module, view: ViewNet, level: nn.Module = None, scope: nn.Module = None,
-                 mirror: bool = False):
+                 mirror: bool = False, facing: nn.Module = None):
         super().__init__()
+        self.facing = facing
         self.unet = unet
         self.view = view
         self.level = level
@@ -78,6 +79,9 @@ class UNetViewExport(nn.Module):
             out = out + ((level + torch.softmax(self.level(flipped), dim=1).flip(3)) / 2 if self.mirror else level,)
         if self.scope is not None:
             out = out + ((torch.softmax(self.scope(image), dim=1) + torch.softmax(self.scope(flipped), dim=1)) / 2,)
+        if self.facing is not None:
+            # A mirrored frame faces the other way: its answer, sides swapped, counts as a second reading.
+            out = out + ((torch.softmax(self.facing(image), dim=1) + torch.softmax(self.facing(flipped), dim=1).flip(1)) / 2,)
         return out
 
 
@@ -143,7 +147,8 @@ def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: f
 
 def onnx_export(module: UNetViewExport, path: str) -> None:
     from .export import OPSET, example_input
-    names = ["foreground", "view"] + (["level"] if module.level is not None else []) + (["scope"] if module.scope is not None else [])
+    names = ["foreground", "view"] + (["level"] if module.level is not None else []) + (["scope"] if module.scope is not None else []) \
+        + (["facing"] if module.facing is not None else [])
     kw = dict(opset_version=OPSET, do_constant_folding=True, input_names=["image"], output_names=names,
               dynamic_axes={n: {0: "N"} for n in ["image"] + names})
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
@@ -169,7 +174,7 @@ def load_view(path: str) -> Tuple[ViewNet, dict]:
 
 def export_with_view(unet_weights: str, view_weights: str, out: str, version: str, base_manifest: str = None,
                      data_note: str = None, log=print, level_weights: str = None, scope_weights: str = None,
-                     mirror: bool = False) -> dict:
+                     mirror: bool = False, facing_weights: str = None) -> dict:
     """U-Net weights + view head (+ level head) -> out/model.onnx (outputs foreground, view[, level]),
     out/view.vxw[, out/level.vxw] and manifest.json. The manifest starts from `base_manifest` (the
     U-Net's own, keeping its training record and metrics)."""
@@ -186,7 +191,11 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
     if scope_weights:
         from .scope import load_scope
         scope, scope_meta = load_scope(scope_weights)
-    module = UNetViewExport(unet, view, level, scope, mirror).eval()
+    facing, facing_meta = (None, None)
+    if facing_weights:
+        from .facing import load_facing
+        facing, facing_meta = load_facing(facing_weights)
+    module = UNetViewExport(unet, view, level, scope, mirror, facing).eval()
     os.makedirs(out, exist_ok=True)
     onnx_path = os.path.join(out, "model.onnx")
     onnx_export(module, onnx_path)
@@ -229,6 +238,17 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
         manifest.pop("scopeClasses", None)
         manifest["training"].pop("scope", None)
         manifest["metrics"].pop("scope", None)
+    if facing is not None:
+        from .facing import SIDES
+        manifest["outputs"]["facing"] = "facing"
+        manifest["facingClasses"] = list(SIDES)
+        manifest["training"]["facing"] = {k: v for k, v in facing_meta.items() if k not in ("history", "model", "metrics")}
+        manifest["metrics"]["facing"] = facing_meta.get("metrics", {})
+        copies.append((facing_weights, "facing.vxw"))
+    else:
+        manifest.pop("facingClasses", None)
+        manifest["training"].pop("facing", None)
+        manifest["metrics"].pop("facing", None)
     manifest["testTimeMirror"] = bool(mirror)
     for source, name in copies:
         target = os.path.join(out, name)
@@ -250,6 +270,7 @@ def main(argv: List[str] = None) -> int:
     e.add_argument("--view", required=True, help="view head weights (.vxw) from `train`")
     e.add_argument("--level", default=None, help="level head weights (.vxw) from `vertxnet_train.level train`")
     e.add_argument("--scope", default=None, help="scope head weights (.vxw) from `vertxnet_train.scope train`")
+    e.add_argument("--facing", default=None, help="facing head weights (.vxw) from `vertxnet_train.facing train`")
     e.add_argument("--mirror", action="store_true",
                    help="average the view and level heads over the frame and its mirror (test-time mirroring, in the graph)")
     e.add_argument("--out", required=True)
@@ -276,7 +297,7 @@ def main(argv: List[str] = None) -> int:
         print(json.dumps(evaluate_view(model, *load_view_set(args.data.split(",")), threshold=args.threshold)))
     else:
         export_with_view(args.unet, args.view, args.out, args.version, args.base, args.data_note, level_weights=args.level,
-                         scope_weights=args.scope, mirror=args.mirror)
+                         scope_weights=args.scope, mirror=args.mirror, facing_weights=args.facing)
     return 0
 
 

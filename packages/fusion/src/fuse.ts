@@ -12,6 +12,7 @@ import { checkQuality, type QualityReport } from './steps/quality.js';
 import { traceChain, type SpineChain } from './steps/spine-chain.js';
 import { round3 } from './measure/geometry.js';
 import { collectVertebrae, type FusedBodies } from './steps/vertebrae.js';
+import { readFacing } from './steps/facing-step.js';
 import { judgeScope } from './steps/scope-step.js';
 import { readView, settleView } from './steps/view-step.js';
 import type { FusionInput, FusionResult } from './types.js';
@@ -41,7 +42,7 @@ export interface FusionTrace {
  */
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
   const trace = traceFusion(input, options);
-  return judgeScope(fusionResult(trace, input), input, trace.options);
+  return judgeScope(readFacing(fusionResult(trace, input), input), input, trace.options);
 }
 
 /** fuse()'s steps in order, each a pure function in steps/, keeping every intermediate. */

@@ -1,4 +1,4 @@
-import { anteriorOf, anteriorSide, localCaudal, spineAxis } from './measure/axis.js';
+import { anteriorOf, anteriorSide, localCaudal, spineAxis, type AnteriorChoice } from './measure/axis.js';
 import { isOutOfScope } from './scope.js';
 import { bodyCorners, vertebraMeasurements, type VertebraMeasurements } from './measure/corners.js';
 import type { Point2 } from './measure/geometry.js';
@@ -18,7 +18,7 @@ export interface ImageMeasurements {
   /** Cervical: C2 inferior to C7 inferior endplate; lumbar: L1 superior to S1 superior endplate. Lordosis positive. */
   lordosis?: { name: 'C2-C7' | 'L1-S1'; degrees: number };
   /** Side the anterior heuristic chose, as displayed, and how. */
-  anterior: { side: 'left' | 'right'; basis: 'curvature' | 'default' };
+  anterior: AnteriorChoice;
   unit: LengthUnit;
 }
 
@@ -27,6 +27,8 @@ export interface MeasureOptions {
   anteriorSide?: 'left' | 'right';
   /** Bulge (fraction of chord length) under which the curvature is too flat to tell anterior. @defaultValue 0.02 */
   minBulge?: number;
+  /** The U-Net's facing head decides the anterior side at this probability or above. @defaultValue 0.9 */
+  facingThreshold?: number;
 }
 
 export interface Measurements {
@@ -37,12 +39,15 @@ export interface Measurements {
 
 /**
  * Each body's corners, heights, wedge ratio and endplate angles, and the image's lordosis. The
- * anterior side comes from the spine's curvature (measure/axis.ts anteriorSide).
+ * anterior side comes from the U-Net's facing head when it is sure, else from the spine's curvature
+ * (measure/axis.ts anteriorSide).
  */
 export function measure(fusion: FusionResult, options: MeasureOptions = {}): Measurements {
   const space = measureSpace(fusion);
   const axis = spineAxis(fusion.vertebrae, space);
-  const { side, basis } = anteriorSide(axis, options.anteriorSide, options.minBulge);
+  const head = fusion.facing && fusion.facing.probability >= (options.facingThreshold ?? 0.9) ? fusion.facing.side : undefined;
+  const { side, basis } =
+    head && !options.anteriorSide ? { side: head, basis: 'facing-head' as const } : anteriorSide(axis, options.anteriorSide, options.minBulge);
   // An out-of-scope film is not measured: its bodies carry no level a measurement could belong to.
   const vertebrae = fusion.vertebrae.map((v, idx) => {
     if (isOutOfScope(fusion)) return undefined;

@@ -31,6 +31,8 @@ export interface ImageResult {
   source: string;
   image: { width: number; height: number; frame?: Frame; sopInstanceUid?: string; pixelSpacing?: PixelSpacing };
   view: { value: View | null; source: ViewSource };
+  /** From the U-Net's facing head: the side the patient faces as displayed, and its probability. */
+  facing?: { side: 'left' | 'right'; probability: number };
   models: { unet?: ModelProvenance; maskrcnn?: ModelProvenance };
   reference?: { level: Level; score: number };
   /** Without a reference: the far-end landmark (T1 / T12) the labels were counted from. */
@@ -110,6 +112,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
       ...(spacing ? { pixelSpacing: spacing } : {}),
     },
     view: { value: fusion.view, source: fusion.viewSource },
+    ...(fusion.facing ? { facing: fusion.facing } : {}),
     models: input.models,
     ...(fusion.reference ? { reference: fusion.reference } : {}),
     ...(fusion.landmark ? { landmark: fusion.landmark } : {}),

@@ -54,4 +54,6 @@ export interface FusionResult {
   pixelSpacing?: PixelSpacing;
   /** Dice between the U-Net foreground and the union of Mask R-CNN masks, when both exist. */
   modelAgreement?: number;
+  /** From the U-Net's facing head: the side the patient faces as displayed, and its probability. */
+  facing?: { side: 'left' | 'right'; probability: number };
 }

@@ -52,6 +52,7 @@ export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): B
     ...(map.viewScores ? { viewScores: map.viewScores } : {}),
     ...(levels ? { levels } : {}),
     ...(map.outOfScope !== undefined ? { outOfScope: map.outOfScope } : {}),
+    ...(map.facing ? { facing: map.facing } : {}),
     ...(model ? { model } : {}),
   };
   const grid = map.levels ? [Uint8Array.from(map.levels.probability, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255))] : [];
@@ -60,11 +61,12 @@ export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): B
 
 export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<ForegroundMap> {
   const { header, body } = unpack(FOREGROUND_MAGIC, blob, what);
-  const { frame, viewScores, levels, outOfScope, model } = header as {
+  const { frame, viewScores, levels, outOfScope, facing, model } = header as {
     frame: Frame;
     viewScores?: Record<View, number>;
     levels?: StoredLevels;
     outOfScope?: number;
+    facing?: { left: number; right: number };
     model?: ModelProvenance;
   };
   const pixels = frame.width * frame.height;
@@ -75,7 +77,9 @@ export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<F
   const views = viewScores && VIEWS.every((v) => typeof viewScores[v] === 'number' && Number.isFinite(viewScores[v])) ? { viewScores } : {};
   const grid = levels ? { levels: { ...levels, probability: Float32Array.from(body.subarray(pixels), (b) => b / 255) } } : {};
   const scope = typeof outOfScope === 'number' && outOfScope >= 0 && outOfScope <= 1 ? { outOfScope } : {};
-  return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...scope, ...(model ? { model } : {}) };
+  const isProbability = (p: unknown) => typeof p === 'number' && p >= 0 && p <= 1;
+  const sides = facing && isProbability(facing.left) && isProbability(facing.right) ? { facing: { left: facing.left, right: facing.right } } : {};
+  return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...scope, ...sides, ...(model ? { model } : {}) };
 }
 
 interface StoredDetection extends Omit<InstanceDetection, 'mask'> {

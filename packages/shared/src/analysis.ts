@@ -40,6 +40,8 @@ export interface ForegroundMap {
   levels?: LevelGrid;
   /** From a U-Net with a scope head: the probability that the film is not a lateral spine film at all. */
   outOfScope?: number;
+  /** From a U-Net with a facing head: the probability that the patient faces left / right as displayed. */
+  facing?: { left: number; right: number };
 }
 
 /**

@@ -38,6 +38,12 @@ export const ModelManifestSchema = z.object({
     .length(2)
     .refine((v) => new Set(v).size === v.length, 'scopeClasses must name each class once')
     .optional(),
+  /** With an output `facing` (a U-Net that also tells which way the patient faces): its probabilities, in this order. */
+  facingClasses: z
+    .array(z.enum(['left', 'right']))
+    .length(2)
+    .refine((v) => new Set(v).size === v.length, 'facingClasses must name each side once')
+    .optional(),
   /** The graph averages its heads over the frame and its mirror (test-time mirroring; informational). */
   testTimeMirror: z.boolean().optional(),
   /** With an output `level` (a U-Net that also places levels): the level offset of each of its channels. */

@@ -16,7 +16,7 @@ export type AnteriorSide = 'left' | 'right';
 
 export interface AnteriorChoice {
   side: AnteriorSide;
-  basis: 'curvature' | 'default';
+  basis: 'curvature' | 'default' | 'facing-head';
 }
 
 /** Step 2: the chain bodies' centroids in physical space and the caudal direction. */

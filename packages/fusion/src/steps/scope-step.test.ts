@@ -36,3 +36,18 @@ describe('judgeScope (the scope head in fusion)', () => {
     expect(() => fuse(spine, { scopeThreshold: 0 })).toThrow(/scopeThreshold/);
   });
 });
+
+describe('readFacing (the facing head in fusion)', () => {
+  const spine = syntheticSpine({ view: 'lumbar' });
+
+  it('records the side and its probability, and measurements take the anterior side from it when sure', async () => {
+    const { measure } = await import('../measurements.js');
+    const right = fuse({ ...spine, foreground: { ...spine.foreground, facing: { left: 0.04, right: 0.96 } } });
+    expect(right.facing).toEqual({ side: 'right', probability: 0.96 });
+    expect(measure(right).image.anterior).toEqual({ side: 'right', basis: 'facing-head' });
+    const unsure = fuse({ ...spine, foreground: { ...spine.foreground, facing: { left: 0.4, right: 0.6 } } });
+    expect(measure(unsure).image.anterior.basis).not.toBe('facing-head');
+    expect(measure(right, { anteriorSide: 'left' }).image.anterior.side).toBe('left');
+    expect(fuse(spine).facing).toBeUndefined();
+  });
+});

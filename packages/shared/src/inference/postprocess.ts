@@ -37,6 +37,16 @@ export function toOutOfScope(output: Float32Array, classes: readonly ('lateral' 
   return output[other]!;
 }
 
+/** A facing head's softmax for one image, by the manifest's facingClasses order. */
+export function toFacing(output: Float32Array, classes: readonly ('left' | 'right')[]): { left: number; right: number } {
+  if (output.length !== classes.length || !output.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)) {
+    throw new ModelError(`facing output ${Array.from(output).join(',')} is not ${classes.length} probabilities`, { code: 'MODEL_OUTPUT_SHAPE' });
+  }
+  const facing = { left: 0, right: 0 };
+  classes.forEach((c, i) => (facing[c] = output[i]!));
+  return facing;
+}
+
 /** A level head's softmax for one image ([1, offsets, height, width]) as a LevelGrid. */
 export function toLevelGrid(output: Float32Array, dims: readonly number[], offsets: readonly number[] | undefined): LevelGrid {
   if (!offsets) throw new ModelError(`the model has a level output but its manifest names no levelOffsets`, { code: 'MODEL_IO_MISMATCH' });

@@ -4,7 +4,7 @@ import { ModelError } from '../errors.js';
 import type { ModelManifest } from '../model-manifest.js';
 import type { Batcher } from './batcher.js';
 import type { InferenceModel, ModelOutputs } from './model.js';
-import { toForegroundMap, toInstanceSet, toLevelGrid, toOutOfScope, toViewScores, type InstanceOptions } from './postprocess.js';
+import { toForegroundMap, toInstanceSet, toFacing, toLevelGrid, toOutOfScope, toViewScores, type InstanceOptions } from './postprocess.js';
 import { letterbox, normalise } from './preprocess.js';
 
 /** A model, or a batcher in front of one (what a worker uses so concurrent jobs share runs). */
@@ -24,6 +24,7 @@ export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, 
   const map = toForegroundMap(float32(outputs, 'foreground', manifest), frame);
   if (manifest.outputs['view']) map.viewScores = toViewScores(float32(outputs, 'view', manifest), manifest.viewClasses ?? ['cervical', 'lumbar']);
   if (manifest.outputs['scope']) map.outOfScope = toOutOfScope(float32(outputs, 'scope', manifest), manifest.scopeClasses ?? ['lateral', 'other']);
+  if (manifest.outputs['facing']) map.facing = toFacing(float32(outputs, 'facing', manifest), manifest.facingClasses ?? ['left', 'right']);
   if (manifest.outputs['level']) map.levels = toLevelGrid(float32(outputs, 'level', manifest), tensor(outputs, 'level', manifest).dims, manifest.levelOffsets);
   return map;
 }
