@@ -55,8 +55,13 @@ describe('needs-review threshold', () => {
   it('tabulates the share flagged and the share of unflagged right', () => {
     expect(thresholdTable(p, y, [0.5])[0]).toEqual({ threshold: 0.5, flagged: 2 / 7, unflaggedRight: 4 / 5, unflagged: 5 });
   });
-  it('chooses the lowest threshold that every set meets', () => {
-    expect(chooseThreshold([{ p, y }], [0.3, 0.5, 0.7, 0.9], 0.98)).toBe(0.7);
-    expect(chooseThreshold([{ p, y }, { p: [0.95, 0.8], y: [true, false] }], [0.3, 0.5, 0.7, 0.9], 0.98)).toBe(0.9);
+  it('chooses the most cautious threshold within the flag budget that every set meets', () => {
+    expect(chooseThreshold([{ p, y }], [0.3, 0.5, 0.7, 0.9, 0.975], { minUnflaggedRight: 0.98, maxFlagged: 0.5 })).toBe(0.9);
+    expect(chooseThreshold([{ p, y }], [0.3, 0.5, 0.7, 0.9, 0.975], { minUnflaggedRight: 0.98, maxFlagged: 0.75 })).toBe(0.975);
+  });
+  it('puts precision first when no threshold meets the budget', () => {
+    expect(chooseThreshold([{ p, y }, { p: [0.95, 0.8], y: [true, false] }], [0.3, 0.5, 0.7, 0.9], { minUnflaggedRight: 0.98, maxFlagged: 0.2 })).toBe(0.9);
+    expect(chooseThreshold([{ p, y }], [0.3, 0.5, 0.7, 0.9, 0.975], { minUnflaggedRight: 0.98, maxFlagged: 0.3 })).toBe(0.7);
+    expect(chooseThreshold([{ p: [0.9], y: [false] }], [0.3, 0.5], { minUnflaggedRight: 0.98, maxFlagged: 0.2 })).toBe(0.5);
   });
 });

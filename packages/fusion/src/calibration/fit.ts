@@ -119,13 +119,24 @@ export function thresholdTable(p: readonly number[], y: readonly boolean[], thre
   });
 }
 
+export interface ThresholdGoal {
+  /** Among cases at or above the threshold, at least this share right, in every set. */
+  minUnflaggedRight: number;
+  /** At most this share of each set's cases below the threshold. */
+  maxFlagged: number;
+}
+
 /**
- * The lowest threshold of the grid at which every set keeps at least `target` of its unflagged
- * cases right: per set, not pooled, so that one easy set cannot carry a hard one.
+ * The highest threshold of the grid that every set meets both goals at: as cautious as the flag
+ * budget allows, since a style never fitted on has lower probabilities and more wrong films to
+ * catch. When none meets both, precision wins: the lowest threshold keeping `minUnflaggedRight`
+ * in every set (the highest of the grid if none does). Each set on its own, not pooled, so that
+ * one easy set cannot carry a hard one.
  */
-export function chooseThreshold(sets: readonly { p: readonly number[]; y: readonly boolean[] }[], grid: readonly number[], target: number): number {
-  for (const t of [...grid].sort((a, b) => a - b)) {
-    if (sets.every((s) => thresholdTable(s.p, s.y, [t])[0]!.unflaggedRight >= target)) return t;
-  }
-  return Math.max(...grid);
+export function chooseThreshold(sets: readonly { p: readonly number[]; y: readonly boolean[] }[], grid: readonly number[], goal: ThresholdGoal): number {
+  const sorted = [...grid].sort((a, b) => a - b);
+  const rows = (t: number) => sets.map((s) => thresholdTable(s.p, s.y, [t])[0]!);
+  const precise = sorted.filter((t) => rows(t).every((r) => r.unflaggedRight >= goal.minUnflaggedRight));
+  const both = precise.filter((t) => rows(t).every((r) => r.flagged <= goal.maxFlagged));
+  return both.at(-1) ?? precise[0] ?? sorted.at(-1)!;
 }
