@@ -71,7 +71,8 @@ describe('fuse', () => {
     expect(r.view).toBe('cervical');
     expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
     expect(r.qc.flags).toEqual(expect.arrayContaining(['reference-not-found', 'view-uncertain', 'low-confidence']));
-    expect(r.qc.confidence).toBeLessThan(0.5);
+    expect(r.qc.rawConfidence).toBeLessThan(0.5);
+    expect(r.qc.flags).toContain('needs-review');
     expect(r.reference).toBeUndefined();
     const l = fuse({ ...syntheticSpine({ view: 'lumbar', referenceClass: false }), view: 'lumbar' });
     expect(l.viewSource).toBe('metadata');
@@ -221,7 +222,7 @@ describe('fuse', () => {
     it('returns an empty flagged result when the instance model found nothing and the U-Net is missing', () => {
       const frame = frameFor(300, 300, 512);
       const r = fuse({ instances: { frame, detections: [] } });
-      expect(r.qc.flags).toEqual(['empty', 'unet-missing', 'low-confidence']);
+      expect(r.qc.flags).toEqual(['empty', 'needs-review', 'unet-missing', 'low-confidence']);
       expect(r.view).toBeNull();
       expect(r.viewSource).toBe('unknown');
     });

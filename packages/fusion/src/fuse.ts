@@ -14,6 +14,8 @@ import { round3 } from './measure/geometry.js';
 import { collectVertebrae, type FusedBodies } from './steps/vertebrae.js';
 import { readFacing } from './steps/facing-step.js';
 import { judgeScope } from './steps/scope-step.js';
+import { applyCalibration } from './calibration/apply.js';
+import { FITTED_CALIBRATION } from './calibration/fitted.js';
 import { readView, settleView } from './steps/view-step.js';
 import type { FusionInput, FusionResult } from './types.js';
 
@@ -38,11 +40,11 @@ export interface FusionTrace {
 /**
  * The ensemble rule: U-Net components give boundaries, Mask R-CNN instances split and complete
  * them, bodies are chained along the spine and counted from the reference vertebra (or a far-end
- * landmark).
+ * landmark). Last, the scope verdict and the shipped confidence calibration (calibration/fitted.ts).
  */
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
   const trace = traceFusion(input, options);
-  return judgeScope(readFacing(fusionResult(trace, input), input), input, trace.options);
+  return applyCalibration(judgeScope(readFacing(fusionResult(trace, input), input), input, trace.options), FITTED_CALIBRATION);
 }
 
 /** fuse()'s steps in order, each a pure function in steps/, keeping every intermediate. */

@@ -15,3 +15,4 @@ export { syntheticSpine, truthLabels, drawRotatedRect, type SyntheticSpine, type
 export * from './eval/index.js';
 export { buildSegmentation, SEGMENTATION_STORAGE, type SegInput, type SegSource } from './seg/index.js';
 export { declareOutOfScope, isOutOfScope } from './scope.js';
+export * from './calibration/index.js';

@@ -1,4 +1,5 @@
 import { anteriorOf, anteriorSide, localCaudal, spineAxis, type AnteriorChoice } from './measure/axis.js';
+import { FITTED_CALIBRATION } from './calibration/fitted.js';
 import { isOutOfScope } from './scope.js';
 import { bodyCorners, vertebraMeasurements, type VertebraMeasurements } from './measure/corners.js';
 import type { Point2 } from './measure/geometry.js';
@@ -17,6 +18,8 @@ export type { Point2, LengthUnit, VertebraMeasurements };
 export interface ImageMeasurements {
   /** Cervical: C2 inferior to C7 inferior endplate; lumbar: L1 superior to S1 superior endplate. Lordosis positive. */
   lordosis?: { name: 'C2-C7' | 'L1-S1'; degrees: number };
+  /** The lordosis was measurable but not written: these end levels have a level probability under `minLevelProbability`. */
+  lordosisWithheld?: { name: 'C2-C7' | 'L1-S1'; unsureLevels: string[] };
   /** Side the anterior heuristic chose, as displayed, and how. */
   anterior: AnteriorChoice;
   unit: LengthUnit;
@@ -29,6 +32,11 @@ export interface MeasureOptions {
   minBulge?: number;
   /** The U-Net's facing head decides the anterior side at this probability or above. @defaultValue 0.9 */
   facingThreshold?: number;
+  /**
+   * An angle is written only when every level it depends on has at least this `levelProbability`
+   * (a vertebra without one, never calibrated, counts as sure). @defaultValue the shipped calibration's `measureFrom`
+   */
+  minLevelProbability?: number;
 }
 
 export interface Measurements {
@@ -57,7 +65,13 @@ export function measure(fusion: FusionResult, options: MeasureOptions = {}): Mea
   });
   const image: ImageMeasurements = { anterior: { side, basis }, unit: space.unit };
   const l = lordosis(fusion, vertebrae, axis.caudal, anteriorOf(axis.caudal, side), space);
-  if (l) image.lordosis = l;
+  if (l) {
+    // The angle hangs on its two end levels: a body one level off gives a confidently wrong angle.
+    const minP = options.minLevelProbability ?? FITTED_CALIBRATION.measureFrom;
+    const unsure = l.levels.filter((level) => (fusion.vertebrae.find((v) => v.level === level)?.levelProbability ?? 1) < minP);
+    if (unsure.length) image.lordosisWithheld = { name: l.name, unsureLevels: unsure };
+    else image.lordosis = { name: l.name, degrees: l.degrees };
+  }
   return { vertebrae, image };
 }
 

@@ -30,7 +30,7 @@ export interface FusionOptions {
   maxDetections: number;
   /** A chain step this many times the local spacing skips labels. @defaultValue 1.7 */
   gapRatio: number;
-  /** Below this confidence the image gets 'low-confidence'. @defaultValue 0.5 */
+  /** Below this raw confidence (qc.rawConfidence) the image gets 'low-confidence'. @defaultValue 0.5 */
   lowConfidence: number;
   /** Dice of the two models' foregrounds below which 'model-disagreement' is raised. @defaultValue 0.7 */
   disagreementDice: number;

@@ -14,9 +14,10 @@ describe('imageConfidence', () => {
     expect(imageConfidence({ ...base, flags: new Set<QcFlag>(['empty']) })).toBe(0);
   });
 
-  it('lists eleven flags, out-of-scope first', () => {
-    expect(QC_FLAGS).toHaveLength(11);
+  it('lists twelve flags, out-of-scope first, needs-review right after empty', () => {
+    expect(QC_FLAGS).toHaveLength(12);
     expect(QC_FLAGS[0]).toBe('out-of-scope');
+    expect(QC_FLAGS.indexOf('needs-review')).toBe(QC_FLAGS.indexOf('empty') + 1);
   });
 });
 

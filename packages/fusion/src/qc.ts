@@ -11,6 +11,12 @@ export const QC_FLAGS = [
   /** Nothing to label: no vertebral body survived fusion (or both models found nothing). */
   'empty',
   /**
+   * The calibrated confidence (the probability that every label is right) is below the shipped
+   * calibration's threshold (calibration/fitted.ts, docs/EVALUATION.md "Calibration"): a reader
+   * should check the levels. Never on an out-of-scope film.
+   */
+  'needs-review',
+  /**
    * No C2 (cervical) / S1 (lumbar) detection, or only one on a body the film edge cuts that the level
    * decoding overruled: labels were decoded from body shapes, the far-end landmark (T1 / T12) marks
    * and the U-Net's level head (anchor.ts).
@@ -30,7 +36,7 @@ export const QC_FLAGS = [
   'unexpected-count',
   /** The two models agree poorly (Dice of their foregrounds < 0.7, or many single-model bodies). */
   'model-disagreement',
-  /** The per-image confidence is below the low-confidence threshold (default 0.5). */
+  /** The raw per-image confidence (`qc.rawConfidence`) is below the low-confidence threshold (default 0.5). */
   'low-confidence',
 ] as const;
 
@@ -39,8 +45,13 @@ export type QcFlag = (typeof QC_FLAGS)[number];
 export interface QualityControl {
   /** Raised flags, in QC_FLAGS order. */
   flags: QcFlag[];
-  /** 0..1; see `imageConfidence`. */
+  /**
+   * 0..1: the calibrated probability that every label of the image is right (calibration/apply.ts);
+   * 0 for an empty or out-of-scope film.
+   */
   confidence: number;
+  /** The uncalibrated score `imageConfidence` gives, which the calibration reads. */
+  rawConfidence?: number;
   /** From the U-Net's scope head: the probability that the film is not a lateral spine film at all. */
   outOfScope?: number;
 }

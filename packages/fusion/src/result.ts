@@ -12,6 +12,8 @@ export interface ImageVertebra {
   level: Level | null;
   verseCode: number | null;
   score: number;
+  /** Calibrated probability that `level` is right; absent when unlabelled. */
+  levelProbability?: number;
   source: VertebraSource;
   /** [x, y, width, height]. */
   bbox: [number, number, number, number];
@@ -93,6 +95,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
       level: v.level,
       verseCode: v.verseCode,
       score: v.score,
+      ...(v.levelProbability !== undefined ? { levelProbability: v.levelProbability } : {}),
       source: v.source,
       bbox: bbox!,
       polygon,

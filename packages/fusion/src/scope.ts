@@ -15,7 +15,7 @@ export function declareOutOfScope(fusion: FusionResult): FusionResult {
     ...rest,
     view: null,
     viewSource: 'metadata',
-    vertebrae: fusion.vertebrae.map((v) => ({ ...v, level: null, verseCode: null })),
+    vertebrae: fusion.vertebrae.map(({ levelProbability: _p, ...v }) => ({ ...v, level: null, verseCode: null })),
     qc: {
       flags: orderFlags(['out-of-scope', ...fusion.qc.flags.filter((f) => KEPT_FLAGS.has(f))]),
       confidence: 0,

@@ -36,6 +36,8 @@ export interface FusedVertebra {
   centroid: [number, number];
   /** Position along the spine chain, cranial first; null for bodies off the chain. */
   chainIndex: number | null;
+  /** Calibrated probability that `level` is right (calibration/apply.ts); absent when unlabelled. */
+  levelProbability?: number;
 }
 
 export interface FusionResult {

@@ -96,7 +96,7 @@ async function readMask(path: string): Promise<{ width: number; height: number; 
   return decodeCanonicalPng(await readFile(path), path);
 }
 
-async function truthMask(gt: GroundTruthImage): Promise<{ width: number; height: number; data: Uint8Array }> {
+export async function truthMask(gt: GroundTruthImage): Promise<{ width: number; height: number; data: Uint8Array }> {
   if (gt.labelsPath) return readMask(gt.labelsPath);
   if (!gt.width || !gt.height) throw new Error(`${gt.name}: COCO image has no width/height`);
   return { width: gt.width, height: gt.height, data: rasteriseCoco(gt.annotations ?? [], gt.width, gt.height) };

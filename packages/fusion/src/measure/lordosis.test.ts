@@ -13,12 +13,12 @@ const endplate = (drop: number) => ({ corners: { superiorPosterior: [60, 10], su
 describe('lordosis', () => {
   it('is the angle between the L1 and S1 superior endplates, against the spine axis', () => {
     const l = lordosis({ view: 'lumbar', vertebrae: [at('L1'), at('S1')] }, [endplate(0), endplate(20)], [0, 1], [-1, 0], space);
-    expect(l).toEqual({ name: 'L1-S1', degrees: 45 });
+    expect(l).toEqual({ name: 'L1-S1', degrees: 45, levels: ['L1', 'S1'] });
   });
 
   it('uses the C2 and C7 inferior endplates on a cervical film', () => {
     const l = lordosis({ view: 'cervical', vertebrae: [at('C2'), at('C7')] }, [endplate(20), endplate(0)], [0, 1], [-1, 0], space);
-    expect(l).toEqual({ name: 'C2-C7', degrees: -45 });
+    expect(l).toEqual({ name: 'C2-C7', degrees: -45, levels: ['C2', 'C7'] });
   });
 
   it('is undefined without a view or either end body', () => {

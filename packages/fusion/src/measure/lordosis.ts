@@ -6,6 +6,8 @@ import type { MeasureSpace } from './space.js';
 export interface Lordosis {
   name: 'C2-C7' | 'L1-S1';
   degrees: number;
+  /** The levels whose endplates it runs between. */
+  levels: [string, string];
 }
 
 /** The endplates each view's lordosis runs between: C2 to C7 inferior, L1 to S1 superior. */
@@ -33,5 +35,5 @@ export function lordosis(fusion: Pick<FusionResult, 'view' | 'vertebrae'>, measu
   const toPhys = (p: Point2): Point2 => [p[0] * space.px, p[1] * space.py];
   const t1 = tilt(toPhys(upper.corners[e.posterior]), toPhys(upper.corners[e.anterior]));
   const t2 = tilt(toPhys(lower.corners[e.posterior]), toPhys(lower.corners[e.anterior]));
-  return { name: e.name, degrees: round2(t2 - t1) };
+  return { name: e.name, degrees: round2(t2 - t1), levels: [e.upper, e.lower] };
 }
