@@ -164,3 +164,11 @@ def test_the_facing_head_swaps_sides_on_a_mirrored_frame_and_exports(unet_run, t
     assert m["training"]["facing"]["data"] == "facing data"
     assert isinstance(FacingNet(), ViewNet)
     check_manifest_schema(os.path.join(str(tmp_path / "unet"), "manifest.json"))
+
+
+def test_split_links_the_held_out_fifth(other, tmp_path):
+    out = tmp_path / "test-split"
+    assert scope.main(["split", "--images", other, "--split", "test", "--out", str(out)]) == 0
+    linked = sorted(os.listdir(str(out)))
+    assert linked == sorted(os.path.basename(f) for f in scope.list_images([other], "test"))
+    assert linked and all(os.path.islink(str(out / n)) for n in linked)

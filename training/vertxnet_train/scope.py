@@ -14,7 +14,8 @@ polarity inversion, so that histogram, resolution and aspect do not tell them ap
 
 python3 -m vertxnet_train.scope train --lateral DIR[,DIR] --other DIR[,DIR] --out scope.vxw \
     [--val-lateral DIR] [--epochs N]
-python3 -m vertxnet_train.scope evaluate --weights scope.vxw [--lateral DIR[,DIR]] [--other DIR[,DIR]] [--split test]
+python3 -m vertxnet_train.scope evaluate --weights scope.vxw [--lateral DIR[,DIR]] [--other DIR[,DIR]] [--split test] [--sweep]
+python3 -m vertxnet_train.scope split --images DIR --split test --out DIR   (links one split's files, for a pipeline run)
 """
 import hashlib
 import io
@@ -230,7 +231,21 @@ def main(argv: List[str] = None) -> int:
     v.add_argument("--other", default=None, help="folder(s) of other films")
     v.add_argument("--split", default="test", choices=["test", "val", "train", "all"], help="which split of --other")
     v.add_argument("--threshold", type=float, default=None, help="default: the one recorded in the weights")
+    v.add_argument("--sweep", action="store_true", help="rates at thresholds 0.3 to 0.99, one JSON line each")
+    s = sub.add_parser("split", help="link the files of one split of a folder into another (to run the pipeline on them)")
+    s.add_argument("--images", required=True)
+    s.add_argument("--split", default="test", choices=["test", "val", "train"])
+    s.add_argument("--out", required=True)
     args = ap.parse_args(argv)
+    if args.cmd == "split":
+        os.makedirs(args.out, exist_ok=True)
+        files = list_images([args.images], args.split)
+        for f in files:
+            target = os.path.join(args.out, os.path.basename(f))
+            if not os.path.lexists(target):
+                os.symlink(os.path.abspath(f), target)
+        print("linked %d files of the %s split into %s" % (len(files), args.split, args.out))
+        return 0
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     rng = np.random.default_rng(getattr(args, "seed", 1234))
     if args.cmd == "train":
@@ -254,7 +269,8 @@ def main(argv: List[str] = None) -> int:
         threshold = args.threshold if args.threshold is not None else float(meta.get("threshold", 0.5))
         lateral = _stack(lateral_films(args.lateral.split(","), 0, rng) if args.lateral else [])
         other = _stack(other_films(args.other.split(","), None if args.split == "all" else args.split, 0, rng) if args.other else [])
-        print(json.dumps(rates(model, lateral, other, threshold)))
+        for t in ([0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99] if args.sweep else [threshold]):
+            print(json.dumps(rates(model, lateral, other, t)))
     return 0
 
 
