@@ -172,6 +172,42 @@ def load_view(path: str) -> Tuple[ViewNet, dict]:
     return model.eval(), meta
 
 
+def _level_offsets():
+    from .level import RELATIVE_LEVELS
+    return RELATIVE_LEVELS
+
+
+def _scope_classes():
+    from .scope import CLASSES
+    return CLASSES
+
+
+def _facing_sides():
+    from .facing import SIDES
+    return SIDES
+
+
+# Each optional head of the bundle: the manifest key naming its channels, those channels, and the
+# meta keys its training record leaves out.
+_HEAD_MANIFEST = {
+    "level": ("levelOffsets", _level_offsets, ("relativeLevels",)),
+    "scope": ("scopeClasses", _scope_classes, ()),
+    "facing": ("facingClasses", _facing_sides, ()),
+}
+
+
+def _load_head(role: str, path: str):
+    """(module, meta) of a head's weights file: level.vxw, scope.vxw or facing.vxw."""
+    if role == "level":
+        from .level import load_level
+        return load_level(path)
+    if role == "scope":
+        from .scope import load_scope
+        return load_scope(path)
+    from .facing import load_facing
+    return load_facing(path)
+
+
 def export_with_view(unet_weights: str, view_weights: str, out: str, version: str, base_manifest: str = None,
                      data_note: str = None, log=print, level_weights: str = None, scope_weights: str = None,
                      mirror: bool = False, facing_weights: str = None) -> dict:
@@ -183,18 +219,9 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
     from .trained import load_trained
     unet, cfg, classes = load_trained(unet_weights, "unet")
     view, meta = load_view(view_weights)
-    level, level_meta = (None, None)
-    if level_weights:
-        from .level import load_level
-        level, level_meta = load_level(level_weights)
-    scope, scope_meta = (None, None)
-    if scope_weights:
-        from .scope import load_scope
-        scope, scope_meta = load_scope(scope_weights)
-    facing, facing_meta = (None, None)
-    if facing_weights:
-        from .facing import load_facing
-        facing, facing_meta = load_facing(facing_weights)
+    heads = {role: _load_head(role, path) for role, path in
+             (("level", level_weights), ("scope", scope_weights), ("facing", facing_weights)) if path}
+    level, scope, facing = (heads[r][0] if r in heads else None for r in ("level", "scope", "facing"))
     module = UNetViewExport(unet, view, level, scope, mirror, facing).eval()
     os.makedirs(out, exist_ok=True)
     onnx_path = os.path.join(out, "model.onnx")
@@ -216,39 +243,17 @@ def export_with_view(unet_weights: str, view_weights: str, out: str, version: st
     manifest["training"]["view"] = {k: v for k, v in meta.items() if k not in ("history", "model", "metrics")}
     manifest.setdefault("metrics", {})["view"] = meta.get("metrics", {})
     copies = [(view_weights, "view.vxw")]
-    if level is not None:
-        from .level import RELATIVE_LEVELS
-        manifest["outputs"]["level"] = "level"
-        manifest["levelOffsets"] = list(RELATIVE_LEVELS)
-        manifest["training"]["level"] = {k: v for k, v in level_meta.items() if k not in ("history", "model", "metrics", "relativeLevels")}
-        manifest["metrics"]["level"] = level_meta.get("metrics", {})
-        copies.append((level_weights, "level.vxw"))
-    else:
-        manifest.pop("levelOffsets", None)
-        manifest["training"].pop("level", None)
-        manifest["metrics"].pop("level", None)
-    if scope is not None:
-        from .scope import CLASSES
-        manifest["outputs"]["scope"] = "scope"
-        manifest["scopeClasses"] = list(CLASSES)
-        manifest["training"]["scope"] = {k: v for k, v in scope_meta.items() if k not in ("history", "model", "metrics")}
-        manifest["metrics"]["scope"] = scope_meta.get("metrics", {})
-        copies.append((scope_weights, "scope.vxw"))
-    else:
-        manifest.pop("scopeClasses", None)
-        manifest["training"].pop("scope", None)
-        manifest["metrics"].pop("scope", None)
-    if facing is not None:
-        from .facing import SIDES
-        manifest["outputs"]["facing"] = "facing"
-        manifest["facingClasses"] = list(SIDES)
-        manifest["training"]["facing"] = {k: v for k, v in facing_meta.items() if k not in ("history", "model", "metrics")}
-        manifest["metrics"]["facing"] = facing_meta.get("metrics", {})
-        copies.append((facing_weights, "facing.vxw"))
-    else:
-        manifest.pop("facingClasses", None)
-        manifest["training"].pop("facing", None)
-        manifest["metrics"].pop("facing", None)
+    paths = {"level": level_weights, "scope": scope_weights, "facing": facing_weights}
+    for role, (classes_key, classes, skip) in _HEAD_MANIFEST.items():
+        if role in heads:
+            manifest["outputs"][role] = role
+            manifest[classes_key] = list(classes())
+            manifest["training"][role] = {k: v for k, v in heads[role][1].items() if k not in ("history", "model", "metrics") + skip}
+            manifest["metrics"][role] = heads[role][1].get("metrics", {})
+            copies.append((paths[role], role + ".vxw"))
+        else:
+            for entry in (manifest, manifest["training"], manifest["metrics"]):
+                entry.pop(classes_key if entry is manifest else role, None)
     manifest["testTimeMirror"] = bool(mirror)
     for source, name in copies:
         target = os.path.join(out, name)
