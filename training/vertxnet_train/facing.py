@@ -104,18 +104,13 @@ def train_facing(x, y, epochs: int, seed: int, val=None, batch: int = 32, lr: fl
 
 
 def save_facing(model: FacingNet, meta: dict, path: str) -> None:
-    from .weights import save_weights
-    save_weights(model.state_dict(), path, {"model": "facing", **meta})
+    from .fit import save_head
+    save_head(model, "facing", meta, path)
 
 
 def load_facing(path: str) -> Tuple[FacingNet, dict]:
-    from .weights import load_weights
-    state, meta = load_weights(path)
-    if meta.get("model") != "facing":
-        raise ValueError("%s holds a %s model, not a facing head" % (path, meta.get("model")))
-    model = FacingNet()
-    model.load_state_dict(state)
-    return model.eval(), meta
+    from .fit import load_head
+    return load_head(path, "facing", FacingNet)
 
 
 def main(argv: List[str] = None) -> int:

@@ -78,3 +78,20 @@ def data_note(args) -> str:
     """The training data as recorded: --data-note, else the folders' names."""
     import os
     return args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
+
+
+def save_head(model: nn.Module, kind: str, meta: dict, path: str) -> None:
+    """A small head's weights and training record, tagged with its kind (view, level, scope, facing)."""
+    from .weights import save_weights
+    save_weights(model.state_dict(), path, {"model": kind, **meta})
+
+
+def load_head(path: str, kind: str, make: Callable[[], nn.Module]) -> Tuple[nn.Module, dict]:
+    """A head saved by save_head, refused when the file holds another kind."""
+    from .weights import load_weights
+    state, meta = load_weights(path)
+    if meta.get("model") != kind:
+        raise ValueError("%s holds a %s model, not a %s head" % (path, meta.get("model"), kind))
+    model = make()
+    model.load_state_dict(state)
+    return model.eval(), meta

@@ -164,18 +164,13 @@ def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 24, batch: int =
 
 
 def save_level(model: LevelNet, meta: dict, path: str) -> None:
-    from .weights import save_weights
-    save_weights(model.state_dict(), path, {"model": "level", "relativeLevels": RELATIVE_LEVELS, **meta})
+    from .fit import save_head
+    save_head(model, "level", {"relativeLevels": RELATIVE_LEVELS, **meta}, path)
 
 
 def load_level(path: str) -> Tuple[LevelNet, dict]:
-    from .weights import load_weights
-    state, meta = load_weights(path)
-    if meta.get("model") != "level":
-        raise ValueError("%s holds a %s model, not a level head" % (path, meta.get("model")))
-    model = LevelNet()
-    model.load_state_dict(state)
-    return model.eval(), meta
+    from .fit import load_head
+    return load_head(path, "level", LevelNet)
 
 
 def main(argv: List[str] = None) -> int:

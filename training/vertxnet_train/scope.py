@@ -192,18 +192,13 @@ def train_scope(x: torch.Tensor, y: torch.Tensor, epochs: int, seed: int, val=No
 
 
 def save_scope(model: ScopeNet, meta: dict, path: str) -> None:
-    from .weights import save_weights
-    save_weights(model.state_dict(), path, {"model": "scope", **meta})
+    from .fit import save_head
+    save_head(model, "scope", meta, path)
 
 
 def load_scope(path: str) -> Tuple[ScopeNet, dict]:
-    from .weights import load_weights
-    state, meta = load_weights(path)
-    if meta.get("model") != "scope":
-        raise ValueError("%s holds a %s model, not a scope head" % (path, meta.get("model")))
-    model = ScopeNet()
-    model.load_state_dict(state)
-    return model.eval(), meta
+    from .fit import load_head
+    return load_head(path, "scope", ScopeNet)
 
 
 def _stack(tensors: List[torch.Tensor]) -> torch.Tensor:

@@ -158,18 +158,13 @@ def onnx_export(module: UNetViewExport, path: str) -> None:
 
 
 def save_view(model: ViewNet, meta: dict, path: str) -> None:
-    from .weights import save_weights
-    save_weights(model.state_dict(), path, {"model": "view", **meta})
+    from .fit import save_head
+    save_head(model, "view", meta, path)
 
 
 def load_view(path: str) -> Tuple[ViewNet, dict]:
-    from .weights import load_weights
-    state, meta = load_weights(path)
-    if meta.get("model") != "view":
-        raise ValueError("%s holds a %s model, not a view head" % (path, meta.get("model")))
-    model = ViewNet()
-    model.load_state_dict(state)
-    return model.eval(), meta
+    from .fit import load_head
+    return load_head(path, "view", ViewNet)
 
 
 def _level_offsets():
