@@ -6,7 +6,6 @@ import subprocess
 
 import numpy as np
 import onnx
-import pytest
 
 from vertxnet_train.evaluate import evaluate_maskrcnn, greedy_match, iou_matrix
 from vertxnet_train.export import export, sha256_file

@@ -1,7 +1,6 @@
 import os
 import subprocess
 
-import numpy as np
 import torch
 
 from vertxnet_train.coco import load_records

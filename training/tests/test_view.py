@@ -9,7 +9,7 @@ from synth import make_dataset
 from test_export import check_manifest_schema
 from vertxnet_train.export import sha256_file
 from vertxnet_train.view import (VIEWS, UNetViewExport, ViewNet, evaluate_view, export_with_view, load_view, load_view_set,
-                                  save_view, train_view)
+                                 save_view, train_view)
 from vertxnet_train.trained import load_trained
 
 

@@ -338,6 +338,7 @@ def read_coco(path: str) -> List[dict]:
 def build_record(job: dict, size: int) -> Record:
     gray = load_gray(job["path"])
     content, fr = letterbox_content(gray, size)
+
     def crops(anns):
         out = []
         for level, seg in anns:

@@ -8,8 +8,9 @@ from PIL import Image, ImageFilter
 
 from .coco import BILINEAR, NEAREST, Record
 
-_AFFINE = getattr(getattr(Image, "Transform", Image), "AFFINE")
 from .levels import class_index
+
+_AFFINE = getattr(getattr(Image, "Transform", Image), "AFFINE")
 
 
 def _affine(record: Record, rng: np.random.Generator, strength: float) -> Tuple[np.ndarray, Optional[tuple]]:

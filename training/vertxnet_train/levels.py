@@ -11,7 +11,7 @@ for _i in range(5):
     VERSE_CODES["L%d" % (_i + 1)] = _i + 20
 VERSE_CODES["L6"] = 25
 VERSE_CODES["S1"] = 26
-LEVEL_OF_CODE = {c: l for l, c in VERSE_CODES.items()}
+LEVEL_OF_CODE = {code: level for level, code in VERSE_CODES.items()}
 
 VIEW_LEVELS = {
     "cervical": ["C2", "C3", "C4", "C5", "C6", "C7", "T1"],
@@ -33,7 +33,7 @@ def parse_level(name: str) -> Optional[str]:
 
 # Default Mask R-CNN classes: every body is 'vertebra' except the two references.
 REFERENCE_CLASSES = ["background", "vertebra", "C2", "S1"]
-PER_LEVEL_CLASSES = ["background"] + [l for l in VERSE_CODES]
+PER_LEVEL_CLASSES = ["background"] + list(VERSE_CODES)
 # The references plus the level at each view's far end (T1 below a cervical spine, T12 above a
 # lumbar one): a second landmark to count from when the film is cut through the reference end.
 LANDMARK_CLASSES = REFERENCE_CLASSES + ["T1", "T12"]
