@@ -41,7 +41,7 @@ node -e '
 # Mirror consistency on the first 40 style B films.
 mkdir -p "$WORK/styleb-40"
 ls "$WORK/styleb/images" | head -40 | while read -r f; do ln -sf "$(cd "$WORK/styleb/images" && pwd)/$f" "$WORK/styleb-40/$f"; done
-npx tsx bench/mirror.ts --images "$WORK/styleb-40" --work "$WORK/mirror"
+npx tsx bench/mirror.ts --images "$WORK/styleb-40" --work "$WORK/mirror" --original "$WORK/styleb-run"
 
 # Real AP films: the held-out fifth, never trained on, through the whole pipeline.
 PYTHONPATH=training /usr/bin/python3 -m vertxnet_train.scope split --images "$SHARED/data/real-ap/images" --split test --out "$WORK/ap-test"

@@ -63,13 +63,8 @@ def _facing_by_file(path: str) -> dict:
 
 def probabilities(model: FacingNet, x: torch.Tensor) -> torch.Tensor:
     """P(left, right) per film, averaged with the mirror's swapped answer as the exported graph does."""
-    model.eval()
-    with torch.no_grad():
-        rows = []
-        for i in range(0, len(x), 256):
-            b = x[i:i + 256]
-            rows.append((torch.softmax(model.classify(b), 1) + torch.softmax(model.classify(b.flip(3)), 1).flip(1)) / 2)
-        return torch.cat(rows)
+    from .fit import mirrored_softmax
+    return mirrored_softmax(model, x, swap=True)
 
 
 def accuracy(model: FacingNet, x: torch.Tensor, y: torch.Tensor, threshold: float = 0.5) -> dict:

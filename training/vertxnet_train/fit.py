@@ -95,3 +95,16 @@ def load_head(path: str, kind: str, make: Callable[[], nn.Module]) -> Tuple[nn.M
     model = make()
     model.load_state_dict(state)
     return model.eval(), meta
+
+
+def mirrored_softmax(model: nn.Module, x: torch.Tensor, swap: bool = False) -> torch.Tensor:
+    """A pooled head's softmax over films and their mirrors, averaged as the exported graph does;
+    `swap` reverses the mirror's classes (a mirrored film faces the other way)."""
+    model.eval()
+    rows = []
+    with torch.no_grad():
+        for i in range(0, len(x), 256):
+            b = x[i:i + 256]
+            mirror = torch.softmax(model.classify(b.flip(3)), 1)
+            rows.append((torch.softmax(model.classify(b), 1) + (mirror.flip(1) if swap else mirror)) / 2)
+    return torch.cat(rows) if rows else torch.empty((0, 2))

@@ -158,13 +158,8 @@ def other_films(dirs: Sequence[str], split: Optional[str], variants: int, rng: n
 
 def probabilities(model: ScopeNet, x: torch.Tensor) -> torch.Tensor:
     """P(out of scope) per image, mirror-averaged as the exported graph does."""
-    model.eval()
-    with torch.no_grad():
-        rows = []
-        for i in range(0, len(x), 256):
-            b = x[i:i + 256]
-            rows.append((torch.softmax(model.classify(b), 1) + torch.softmax(model.classify(b.flip(3)), 1))[:, 1] / 2)
-        return torch.cat(rows) if rows else torch.empty(0)
+    from .fit import mirrored_softmax
+    return mirrored_softmax(model, x)[:, 1]
 
 
 def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, threshold: float) -> dict:

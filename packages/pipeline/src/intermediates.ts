@@ -76,8 +76,8 @@ export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<F
   }
   const views = viewScores && VIEWS.every((v) => typeof viewScores[v] === 'number' && Number.isFinite(viewScores[v])) ? { viewScores } : {};
   const grid = levels ? { levels: { ...levels, probability: Float32Array.from(body.subarray(pixels), (b) => b / 255) } } : {};
-  const scope = typeof outOfScope === 'number' && outOfScope >= 0 && outOfScope <= 1 ? { outOfScope } : {};
-  const isProbability = (p: unknown) => typeof p === 'number' && p >= 0 && p <= 1;
+  const isProbability = (p: unknown): p is number => typeof p === 'number' && p >= 0 && p <= 1;
+  const scope = isProbability(outOfScope) ? { outOfScope } : {};
   const sides = facing && isProbability(facing.left) && isProbability(facing.right) ? { facing: { left: facing.left, right: facing.right } } : {};
   return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...scope, ...sides, ...(model ? { model } : {}) };
 }
