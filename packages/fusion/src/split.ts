@@ -18,17 +18,30 @@ export function splitComponent(
   regionMap: Int32Array,
   firstRegion: number,
 ): Int32Array {
+  const inside = componentMask(components, width, id, bbox);
+  const owner = soleOwners(inside, bbox, instances);
+  const label = watershed(inside, owner, bbox[2] - bbox[0], bbox[3] - bbox[1]);
+  return writeRegions(inside, label, width, bbox, instances.length, regionMap, firstRegion);
+}
+
+/** 1 where the bbox crop of `components` is component `id`, else 0. */
+function componentMask(components: Int32Array, width: number, id: number, bbox: [number, number, number, number]): Uint8Array {
   const [bx0, by0, bx1, by1] = bbox;
   const w = bx1 - bx0;
   const h = by1 - by0;
-  const n = w * h;
-  const inside = new Uint8Array(n);
+  const inside = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const row = (y + by0) * width + bx0;
     for (let x = 0; x < w; x++) if (components[row + x] === id) inside[y * w + x] = 1;
   }
-  // owner: 0 none, j+1 exactly one instance, -1 several
-  const owner = new Int32Array(n);
+  return inside;
+}
+
+/** Per crop pixel inside the component: 0 no instance, j+1 exactly instance j, -1 several. */
+function soleOwners(inside: Uint8Array, bbox: [number, number, number, number], instances: Candidate[]): Int32Array {
+  const [bx0, by0, bx1, by1] = bbox;
+  const w = bx1 - bx0;
+  const owner = new Int32Array(inside.length);
   instances.forEach((c, j) => {
     const cw = c.x1 - c.x0;
     for (let y = Math.max(c.y0, by0); y < Math.min(c.y1, by1); y++) {
@@ -40,6 +53,15 @@ export function splitComponent(
       }
     }
   });
+  return owner;
+}
+
+/**
+ * Floods `inside` from the sole-owner pixels over elevation maxD - distance, lowest first, so
+ * labels meet at narrow necks. Returns j+1 per labelled pixel (all 1 when there are no markers).
+ */
+function watershed(inside: Uint8Array, owner: Int32Array, w: number, h: number): Int32Array {
+  const n = w * h;
   const dist = chamferDistance(inside, w, h);
   let maxD = 0;
   for (let i = 0; i < n; i++) if (dist[i]! > maxD) maxD = dist[i]!;
@@ -77,7 +99,23 @@ export function splitComponent(
       }
     }
   }
-  const sizes = new Int32Array(instances.length);
+  return label;
+}
+
+/** Writes `firstRegion + j` into `regionMap` for the component's pixels; returns each part's size. */
+function writeRegions(
+  inside: Uint8Array,
+  label: Int32Array,
+  width: number,
+  bbox: [number, number, number, number],
+  parts: number,
+  regionMap: Int32Array,
+  firstRegion: number,
+): Int32Array {
+  const [bx0, by0, bx1, by1] = bbox;
+  const w = bx1 - bx0;
+  const h = by1 - by0;
+  const sizes = new Int32Array(parts);
   for (let y = 0; y < h; y++) {
     const row = (y + by0) * width + bx0;
     for (let x = 0; x < w; x++) {
