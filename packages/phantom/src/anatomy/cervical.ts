@@ -1,9 +1,9 @@
-import { band, bezier, chaikin, ellipse, lerp, type Polygon } from '../geometry.js';
+import { band, bezier, chaikin, ellipse, lerp, type Point, type Polygon } from '../geometry.js';
 import type { Rng } from '../prng.js';
-import type { Scene, Structure } from '../scene.js';
-import { buildColumn, type BuiltVertebra } from './column.js';
+import type { Scene } from '../scene.js';
+import { buildColumn, type BuiltColumn, type BuiltVertebra } from './column.js';
 import { at, polyAt, uprightColumn } from './frame.js';
-import { blob, bodyStructures, cage, posteriorElements, rod, syndesmophyte } from './parts.js';
+import { blob, bodyStructures, bridgeLevels, cage, posteriorElements, rod, sketch, type Sketch } from './parts.js';
 import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
 
 const CERVICAL: BaseLevel[] = [
@@ -39,23 +39,47 @@ function dens(c2: BuiltVertebra, center: number, width: number, height: number, 
 
 export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   const size = rng.gauss(1, 0.08, 0.8, 1.2);
+  const column = cervicalColumn(rng, size, o.ankylosing);
+  const vb = column.vertebrae;
+  const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1), 0.8);
+  vertebrae(s, column);
+  const skull = skullBase(s, vb[0]!);
+  const jawDrop = mandible(s, skull, vb[2]!);
+  airway(s, skull, vb);
+  neckAndHead(s, skull, jawDrop, vb);
+  shoulders(s, vb);
+  if (o.ankylosing) {
+    const start = rng.int(0, 4);
+    const count = rng.int(1, 6);
+    bridgeLevels(s, vb, start, Math.min(vb.length - 1, start + count));
+  }
+  if (o.implants) anteriorPlate(s, column);
+
+  return {
+    view: 'cervical',
+    structures: s.structures,
+    bodies: vb.map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
+    marginAbove: [30, 90],
+    marginBelow: [5, 45],
+    ankylosing: o.ankylosing,
+    implants: o.implants,
+  };
+}
+
+/** The patient's C2–T3, upright between C2 and C7. */
+function cervicalColumn(rng: Rng, size: number, ankylosing: boolean): BuiltColumn {
   const age = rng.next() ** 0.8;
-  const specs = patientLevels(rng, CERVICAL, { size, age, spurMax: 2.5, squared: o.ankylosing, concavity: 0.6 });
+  const specs = patientLevels(rng, CERVICAL, { size, age, spurMax: 2.5, squared: ankylosing, concavity: 0.6 });
   specs[0]!.superiorConcavity = 0;
   specs[0]!.spurs.inferiorAnterior = [Math.min(1.6, 0.35 * (specs[0]!.discBelow + 2)), rng.range(0.3, 1.2)];
   spreadLordosis(rng, specs, [0, 1, 2, 3, 4], [1, 1, 1, 1, 1], rng.gauss(20, 13, -18, 45));
-  const column = uprightColumn(buildColumn(specs), 0, 5);
-  const vb = column.vertebrae;
-  const c2 = vb[0]!;
-  const density = rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1);
-  const structures: Structure[] = [];
-  const bone = (outline: Polygon, value: number, cortex: number, cortexMm = 0.8, texture = 0.6): Structure => ({
-    outline,
-    layer: 'fine',
-    value: value * density,
-    bone: { cortex: cortex * density, cortexMm: cortexMm * size, texture },
-  });
+  return uprightColumn(buildColumn(specs), 0, 5);
+}
 
+/** Bodies, discs and posterior elements (C2's stouter than the rest, C7 and below with long spinous processes). */
+function vertebrae(s: Sketch, column: BuiltColumn): void {
+  const { rng, size, density, structures } = s;
+  const vb = column.vertebrae;
   const look = {
     trabecular: 0.5 * density,
     cortex: 0.75 * density,
@@ -83,8 +107,25 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
       }),
     );
   });
+}
 
-  // Dens, atlas and skull base: drawn, never labelled.
+/** Where the head sits on C2: the dens, and a frame for points on the skull that flexes with the head. */
+interface Skull {
+  c2: BuiltVertebra;
+  /** Dens height (mm). */
+  denH: number;
+  denCenter: number;
+  vaultCenter: Point;
+  /** A point `along` mm caudal of the dens tip and `anterior` mm in front, turned by the head's flexion. */
+  sk: (along: number, anterior: number) => Point;
+}
+
+/** Widening band half-width, w0 to w1 mm (at size 1) along a path. */
+const taper = (size: number, w0: number, w1: number) => (t: number) => (w0 + (w1 - w0) * t) * size;
+
+/** Dens, atlas and skull base: drawn, never labelled. */
+function skullBase(s: Sketch, c2: BuiltVertebra): Skull {
+  const { rng, size, density, structures, bone } = s;
   const d2 = c2.spec.depth;
   const denH = rng.range(13, 17) * size;
   const denCenter = d2 * 0.55;
@@ -99,24 +140,29 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
 
   const flex = rng.range(-8, 8);
   const sk = (along: number, anterior: number) => at(c2, -denH + along + flex * (anterior / 40), anterior);
-  const taper = (w0: number, w1: number) => (t: number) => (w0 + (w1 - w0) * t) * size;
   // Occipital bone and vault (irregular, thick), mastoid, clivus, hard palate, maxilla.
-  structures.push(bone(chaikin(band(bezier(sk(-10, -24 * size), sk(-30, -80 * size), sk(-95, -105 * size), 12), taper(3.5, 6)), 1), 0.7, 1.1, 1.5));
+  structures.push(bone(chaikin(band(bezier(sk(-10, -24 * size), sk(-30, -80 * size), sk(-95, -105 * size), 12), taper(size, 3.5, 6)), 1), 0.7, 1.1, 1.5));
   const vaultCenter = sk(-100 * size, 15 * size);
   const vault = ellipse(vaultCenter, 100 * size, 82 * size, 0.1, 24).map((p, i) => lerp(vaultCenter, p, 1 + 0.04 * Math.sin(i * 1.7 + flex)));
   structures.push(bone(chaikin(vault, 2), 0.3, 0.8, rng.range(4, 8) * size, 0.3));
   structures.push({ outline: blob(rng, sk(-16, -8 * size), 15 * size, 11 * size, 0.25), layer: 'fine', value: 0.5 * density, mottle: { amplitude: 0.5, scaleMm: 2.5 } });
-  structures.push(bone(chaikin(band(bezier(sk(-6, denCenter), sk(-20, denCenter + 8), sk(-36, denCenter + 22), 8), taper(3, 6)), 1), 0.45, 0.7, 1.2));
-  structures.push(bone(chaikin(band(bezier(sk(-22, 20 * size), sk(-25, 50 * size), sk(-24, 88 * size), 8), taper(2.5, 3.5)), 1), 0.6, 0.9, 1));
+  structures.push(bone(chaikin(band(bezier(sk(-6, denCenter), sk(-20, denCenter + 8), sk(-36, denCenter + 22), 8), taper(size, 3, 6)), 1), 0.45, 0.7, 1.2));
+  structures.push(bone(chaikin(band(bezier(sk(-22, 20 * size), sk(-25, 50 * size), sk(-24, 88 * size), 8), taper(size, 2.5, 3.5)), 1), 0.6, 0.9, 1));
   structures.push({ outline: blob(rng, sk(-45, 62 * size), 26 * size, 20 * size, 0.3), layer: 'fine', value: 0.12 * density, mottle: { amplitude: 0.4, scaleMm: 5 } });
+  return { c2, denH, denCenter, vaultCenter, sk };
+}
 
+/** Mandible, teeth and hyoid (in front of `hyoid`); returns how far the jaw drops below the dens (mm). */
+function mandible(s: Sketch, skull: Skull, hyoid: BuiltVertebra): number {
+  const { rng, size, density, structures, bone } = s;
+  const { denH, sk } = skull;
   // Mandible: ramus down to the angle near C2/C3, body forward to the chin; teeth very dense.
   const jawDrop = rng.range(5, 32) * size;
   const angle = sk(denH + jawDrop, rng.range(14, 26) * size);
   const ramus = bezier(sk(-28, 14 * size), sk(denH * 0.5, 12 * size), angle, 8);
-  structures.push(bone(chaikin(band(ramus, taper(4, 7)), 1), 0.45, 1.2, 1.8));
+  structures.push(bone(chaikin(band(ramus, taper(size, 4, 7)), 1), 0.45, 1.2, 1.8));
   const chin = sk(denH + jawDrop + rng.range(5, 15), 88 * size);
-  structures.push(bone(chaikin(band(bezier(angle, sk(denH + jawDrop + 12, 45 * size), chin, 10), taper(5, 9)), 1), 0.45, 1.1, 1.8));
+  structures.push(bone(chaikin(band(bezier(angle, sk(denH + jawDrop + 12, 45 * size), chin, 10), taper(size, 5, 9)), 1), 0.45, 1.1, 1.8));
   // Dental arches: overlapping crowns and roots make a dense, mottled band above and below the bite.
   const bite = denH + jawDrop * 0.55 - 14;
   const arch = (along: number, sign: number) =>
@@ -124,10 +170,15 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   for (const [along, sign] of [[bite + 6 * size, 1], [bite - 6 * size, -1]] as const) {
     structures.push({ outline: chaikin(arch(along, sign), 1), layer: 'fine', value: 1.3 * density, mottle: { amplitude: 0.35, scaleMm: 3 } });
   }
-  const hyoid = vb[2]!;
   structures.push(bone(ellipse(at(hyoid, hyoid.spec.height * 0.6, hyoid.spec.depth + rng.range(22, 32) * size), 7 * size, 3 * size, 0.3, 14), 0.5, 1.0, 0.7));
+  return jawDrop;
+}
 
-  // Airway: pharynx in front of C2–C4, larynx and trachea lower down (air lowers attenuation).
+/** Airway: pharynx in front of C2–C4, larynx and trachea lower down (air lowers attenuation). */
+function airway(s: Sketch, skull: Skull, vb: readonly BuiltVertebra[]): void {
+  const { rng, size, structures } = s;
+  const { c2, denH } = skull;
+  const d2 = c2.spec.depth;
   const prevertebral = [4, 4.5, 6, 12, 14, 15, 16, 17, 18];
   const airway = [at(c2, -denH - 10, d2 + 8 * size)];
   vb.forEach((v, k) => airway.push(at(v, v.spec.height / 2, v.spec.depth + (prevertebral[k]! + 5) * size)));
@@ -136,8 +187,12 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   // Two nested bands: the airway edge is gradual, its width varies along the neck.
   structures.push({ outline: chaikin(band(airway, (t) => airWidth * (1.1 + 0.3 * Math.sin(7 * t))), 1), layer: 'fine', value: air * 0.5 });
   structures.push({ outline: chaikin(band(airway, (t) => airWidth * (0.7 + 0.25 * Math.sin(5 * t + 1))), 1), layer: 'fine', value: air * 0.5 });
+}
 
-  // Neck and head soft tissue (coarse layer: smooth thickness edges).
+/** Neck and head soft tissue (coarse layer: smooth thickness edges). */
+function neckAndHead(s: Sketch, skull: Skull, jawDrop: number, vb: readonly BuiltVertebra[]): void {
+  const { rng, size, structures } = s;
+  const { denH, sk, vaultCenter } = skull;
   const c4 = vb[2]!;
   const t3 = vb[vb.length - 1]!;
   const front = rng.range(45, 70) * size;
@@ -156,8 +211,11 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   structures.push({ outline: ellipse(vaultCenter, 112 * size, 96 * size, 0.1, 40), layer: 'coarse', value: 0.9 });
   structures.push({ outline: blob(rng, sk(-5, 60 * size), 50 * size, 55 * size, 0.15), layer: 'coarse', value: 0.9 });
   structures.push({ outline: blob(rng, sk(denH + jawDrop * 0.5, 60 * size), 40 * size, 30 * size), layer: 'coarse', value: 0.5 });
+}
 
-  // Shoulders: soft tissue mass plus humeral heads and clavicles, sometimes hiding C6–T1 heavily.
+/** Shoulders: soft tissue mass plus humeral heads and clavicles, sometimes hiding C6–T1 heavily. */
+function shoulders(s: Sketch, vb: readonly BuiltVertebra[]): void {
+  const { rng, size, structures, bone } = s;
   const heavy = rng.chance(0.3);
   const topIndex = heavy ? rng.int(3, 5) : rng.int(4, 7);
   const topVb = vb[Math.min(topIndex, vb.length - 1)]!;
@@ -171,36 +229,21 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     const clavicle = bezier(at(topVb, top + 8, 70 * size), at(topVb, top + 20, 10), at(topVb, top + 12 + rng.range(0, 25), -60 * size), 10);
     structures.push(bone(chaikin(band(clavicle, (t) => (3.5 + 2 * Math.abs(t - 0.5)) * size), 1), 0.22, 0.45, 1.3));
   }
+}
 
-  if (o.ankylosing) {
-    const start = rng.int(0, 4);
-    const count = rng.int(1, 6);
-    for (let k = start; k < Math.min(vb.length - 1, start + count); k++) {
-      structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, true, 0.7 * density));
-      if (rng.chance(0.4)) structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, false, 0.55 * density));
-    }
+/** Anterior cervical fusion: a plate over one or two levels, a screw in each body, cages in the discs. */
+function anteriorPlate(s: Sketch, column: BuiltColumn): void {
+  const { rng, structures } = s;
+  const vb = column.vertebrae;
+  const first = rng.int(1, 4);
+  const levels = rng.int(1, 2);
+  const metal = rng.range(6, 9);
+  const plate = [];
+  for (let k = first; k <= first + levels && k < vb.length; k++) {
+    const v = vb[k]!;
+    plate.push(at(v, v.spec.height * 0.5, v.spec.depth + 1.5));
+    structures.push(rod(polyAt(v, [[v.spec.height * 0.45, v.spec.depth + 1], [v.spec.height * 0.4, v.spec.depth * 0.25]]), 1.6, metal));
+    if (k < first + levels) structures.push(cage(column.discs[k]!, 0.7, metal));
   }
-  if (o.implants) {
-    const first = rng.int(1, 4);
-    const levels = rng.int(1, 2);
-    const metal = rng.range(6, 9);
-    const plate = [];
-    for (let k = first; k <= first + levels && k < vb.length; k++) {
-      const v = vb[k]!;
-      plate.push(at(v, v.spec.height * 0.5, v.spec.depth + 1.5));
-      structures.push(rod(polyAt(v, [[v.spec.height * 0.45, v.spec.depth + 1], [v.spec.height * 0.4, v.spec.depth * 0.25]]), 1.6, metal));
-      if (k < first + levels) structures.push(cage(column.discs[k]!, 0.7, metal));
-    }
-    structures.push(rod(plate, 1.3, metal));
-  }
-
-  return {
-    view: 'cervical',
-    structures,
-    bodies: vb.map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
-    marginAbove: [30, 90],
-    marginBelow: [5, 45],
-    ankylosing: o.ankylosing,
-    implants: o.implants,
-  };
+  structures.push(rod(plate, 1.3, metal));
 }

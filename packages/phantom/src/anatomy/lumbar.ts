@@ -1,10 +1,10 @@
 import { band, bezier, chaikin, ellipse, lerp, type Point, type Polygon } from '../geometry.js';
 import type { Rng } from '../prng.js';
-import type { Scene, Structure } from '../scene.js';
-import { buildColumn } from './column.js';
+import type { Scene } from '../scene.js';
+import { buildColumn, type BuiltColumn, type BuiltVertebra } from './column.js';
 import type { SceneOptions } from './cervical.js';
 import { at, uprightColumn } from './frame.js';
-import { blob, bodyStructures, cage, pedicleScrew, posteriorElements, rod, syndesmophyte } from './parts.js';
+import { blob, bodyStructures, bridgeLevels, cage, pedicleScrew, posteriorElements, rod, sketch, type Sketch } from './parts.js';
 import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
 
 const LUMBAR: BaseLevel[] = [
@@ -29,22 +29,48 @@ const S1 = 8;
 
 export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
   const size = rng.gauss(1, 0.08, 0.8, 1.2);
+  const { column, age } = lumbarColumn(rng, size, o.ankylosing);
+  const vb = column.vertebrae;
+  const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1), 1.2);
+  vertebrae(s, column);
+  sacrum(s, column);
+  pelvis(s, vb);
+  ribs(s, vb);
+  trunk(s, vb);
+  bowelGas(s, vb);
+  calcifiedAorta(s, vb, age);
+  if (o.ankylosing) {
+    const start = rng.int(2, 6);
+    const count = rng.int(1, 6);
+    bridgeLevels(s, vb, start, Math.min(S1, start + count));
+  }
+  if (o.implants) pedicleFusion(s, column);
+
+  return {
+    view: 'lumbar',
+    structures: s.structures,
+    bodies: vb.slice(0, S1 + 1).map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
+    marginAbove: [5, 50],
+    marginBelow: [30, 110],
+    ankylosing: o.ankylosing,
+    implants: o.implants,
+  };
+}
+
+/** The patient's T10–Co1, upright between T12 and L5, sometimes with a slip at L4 or L5 or a wedged body. */
+function lumbarColumn(rng: Rng, size: number, ankylosing: boolean): { column: BuiltColumn; age: number } {
   const age = rng.next() ** 0.8;
-  const specs = patientLevels(rng, LUMBAR, { size, age, spurMax: 5, squared: o.ankylosing, concavity: 1 });
+  const specs = patientLevels(rng, LUMBAR, { size, age, spurMax: 5, squared: ankylosing, concavity: 1 });
   spreadLordosis(rng, specs, [3, 4, 5, 6, 7], [0.08, 0.12, 0.18, 0.27, 0.35], rng.gauss(45, 12, 10, 75));
   if (rng.chance(0.08)) specs[rng.int(6, 7)]!.slipBelow = rng.sign() * rng.range(3, 10) * size;
   if (rng.chance(0.06)) specs[rng.int(2, 4)]!.wedge += (rng.range(10, 22) * Math.PI) / 180;
-  const column = uprightColumn(buildColumn(specs), 2, L5);
-  const vb = column.vertebrae;
-  const density = rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1);
-  const structures: Structure[] = [];
-  const bone = (outline: Polygon, value: number, cortex: number, cortexMm = 1.2, texture = 0.6): Structure => ({
-    outline,
-    layer: 'fine',
-    value: value * density,
-    bone: { cortex: cortex * density, cortexMm: cortexMm * size, texture },
-  });
+  return { column: uprightColumn(buildColumn(specs), 2, L5), age };
+}
 
+/** Bodies, discs and posterior elements down to S1, with faint transverse processes. */
+function vertebrae(s: Sketch, column: BuiltColumn): void {
+  const { rng, size, density, structures } = s;
+  const vb = column.vertebrae;
   const look = {
     trabecular: 0.55 * density,
     cortex: 0.8 * density,
@@ -73,8 +99,12 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     // Transverse processes project over the pedicles as a faint density.
     structures.push({ outline: blob(rng, at(v, v.spec.height * 0.35, -d * 0.3), d * 0.2, v.spec.height * 0.25, 0.3), layer: 'fine', value: 0.08 * density });
   });
+}
 
-  // Sacrum below S1 as one fused, tapering bone with faint remnant discs; alae over S1.
+/** Sacrum below S1 as one fused, tapering bone with faint remnant discs; alae over S1. */
+function sacrum(s: Sketch, column: BuiltColumn): void {
+  const { size, density, structures, bone } = s;
+  const vb = column.vertebrae;
   const s1 = vb[S1]!;
   const sacral = vb.slice(S1 + 1);
   const front = [s1.inferiorAnterior, ...sacral.flatMap((v) => [v.superiorAnterior, v.inferiorAnterior])];
@@ -87,8 +117,12 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     structures.push({ outline: band([lerp(ip, sp, 0.5), lerp(ia, sa, 0.5)], () => 0.5 * size), layer: 'fine', value: -0.12 * density });
   });
   structures.push(bone(ellipse(at(s1, s1.spec.height * 0.45, s1.spec.depth * 0.3), s1.spec.depth * 0.35, s1.spec.height * 0.55, 0.2, 24), 0.25, 0.4, 1.5, 0.4));
+}
 
-  // Iliac wings over L5/S1, two sides offset; femoral heads low and anterior.
+/** Iliac wings over L5/S1, two sides offset; femoral heads low and anterior. */
+function pelvis(s: Sketch, vb: readonly BuiltVertebra[]): void {
+  const { rng, size, density, structures, bone } = s;
+  const s1 = vb[S1]!;
   for (let side = 0; side < 2; side++) {
     const shift = side * rng.range(3, 18);
     const crestTop = at(vb[L5 - 1]!, vb[L5 - 1]!.spec.height * rng.range(0.2, 1.2) + shift, s1.spec.depth * rng.range(0.0, 0.5));
@@ -105,8 +139,11 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     const head = at(vb[S1 + 3]!, 25 + shift * 2, s1.spec.depth * rng.range(1.3, 1.9));
     structures.push(bone(ellipse(head, 23 * size, 23 * size, 0, 32), 0.25, 0.4, 2.5, 0.5));
   }
+}
 
-  // Lower ribs: tubular, faint, sweeping forward and down over T12–L2.
+/** Lower ribs: tubular, faint, sweeping forward and down over T12–L2. */
+function ribs(s: Sketch, vb: readonly BuiltVertebra[]): void {
+  const { rng, size, structures, bone } = s;
   for (const k of [0, 1, 2]) {
     for (let side = 0; side < 2; side++) {
       const v = vb[k]!;
@@ -117,8 +154,11 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
       structures.push(bone(chaikin(band(bezier(start, mid, end, 12), (t) => (4.5 - 2 * t) * size), 1), 0.1, 0.25, 1.2, 0.2));
     }
   }
+}
 
-  // Abdomen and back soft tissue, lung bases at the top, bowel gas in front of the spine.
+/** Abdomen and back soft tissue, lung bases at the top. */
+function trunk(s: Sketch, vb: readonly BuiltVertebra[]): void {
+  const { rng, size, structures } = s;
   const top = vb[0]!;
   const tail = vb[vb.length - 1]!;
   const back = rng.range(45, 95) * size;
@@ -135,7 +175,11 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     const dome = at(top, rng.range(-60, 0), top.spec.depth * 0.5);
     structures.push({ outline: ellipse(dome, 150 * size, 50 * size, rng.range(-0.2, 0.2), 28), layer: 'coarse', value: -rng.range(0.3, 0.8) });
   }
-  // Bowel gas: loose bubbles plus a colon segment or two with haustral pockets, mottled with stool.
+}
+
+/** Bowel gas in front of the spine: loose bubbles plus a colon segment or two with haustral pockets, mottled with stool. */
+function bowelGas(s: Sketch, vb: readonly BuiltVertebra[]): void {
+  const { rng, size, structures } = s;
   const bubble = (c: Point, r: number) =>
     structures.push({ outline: blob(rng, c, r, r * rng.range(0.45, 1), 0.45), layer: 'fine', value: -rng.range(0.04, 0.16), mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) } });
   const loose = rng.int(2, 14);
@@ -150,6 +194,11 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
     const path = bezier(at(a, 0, a.spec.depth * rng.range(0.5, 3)), at(a, rng.range(20, 80), a.spec.depth * rng.range(1, 4)), at(b, rng.range(0, 40), b.spec.depth * rng.range(0.5, 3)), 10);
     for (const p of path) bubble(p, rng.range(6, 14) * size);
   }
+}
+
+/** Thin bright streaks of a calcified aortic wall in front of L2–L5, likelier with age. */
+function calcifiedAorta(s: Sketch, vb: readonly BuiltVertebra[], age: number): void {
+  const { rng, structures } = s;
   if (rng.chance(0.25 + 0.4 * age)) {
     for (let k = L1 + 1; k <= L5; k++) {
       if (!rng.chance(0.5)) continue;
@@ -158,37 +207,22 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
       structures.push({ outline: band([p0, at(v, rng.range(12, 30), v.spec.depth + rng.range(8, 20))], () => 0.6), layer: 'fine', value: 0.9 });
     }
   }
+}
 
-  if (o.ankylosing) {
-    const start = rng.int(2, 6);
-    const count = rng.int(1, 6);
-    for (let k = start; k < Math.min(S1, start + count); k++) {
-      structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, true, 0.7 * density));
-      if (rng.chance(0.4)) structures.push(syndesmophyte(rng, vb[k]!, vb[k + 1]!, false, 0.55 * density));
-    }
+/** Posterior fusion: pedicle screws over one or two levels joined by a rod, sometimes cages in the discs. */
+function pedicleFusion(s: Sketch, column: BuiltColumn): void {
+  const { rng, size, structures } = s;
+  const vb = column.vertebrae;
+  const first = rng.int(L1 + 1, L5);
+  const last = Math.min(S1, first + rng.int(1, 2));
+  const metal = rng.range(6, 10);
+  const heads: Point[] = [];
+  for (let k = first; k <= last; k++) {
+    const v = vb[k]!;
+    const pedicle = v.spec.depth * 0.33;
+    structures.push(...pedicleScrew(v, pedicle, 6 * size, rng.range(0.6, 0.85), metal));
+    heads.push(at(v, v.spec.height * 0.38, -pedicle - 9));
+    if (k < last && rng.chance(0.5)) structures.push(cage(column.discs[k]!, 0.6, metal));
   }
-  if (o.implants) {
-    const first = rng.int(L1 + 1, L5);
-    const last = Math.min(S1, first + rng.int(1, 2));
-    const metal = rng.range(6, 10);
-    const heads: Point[] = [];
-    for (let k = first; k <= last; k++) {
-      const v = vb[k]!;
-      const pedicle = v.spec.depth * 0.33;
-      structures.push(...pedicleScrew(v, pedicle, 6 * size, rng.range(0.6, 0.85), metal));
-      heads.push(at(v, v.spec.height * 0.38, -pedicle - 9));
-      if (k < last && rng.chance(0.5)) structures.push(cage(column.discs[k]!, 0.6, metal));
-    }
-    structures.push(rod(heads, 2.8 * size, metal));
-  }
-
-  return {
-    view: 'lumbar',
-    structures,
-    bodies: vb.slice(0, S1 + 1).map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
-    marginAbove: [5, 50],
-    marginBelow: [30, 110],
-    ankylosing: o.ankylosing,
-    implants: o.implants,
-  };
+  structures.push(rod(heads, 2.8 * size, metal));
 }

@@ -152,3 +152,35 @@ export function bodyStructures(vb: BuiltVertebra, look: BodyLook): Structure[] {
     plate(shift(vb.inferiorEndplate, scale(vb.u, -1))),
   ];
 }
+
+/**
+ * What a scene's drawing steps share: the patient's seeded stream, scale and bone density, and the
+ * list of structures they add to, in drawing order.
+ */
+export interface Sketch {
+  rng: Rng;
+  size: number;
+  density: number;
+  structures: Structure[];
+  /** A fine-layer bone, its value and cortex scaled by density and its cortex width by size. */
+  bone: (outline: Polygon, value: number, cortex: number, cortexMm?: number, texture?: number) => Structure;
+}
+
+/** A Sketch with no structures yet; `cortexMm` is the default cortex width of its bones (mm at size 1). */
+export function sketch(rng: Rng, size: number, density: number, cortexMm: number): Sketch {
+  const bone = (outline: Polygon, value: number, cortex: number, mm = cortexMm, texture = 0.6): Structure => ({
+    outline,
+    layer: 'fine',
+    value: value * density,
+    bone: { cortex: cortex * density, cortexMm: mm * size, texture },
+  });
+  return { rng, size, density, structures: [], bone };
+}
+
+/** Syndesmophytes bridging vertebrae k to k + 1 for k in [from, to): always anterior, sometimes posterior too. */
+export function bridgeLevels(s: Sketch, vb: readonly BuiltVertebra[], from: number, to: number): void {
+  for (let k = from; k < to; k++) {
+    s.structures.push(syndesmophyte(s.rng, vb[k]!, vb[k + 1]!, true, 0.7 * s.density));
+    if (s.rng.chance(0.4)) s.structures.push(syndesmophyte(s.rng, vb[k]!, vb[k + 1]!, false, 0.55 * s.density));
+  }
+}
