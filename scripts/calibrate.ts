@@ -294,12 +294,24 @@ async function main(): Promise<void> {
   const scored = all.map(({ set, role }) => ({ set, role, s: score(set, model) }));
   await writeFile(values.svg, reliabilitySvg(scored.filter((x) => x.role !== 'fit').map(({ set, s }) => ({ name: set.name, s })).concat([{ name: 'fit sets (pooled)', s: mergeScored(scored.filter((x) => x.role === 'fit').map((x) => x.s)) }])));
 
-  const doc = [
+  const doc = calibrationReport(model, [...models.values()], scored, fitSets);
+  await writeFile(values.doc, doc);
+  process.stdout.write(doc);
+}
+
+/** docs/CALIBRATION.md: the fitted model, figures per set, the threshold trade-off and reliability bins. */
+function calibrationReport(
+  model: CalibrationModel,
+  models: unknown[],
+  scored: { set: FilmSet; role: string; s: Scored }[],
+  fitSets: FilmSet[],
+): string {
+  return [
     '# Calibration report',
     '',
     `Written by \`${model.provenance['command'] as string}\` on ${model.provenance['date'] as string}; see docs/EVALUATION.md, "Calibration", for what it means.`,
     '',
-    `Models: ${[...models.values()].map((m) => { const x = m as { name: string; version: string; sha256: string }; return `${x.name} ${x.version} (sha256 ${x.sha256.slice(0, 12)}…)`; }).join(', ')}.`,
+    `Models: ${models.map((m) => { const x = m as { name: string; version: string; sha256: string }; return `${x.name} ${x.version} (sha256 ${x.sha256.slice(0, 12)}…)`; }).join(', ')}.`,
     '',
     '## Fitted model',
     '',
@@ -307,7 +319,7 @@ async function main(): Promise<void> {
     '',
     `P(level right) = σ(${VERTEBRA_FEATURES.map((k) => `${model.vertebra[k]} · ${k}`).join(' + ')})`,
     '',
-    `\`needs-review\` below **${needsReviewBelow}**; lordosis written when both end levels have level probability ≥ **${measureFrom}**.`,
+    `\`needs-review\` below **${model.needsReviewBelow}**; lordosis written when both end levels have level probability ≥ **${model.measureFrom}**.`,
     '',
     '## Figures per set',
     '',
@@ -319,7 +331,7 @@ async function main(): Promise<void> {
     '',
     '## needs-review threshold: the trade-off on the fit sets',
     '',
-    tradeOffTable([...fitScored.map(({ name }, i) => ({ name, s: score(fitSets[i]!, model) })), { name: 'pooled (the choice)', s: mergeScored(fitSets.map((set) => score(set, model))) }]),
+    tradeOffTable([...fitSets.map((set) => ({ name: set.name, s: score(set, model) })), { name: 'pooled (the choice)', s: mergeScored(fitSets.map((set) => score(set, model))) }]),
     '',
     '## Reliability (image level, per set)',
     '',
@@ -330,8 +342,6 @@ async function main(): Promise<void> {
     '![reliability diagram](reliability.svg)',
     '',
   ].join('\n');
-  await writeFile(values.doc, doc);
-  process.stdout.write(doc);
 }
 
 function mergeScored(list: Scored[]): Scored {
