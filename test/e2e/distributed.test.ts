@@ -15,67 +15,22 @@
  * Size: E2E_IMAGES good images (default 40, at most 560 px a side); the whole file takes about 3 minutes on
  * 2 CPU cores.
  */
-import { readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueueEvents } from 'bullmq';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writePhantomSet } from '@vertxnet/phantom';
 import { RunFileSchema } from '@vertxnet/pipeline';
-import { TEST_REDIS_URL, deleteKeys, testRedis, uniqueName } from '../helpers/redis.js';
-import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3Server, type S3TestServer } from '../helpers/s3.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { imageCounts, listKeys, parseMetric, runCli } from './helpers/cluster.js';
-import { serviceEntry, spawnService, type ServiceName, type ServiceProcess } from './helpers/services.js';
-
-/** Version in the shipped model's manifest (models/<kind>/manifest.json). */
-const shippedVersion = (kind: 'unet' | 'maskrcnn'): string =>
-  (JSON.parse(readFileSync(join('models', kind, 'manifest.json'), 'utf8')) as { version: string }).version;
+import { closeCluster, getObject, openCluster, pngBitDepth, retire, shippedVersion, start, waitForObject, writeSource, type Cluster } from './helpers/distributed.js';
 
 const GOOD = Number(process.env.E2E_IMAGES ?? '40');
 const SHUTDOWN_TIMEOUT_MS = 8_000;
 /** The bad files and what their failure reason must say. */
 const BAD: Record<string, RegExp> = { 'bad-truncated.png': /truncated|corrupt/i, 'bad-empty.png': /empty|0 bytes/i, 'bad-text.png': /not an image|text/i };
 
-interface Cluster {
-  prefix: string;
-  s3: S3TestServer;
-  tmp: string;
-  /** Local copy of the source (for `vertxnet run`). */
-  sourceDir: string;
-  goodNames: string[];
-  env: Record<string, string>;
-  services: Partial<Record<ServiceName, ServiceProcess>>;
-  /** Every service process started, to stop at the end. */
-  all: ServiceProcess[];
-  /** Image counts of services that were stopped, so totals survive restarts. */
-  retired: Array<Record<string, number>>;
-  firstRun?: string;
-}
-
 let c: Cluster;
-
-/** The runs API token of the ingest service (the suite submits through Redis; the API still wants one). */
-const API_TOKEN = 'e2e-test-token-3f9a1c7e5b2d8046';
-
-async function start(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
-  const own: Record<string, string> = name === 'ingest' ? { API_TOKEN } : {};
-  const service = await spawnService(name, serviceEntry(name), { env: { ...c.env, ...own, ...env } });
-  c.all.push(service);
-  await service.ready(60_000);
-  c.services[name] = service;
-  return service;
-}
-
-/** Stops a service and keeps its final image counts (read just before the signal when it is SIGKILL). */
-async function retire(service: ServiceProcess, signal: NodeJS.Signals) {
-  const counts = await imageCounts(service.url);
-  const stopped = await service.stop(signal);
-  c.retired.push(counts);
-  return stopped;
-}
 
 function cliArgs(...args: string[]): string[] {
   return [...args, '--redis', TEST_REDIS_URL, '--prefix', c.prefix];
@@ -98,87 +53,15 @@ function runIdOf(stdout: string): string {
   return id!;
 }
 
-async function getObject(bucket: string, key: string): Promise<Buffer> {
-  const res = await c.s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from(await res.Body!.transformToByteArray());
-}
-
-/** Reads an object once it exists and `ready` accepts it (bounded by `timeoutMs`). */
-async function waitForObject(bucket: string, key: string, ready: (body: string) => boolean, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const body = await getObject(bucket, key).then(
-      (b) => b.toString('utf8'),
-      () => undefined,
-    );
-    if (body !== undefined && ready(body)) return body;
-    if (Date.now() > deadline) throw new Error(`${bucket}/${key} not written within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function pngBitDepth(bytes: Buffer): number {
-  return bytes.readUInt8(24);
-}
-
 beforeAll(async () => {
-  const tmp = await mkdtemp(join(tmpdir(), 'vertxnet-e2e-'));
-  const s3 = await startS3Server();
-  c = {
-    prefix: uniqueName('test-e2e'),
-    s3,
-    tmp,
-    sourceDir: join(tmp, 'source'),
-    goodNames: [],
-    env: {},
-    services: {},
-    all: [],
-    retired: [],
-  };
-  for (const bucket of ['src', 'scratch', 'out']) await s3.createBucket(bucket);
-  c.env = {
-    QUEUE_PREFIX: c.prefix,
-    S3_ENDPOINT: s3.endpoint,
-    S3_REGION: S3_TEST_REGION,
-    AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
-    WORK_URI: 's3://scratch/w',
-    // A killed worker's jobs come back within ~15 s, not the 30 s default. Not much lower: a job
-    // whose lock lapses twice (its first owner SIGKILLed, then one missed renewal on a loaded
-    // machine) is failed as stalled by BullMQ (maxStalledCount 1), and the image is then fused
-    // from the U-Net alone; with 4 s locks at load 9 on 2 cores that happened ("job stalled more
-    // than allowable limit" on the re-run job; reproduce with E2E_JOB_LOCK_MS=4000 E2E_STALLED_CHECK_MS=1000).
-    JOB_LOCK_MS: process.env.E2E_JOB_LOCK_MS ?? '15000',
-    STALLED_CHECK_MS: process.env.E2E_STALLED_CHECK_MS ?? '2000',
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-  };
-
-  // N good images (format mix) + three bad files, locally and in s3://src/set/.
-  await writePhantomSet({ out: join(tmp, 'phantoms'), count: GOOD, seed: 4242, format: 'mix', maxSide: 560 });
-  await mkdir(c.sourceDir);
-  const generated = (await readdir(join(tmp, 'phantoms', 'images'))).sort();
-  for (const name of generated) await cp(join(tmp, 'phantoms', 'images', name), join(c.sourceDir, name));
-  c.goodNames = generated;
-  const firstPng = generated.find((n) => n.endsWith('.png'))!;
-  const pngBytes = await readFile(join(c.sourceDir, firstPng));
-  await writeFile(join(c.sourceDir, 'bad-truncated.png'), pngBytes.subarray(0, Math.floor(pngBytes.length / 3)));
-  await writeFile(join(c.sourceDir, 'bad-empty.png'), Buffer.alloc(0));
-  await writeFile(join(c.sourceDir, 'bad-text.png'), 'this is a text file, not a radiograph\n');
-  for (const name of await readdir(c.sourceDir)) {
-    await s3.client.send(new PutObjectCommand({ Bucket: 'src', Key: `set/${name}`, Body: await readFile(join(c.sourceDir, name)) }));
-  }
-
-  await Promise.all((['ingest', 'unet-worker', 'maskrcnn-worker', 'fusion-worker'] as const).map((name) => start(name)));
+  c = await openCluster(SHUTDOWN_TIMEOUT_MS);
+  await writeSource(c, GOOD);
+  await Promise.all((['ingest', 'unet-worker', 'maskrcnn-worker', 'fusion-worker'] as const).map((name) => start(c, name)));
 }, 180_000);
 
 afterAll(async () => {
   if (!c) return;
-  await Promise.all(c.all.map((s) => s.stop('SIGKILL')));
-  await c.s3.stop();
-  const redis = testRedis();
-  await deleteKeys(redis, c.prefix);
-  await redis.quit();
-  await rm(c.tmp, { recursive: true, force: true });
+  await closeCluster(c);
 });
 
 describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3rver)', () => {
@@ -212,8 +95,8 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
 
       await unetBusy;
       const oldUnet = c.services['unet-worker']!;
-      const replacementUnet = start('unet-worker');
-      const termed = await retire(oldUnet, 'SIGTERM');
+      const replacementUnet = start(c, 'unet-worker');
+      const termed = await retire(c, oldUnet, 'SIGTERM');
       expect(termed.code).toBe(0);
       expect(termed.ms).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 4_000);
       // 'closed': its active jobs finished before the deadline (else 'timed-out': handed back through stalled-job recovery).
@@ -222,9 +105,9 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
 
       const killedJob = await maskBusyLater;
       const oldMask = c.services['maskrcnn-worker']!;
-      const killed = await retire(oldMask, 'SIGKILL');
+      const killed = await retire(c, oldMask, 'SIGKILL');
       expect(killed.signal).toBe('SIGKILL');
-      await start('maskrcnn-worker');
+      await start(c, 'maskrcnn-worker');
 
       const result = await submitted;
       expect(result.code, result.stderr).toBe(2); // the three bad images failed: exit 2, some failed
@@ -283,24 +166,24 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
 
     // Once the run is finished, ingest writes run.json, summary.csv, vertebrae.csv and coco.json beside the results
     // (just after `--wait` returns, so give it a few seconds).
-    const runJson = await waitForObject('out', 'results/run.json', (body) => JSON.parse(body).id === c.firstRun, 30_000);
+    const runJson = await waitForObject(c, 'out', 'results/run.json', (body) => JSON.parse(body).id === c.firstRun, 30_000);
     const report = RunFileSchema.parse(JSON.parse(runJson));
     expect(report).toMatchObject({ mode: 'distributed', state: 'finished' });
     expect(report.counts).toMatchObject({ succeeded: GOOD, failed: 3 });
     expect(report.failures).toHaveLength(3);
     for (const f of report.failures) expect(f.reason, f.source).toMatch(BAD[f.source.replace(/.*\//, '')]!);
-    const csv = (await getObject('out', 'results/summary.csv')).toString('utf8').trimEnd().split('\n');
+    const csv = (await getObject(c, 'out', 'results/summary.csv')).toString('utf8').trimEnd().split('\n');
     // A row per labelled image, and one per failed image with its status and reason.
     expect(csv).toHaveLength(GOOD + 3 + 1);
     const header = csv[0]!.split(',');
     const failedRows = csv.slice(1).filter((line) => line.split(',')[header.indexOf('status')] === 'failed');
     expect(failedRows.map((line) => line.split(',')[0] ?? '').sort()).toEqual(Object.keys(BAD).sort());
     // A row per vertebra of the labelled images, none for the failed ones.
-    const vertebrae = (await getObject('out', 'results/vertebrae.csv')).toString('utf8').trimEnd().split('\n');
+    const vertebrae = (await getObject(c, 'out', 'results/vertebrae.csv')).toString('utf8').trimEnd().split('\n');
     expect(vertebrae[0]).toMatch(/^image,level,verse_code,score,anterior_height,middle_height,posterior_height,unit,/);
     expect(vertebrae.length).toBeGreaterThan(GOOD * 3);
     expect([...new Set(vertebrae.slice(1).map((line) => line.split(',')[0] ?? ''))].sort()).toEqual([...c.goodNames].sort());
-    const coco = JSON.parse((await getObject('out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
+    const coco = JSON.parse((await getObject(c, 'out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);
   }, 300_000);
@@ -373,8 +256,8 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(manifest.version).not.toBe('0.1.1');
     await writeFile(manifestPath, JSON.stringify({ ...manifest, version: '0.1.1' }, null, 2));
 
-    await retire(c.services['unet-worker']!, 'SIGTERM');
-    await start('unet-worker', { MODEL_DIR: modelDir, UNET_MODEL: 'vertxnet-unet@0.1.1' });
+    await retire(c, c.services['unet-worker']!, 'SIGTERM');
+    await start(c, 'unet-worker', { MODEL_DIR: modelDir, UNET_MODEL: 'vertxnet-unet@0.1.1' });
     const unetBefore = await imageCounts(c.services['unet-worker']!.url);
 
     const one = c.goodNames[0]!;
@@ -390,7 +273,7 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     const unetAfter = await imageCounts(c.services['unet-worker']!.url);
     expect((unetAfter['unet/succeeded'] ?? 0) - (unetBefore['unet/succeeded'] ?? 0)).toBe(1);
 
-    const result = JSON.parse((await getObject('out', `results/${one}/result.json`)).toString('utf8')) as {
+    const result = JSON.parse((await getObject(c, 'out', `results/${one}/result.json`)).toString('utf8')) as {
       models: { unet: { version: string }; maskrcnn: { version: string } };
     };
     expect(result.models.unet.version).toBe('0.1.1');
@@ -405,11 +288,11 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     let differing = 0;
     for (const name of c.goodNames) {
       const local = PNG.sync.read(await readFile(join(out, name, 'labels.png')));
-      const remote = PNG.sync.read(await getObject('out', `results/${name}/labels.png`));
+      const remote = PNG.sync.read(await getObject(c, 'out', `results/${name}/labels.png`));
       expect([remote.width, remote.height]).toEqual([local.width, local.height]);
       if (!Buffer.from(local.data).equals(Buffer.from(remote.data))) differing++;
       const levels = (json: string) => (JSON.parse(json) as { vertebrae: Array<{ level: string }> }).vertebrae.map((v) => v.level);
-      expect(levels((await getObject('out', `results/${name}/result.json`)).toString('utf8')), name).toEqual(
+      expect(levels((await getObject(c, 'out', `results/${name}/result.json`)).toString('utf8')), name).toEqual(
         levels(await readFile(join(out, name, 'result.json'), 'utf8')),
       );
     }
