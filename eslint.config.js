@@ -2,6 +2,15 @@
 // code), not style; formatting is left alone. One TypeScript program for all files (tsconfig.lint.json).
 import tseslint from 'typescript-eslint';
 
+// Generated tables, rewritten whole by a script: their length follows the data, not the code.
+const GENERATED = ['packages/fusion/src/calibration/fitted.ts'];
+// Over the size limits today; moved and split on branch layers (drop this list at that merge).
+const SPLIT_ELSEWHERE = [
+  'packages/shared/src/dicom/decode.ts', // moved and split on branch layers
+  'packages/shared/src/dicom/jpeg12.ts', // moved and split on branch layers
+  'packages/shared/src/jobs/service-runtime.ts', // moved and split on branch layers
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -64,6 +73,24 @@ export default tseslint.config(
       // unbound-method (handlers are closures, not methods), no-unsafe-* (dcmjs and JSON are `any`).
       // Type-only imports stay type-only, so a test or the phantom does not load a runtime it only names.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  // Size (issue 15): no source file over 400 lines, no function over 80, every line counted (blank
+  // lines and comments too). Tests are files like any other and take the file limit.
+  {
+    files: ['**/*.ts'],
+    ignores: [...GENERATED, ...SPLIT_ELSEWHERE],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+    },
+  },
+  // The function limit is for source only: in tests a `describe` callback is a container of cases,
+  // not a function with logic, and grows with every case added to it.
+  {
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', 'test/**', ...GENERATED, ...SPLIT_ELSEWHERE],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true }],
     },
   },
 );
