@@ -19,7 +19,7 @@ from typing import Dict, List
 import numpy as np
 import torch
 
-from .coco import letterbox, load_gray, normalise
+from .preprocess import letterbox, load_gray, normalise
 from .trained import load_trained
 
 

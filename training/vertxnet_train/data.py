@@ -6,9 +6,9 @@ import numpy as np
 import torch
 from PIL import Image, ImageFilter
 
-from .coco import BILINEAR, NEAREST, Record
-
+from .coco import Record
 from .levels import class_index
+from .preprocess import BILINEAR, NEAREST
 
 _AFFINE = getattr(getattr(Image, "Transform", Image), "AFFINE")
 
@@ -151,7 +151,7 @@ def expand_masks(target: dict) -> dict:
 
 
 def to_model_input(canvas: torch.Tensor, mean: float, std: float) -> torch.Tensor:
-    """uint8 canvas -> (pixel / 255 - mean) / std, float32 (same as coco.normalise)."""
+    """uint8 canvas -> (pixel / 255 - mean) / std, float32 (same as preprocess.normalise)."""
     return (canvas.float() / 255.0 - mean) / std
 
 

@@ -19,8 +19,9 @@ from typing import Dict, List
 import numpy as np
 import torch
 
-from .coco import Record, load_records, normalise
+from .coco import Record, load_records
 from .levels import REFERENCE_LEVEL
+from .preprocess import normalise
 
 IOU_MATCH = 0.5
 # Levels a 'landmarks' model also marks, to count from when the reference end is cut off.

@@ -36,7 +36,8 @@ class FacingNet(ViewNet):
 
 def load_facing_set(dirs: Sequence[str], variants: int, rng: np.random.Generator, log=print) -> Tuple[torch.Tensor, torch.Tensor]:
     """Every phantom film with its `facing`, as the pipeline sees it, plus randomised copies."""
-    from .coco import load_gray, read_coco
+    from .coco import read_coco
+    from .preprocess import load_gray
     xs, ys = [], []
     for d in dirs:
         facing = _facing_by_file(d)

@@ -15,9 +15,9 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from .coco import letterbox, load_gray, normalise
 from .export import MaskRCNNExport, OUTPUTS, sha256_file
 from .models import UNetExport
+from .preprocess import letterbox, load_gray, normalise
 from .trained import load_trained
 
 

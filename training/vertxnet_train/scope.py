@@ -110,7 +110,7 @@ def film_variant(img: np.ndarray, rng: np.random.Generator, keep=None, equalised
 
 def pooled(img: np.ndarray) -> torch.Tensor:
     """8-bit film -> the pipeline's 512² letterbox, normalised -> 4x average pool [1, 128, 128]."""
-    from .coco import letterbox
+    from .preprocess import letterbox
     canvas, _ = letterbox(img, SIZE)
     t = torch.from_numpy(canvas).float()[None, None]
     return F.avg_pool2d((t / 255.0 - MEAN) / STD, 4)[0]
@@ -119,7 +119,8 @@ def pooled(img: np.ndarray) -> torch.Tensor:
 def lateral_films(dirs: Sequence[str], variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
     """Phantom COCO folders: the film as the pipeline sees it, plus `variants` randomised copies
     that keep every labelled body in the crop."""
-    from .coco import load_gray, read_coco
+    from .coco import read_coco
+    from .preprocess import load_gray
     out = []
     for d in dirs:
         for job in read_coco(d):
@@ -145,7 +146,7 @@ def _bodies_box(anns, shape) -> Optional[Tuple[int, int, int, int]]:
 
 def other_films(dirs: Sequence[str], split: Optional[str], variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
     """Folders of films that are not lateral spine films (any image format), one split of them."""
-    from .coco import load_gray
+    from .preprocess import load_gray
     out = []
     files = list_images(dirs, split)
     for path in files:
