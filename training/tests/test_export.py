@@ -103,6 +103,6 @@ def test_evaluate_perfect_detections(synthetic):
             return [{"masks": masks, "labels": labels, "scores": torch.ones(len(labels)),
                      "boxes": torch.zeros(len(labels), 4)}]
 
-    m = evaluate_maskrcnn(Oracle(), {"mean": 0.5, "std": 0.25}, classes, recs, torch.device("cpu"))
+    m = evaluate_maskrcnn(Oracle(), {"mean": 0.5, "std": 0.25}, classes, records=recs, device=torch.device("cpu"))
     assert m["recall"] == 1 and m["precision"] == 1 and m["matchedDice"] == 1
     assert m["referenceFoundRate"] == 1 and m["referenceImages"] == 6 and m["falseReferenceRate"] == 0

@@ -64,7 +64,7 @@ def test_a_variant_is_an_8bit_film_that_keeps_the_bodies():
 def test_training_separates_the_classes_and_is_mirror_invariant(lateral, other, tmp_path):
     rng = np.random.default_rng(1)
     lat = scope.lateral_films([lateral], 1, rng, log=lambda *_: None)
-    oth = scope.other_films([other], None, 0, rng, log=lambda *_: None)
+    oth = scope.other_films([other], None, variants=0, rng=rng, log=lambda *_: None)
     x = torch.stack(lat + oth)
     y = torch.tensor([0] * len(lat) + [1] * len(oth))
     model, meta = train_scope(x, y, epochs=6, seed=3, batch=8, lr=3e-3, log=lambda *_: None)

@@ -248,7 +248,7 @@ def _build(args):
     return build_record(*args)
 
 
-def load_records(paths: Sequence[str], size: int, workers: int = 0, log=print) -> List[Record]:
+def load_records(paths: Sequence[str], size: int, *, workers: int = 0, log=print) -> List[Record]:
     """Decode and letterbox every image of one or more COCO datasets, in parallel when workers > 1."""
     jobs = []
     for p in paths:

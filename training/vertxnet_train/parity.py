@@ -48,7 +48,7 @@ def _write(path: str, t: torch.Tensor) -> dict:
     return {"file": os.path.basename(path), "shape": list(arr.shape), "dtype": dtype}
 
 
-def dump(model_dir: str, checkpoint: str, out: str, image: str = None) -> dict:
+def dump(model_dir: str, checkpoint: str, out: str, *, image: str = None) -> dict:
     with open(os.path.join(model_dir, "manifest.json")) as fh:
         manifest = json.load(fh)
     kind = "unet" if manifest["task"] == "foreground-segmentation" else "maskrcnn"
@@ -103,7 +103,7 @@ def main(argv=None):
     ap.add_argument("--image", default=None, help="a real image (PNG/JPEG); default: a fixed synthetic one")
     args = ap.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    r = dump(args.model_dir, args.checkpoint, args.out, args.image)
+    r = dump(args.model_dir, args.checkpoint, args.out, image=args.image)
     print(json.dumps({k: v["shape"] for k, v in r["outputs"].items()}))
     return 0
 

@@ -14,7 +14,7 @@ from .constants import INFER_BATCH, MEAN, POOL, SEED, STD
 
 
 def fit_head(make_model: Callable[[], nn.Module], images: int,
-             batch_loss: Callable[[nn.Module, torch.Generator, torch.Tensor], torch.Tensor], epochs: int, batch: int,
+             batch_loss: Callable[[nn.Module, torch.Generator, torch.Tensor], torch.Tensor], *, epochs: int, batch: int,
              lr: float, seed: int, epoch_row: Callable[[nn.Module, float], dict], log=print) -> Tuple[nn.Module, dict]:
     """Seeds torch, builds the model and trains it over `images` samples: `batch_loss(model, gen,
     indices)` gives one batch's loss (gen drives shuffling and augmentation) and `epoch_row(model,
@@ -84,7 +84,7 @@ def data_note(args) -> str:
     return args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
 
 
-def save_head(model: nn.Module, kind: str, meta: dict, path: str) -> None:
+def save_head(model: nn.Module, meta: dict, path: str, *, kind: str) -> None:
     """A small head's weights and training record, tagged with its kind (view, level, scope, facing)."""
     save_weights(model.state_dict(), path, {"model": kind, **meta})
 

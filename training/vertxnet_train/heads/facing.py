@@ -35,7 +35,7 @@ class FacingNet(ViewNet):
         self.head = torch.nn.Linear(self.head.in_features, len(SIDES))
 
 
-def load_facing_set(dirs: Sequence[str], variants: int, rng: np.random.Generator, log=print) -> Tuple[torch.Tensor, torch.Tensor]:
+def load_facing_set(dirs: Sequence[str], variants: int, rng: np.random.Generator, *, log=print) -> Tuple[torch.Tensor, torch.Tensor]:
     """Every phantom film with its `facing`, as the pipeline sees it, plus randomised copies."""
     xs, ys = [], []
     for d in dirs:
@@ -65,7 +65,7 @@ def probabilities(model: FacingNet, x: torch.Tensor) -> torch.Tensor:
     return mirrored_softmax(model, x, swap=True)
 
 
-def accuracy(model: FacingNet, x: torch.Tensor, y: torch.Tensor, threshold: float = EVEN) -> dict:
+def accuracy(model: FacingNet, x: torch.Tensor, y: torch.Tensor, *, threshold: float = EVEN) -> dict:
     p = probabilities(model, x)
     conf, pred = p.max(1)
     sure = conf >= threshold
@@ -79,7 +79,7 @@ def _augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator) -> Tuple[to
     return x, torch.where(flip, 1 - y, y)
 
 
-def train_facing(x, y, epochs: int, seed: int, val=None, batch: int = BATCH, lr: float = LR, log=print):
+def train_facing(x, y, *, epochs: int, seed: int, val=None, batch: int = BATCH, lr: float = LR, log=print):
 
     def batch_loss(model, gen, idx):
         xb, yb = _augment(x[idx], y[idx], gen)
@@ -88,11 +88,11 @@ def train_facing(x, y, epochs: int, seed: int, val=None, batch: int = BATCH, lr:
     def epoch_row(model, _start):
         return {"val_" + k: v for k, v in accuracy(model, *val).items()} if val is not None else {}
 
-    return fit_head(FacingNet, len(x), batch_loss, epochs, batch, lr, seed, epoch_row, log)
+    return fit_head(FacingNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_facing(model: FacingNet, meta: dict, path: str) -> None:
-    save_head(model, FACING, meta, path)
+    save_head(model, meta, path, kind=FACING)
 
 
 def load_facing(path: str) -> Tuple[FacingNet, dict]:
@@ -110,14 +110,14 @@ def main(argv: List[str] = None) -> int:
         refuse_held_out_style(args.data.split(","))
         x, y = load_facing_set(args.data.split(","), args.variants, rng)
         val = load_facing_set(args.val.split(","), 0, rng) if args.val else None
-        model, meta = train_facing(x, y, args.epochs, args.seed, val)
+        model, meta = train_facing(x, y, epochs=args.epochs, seed=args.seed, val=val)
         meta.update({"data": data_note(args), "sides": SIDES,
-                     "metrics": accuracy(model, *val, SURE) if val is not None else {}})
+                     "metrics": accuracy(model, *val, threshold=SURE) if val is not None else {}})
         save_facing(model, meta, args.out)
         print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
     else:
         model, _ = load_facing(args.weights)
-        print(json.dumps(accuracy(model, *load_facing_set(args.data.split(","), 0, rng), args.threshold)))
+        print(json.dumps(accuracy(model, *load_facing_set(args.data.split(","), 0, rng), threshold=args.threshold)))
     return 0
 
 

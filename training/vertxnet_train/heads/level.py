@@ -138,7 +138,7 @@ def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str
             "bodies": bodies}
 
 
-def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 24, batch: int = BATCH, lr: float = 3e-3, seed: int = SEED,
+def train_level(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 24, batch: int = BATCH, lr: float = 3e-3, seed: int = SEED,
                 val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[LevelNet, dict]:
 
     def batch_loss(model, gen, idx):
@@ -151,11 +151,11 @@ def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 24, batch: int =
             row.update({"val_" + k: v for k, v in body_accuracy(model, *val).items() if k != "bodies"})
         return row
 
-    return fit_head(LevelNet, len(x), batch_loss, epochs, batch, lr, seed, epoch_row, log)
+    return fit_head(LevelNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_level(model: LevelNet, meta: dict, path: str) -> None:
-    save_head(model, LEVEL, {"relativeLevels": RELATIVE_LEVELS, **meta}, path)
+    save_head(model, {"relativeLevels": RELATIVE_LEVELS, **meta}, path, kind=LEVEL)
 
 
 def load_level(path: str) -> Tuple[LevelNet, dict]:

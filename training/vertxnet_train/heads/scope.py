@@ -88,7 +88,7 @@ def _crop(img: np.ndarray, rng: np.random.Generator, keep: Optional[Tuple[int, i
     return img[y0:max(y0 + 8, y1), x0:max(x0 + 8, x1)]
 
 
-def film_variant(img: np.ndarray, rng: np.random.Generator, keep=None, equalised_source: bool = False) -> np.ndarray:
+def film_variant(img: np.ndarray, rng: np.random.Generator, keep=None, *, equalised_source: bool = False) -> np.ndarray:
     """One randomised variant of a canonical 8-bit film (see the module note)."""
     if rng.random() < 0.6:
         img = _crop(img, rng, keep)
@@ -118,7 +118,7 @@ def pooled(img: np.ndarray) -> torch.Tensor:
     return pool_canvas(torch.from_numpy(canvas).float()[None, None])[0]
 
 
-def lateral_films(dirs: Sequence[str], variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
+def lateral_films(dirs: Sequence[str], variants: int, rng: np.random.Generator, *, log=print) -> List[torch.Tensor]:
     """Phantom COCO folders: the film as the pipeline sees it, plus `variants` randomised copies
     that keep every labelled body in the crop."""
     out = []
@@ -144,7 +144,7 @@ def _bodies_box(anns, shape) -> Optional[Tuple[int, int, int, int]]:
     return (max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1))
 
 
-def other_films(dirs: Sequence[str], split: Optional[str], variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
+def other_films(dirs: Sequence[str], split: Optional[str], *, variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
     """Folders of films that are not lateral spine films (any image format), one split of them."""
     out = []
     files = list_images(dirs, split)
@@ -161,7 +161,7 @@ def probabilities(model: ScopeNet, x: torch.Tensor) -> torch.Tensor:
     return mirrored_softmax(model, x)[:, 1]
 
 
-def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, threshold: float) -> dict:
+def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, *, threshold: float) -> dict:
     row = {"threshold": threshold}
     if len(lateral):
         row["lateral_flagged"] = round(float((probabilities(model, lateral) >= threshold).float().mean()), 4)
@@ -172,20 +172,22 @@ def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, threshold
     return row
 
 
-def train_scope(x: torch.Tensor, y: torch.Tensor, epochs: int, seed: int, val=None, batch: int = BATCH, lr: float = LR,
+def train_scope(x: torch.Tensor, y: torch.Tensor, *, epochs: int, seed: int, val=None, batch: int = BATCH, lr: float = LR,
                 log=print) -> Tuple[ScopeNet, dict]:
     counts = torch.bincount(y, minlength=len(CLASSES)).float()
     weight = counts.sum() / (len(CLASSES) * counts.clamp(min=1))
 
     def epoch_row(model, _start):
-        return rates(model, *val, EVEN) if val is not None else {}
+        return rates(model, *val, threshold=EVEN) if val is not None else {}
 
-    return fit_head(ScopeNet, len(x), lambda model, gen, idx: F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx], weight=weight),
-                    epochs, batch, lr, seed, epoch_row, log)
+    def batch_loss(model, gen, idx):
+        return F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx], weight=weight)
+
+    return fit_head(ScopeNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_scope(model: ScopeNet, meta: dict, path: str) -> None:
-    save_head(model, SCOPE, meta, path)
+    save_head(model, meta, path, kind=SCOPE)
 
 
 def load_scope(path: str) -> Tuple[ScopeNet, dict]:
@@ -237,25 +239,27 @@ def main(argv: List[str] = None) -> int:
     if args.cmd == "train":
         refuse_held_out_style(args.lateral.split(","))
         lateral = lateral_films(args.lateral.split(","), args.lateral_variants, rng)
-        other = other_films(args.other.split(","), "train", args.other_variants, rng)
+        other = other_films(args.other.split(","), "train", variants=args.other_variants, rng=rng)
         x = _stack(lateral + other)
         y = torch.tensor([0] * len(lateral) + [1] * len(other))
         val = None
         if args.val_lateral:
-            val = (_stack(lateral_films(args.val_lateral.split(","), 0, rng)), _stack(other_films(args.other.split(","), "val", 0, rng)))
-        model, meta = train_scope(x, y, args.epochs, args.seed, val)
+            val = (_stack(lateral_films(args.val_lateral.split(","), 0, rng)),
+                   _stack(other_films(args.other.split(","), "val", variants=0, rng=rng)))
+        model, meta = train_scope(x, y, epochs=args.epochs, seed=args.seed, val=val)
         meta.update({"data": args.data_note or "lateral: %s; other: %s (train split)" % (args.lateral, args.other),
                      "classes": CLASSES, "threshold": args.threshold,
-                     "metrics": rates(model, *val, args.threshold) if val is not None else {}})
+                     "metrics": rates(model, *val, threshold=args.threshold) if val is not None else {}})
         save_scope(model, meta, args.out)
         print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
     else:
         model, meta = load_scope(args.weights)
         threshold = args.threshold if args.threshold is not None else float(meta.get("threshold", EVEN))
         lateral = _stack(lateral_films(args.lateral.split(","), 0, rng) if args.lateral else [])
-        other = _stack(other_films(args.other.split(","), None if args.split == "all" else args.split, 0, rng) if args.other else [])
+        split = None if args.split == "all" else args.split
+        other = _stack(other_films(args.other.split(","), split, variants=0, rng=rng) if args.other else [])
         for t in (SCOPE_SWEEP if args.sweep else [threshold]):
-            print(json.dumps(rates(model, lateral, other, t)))
+            print(json.dumps(rates(model, lateral, other, threshold=t)))
     return 0
 
 

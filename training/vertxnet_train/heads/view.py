@@ -72,7 +72,7 @@ def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
     return float((pred == y).float().mean())
 
 
-def train_view(x: torch.Tensor, y: torch.Tensor, epochs: int = 12, batch: int = BATCH, lr: float = LR, seed: int = SEED,
+def train_view(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 12, batch: int = BATCH, lr: float = LR, seed: int = SEED,
                val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[ViewNet, dict]:
 
     def epoch_row(model, _start):
@@ -81,11 +81,13 @@ def train_view(x: torch.Tensor, y: torch.Tensor, epochs: int = 12, batch: int = 
             row["val_accuracy"] = round(accuracy(model, *val), 4)
         return row
 
-    return fit_head(ViewNet, len(x), lambda model, gen, idx: F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx]),
-                    epochs, batch, lr, seed, epoch_row, log)
+    def batch_loss(model, gen, idx):
+        return F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx])
+
+    return fit_head(ViewNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
-def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: float = SURE) -> dict:
+def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, *, threshold: float = SURE) -> dict:
     """Accuracy over all images, and how many the head is sure of (p >= threshold) and how often it is right there."""
     model.eval()
     with torch.no_grad():
@@ -99,7 +101,7 @@ def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, threshold: f
 
 
 def save_view(model: ViewNet, meta: dict, path: str) -> None:
-    save_head(model, VIEW, meta, path)
+    save_head(model, meta, path, kind=VIEW)
 
 
 def load_view(path: str) -> Tuple[ViewNet, dict]:
