@@ -44,7 +44,7 @@ ls "$WORK/styleb/images" | head -40 | while read -r f; do ln -sf "$(cd "$WORK/st
 npx tsx bench/mirror.ts --images "$WORK/styleb-40" --work "$WORK/mirror" --original "$WORK/styleb-run"
 
 # Real AP films: the held-out fifth, never trained on, through the whole pipeline.
-PYTHONPATH=training /usr/bin/python3 -m vertxnet_train.scope split --images "$SHARED/data/real-ap/images" --split test --out "$WORK/ap-test"
+PYTHONPATH=training /usr/bin/python3 -m vertxnet_train.heads.scope split --images "$SHARED/data/real-ap/images" --split test --out "$WORK/ap-test"
 "${CLI[@]}" run "$WORK/ap-test" --out "$WORK/ap-run" || true   # exit 2/3 when films fail or get nothing
 npx tsx bench/scope-rate.ts "$WORK/ap-run" "$WORK/own-run" "$WORK/styleb-run"
 for r in styleb-eval styleb-vg-eval own-eval; do echo "$r:"; sed -n 3,5p "$WORK/$r.md"; done

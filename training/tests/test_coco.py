@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from vertxnet_train.coco import (frame_for, letterbox, load_gray, load_records, percentile_nearest_rank,
-                                 read_coco, rle_decode, rle_encode, segmentation_mask, to_canonical)
+from vertxnet_train.coco import load_records, read_coco, rle_decode, rle_encode, segmentation_mask
 from vertxnet_train.levels import class_index, class_names, parse_level
+from vertxnet_train.preprocess import frame_for, letterbox, load_gray, percentile_nearest_rank, to_canonical
 
 
 def rle_to_string(counts):

@@ -40,7 +40,8 @@ def check_manifest_schema(path):
 def test_export_unet(unet_run, dataset, tmp_path):
     run, _ = unet_run
     out = str(tmp_path / "vertxnet-unet")
-    export("unet", run, out, "0.0.1-test", "synthetic test data", True, [dataset], log=lambda *_: None)
+    export("unet", run, out, version="0.0.1-test", data_note="synthetic test data", synthetic=True, eval_dirs=[dataset],
+           log=lambda *_: None)
     m = check_manifest(out, "unet")
     assert m["name"] == "vertxnet-unet" and m["task"] == "foreground-segmentation"
     assert m["outputs"] == {"foreground": "foreground"} and m["classes"] == ["background", "vertebral-body"]
@@ -60,7 +61,7 @@ def test_export_unet(unet_run, dataset, tmp_path):
 def test_export_maskrcnn_from_weights(maskrcnn_run, tmp_path):
     run, _ = maskrcnn_run
     out = str(tmp_path / "vertxnet-maskrcnn")
-    export("maskrcnn", os.path.join(run, "maskrcnn.vxw"), out, "0.0.1-test", "synthetic", True, None,
+    export("maskrcnn", os.path.join(run, "maskrcnn.vxw"), out, version="0.0.1-test", data_note="synthetic", synthetic=True,
            log=lambda *_: None)
     m = check_manifest(out, "maskrcnn")
     assert m["outputs"] == {"boxes": "boxes", "labels": "labels", "scores": "scores", "masks": "masks"}
@@ -102,6 +103,6 @@ def test_evaluate_perfect_detections(synthetic):
             return [{"masks": masks, "labels": labels, "scores": torch.ones(len(labels)),
                      "boxes": torch.zeros(len(labels), 4)}]
 
-    m = evaluate_maskrcnn(Oracle(), {"mean": 0.5, "std": 0.25}, classes, recs, torch.device("cpu"))
+    m = evaluate_maskrcnn(Oracle(), {"mean": 0.5, "std": 0.25}, classes, records=recs, device=torch.device("cpu"))
     assert m["recall"] == 1 and m["precision"] == 1 and m["matchedDice"] == 1
     assert m["referenceFoundRate"] == 1 and m["referenceImages"] == 6 and m["falseReferenceRate"] == 0

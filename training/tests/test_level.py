@@ -6,9 +6,10 @@ import torch
 
 from synth import make_dataset, phantom_available
 from test_export import check_manifest_schema
-from vertxnet_train.level import (IGNORE, RELATIVE_LEVELS, LevelNet, body_accuracy, load_level, load_level_set,
-                                  relative_level, save_level, train_level)
-from vertxnet_train.view import UNetViewExport, ViewNet, export_with_view, load_view, save_view
+from vertxnet_train.export import UNetViewExport, export_with_view
+from vertxnet_train.heads.level import (IGNORE, RELATIVE_LEVELS, LevelNet, body_accuracy, load_level, load_level_set,
+                                        relative_level, save_level, train_level)
+from vertxnet_train.heads.view import ViewNet, load_view, save_view
 from vertxnet_train.trained import load_trained
 
 
@@ -69,7 +70,7 @@ def test_export_bundles_the_level_head_as_a_third_output(unet_run, tmp_path):
     save_view(ViewNet(), {"metrics": {"val_accuracy": 0.5}, "data": "view data"}, view)
     save_level(LevelNet(), {"metrics": {"val_body_accuracy": 0.25}, "data": "level data"}, level)
     out = str(tmp_path / "unet")
-    m = export_with_view(run, view, out, "0.0.3-test", log=lambda *_: None, level_weights=level, data_note="test")
+    m = export_with_view(run, view, out, version="0.0.3-test", log=lambda *_: None, level_weights=level, data_note="test")
     assert m["outputs"] == {"foreground": "foreground", "view": "view", "level": "level"}
     assert m["levelOffsets"] == RELATIVE_LEVELS
     assert m["training"]["level"]["data"] == "level data" and m["metrics"]["level"] == {"val_body_accuracy": 0.25}
@@ -79,9 +80,10 @@ def test_export_bundles_the_level_head_as_a_third_output(unet_run, tmp_path):
     assert os.path.isfile(os.path.join(out, "level.vxw"))
     check_manifest_schema(os.path.join(out, "manifest.json"))
     # Re-exported without the level head from that manifest: no trace of it is left.
-    m2 = export_with_view(run, view, str(tmp_path / "again"), "0.0.4-test", os.path.join(out, "manifest.json"), log=lambda *_: None)
+    m2 = export_with_view(run, view, str(tmp_path / "again"), version="0.0.4-test", base_manifest=os.path.join(out, "manifest.json"),
+                          log=lambda *_: None)
     assert "level" not in m2["outputs"] and "levelOffsets" not in m2 and "level" not in m2["metrics"]
     unet, _, _ = load_trained(run, "unet")
     with torch.no_grad():
-        fg, p, lv = UNetViewExport(unet, load_view(view)[0], load_level(level)[0]).eval()(torch.randn(2, 1, 64, 64))
+        fg, p, lv = UNetViewExport(unet, load_view(view)[0], level=load_level(level)[0]).eval()(torch.randn(2, 1, 64, 64))
     assert torch.allclose(lv.sum(1), torch.ones(2, 4, 4), atol=1e-5)

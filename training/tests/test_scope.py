@@ -9,10 +9,11 @@ from PIL import Image
 
 from synth import make_dataset
 from test_export import check_manifest_schema
-from vertxnet_train import scope
-from vertxnet_train.scope import CLASSES, ScopeNet, film_variant, load_scope, probabilities, save_scope, split_of, train_scope
+from vertxnet_train.export import UNetViewExport, export_with_view
+from vertxnet_train.heads import scope
+from vertxnet_train.heads.scope import CLASSES, ScopeNet, film_variant, load_scope, probabilities, save_scope, split_of, train_scope
+from vertxnet_train.heads.view import ViewNet, save_view
 from vertxnet_train.trained import load_trained
-from vertxnet_train.view import UNetViewExport, ViewNet, export_with_view, save_view
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_a_variant_is_an_8bit_film_that_keeps_the_bodies():
 def test_training_separates_the_classes_and_is_mirror_invariant(lateral, other, tmp_path):
     rng = np.random.default_rng(1)
     lat = scope.lateral_films([lateral], 1, rng, log=lambda *_: None)
-    oth = scope.other_films([other], None, 0, rng, log=lambda *_: None)
+    oth = scope.other_films([other], None, variants=0, rng=rng, log=lambda *_: None)
     x = torch.stack(lat + oth)
     y = torch.tensor([0] * len(lat) + [1] * len(oth))
     model, meta = train_scope(x, y, epochs=6, seed=3, batch=8, lr=3e-3, log=lambda *_: None)
@@ -91,7 +92,7 @@ def test_export_adds_a_mirror_averaged_scope_output(unet_run, tmp_path):
     save_view(ViewNet(), {"data": "v"}, view)
     save_scope(ScopeNet(), {"data": "scope data", "classes": CLASSES, "threshold": 0.5, "metrics": {"lateral_flagged": 0.0}}, head)
     out = str(tmp_path / "unet")
-    m = export_with_view(run, view, out, "0.0.3-test", log=lambda *_: None, scope_weights=head, data_note="u")
+    m = export_with_view(run, view, out, version="0.0.3-test", log=lambda *_: None, scope_weights=head, data_note="u")
     assert m["outputs"] == {"foreground": "foreground", "view": "view", "scope": "scope"} and m["scopeClasses"] == CLASSES
     assert m["training"]["scope"]["data"] == "scope data" and m["metrics"]["scope"] == {"lateral_flagged": 0.0}
     g = onnx.load(os.path.join(out, "model.onnx"))
@@ -100,7 +101,7 @@ def test_export_adds_a_mirror_averaged_scope_output(unet_run, tmp_path):
     assert os.path.isfile(os.path.join(out, "scope.vxw"))
     unet, _, _ = load_trained(run, "unet")
     scope_net, _ = load_scope(head)
-    module = UNetViewExport(unet, ViewNet().eval(), None, scope_net).eval()
+    module = UNetViewExport(unet, ViewNet().eval(), scope=scope_net).eval()
     x = torch.randn(2, 1, 64, 64)
     with torch.no_grad():
         a, b = module(x)[-1], module(x.flip(3))[-1]
@@ -111,17 +112,17 @@ def test_export_adds_a_mirror_averaged_scope_output(unet_run, tmp_path):
 
 
 def test_mirrored_heads_are_exactly_symmetric_under_a_frame_flip(unet_run):
-    from vertxnet_train.level import LevelNet
+    from vertxnet_train.heads.level import LevelNet
     run, _ = unet_run
     unet, _, _ = load_trained(run, "unet")
-    module = UNetViewExport(unet, ViewNet().eval(), LevelNet().eval(), ScopeNet().eval(), mirror=True).eval()
+    module = UNetViewExport(unet, ViewNet().eval(), level=LevelNet().eval(), scope=ScopeNet().eval(), mirror=True).eval()
     x = torch.randn(2, 1, 64, 64)
     with torch.no_grad():
         (_, view, level, p), (_, view_f, level_f, p_f) = module(x), module(x.flip(3))
     assert torch.allclose(view, view_f, atol=1e-6) and torch.allclose(p, p_f, atol=1e-6)
     assert torch.allclose(level_f, level.flip(3), atol=1e-6)
     with torch.no_grad():
-        plain = UNetViewExport(unet, module.view, module.level, None).eval()(x)
+        plain = UNetViewExport(unet, module.view, level=module.level).eval()(x)
     assert not torch.allclose(plain[2], level, atol=1e-4)  # the plain graph differs: mirroring is on
 
 
@@ -141,7 +142,7 @@ def test_training_refuses_the_held_out_style(tmp_path):
 
 
 def test_the_facing_head_swaps_sides_on_a_mirrored_frame_and_exports(unet_run, tmp_path):
-    from vertxnet_train.facing import SIDES, load_facing, save_facing, train_facing
+    from vertxnet_train.heads.facing import SIDES, load_facing, save_facing, train_facing
     run, _ = unet_run
     x = torch.randn(8, 1, 128, 128)
     y = torch.tensor([0, 1] * 4)
@@ -151,14 +152,14 @@ def test_the_facing_head_swaps_sides_on_a_mirrored_frame_and_exports(unet_run, t
     save_facing(model, {"data": "facing data", "metrics": {"val_accuracy": 1.0}}, path)
     head, _ = load_facing(path)
     unet, _, _ = load_trained(run, "unet")
-    module = UNetViewExport(unet, ViewNet().eval(), None, None, False, head).eval()
+    module = UNetViewExport(unet, ViewNet().eval(), facing=head).eval()
     image = torch.randn(2, 1, 64, 64)
     with torch.no_grad():
         a, b = module(image)[-1], module(image.flip(3))[-1]
     assert torch.allclose(a, b.flip(1), atol=1e-6) and torch.allclose(a.sum(1), torch.ones(2))
     view = str(tmp_path / "view.vxw")
     save_view(ViewNet(), {"data": "v"}, view)
-    m = export_with_view(run, view, str(tmp_path / "unet"), "0.0.4-test", log=lambda *_: None, data_note="u",
+    m = export_with_view(run, view, str(tmp_path / "unet"), version="0.0.4-test", log=lambda *_: None, data_note="u",
                          facing_weights=path, mirror=True)
     assert m["outputs"]["facing"] == "facing" and m["facingClasses"] == SIDES and m["testTimeMirror"] is True
     assert m["training"]["facing"]["data"] == "facing data"

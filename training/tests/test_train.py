@@ -21,9 +21,9 @@ def test_model_sizes():
 
 
 def test_lr_schedule():
-    assert lr_factor(0, 0.0, 10, 0.02) < 0.2
-    assert abs(lr_factor(100, 0.0, 10, 0.02) - 1.0) < 1e-9
-    assert abs(lr_factor(100, 1.0, 10, 0.02) - 0.02) < 1e-9
+    assert lr_factor(0, 0.0, warmup=10, min_ratio=0.02) < 0.2
+    assert abs(lr_factor(100, 0.0, warmup=10, min_ratio=0.02) - 1.0) < 1e-9
+    assert abs(lr_factor(100, 1.0, warmup=10, min_ratio=0.02) - 0.02) < 1e-9
 
 
 def test_samples(dataset):
@@ -94,7 +94,7 @@ def test_remap_classes_keeps_old_rows_and_seeds_new_ones():
     from vertxnet_train.train import remap_classes
     old = build_maskrcnn(len(REFERENCE_CLASSES), 128).state_dict()
     new_model = build_maskrcnn(len(LANDMARK_CLASSES), 128)
-    mapped = remap_classes(old, new_model.state_dict(), REFERENCE_CLASSES, LANDMARK_CLASSES)
+    mapped = remap_classes(old, new_model.state_dict(), old=REFERENCE_CLASSES, new=LANDMARK_CLASSES)
     new_model.load_state_dict(mapped)  # every shape fits
     w_old = old["roi_heads.box_predictor.cls_score.weight"]
     w_new = mapped["roi_heads.box_predictor.cls_score.weight"]

@@ -7,9 +7,8 @@ import torch
 
 from synth import make_dataset
 from test_export import check_manifest_schema
-from vertxnet_train.export import sha256_file
-from vertxnet_train.view import (VIEWS, UNetViewExport, ViewNet, evaluate_view, export_with_view, load_view, load_view_set,
-                                 save_view, train_view)
+from vertxnet_train.export import UNetViewExport, export_with_view, sha256_file
+from vertxnet_train.heads.view import VIEWS, ViewNet, evaluate_view, load_view, load_view_set, save_view, train_view
 from vertxnet_train.trained import load_trained
 
 
@@ -67,7 +66,7 @@ def test_export_bundles_the_view_head_as_a_second_output(unet_run, tmp_path):
         "outputs": {"foreground": "foreground"}, "classes": ["background", "vertebral-body"],
         "training": {"data": "the U-Net's own record", "synthetic": True}, "metrics": {"heldOut": {"dice": 0.9}}}))
     out = str(tmp_path / "unet")
-    m = export_with_view(run, view, out, "0.0.2-test", str(base), log=lambda *_: None)
+    m = export_with_view(run, view, out, version="0.0.2-test", base_manifest=str(base), log=lambda *_: None)
     assert m["version"] == "0.0.2-test" and m["sha256"] == sha256_file(os.path.join(out, "model.onnx"))
     assert m["outputs"] == {"foreground": "foreground", "view": "view"} and m["viewClasses"] == VIEWS
     assert m["training"]["data"] == "the U-Net's own record" and m["training"]["view"]["data"] == "test data"

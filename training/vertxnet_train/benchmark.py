@@ -19,11 +19,11 @@ from typing import Dict, List
 import numpy as np
 import torch
 
-from .coco import letterbox, load_gray, normalise
+from .preprocess import letterbox, load_gray, normalise
 from .trained import load_trained
 
 
-def _inputs(images_dir: str, size: int, mean: float, std: float, limit: int = 32) -> np.ndarray:
+def _inputs(images_dir: str, size: int, *, mean: float, std: float, limit: int = 32) -> np.ndarray:
     files = sorted(glob.glob(os.path.join(images_dir, "**", "*.*"), recursive=True))
     files = [f for f in files if f.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff"))][:limit]
     if not files:
@@ -39,7 +39,7 @@ def _percentile(values: List[float], p: float) -> float:
     return float(np.percentile(np.asarray(values), p)) if values else 0.0
 
 
-def _time(run, batch: int, seconds: float, sync) -> Dict:
+def _time(run, batch: int, *, seconds: float, sync) -> Dict:
     run(0)  # warm-up (kernel selection, allocator)
     run(1)
     sync()
@@ -55,7 +55,7 @@ def _time(run, batch: int, seconds: float, sync) -> Dict:
             "latencyMs": {"p50": round(_percentile(lat, 50), 2), "p95": round(_percentile(lat, 95), 2)}, "batches": n}
 
 
-def bench_torch(kind: str, weights: str, x: np.ndarray, batches: List[int], seconds: float, device: torch.device) -> List[Dict]:
+def bench_torch(kind: str, weights: str, x: np.ndarray, *, batches: List[int], seconds: float, device: torch.device) -> List[Dict]:
     model, cfg, _ = load_trained(weights, kind)
     model = model.to(device).eval()
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
@@ -73,7 +73,7 @@ def bench_torch(kind: str, weights: str, x: np.ndarray, batches: List[int], seco
                 else:
                     model(list(xb[i % 2]))
         try:
-            row = _time(run, b, seconds, sync)
+            row = _time(run, b, seconds=seconds, sync=sync)
         except torch.cuda.OutOfMemoryError:  # pragma: no cover - only on small accelerators
             rows.append({"batch": b, "error": "out of memory"})
             break
@@ -83,7 +83,7 @@ def bench_torch(kind: str, weights: str, x: np.ndarray, batches: List[int], seco
     return rows
 
 
-def bench_onnx(path: str, x: np.ndarray, batches: List[int], seconds: float, dynamic: bool) -> Dict:
+def bench_onnx(path: str, x: np.ndarray, *, batches: List[int], seconds: float, dynamic: bool) -> Dict:
     import onnxruntime as ort
     providers = [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in ort.get_available_providers()]
     sess = ort.InferenceSession(path, providers=providers)
@@ -91,7 +91,7 @@ def bench_onnx(path: str, x: np.ndarray, batches: List[int], seconds: float, dyn
     rows = []
     for b in batches if dynamic else [1]:
         xb = np.ascontiguousarray(np.concatenate([x] * (b // len(x) + 1))[:b] if dynamic else x[:1, 0])
-        rows.append(_time(lambda i: sess.run(None, {name: xb}), b, seconds, lambda: None))
+        rows.append(_time(lambda i: sess.run(None, {name: xb}), b, seconds=seconds, sync=lambda: None))
     return {"providers": sess.get_providers(), "rows": rows}
 
 
@@ -117,13 +117,15 @@ def main(argv=None) -> int:
         folder = os.path.join(args.models, kind)
         manifest = json.load(open(os.path.join(folder, "manifest.json")))
         inp = manifest["input"]
-        x = _inputs(args.images, inp["size"], inp["mean"], inp["std"])
+        x = _inputs(args.images, inp["size"], mean=inp["mean"], std=inp["std"])
         entry = {"version": manifest["version"], "inputSize": inp["size"],
-                 "torch": bench_torch(kind, os.path.join(folder, "weights.vxw"), x, batches, args.seconds, device)}
+                 "torch": bench_torch(kind, os.path.join(folder, "weights.vxw"), x, batches=batches, seconds=args.seconds,
+                                      device=device)}
         onnx_path = os.path.join(folder, manifest.get("file", "model.onnx"))
         if args.onnx and os.path.isfile(onnx_path):
             try:
-                entry["onnxruntime"] = bench_onnx(onnx_path, x, batches, args.seconds, bool(inp.get("dynamicBatch")))
+                entry["onnxruntime"] = bench_onnx(onnx_path, x, batches=batches, seconds=args.seconds,
+                                                  dynamic=bool(inp.get("dynamicBatch")))
             except Exception as exc:  # report, do not abort the torch figures
                 entry["onnxruntime"] = {"error": str(exc)[:300]}
         report["models"][kind] = entry

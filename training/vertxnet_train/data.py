@@ -6,9 +6,9 @@ import numpy as np
 import torch
 from PIL import Image, ImageFilter
 
-from .coco import BILINEAR, NEAREST, Record
-
+from .coco import Record
 from .levels import class_index
+from .preprocess import BILINEAR, NEAREST
 
 _AFFINE = getattr(getattr(Image, "Transform", Image), "AFFINE")
 
@@ -36,12 +36,12 @@ def _affine(record: Record, rng: np.random.Generator, strength: float) -> Tuple[
     return m, (inv[0, 0], inv[0, 1], inv[0, 2], inv[1, 0], inv[1, 1], inv[1, 2])
 
 
-def _warp(arr: np.ndarray, size: int, coeffs, resample) -> np.ndarray:
+def _warp(arr: np.ndarray, size: int, coeffs, *, resample) -> np.ndarray:
     im = Image.fromarray(arr)
     return np.array(im.transform((size, size), _AFFINE, coeffs, resample=resample, fillcolor=0))
 
 
-def _intensity(img: np.ndarray, valid: np.ndarray, rng: np.random.Generator, strength: float) -> np.ndarray:
+def _intensity(img: np.ndarray, valid: np.ndarray, rng: np.random.Generator, *, strength: float) -> np.ndarray:
     """Gamma, contrast/brightness, blur and noise on the content only; padding stays zero."""
     if rng.random() < 0.25 * strength:
         img = np.array(Image.fromarray(img).filter(ImageFilter.GaussianBlur(radius=rng.uniform(0.4, 1.2))))
@@ -78,17 +78,17 @@ def augmented_sample(record: Record, rng: Optional[np.random.Generator], strengt
     _, coeffs = _affine(record, rng, strength)
     valid = np.zeros((size, size), np.uint8)
     valid[: record.frame.height, : record.frame.width] = 1
-    valid = _warp(valid, size, coeffs, NEAREST)
-    canvas = _warp(canvas, size, coeffs, BILINEAR)
-    canvas = _intensity(canvas, valid, rng, strength)
-    labels = _warp(labels, size, coeffs, NEAREST)
+    valid = _warp(valid, size, coeffs, resample=NEAREST)
+    canvas = _warp(canvas, size, coeffs, resample=BILINEAR)
+    canvas = _intensity(canvas, valid, rng, strength=strength)
+    labels = _warp(labels, size, coeffs, resample=NEAREST)
     return canvas, labels
 
 
 class _Base(torch.utils.data.Dataset):
     """Samples carry the 8-bit canvas; the trainer normalises on the device (4x less to transfer)."""
 
-    def __init__(self, records: List[Record], augment: bool, seed: int, min_length: int = 0,
+    def __init__(self, records: List[Record], augment: bool, seed: int, *, min_length: int = 0,
                  strength: float = 1.0):
         self.records = records
         self.augment = augment
@@ -118,9 +118,9 @@ class ForegroundDataset(_Base):
 class InstanceDataset(_Base):
     """Mask R-CNN samples: (canvas uint8 [1,S,S], {boxes, labels, ids, labelmap}); see expand_masks."""
 
-    def __init__(self, records, augment, seed, classes: List[str], min_length: int = 0,
+    def __init__(self, records, augment, seed, *, classes: List[str], min_length: int = 0,
                  strength: float = 1.0, min_area: int = 12):
-        super().__init__(records, augment, seed, min_length, strength)
+        super().__init__(records, augment, seed, min_length=min_length, strength=strength)
         self.classes = classes
         self.min_area = min_area
 
@@ -151,7 +151,7 @@ def expand_masks(target: dict) -> dict:
 
 
 def to_model_input(canvas: torch.Tensor, mean: float, std: float) -> torch.Tensor:
-    """uint8 canvas -> (pixel / 255 - mean) / std, float32 (same as coco.normalise)."""
+    """uint8 canvas -> (pixel / 255 - mean) / std, float32 (same as preprocess.normalise)."""
     return (canvas.float() / 255.0 - mean) / std
 
 

@@ -19,8 +19,9 @@ from typing import Dict, List
 import numpy as np
 import torch
 
-from .coco import Record, load_records, normalise
+from .coco import Record, load_records
 from .levels import REFERENCE_LEVEL
+from .preprocess import normalise
 
 IOU_MATCH = 0.5
 # Levels a 'landmarks' model also marks, to count from when the reference end is cut off.
@@ -70,7 +71,7 @@ def greedy_match(iou: np.ndarray, thr: float = IOU_MATCH):
     return pairs
 
 
-def evaluate_unet(model, cfg, records: List[Record], device, batch: int = 4) -> Dict:
+def evaluate_unet(model, cfg, records: List[Record], *, device, batch: int = 4) -> Dict:
     dices, t0 = [], time.time()
     for i in range(0, len(records), batch):
         chunk = records[i: i + batch]
@@ -94,7 +95,7 @@ def _masks(instances, h: int, w: int) -> np.ndarray:
     return out
 
 
-def detect_all(model, cfg, classes, records: List[Record], device, floor: float = 0.05) -> List[dict]:
+def detect_all(model, cfg, classes, *, records: List[Record], device, floor: float = 0.05) -> List[dict]:
     """Runs the Mask R-CNN once per image and keeps every detection above `floor` with its IoUs."""
     out_all = []
     for rec in records:
@@ -195,27 +196,27 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
     return out
 
 
-def evaluate_maskrcnn(model, cfg, classes, records: List[Record], device, score: float = 0.5,
+def evaluate_maskrcnn(model, cfg, classes, *, records: List[Record], device, score: float = 0.5,
                       reference_score: float = None) -> Dict:
     t0 = time.time()
-    dets = detect_all(model, cfg, classes, records, device)
+    dets = detect_all(model, cfg, classes, records=records, device=device)
     metrics = maskrcnn_metrics(dets, score, reference_score)
     metrics["secondsPerImage"] = round((time.time() - t0) / max(1, len(records)), 4)
     return metrics
 
 
-def evaluate_model(kind, model, cfg, classes, dirs, log=print, device=None, limit: int = 0,
+def evaluate_model(kind, model, cfg, *, classes, dirs, log=print, device=None, limit: int = 0,
                    score: float = 0.5, reference_score: float = None, sweep: bool = False) -> Dict:
     device = torch.device(device or "cpu")
-    records = load_records(list(dirs), int(cfg["size"]), 0, log)
+    records = load_records(list(dirs), int(cfg["size"]), workers=0, log=log)
     if limit:
         records = records[:limit]
     model = model.to(device).eval()
     if kind == "unet":
-        metrics = evaluate_unet(model, cfg, records, device)
+        metrics = evaluate_unet(model, cfg, records, device=device)
     else:
         t0 = time.time()
-        dets = detect_all(model, cfg, classes, records, device)
+        dets = detect_all(model, cfg, classes, records=records, device=device)
         metrics = maskrcnn_metrics(dets, score, reference_score)
         metrics["secondsPerImage"] = round((time.time() - t0) / max(1, len(records)), 4)
         if sweep:
@@ -240,7 +241,7 @@ def main(argv=None):
     from .trained import load_trained
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     model, cfg, classes = load_trained(args.checkpoint, args.model)
-    metrics = evaluate_model(args.model, model, cfg, classes, [d for d in args.data.split(",") if d],
+    metrics = evaluate_model(args.model, model, cfg, classes=classes, dirs=[d for d in args.data.split(",") if d],
                              device=args.device, limit=args.limit, score=args.score or 0.5,
                              reference_score=args.reference_score, sweep=args.sweep)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -90,7 +90,7 @@ def resnet18_fpn(fpn_channels: int = 128, trunk_layers: int = 3) -> BackboneWith
     return BackboneWithFPN(trunk, {n: str(i) for i, n in enumerate(names)}, widths, fpn_channels)
 
 
-def build_maskrcnn(num_classes: int, size: int = 512, fpn_channels: int = 128, trunk_layers: int = 3,
+def build_maskrcnn(num_classes: int, size: int = 512, *, fpn_channels: int = 128, trunk_layers: int = 3,
                    box_head: int = 512, mask_convs: int = 2, detections: int = 30) -> MaskRCNN:
     backbone = resnet18_fpn(fpn_channels, trunk_layers)
     levels = [str(i) for i in range(trunk_layers)]
@@ -126,6 +126,6 @@ def build_model(kind: str, cfg: dict, classes: List[str]) -> nn.Module:
     if kind == "unet":
         return UNet(base=cfg["unet_base"], depth=cfg["unet_depth"])
     if kind == "maskrcnn":
-        return build_maskrcnn(len(classes), cfg["size"], cfg["fpn_channels"], cfg["trunk_layers"],
-                              cfg["box_head"], cfg["mask_convs"], cfg["detections"])
+        return build_maskrcnn(len(classes), cfg["size"], fpn_channels=cfg["fpn_channels"], trunk_layers=cfg["trunk_layers"],
+                              box_head=cfg["box_head"], mask_convs=cfg["mask_convs"], detections=cfg["detections"])
     raise ValueError("model must be 'unet' or 'maskrcnn', got %r" % kind)

@@ -15,9 +15,10 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from .coco import letterbox, load_gray, normalise
-from .export import MaskRCNNExport, OUTPUTS, sha256_file
+from .export import HEAD_KINDS, MaskRCNNExport, OUTPUTS, bundle_module, load_heads, sha256_file
+from .heads.constants import MIRROR_KEY, VIEW
 from .models import UNetExport
+from .preprocess import letterbox, load_gray, normalise
 from .trained import load_trained
 
 
@@ -47,7 +48,7 @@ def _write(path: str, t: torch.Tensor) -> dict:
     return {"file": os.path.basename(path), "shape": list(arr.shape), "dtype": dtype}
 
 
-def dump(model_dir: str, checkpoint: str, out: str, image: str = None) -> dict:
+def dump(model_dir: str, checkpoint: str, out: str, *, image: str = None) -> dict:
     with open(os.path.join(model_dir, "manifest.json")) as fh:
         manifest = json.load(fh)
     kind = "unet" if manifest["task"] == "foreground-segmentation" else "maskrcnn"
@@ -63,27 +64,12 @@ def dump(model_dir: str, checkpoint: str, out: str, image: str = None) -> dict:
     x = torch.from_numpy(normalise(canvas, inp["mean"], inp["std"]))
     x = x[None, None] if kind == "unet" else x[None]
     names = list(OUTPUTS[kind].values())
-    if kind == "unet" and "view" in manifest["outputs"]:
-        # A U-Net with a view head (vertxnet_train.view): its weights sit beside the U-Net's.
-        from .view import UNetViewExport, load_view
-        head, _ = load_view(os.path.join(model_dir, "view.vxw"))
-        level = None
-        names.append(manifest["outputs"]["view"])
-        if "level" in manifest["outputs"]:
-            # And a level head (vertxnet_train.level), likewise.
-            from .level import load_level
-            level, _ = load_level(os.path.join(model_dir, "level.vxw"))
-            names.append(manifest["outputs"]["level"])
-        scope = facing = None
-        if "scope" in manifest["outputs"]:
-            from .scope import load_scope
-            scope, _ = load_scope(os.path.join(model_dir, "scope.vxw"))
-            names.append(manifest["outputs"]["scope"])
-        if "facing" in manifest["outputs"]:
-            from .facing import load_facing
-            facing, _ = load_facing(os.path.join(model_dir, "facing.vxw"))
-            names.append(manifest["outputs"]["facing"])
-        module = UNetViewExport(model, head, level, scope, bool(manifest.get("testTimeMirror")), facing).eval()
+    if kind == "unet" and VIEW in manifest["outputs"]:
+        # A U-Net with its heads (vertxnet_train.export_with_view): their weights sit beside the U-Net's.
+        kinds = [k for k in HEAD_KINDS if k in manifest["outputs"]]
+        heads = load_heads({k: os.path.join(model_dir, k + ".vxw") for k in kinds})
+        names += [manifest["outputs"][k] for k in kinds]
+        module = bundle_module(model, heads, bool(manifest.get(MIRROR_KEY)))
     else:
         module = (UNetExport(model) if kind == "unet" else MaskRCNNExport(model)).eval()
     with torch.no_grad():
@@ -117,7 +103,7 @@ def main(argv=None):
     ap.add_argument("--image", default=None, help="a real image (PNG/JPEG); default: a fixed synthetic one")
     args = ap.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    r = dump(args.model_dir, args.checkpoint, args.out, args.image)
+    r = dump(args.model_dir, args.checkpoint, args.out, image=args.image)
     print(json.dumps({k: v["shape"] for k, v in r["outputs"].items()}))
     return 0
 

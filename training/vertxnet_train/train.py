@@ -12,6 +12,8 @@ import random
 import sys
 import time
 from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -36,7 +38,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def lr_factor(step: int, progress: float, warmup: int, min_ratio: float) -> float:
+def lr_factor(step: int, progress: float, *, warmup: int, min_ratio: float) -> float:
     """Linear warm-up over `warmup` steps, then cosine over progress in [0, 1] down to min_ratio."""
     w = min(1.0, (step + 1) / float(max(1, warmup)))
     cos = min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * min(1.0, max(0.0, progress))))
@@ -70,7 +72,7 @@ def load_or_cache_records(args, cfg):
             log("records from cache %s" % args.cache)
             return cached["records"]
     refuse_held_out_style(paths)
-    records = load_records(paths, cfg["size"], cfg["cache_workers"], log)
+    records = load_records(paths, cfg["size"], workers=cfg["cache_workers"], log=log)
     if args.cache:
         tmp = args.cache + ".tmp%d" % os.getpid()
         with open(tmp, "wb") as fh:
@@ -79,31 +81,75 @@ def load_or_cache_records(args, cfg):
     return records
 
 
-def save_checkpoint(path, model, opt, scaler, state, cfg, classes, kind):
-    tmp = path + ".tmp"
-    torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                "scaler": scaler.state_dict() if scaler is not None else None,
-                "state": state, "config": cfg, "classes": classes, "kind": kind}, tmp)
-    os.replace(tmp, path)
+@dataclass
+class Session:
+    """One training process: the model, its optimiser and scaler, and the progress a checkpoint keeps."""
+    kind: str
+    cfg: dict
+    classes: list
+    device: torch.device
+    amp: Optional[str]
+    model: torch.nn.Module
+    opt: torch.optim.Optimizer
+    scaler: Any
+    ck_path: str  # full checkpoint (model, optimiser, scaler, state) for --resume
+    weights_path: str  # weights-only file, rewritten at every checkpoint
+    state: dict = field(default_factory=lambda: {"step": 0, "epoch": 0, "elapsed": 0.0, "losses": []})
+    deadline: Optional[float] = None  # wall-clock end of the --max-minutes budget
+    save_half: bool = False
+    save_chunks: float = 0
+    start: float = field(default_factory=time.time)  # this process's start of training
+    prev_elapsed: float = 0.0  # training seconds of earlier processes (resumed)
+
+    def progress(self) -> float:
+        """Share of the run done: steps over iters, or time over the budget when that is further."""
+        p = self.state["step"] / float(self.cfg["iters"])
+        if self.deadline:
+            margin = 15.0  # time kept for the final save
+            now = time.time()
+            p = max(p, (self.prev_elapsed + now - self.start)
+                    / max(1e-6, self.prev_elapsed + (self.deadline - margin) - self.start))
+        return p
+
+    def save_checkpoint(self) -> None:
+        tmp = self.ck_path + ".tmp"
+        torch.save({"model": self.model.state_dict(), "optimizer": self.opt.state_dict(),
+                    "scaler": self.scaler.state_dict() if self.scaler is not None else None,
+                    "state": self.state, "config": self.cfg, "classes": self.classes, "kind": self.kind}, tmp)
+        os.replace(tmp, self.ck_path)
+
+    def save(self) -> List[str]:
+        """Checkpoint and weights file; returns the weights file(s) written."""
+        self.state["elapsed"] = self.prev_elapsed + time.time() - self.start
+        self.save_checkpoint()
+        meta = {"model": self.kind, "config": self.cfg, "classes": self.classes, "step": self.state["step"],
+                "framework": "torch %s" % torch.__version__,
+                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        return save_weights(self.model.state_dict(), self.weights_path, meta, half=self.save_half, chunk_mb=self.save_chunks)
 
 
-def train_step(kind, model, batch, device, amp, scaler, opt, cfg):
-    if kind == "unet":
-        images, targets = batch
+def _batch_loss(session: Session, batch):
+    """The batch's loss (None when not finite) and, for the Mask R-CNN, its parts."""
+    cfg, device = session.cfg, session.device
+    images, targets = batch
+    if session.kind == "unet":
         images = to_model_input(images.to(device, non_blocking=True), cfg["mean"], cfg["std"])
         targets = targets.to(device, non_blocking=True).float()
-        with autocast_ctx(device, amp):
-            logits = model(images)
-        loss = dice_bce_loss(logits, targets)
-        parts = {}
-    else:
-        images, targets = batch
-        images = [to_model_input(im.to(device, non_blocking=True), cfg["mean"], cfg["std"]) for im in images]
-        targets = [expand_masks({k: v.to(device, non_blocking=True) for k, v in t.items()}) for t in targets]
-        with autocast_ctx(device, amp):
-            losses = model(images, targets)
-        parts = {k.replace("loss_", ""): float(v) for k, v in losses.items()}
-        loss = sum(v.float() for v in losses.values())
+        with autocast_ctx(device, session.amp):
+            logits = session.model(images)
+        return dice_bce_loss(logits, targets), {}
+    images = [to_model_input(im.to(device, non_blocking=True), cfg["mean"], cfg["std"]) for im in images]
+    targets = [expand_masks({k: v.to(device, non_blocking=True) for k, v in t.items()}) for t in targets]
+    with autocast_ctx(device, session.amp):
+        losses = session.model(images, targets)
+    parts = {k.replace("loss_", ""): float(v) for k, v in losses.items()}
+    return sum(v.float() for v in losses.values()), parts
+
+
+def train_step(session: Session, batch):
+    """One optimiser step; returns (loss or None when it was not finite and skipped, loss parts)."""
+    loss, parts = _batch_loss(session, batch)
+    opt, scaler, model, clip = session.opt, session.scaler, session.model, session.cfg["grad_clip"]
     if not torch.isfinite(loss):
         opt.zero_grad(set_to_none=True)
         return None, parts
@@ -111,17 +157,17 @@ def train_step(kind, model, batch, device, amp, scaler, opt, cfg):
     if scaler is not None:
         scaler.scale(loss).backward()
         scaler.unscale_(opt)
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         scaler.step(opt)
         scaler.update()
     else:
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         opt.step()
     return float(loss), parts
 
 
-def remap_classes(init: dict, target: dict, old: list, new: list) -> dict:
+def remap_classes(init: dict, target: dict, *, old: list, new: list) -> dict:
     """Fine-tuning onto another class list: class-specific rows of the box and mask predictors are
     copied by class name; a class the old model lacked starts from its 'vertebra' row (or background),
     so the model begins by calling those bodies what it called them before."""
@@ -146,7 +192,7 @@ def remap_classes(init: dict, target: dict, old: list, new: list) -> dict:
     return out
 
 
-def main(argv=None):
+def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True, choices=["unet", "maskrcnn"])
     ap.add_argument("--data", required=True, help="COCO dataset folder(s), comma-separated")
@@ -170,107 +216,104 @@ def main(argv=None):
     ap.add_argument("--cache-workers", type=int, default=None, help="processes decoding the images")
     ap.add_argument("--prepare-only", action="store_true", help="decode the data into --cache and stop")
     ap.add_argument("--device", default=None)
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
 
-    cfg = get_config(args.config, args.model, {"size": args.size, "batch": args.batch, "lr": args.lr,
-                                               "workers": args.workers, "classes": args.classes,
-                                               "unet_base": args.unet_base, "iters": args.iters,
-                                               "cache_workers": args.cache_workers})
-    deadline = T0 + args.max_minutes * 60.0 if args.max_minutes else None
-    os.makedirs(args.out, exist_ok=True)
-    if cfg["threads"]:
-        torch.set_num_threads(cfg["threads"])
-    seed_everything(cfg["seed"])
-    kind = args.model
-    classes = ["background", "vertebral-body"] if kind == "unet" else class_names(cfg["classes"])
 
-    records = load_or_cache_records(args, cfg)  # before CUDA init: the decode pool forks
-    if args.prepare_only:
-        return {"images": len(records)}
-    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+def build_config(args: argparse.Namespace) -> dict:
+    return get_config(args.config, args.model, {"size": args.size, "batch": args.batch, "lr": args.lr,
+                                                "workers": args.workers, "classes": args.classes,
+                                                "unet_base": args.unet_base, "iters": args.iters,
+                                                "cache_workers": args.cache_workers})
+
+
+def pick_device(name: Optional[str], kind: str) -> torch.device:
+    device = torch.device(name or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = kind == "unet"  # Mask R-CNN's head shapes vary every step
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
+    return device
 
+
+def build_session(args: argparse.Namespace, cfg: dict, device: torch.device) -> Session:
+    """Model, optimiser and scaler, started from --init or resumed from the run's checkpoint."""
+    kind = args.model
+    classes = ["background", "vertebral-body"] if kind == "unet" else class_names(cfg["classes"])
     model = build_model(kind, cfg, classes).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     amp = cfg["amp"]
     if amp == "bf16" and device.type == "cuda" and not torch.cuda.is_bf16_supported():
         amp = "fp16"
-    scaler = make_scaler(device, amp)
-    ck_path = os.path.join(args.out, "checkpoint.pt")
-    state = {"step": 0, "epoch": 0, "elapsed": 0.0, "losses": []}
-    if args.init and not (args.resume and os.path.isfile(ck_path)):
-        init_state, init_meta = load_weights(args.init)
-        init_state = {k: v.float() for k, v in init_state.items()}
-        if kind == "maskrcnn" and init_meta.get("classes") and init_meta["classes"] != classes:
-            init_state = remap_classes(init_state, model.state_dict(), init_meta["classes"], classes)
-            log("class-specific weights mapped from %s to %s" % (init_meta["classes"], classes))
-        model.load_state_dict(init_state)
-        log("initialised from %s" % args.init)
-    if args.resume and os.path.isfile(ck_path):
-        ck = torch_load(ck_path)
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["optimizer"])
-        if scaler is not None and ck.get("scaler"):
-            scaler.load_state_dict(ck["scaler"])
-        state = ck["state"]
-        log("resumed from %s at step %d" % (ck_path, state["step"]))
-    log("%s: %d parameters, %d images, config %s, S=%d, batch %d, device %s, amp %s" % (
-        kind, count_parameters(model), len(records), cfg["name"], cfg["size"], cfg["batch"], device, amp))
+    session = Session(kind=kind, cfg=cfg, classes=classes, device=device, amp=amp, model=model, opt=opt,
+                      scaler=make_scaler(device, amp), ck_path=os.path.join(args.out, "checkpoint.pt"),
+                      weights_path=args.weights or os.path.join(args.out, "%s.vxw" % kind),
+                      deadline=T0 + args.max_minutes * 60.0 if args.max_minutes else None,
+                      save_half=args.save_half, save_chunks=args.save_chunks)
+    resuming = args.resume and os.path.isfile(session.ck_path)
+    if args.init and not resuming:
+        _init_from(session, args.init)
+    if resuming:
+        _resume(session)
+    return session
 
+
+def _init_from(session: Session, path: str) -> None:
+    init_state, init_meta = load_weights(path)
+    init_state = {k: v.float() for k, v in init_state.items()}
+    if session.kind == "maskrcnn" and init_meta.get("classes") and init_meta["classes"] != session.classes:
+        init_state = remap_classes(init_state, session.model.state_dict(), old=init_meta["classes"], new=session.classes)
+        log("class-specific weights mapped from %s to %s" % (init_meta["classes"], session.classes))
+    session.model.load_state_dict(init_state)
+    log("initialised from %s" % path)
+
+
+def _resume(session: Session) -> None:
+    ck = torch_load(session.ck_path)
+    session.model.load_state_dict(ck["model"])
+    session.opt.load_state_dict(ck["optimizer"])
+    if session.scaler is not None and ck.get("scaler"):
+        session.scaler.load_state_dict(ck["scaler"])
+    session.state = ck["state"]
+    log("resumed from %s at step %d" % (session.ck_path, session.state["step"]))
+
+
+def make_loader(session: Session, records) -> Tuple[torch.utils.data.Dataset, dict]:
+    """The dataset and the DataLoader's arguments; its generator is reseeded every epoch."""
+    cfg = session.cfg
     common = dict(records=records, augment=cfg["aug_strength"] > 0,
                   seed=cfg["seed"], min_length=cfg["batch"] * 64, strength=cfg["aug_strength"])
-    if kind == "unet":
+    if session.kind == "unet":
         ds = ForegroundDataset(**common)
         collate = None
     else:
-        ds = InstanceDataset(classes=classes, **common)
+        ds = InstanceDataset(classes=session.classes, **common)
         collate = collate_list
-    g = torch.Generator()
     loader_kw = dict(batch_size=cfg["batch"], shuffle=True, drop_last=True, num_workers=cfg["workers"],
-                     pin_memory=device.type == "cuda", generator=g)
+                     pin_memory=session.device.type == "cuda", generator=torch.Generator())
     if collate is not None:
         loader_kw["collate_fn"] = collate
     if cfg["workers"]:
         loader_kw["prefetch_factor"] = 2
         if sys.platform.startswith("linux"):  # fork shares the cached records; forkserver would pickle them
             loader_kw["multiprocessing_context"] = "fork"
+    return ds, loader_kw
 
-    total_iters = cfg["iters"]
-    prev_elapsed = state["elapsed"]
-    start = time.time()
-    margin = 15.0 if deadline else 0.0  # time kept for the final save
 
-    def progress():
-        p = state["step"] / float(total_iters)
-        if deadline:
-            now = time.time()
-            p = max(p, (prev_elapsed + now - start) / max(1e-6, prev_elapsed + (deadline - margin) - start))
-        return p
-
-    wpath = args.weights or os.path.join(args.out, "%s.vxw" % kind)
-
-    def save_all():
-        state["elapsed"] = prev_elapsed + time.time() - start
-        save_checkpoint(ck_path, model, opt, scaler, state, cfg, classes, kind)
-        meta = {"model": kind, "config": cfg, "classes": classes, "step": state["step"],
-                "framework": "torch %s" % torch.__version__,
-                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        return save_weights(model.state_dict(), wpath, meta, half=args.save_half, chunk_mb=args.save_chunks)
-
-    model.train()
-    done = progress() >= 1.0
+def train_loop(session: Session, ds, loader_kw: dict) -> None:
+    """Epochs of shuffled batches until the step cap or the time budget, checkpointing on the way."""
+    cfg, state = session.cfg, session.state
+    session.prev_elapsed, session.start = state["elapsed"], time.time()
+    session.model.train()
+    done = session.progress() >= 1.0
     t_log, n_log, loss_sum = time.time(), 0, 0.0
     while not done:
         ds.epoch = state["epoch"]
-        g.manual_seed(cfg["seed"] + state["epoch"])
+        loader_kw["generator"].manual_seed(cfg["seed"] + state["epoch"])
         for batch in torch.utils.data.DataLoader(ds, **loader_kw):
-            f = lr_factor(state["step"], progress(), cfg["warmup"], cfg["min_lr_ratio"])
-            for group in opt.param_groups:
+            f = lr_factor(state["step"], session.progress(), warmup=cfg["warmup"], min_ratio=cfg["min_lr_ratio"])
+            for group in session.opt.param_groups:
                 group["lr"] = cfg["lr"] * f
-            loss, parts = train_step(kind, model, batch, device, amp, scaler, opt, cfg)
+            loss, parts = train_step(session, batch)
             state["step"] += 1
             if loss is None:
                 log("step %d: non-finite loss, step skipped" % state["step"])
@@ -282,24 +325,30 @@ def main(argv=None):
                 mean = loss_sum / n_log
                 state["losses"].append([state["step"], round(mean, 5)])
                 log("step %d lr %.2e loss %.4f %s %.3f s/it progress %.3f" % (
-                    state["step"], cfg["lr"] * f, mean, " ".join("%s %.3f" % kv for kv in parts.items()), dt, progress()))
+                    state["step"], cfg["lr"] * f, mean, " ".join("%s %.3f" % kv for kv in parts.items()), dt, session.progress()))
                 t_log, n_log, loss_sum = time.time(), 0, 0.0
-            if progress() >= 1.0:
+            if session.progress() >= 1.0:
                 done = True
             if state["step"] % cfg["checkpoint_every"] == 0 and not done:
-                save_all()
+                session.save()
             if done:
                 break
         else:
             state["epoch"] += 1
-    files = save_all()
-    summary = {"model": kind, "steps": state["step"], "train_seconds": round(state["elapsed"], 1),
+
+
+def finish(session: Session, args: argparse.Namespace) -> dict:
+    """Final save, validation when asked, and RUNDIR/train.json."""
+    files = session.save()
+    state = session.state
+    summary = {"model": session.kind, "steps": state["step"], "train_seconds": round(state["elapsed"], 1),
                "seconds_per_iter": round(state["elapsed"] / max(1, state["step"]), 4),
-               "final_loss": state["losses"][-1][1] if state["losses"] else None, "weights": files, "config": cfg}
+               "final_loss": state["losses"][-1][1] if state["losses"] else None, "weights": files, "config": session.cfg}
     if args.val:
         from .evaluate import evaluate_model
-        model.eval()
-        summary["metrics"] = evaluate_model(kind, model, cfg, classes, [args.val], log=log, device=device)
+        session.model.eval()
+        summary["metrics"] = evaluate_model(session.kind, session.model, session.cfg, classes=session.classes, dirs=[args.val],
+                                            log=log, device=session.device)
     with open(os.path.join(args.out, "train.json"), "w") as fh:
         json.dump(summary, fh, indent=2)
     log("done: %d steps in %.0f s (%.3f s/it); weights %s" % (
@@ -307,6 +356,25 @@ def main(argv=None):
     if summary.get("metrics"):
         log("validation: %s" % json.dumps(summary["metrics"]))
     return summary
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = build_config(args)
+    os.makedirs(args.out, exist_ok=True)
+    if cfg["threads"]:
+        torch.set_num_threads(cfg["threads"])
+    seed_everything(cfg["seed"])
+    records = load_or_cache_records(args, cfg)  # before CUDA init: the decode pool forks
+    if args.prepare_only:
+        return {"images": len(records)}
+    session = build_session(args, cfg, pick_device(args.device, args.model))
+    log("%s: %d parameters, %d images, config %s, S=%d, batch %d, device %s, amp %s" % (
+        session.kind, count_parameters(session.model), len(records), cfg["name"], cfg["size"], cfg["batch"], session.device,
+        session.amp))
+    ds, loader_kw = make_loader(session, records)
+    train_loop(session, ds, loader_kw)
+    return finish(session, args)
 
 
 if __name__ == "__main__":

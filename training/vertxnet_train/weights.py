@@ -21,7 +21,7 @@ def _np_dtype(name: str):
     return np.dtype(name).newbyteorder("<")
 
 
-def save_weights(state_dict: Dict[str, torch.Tensor], path: str, meta: dict, half: bool = False,
+def save_weights(state_dict: Dict[str, torch.Tensor], path: str, meta: dict, *, half: bool = False,
                  chunk_mb: float = 0) -> List[str]:
     """Write the state dict; returns the files written (one, or parts of at most chunk_mb MB)."""
     entries, blobs, offset = [], [], 0

@@ -7,7 +7,7 @@ export const WINDOW_HIGH_PERCENTILE = 99.5;
 /**
  * Nearest-rank percentile of 16-bit samples over a 65536-bin histogram: the smallest value whose
  * cumulative count reaches rank = ceil(p/100 * n) (1-based, clamped to 1..n).
- * Same rule as training/vertxnet_train/coco.py percentile_nearest_rank.
+ * Same rule as training/vertxnet_train/preprocess.py percentile_nearest_rank.
  */
 export function percentileNearestRank(histogram: Uint32Array, count: number, p: number): number {
   const rank = Math.min(count, Math.max(1, Math.ceil((p / 100) * count)));

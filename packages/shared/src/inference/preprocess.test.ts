@@ -10,7 +10,7 @@ import { resizeBilinear } from './resample.js';
 
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 
-/** Pillow's letterbox, as training/vertxnet_train/coco.py does it: content size rounded half up, BILINEAR, top-left. */
+/** Pillow's letterbox, as training/vertxnet_train/preprocess.py does it: content size rounded half up, BILINEAR, top-left. */
 const PIL_LETTERBOX = `
 import json, math, sys
 import numpy as np

@@ -12,10 +12,10 @@ origin as well as in anatomy. The static augmentation (`film_variant`) blurs tha
 both classes get crops to any aspect, equalisation or gamma, resampling and JPEG artefacts, and
 polarity inversion, so that histogram, resolution and aspect do not tell them apart.
 
-python3 -m vertxnet_train.scope train --lateral DIR[,DIR] --other DIR[,DIR] --out scope.vxw \
+python3 -m vertxnet_train.heads.scope train --lateral DIR[,DIR] --other DIR[,DIR] --out scope.vxw \
     [--val-lateral DIR] [--epochs N]
-python3 -m vertxnet_train.scope evaluate --weights scope.vxw [--lateral DIR[,DIR]] [--other DIR[,DIR]] [--split test] [--sweep]
-python3 -m vertxnet_train.scope split --images DIR --split test --out DIR   (links one split's files, for a pipeline run)
+python3 -m vertxnet_train.heads.scope evaluate --weights scope.vxw [--lateral DIR[,DIR]] [--other DIR[,DIR]] [--split test] [--sweep]
+python3 -m vertxnet_train.heads.scope split --images DIR --split test --out DIR   (links one split's files, for a pipeline run)
 """
 import hashlib
 import io
@@ -29,9 +29,13 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from .view import MEAN, SIZE, STD, ViewNet, augment
+from ..coco import read_coco, refuse_held_out_style
+from ..preprocess import letterbox, load_gray
+from .common import fit_head, load_head, mirrored_softmax, pool_canvas, save_head, set_threads
+from .constants import BATCH, EVEN, LR, POOLED, SCOPE, SCOPE_CLASSES, SCOPE_SWEEP, SEED, SIZE
+from .view import ViewNet, augment
 
-CLASSES = ["lateral", "other"]
+CLASSES = SCOPE_CLASSES
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif")
 # fold of a file name (sha256 of its base name, mod 10): 0 and 5 are the held-out test fifth, 1 is validation
 TEST_FOLDS = (0, 5)
@@ -84,7 +88,7 @@ def _crop(img: np.ndarray, rng: np.random.Generator, keep: Optional[Tuple[int, i
     return img[y0:max(y0 + 8, y1), x0:max(x0 + 8, x1)]
 
 
-def film_variant(img: np.ndarray, rng: np.random.Generator, keep=None, equalised_source: bool = False) -> np.ndarray:
+def film_variant(img: np.ndarray, rng: np.random.Generator, keep=None, *, equalised_source: bool = False) -> np.ndarray:
     """One randomised variant of a canonical 8-bit film (see the module note)."""
     if rng.random() < 0.6:
         img = _crop(img, rng, keep)
@@ -110,16 +114,13 @@ def film_variant(img: np.ndarray, rng: np.random.Generator, keep=None, equalised
 
 def pooled(img: np.ndarray) -> torch.Tensor:
     """8-bit film -> the pipeline's 512² letterbox, normalised -> 4x average pool [1, 128, 128]."""
-    from .coco import letterbox
     canvas, _ = letterbox(img, SIZE)
-    t = torch.from_numpy(canvas).float()[None, None]
-    return F.avg_pool2d((t / 255.0 - MEAN) / STD, 4)[0]
+    return pool_canvas(torch.from_numpy(canvas).float()[None, None])[0]
 
 
-def lateral_films(dirs: Sequence[str], variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
+def lateral_films(dirs: Sequence[str], variants: int, rng: np.random.Generator, *, log=print) -> List[torch.Tensor]:
     """Phantom COCO folders: the film as the pipeline sees it, plus `variants` randomised copies
     that keep every labelled body in the crop."""
-    from .coco import load_gray, read_coco
     out = []
     for d in dirs:
         for job in read_coco(d):
@@ -143,9 +144,8 @@ def _bodies_box(anns, shape) -> Optional[Tuple[int, int, int, int]]:
     return (max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1))
 
 
-def other_films(dirs: Sequence[str], split: Optional[str], variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
+def other_films(dirs: Sequence[str], split: Optional[str], *, variants: int, rng: np.random.Generator, log=print) -> List[torch.Tensor]:
     """Folders of films that are not lateral spine films (any image format), one split of them."""
-    from .coco import load_gray
     out = []
     files = list_images(dirs, split)
     for path in files:
@@ -158,11 +158,10 @@ def other_films(dirs: Sequence[str], split: Optional[str], variants: int, rng: n
 
 def probabilities(model: ScopeNet, x: torch.Tensor) -> torch.Tensor:
     """P(out of scope) per image, mirror-averaged as the exported graph does."""
-    from .fit import mirrored_softmax
     return mirrored_softmax(model, x)[:, 1]
 
 
-def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, threshold: float) -> dict:
+def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, *, threshold: float) -> dict:
     row = {"threshold": threshold}
     if len(lateral):
         row["lateral_flagged"] = round(float((probabilities(model, lateral) >= threshold).float().mean()), 4)
@@ -173,31 +172,30 @@ def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, threshold
     return row
 
 
-def train_scope(x: torch.Tensor, y: torch.Tensor, epochs: int, seed: int, val=None, batch: int = 32, lr: float = 2e-3,
+def train_scope(x: torch.Tensor, y: torch.Tensor, *, epochs: int, seed: int, val=None, batch: int = BATCH, lr: float = LR,
                 log=print) -> Tuple[ScopeNet, dict]:
-    from .fit import fit_head
     counts = torch.bincount(y, minlength=len(CLASSES)).float()
     weight = counts.sum() / (len(CLASSES) * counts.clamp(min=1))
 
     def epoch_row(model, _start):
-        return rates(model, *val, 0.5) if val is not None else {}
+        return rates(model, *val, threshold=EVEN) if val is not None else {}
 
-    return fit_head(ScopeNet, len(x), lambda model, gen, idx: F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx], weight=weight),
-                    epochs, batch, lr, seed, epoch_row, log)
+    def batch_loss(model, gen, idx):
+        return F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx], weight=weight)
+
+    return fit_head(ScopeNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_scope(model: ScopeNet, meta: dict, path: str) -> None:
-    from .fit import save_head
-    save_head(model, "scope", meta, path)
+    save_head(model, meta, path, kind=SCOPE)
 
 
 def load_scope(path: str) -> Tuple[ScopeNet, dict]:
-    from .fit import load_head
-    return load_head(path, "scope", ScopeNet)
+    return load_head(path, SCOPE, ScopeNet)
 
 
 def _stack(tensors: List[torch.Tensor]) -> torch.Tensor:
-    return torch.stack(tensors) if tensors else torch.empty((0, 1, SIZE // 4, SIZE // 4))
+    return torch.stack(tensors) if tensors else torch.empty((0, 1, POOLED, POOLED))
 
 
 def main(argv: List[str] = None) -> int:
@@ -212,9 +210,9 @@ def main(argv: List[str] = None) -> int:
     t.add_argument("--epochs", type=int, default=14)
     t.add_argument("--lateral-variants", type=int, default=1, help="randomised copies per lateral film")
     t.add_argument("--other-variants", type=int, default=3, help="randomised copies per other film")
-    t.add_argument("--threshold", type=float, default=0.5, help="recorded threshold (fusion's scopeThreshold)")
+    t.add_argument("--threshold", type=float, default=EVEN, help="recorded threshold (fusion's scopeThreshold)")
     t.add_argument("--data-note", default=None)
-    t.add_argument("--seed", type=int, default=1234)
+    t.add_argument("--seed", type=int, default=SEED)
     v = sub.add_parser("evaluate", help="flag rates on lateral and other films")
     v.add_argument("--weights", required=True)
     v.add_argument("--lateral", default=None, help="COCO folder(s) of lateral films")
@@ -236,31 +234,32 @@ def main(argv: List[str] = None) -> int:
                 os.symlink(os.path.abspath(f), target)
         print("linked %d files of the %s split into %s" % (len(files), args.split, args.out))
         return 0
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    rng = np.random.default_rng(getattr(args, "seed", 1234))
+    set_threads()
+    rng = np.random.default_rng(getattr(args, "seed", SEED))
     if args.cmd == "train":
-        from .coco import refuse_held_out_style
         refuse_held_out_style(args.lateral.split(","))
         lateral = lateral_films(args.lateral.split(","), args.lateral_variants, rng)
-        other = other_films(args.other.split(","), "train", args.other_variants, rng)
+        other = other_films(args.other.split(","), "train", variants=args.other_variants, rng=rng)
         x = _stack(lateral + other)
         y = torch.tensor([0] * len(lateral) + [1] * len(other))
         val = None
         if args.val_lateral:
-            val = (_stack(lateral_films(args.val_lateral.split(","), 0, rng)), _stack(other_films(args.other.split(","), "val", 0, rng)))
-        model, meta = train_scope(x, y, args.epochs, args.seed, val)
+            val = (_stack(lateral_films(args.val_lateral.split(","), 0, rng)),
+                   _stack(other_films(args.other.split(","), "val", variants=0, rng=rng)))
+        model, meta = train_scope(x, y, epochs=args.epochs, seed=args.seed, val=val)
         meta.update({"data": args.data_note or "lateral: %s; other: %s (train split)" % (args.lateral, args.other),
                      "classes": CLASSES, "threshold": args.threshold,
-                     "metrics": rates(model, *val, args.threshold) if val is not None else {}})
+                     "metrics": rates(model, *val, threshold=args.threshold) if val is not None else {}})
         save_scope(model, meta, args.out)
         print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
     else:
         model, meta = load_scope(args.weights)
-        threshold = args.threshold if args.threshold is not None else float(meta.get("threshold", 0.5))
+        threshold = args.threshold if args.threshold is not None else float(meta.get("threshold", EVEN))
         lateral = _stack(lateral_films(args.lateral.split(","), 0, rng) if args.lateral else [])
-        other = _stack(other_films(args.other.split(","), None if args.split == "all" else args.split, 0, rng) if args.other else [])
-        for t in ([0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99] if args.sweep else [threshold]):
-            print(json.dumps(rates(model, lateral, other, t)))
+        split = None if args.split == "all" else args.split
+        other = _stack(other_films(args.other.split(","), split, variants=0, rng=rng) if args.other else [])
+        for t in (SCOPE_SWEEP if args.sweep else [threshold]):
+            print(json.dumps(rates(model, lateral, other, threshold=t)))
     return 0
 
 

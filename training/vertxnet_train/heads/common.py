@@ -1,14 +1,20 @@
-"""The training loop the small heads share (view.py, level.py): AdamW, one-cycle schedule, shuffled batches."""
+"""What the small heads share beyond constants: the training loop (AdamW, one-cycle schedule,
+shuffled batches), the pooled input, the command line, saving and loading, mirror-averaged softmax."""
 import json
+import os
 import time
 from typing import Callable, Tuple
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
+
+from ..weights import load_weights, save_weights
+from .constants import INFER_BATCH, MEAN, POOL, SEED, STD
 
 
 def fit_head(make_model: Callable[[], nn.Module], images: int,
-             batch_loss: Callable[[nn.Module, torch.Generator, torch.Tensor], torch.Tensor], epochs: int, batch: int,
+             batch_loss: Callable[[nn.Module, torch.Generator, torch.Tensor], torch.Tensor], *, epochs: int, batch: int,
              lr: float, seed: int, epoch_row: Callable[[nn.Module, float], dict], log=print) -> Tuple[nn.Module, dict]:
     """Seeds torch, builds the model and trains it over `images` samples: `batch_loss(model, gen,
     indices)` gives one batch's loss (gen drives shuffling and augmentation) and `epoch_row(model,
@@ -43,7 +49,6 @@ def fit_head(make_model: Callable[[], nn.Module], images: int,
 
 def hardware() -> str:
     """What a head was trained on, for its manifest: the CPU model and threads (heads train on the CPU)."""
-    import os
     import platform
     cpu = platform.processor() or platform.machine()
     try:
@@ -67,7 +72,7 @@ def head_cli(doc: str, what: str, epochs: int):
     t.add_argument("--out", required=True, help="weights file (.vxw)")
     t.add_argument("--epochs", type=int, default=epochs)
     t.add_argument("--data-note", default=None, help="what the training data is (recorded instead of the folder names)")
-    t.add_argument("--seed", type=int, default=1234)
+    t.add_argument("--seed", type=int, default=SEED)
     v = sub.add_parser("evaluate", help="how well a %s does on COCO folders" % what)
     v.add_argument("--weights", required=True)
     v.add_argument("--data", required=True, help="COCO folder(s), comma-separated")
@@ -76,19 +81,16 @@ def head_cli(doc: str, what: str, epochs: int):
 
 def data_note(args) -> str:
     """The training data as recorded: --data-note, else the folders' names."""
-    import os
     return args.data_note or ", ".join(os.path.basename(os.path.normpath(d)) for d in args.data.split(","))
 
 
-def save_head(model: nn.Module, kind: str, meta: dict, path: str) -> None:
+def save_head(model: nn.Module, meta: dict, path: str, *, kind: str) -> None:
     """A small head's weights and training record, tagged with its kind (view, level, scope, facing)."""
-    from .weights import save_weights
     save_weights(model.state_dict(), path, {"model": kind, **meta})
 
 
 def load_head(path: str, kind: str, make: Callable[[], nn.Module]) -> Tuple[nn.Module, dict]:
     """A head saved by save_head, refused when the file holds another kind."""
-    from .weights import load_weights
     state, meta = load_weights(path)
     if meta.get("model") != kind:
         raise ValueError("%s holds a %s model, not a %s head" % (path, meta.get("model"), kind))
@@ -103,8 +105,35 @@ def mirrored_softmax(model: nn.Module, x: torch.Tensor, swap: bool = False) -> t
     model.eval()
     rows = []
     with torch.no_grad():
-        for i in range(0, len(x), 256):
-            b = x[i:i + 256]
+        for i in range(0, len(x), INFER_BATCH):
+            b = x[i:i + INFER_BATCH]
             mirror = torch.softmax(model.classify(b.flip(3)), 1)
             rows.append((torch.softmax(model.classify(b), 1) + (mirror.flip(1) if swap else mirror)) / 2)
     return torch.cat(rows) if rows else torch.empty((0, 2))
+
+
+def mirror_and_light(x: torch.Tensor, gen: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor]:
+    """The heads' augmentation: half the batch mirrored (patients face either way), a little
+    contrast and brightness. Returns the films and which of them were mirrored."""
+    n = x.shape[0]
+    flip = torch.rand(n, generator=gen) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    gain = 1 + 0.2 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
+    bias = 0.3 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
+    return x * gain + bias, flip
+
+
+def random_shift(gen: torch.Generator) -> Tuple[int, int]:
+    """A shift of up to 6 pooled pixels each way, (dy, dx), one for the whole batch."""
+    dx, dy = (int(v) for v in torch.randint(-6, 7, (2,), generator=gen))
+    return dy, dx
+
+
+def pool_canvas(canvas: torch.Tensor) -> torch.Tensor:
+    """uint8-valued letterbox canvas [N,1,S,S] -> the heads' input: normalised, pooled [N,1,S/4,S/4]."""
+    return F.avg_pool2d((canvas / 255.0 - MEAN) / STD, POOL)
+
+
+def set_threads() -> None:
+    """Heads train and evaluate on the CPU: at most two torch threads (a shared 2-core machine)."""
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))

@@ -8,11 +8,10 @@ the bowel in front. This small CNN reads the same 128-pixel view of the analysis
 head; the exported graph averages it with its mirror image (classes swapped), so a mirrored film
 gets exactly the mirrored answer.
 
-python3 -m vertxnet_train.facing train --data DIR[,DIR] --out facing.vxw [--val DIR] [--epochs N]
-python3 -m vertxnet_train.facing evaluate --weights facing.vxw --data DIR[,DIR]
+python3 -m vertxnet_train.heads.facing train --data DIR[,DIR] --out facing.vxw [--val DIR] [--epochs N]
+python3 -m vertxnet_train.heads.facing evaluate --weights facing.vxw --data DIR[,DIR]
 """
 import json
-import os
 import sys
 from typing import List, Sequence, Tuple
 
@@ -20,10 +19,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..coco import find_annotation_file, read_coco, refuse_held_out_style
+from ..preprocess import load_gray
+from .common import data_note, fit_head, head_cli, load_head, mirror_and_light, mirrored_softmax, save_head, set_threads
+from .constants import BATCH, EVEN, FACING, LR, SEED, SIDES, SURE
 from .scope import _bodies_box, film_variant, pooled
 from .view import ViewNet
-
-SIDES = ["left", "right"]
 
 
 class FacingNet(ViewNet):
@@ -34,9 +35,8 @@ class FacingNet(ViewNet):
         self.head = torch.nn.Linear(self.head.in_features, len(SIDES))
 
 
-def load_facing_set(dirs: Sequence[str], variants: int, rng: np.random.Generator, log=print) -> Tuple[torch.Tensor, torch.Tensor]:
+def load_facing_set(dirs: Sequence[str], variants: int, rng: np.random.Generator, *, log=print) -> Tuple[torch.Tensor, torch.Tensor]:
     """Every phantom film with its `facing`, as the pipeline sees it, plus randomised copies."""
-    from .coco import load_gray, read_coco
     xs, ys = [], []
     for d in dirs:
         facing = _facing_by_file(d)
@@ -56,18 +56,16 @@ def load_facing_set(dirs: Sequence[str], variants: int, rng: np.random.Generator
 
 
 def _facing_by_file(path: str) -> dict:
-    from .coco import find_annotation_file
     with open(find_annotation_file(path)) as fh:
         return {img["file_name"]: img.get("facing") for img in json.load(fh).get("images", [])}
 
 
 def probabilities(model: FacingNet, x: torch.Tensor) -> torch.Tensor:
     """P(left, right) per film, averaged with the mirror's swapped answer as the exported graph does."""
-    from .fit import mirrored_softmax
     return mirrored_softmax(model, x, swap=True)
 
 
-def accuracy(model: FacingNet, x: torch.Tensor, y: torch.Tensor, threshold: float = 0.5) -> dict:
+def accuracy(model: FacingNet, x: torch.Tensor, y: torch.Tensor, *, threshold: float = EVEN) -> dict:
     p = probabilities(model, x)
     conf, pred = p.max(1)
     sure = conf >= threshold
@@ -77,16 +75,11 @@ def accuracy(model: FacingNet, x: torch.Tensor, y: torch.Tensor, threshold: floa
 
 def _augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor]:
     """A mirrored film faces the other way: flip half the batch and swap their labels."""
-    n = x.shape[0]
-    flip = torch.rand(n, generator=gen) < 0.5
-    x = torch.where(flip[:, None, None, None], x.flip(3), x)
-    gain = 1 + 0.2 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
-    bias = 0.3 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
-    return x * gain + bias, torch.where(flip, 1 - y, y)
+    x, flip = mirror_and_light(x, gen)
+    return x, torch.where(flip, 1 - y, y)
 
 
-def train_facing(x, y, epochs: int, seed: int, val=None, batch: int = 32, lr: float = 2e-3, log=print):
-    from .fit import fit_head
+def train_facing(x, y, *, epochs: int, seed: int, val=None, batch: int = BATCH, lr: float = LR, log=print):
 
     def batch_loss(model, gen, idx):
         xb, yb = _augment(x[idx], y[idx], gen)
@@ -95,40 +88,36 @@ def train_facing(x, y, epochs: int, seed: int, val=None, batch: int = 32, lr: fl
     def epoch_row(model, _start):
         return {"val_" + k: v for k, v in accuracy(model, *val).items()} if val is not None else {}
 
-    return fit_head(FacingNet, len(x), batch_loss, epochs, batch, lr, seed, epoch_row, log)
+    return fit_head(FacingNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_facing(model: FacingNet, meta: dict, path: str) -> None:
-    from .fit import save_head
-    save_head(model, "facing", meta, path)
+    save_head(model, meta, path, kind=FACING)
 
 
 def load_facing(path: str) -> Tuple[FacingNet, dict]:
-    from .fit import load_head
-    return load_head(path, "facing", FacingNet)
+    return load_head(path, FACING, FacingNet)
 
 
 def main(argv: List[str] = None) -> int:
-    from .coco import refuse_held_out_style
-    from .fit import data_note, head_cli
     ap, _, t, v = head_cli(__doc__, "facing head (films must carry `facing`)", 10)
     t.add_argument("--variants", type=int, default=1, help="randomised copies per film")
-    v.add_argument("--threshold", type=float, default=0.9, help="the probability fusion trusts it at")
+    v.add_argument("--threshold", type=float, default=SURE, help="the probability fusion trusts it at")
     args = ap.parse_args(argv)
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    rng = np.random.default_rng(getattr(args, "seed", 1234))
+    set_threads()
+    rng = np.random.default_rng(getattr(args, "seed", SEED))
     if args.cmd == "train":
         refuse_held_out_style(args.data.split(","))
         x, y = load_facing_set(args.data.split(","), args.variants, rng)
         val = load_facing_set(args.val.split(","), 0, rng) if args.val else None
-        model, meta = train_facing(x, y, args.epochs, args.seed, val)
+        model, meta = train_facing(x, y, epochs=args.epochs, seed=args.seed, val=val)
         meta.update({"data": data_note(args), "sides": SIDES,
-                     "metrics": accuracy(model, *val, 0.9) if val is not None else {}})
+                     "metrics": accuracy(model, *val, threshold=SURE) if val is not None else {}})
         save_facing(model, meta, args.out)
         print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
     else:
         model, _ = load_facing(args.weights)
-        print(json.dumps(accuracy(model, *load_facing_set(args.data.split(","), 0, rng), args.threshold)))
+        print(json.dumps(accuracy(model, *load_facing_set(args.data.split(","), 0, rng), threshold=args.threshold)))
     return 0
 
 

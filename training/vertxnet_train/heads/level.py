@@ -14,8 +14,8 @@ above it) to RELATIVE_LEVELS[-1]. Training supervises only pixels inside a body 
 the phantom's ignore regions name their level too). It ships inside the U-Net's ONNX graph as a
 third output, `level` [N, len(RELATIVE_LEVELS), 32, 32]; fusion averages it over each body.
 
-python3 -m vertxnet_train.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs 24]
-python3 -m vertxnet_train.level evaluate --weights level.vxw --data DIR[,DIR]
+python3 -m vertxnet_train.heads.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs 24]
+python3 -m vertxnet_train.heads.level evaluate --weights level.vxw --data DIR[,DIR]
 """
 import json
 import os
@@ -28,17 +28,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .view import MEAN, SIZE, STD
+from ..coco import load_records, refuse_held_out_style
+from .common import data_note, fit_head, head_cli, load_head, mirror_and_light, pool_canvas, random_shift, save_head, set_threads
+from .constants import BATCH, LEVEL, POOL, POOLED, RELATIVE_LEVELS, SEED, SIZE
 
 # Each view's levels in order, index 0 = the first labelled level (VIEW_LEVELS[view][0]).
 EXTENDED = {
     "cervical": {lvl: i for i, lvl in enumerate(["C2", "C3", "C4", "C5", "C6", "C7", "T1", "T2", "T3", "T4", "T5", "T6"])},
     "lumbar": {lvl: i - 3 for i, lvl in enumerate(["T9", "T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4"])},
 }
-RELATIVE_LEVELS = list(range(-3, 10))
-GRID = 32
-POOL = 4
-IGNORE = -100
+IGNORE = -100  # cross_entropy's ignore_index: pixels outside bodies, levels out of range
 
 
 def relative_level(view: str, level: str) -> Optional[int]:
@@ -94,31 +93,24 @@ def targets_for(record, size: int = SIZE) -> np.ndarray:
 
 def load_level_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.Tensor, List[str]]:
     """Pooled frames [N,1,128,128], per-pixel targets [N,128,128] and each image's view."""
-    from .coco import load_records
     records = [r for r in load_records(list(dirs), SIZE, workers=min(2, os.cpu_count() or 1), log=log) if r.view in EXTENDED]
     if not records:
         raise ValueError("no image with a cervical or lumbar view in %s" % ", ".join(dirs))
-    n, side = len(records), SIZE // POOL
-    x = torch.empty((n, 1, side, side))
-    y = torch.empty((n, side, side), dtype=torch.long)
+    n = len(records)
+    x = torch.empty((n, 1, POOLED, POOLED))
+    y = torch.empty((n, POOLED, POOLED), dtype=torch.long)
     for i, r in enumerate(records):
-        canvas = torch.from_numpy(r.canvas()).float()[None, None]
-        x[i] = F.avg_pool2d((canvas / 255.0 - MEAN) / STD, POOL)[0]
+        x[i] = pool_canvas(torch.from_numpy(r.canvas()).float()[None, None])[0]
         y[i] = torch.from_numpy(targets_for(r))
     return x, y, [r.view for r in records]
 
 
 def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor]:
     """Mirror, contrast and brightness, and a shift of a few pixels applied to image and target alike."""
-    n = x.shape[0]
-    flip = torch.rand(n, generator=gen) < 0.5
-    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    x, flip = mirror_and_light(x, gen)
     y = torch.where(flip[:, None, None], y.flip(2), y)
-    gain = 1 + 0.2 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
-    bias = 0.3 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
-    x = x * gain + bias
-    dx, dy = (int(v) for v in torch.randint(-6, 7, (2,), generator=gen))
-    return torch.roll(x, shifts=(dy, dx), dims=(2, 3)), torch.roll(y, shifts=(dy, dx), dims=(1, 2))
+    shift = random_shift(gen)
+    return torch.roll(x, shifts=shift, dims=(2, 3)), torch.roll(y, shifts=shift, dims=(1, 2))
 
 
 def pixel_logits(model: LevelNet, pooled: torch.Tensor) -> torch.Tensor:
@@ -146,9 +138,8 @@ def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str
             "bodies": bodies}
 
 
-def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 24, batch: int = 32, lr: float = 3e-3, seed: int = 1234,
+def train_level(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 24, batch: int = BATCH, lr: float = 3e-3, seed: int = SEED,
                 val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[LevelNet, dict]:
-    from .fit import fit_head
 
     def batch_loss(model, gen, idx):
         xb, yb = augment(x[idx], y[idx], gen)
@@ -160,25 +151,21 @@ def train_level(x: torch.Tensor, y: torch.Tensor, epochs: int = 24, batch: int =
             row.update({"val_" + k: v for k, v in body_accuracy(model, *val).items() if k != "bodies"})
         return row
 
-    return fit_head(LevelNet, len(x), batch_loss, epochs, batch, lr, seed, epoch_row, log)
+    return fit_head(LevelNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_level(model: LevelNet, meta: dict, path: str) -> None:
-    from .fit import save_head
-    save_head(model, "level", {"relativeLevels": RELATIVE_LEVELS, **meta}, path)
+    save_head(model, {"relativeLevels": RELATIVE_LEVELS, **meta}, path, kind=LEVEL)
 
 
 def load_level(path: str) -> Tuple[LevelNet, dict]:
-    from .fit import load_head
-    return load_head(path, "level", LevelNet)
+    return load_head(path, LEVEL, LevelNet)
 
 
 def main(argv: List[str] = None) -> int:
-    from .coco import refuse_held_out_style
-    from .fit import data_note, head_cli
     ap, _, _, _ = head_cli(__doc__, "level head (pixel and body accuracy)", 24)
     args = ap.parse_args(argv)
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    set_threads()
     if args.cmd == "train":
         refuse_held_out_style(args.data.split(","))
         x, y, _ = load_level_set(args.data.split(","))
