@@ -84,15 +84,19 @@ describe('Label Studio', () => {
   });
 
   it("reads an export: the reviewer's annotation over the prediction, points from percent to pixels", async () => {
-    const c = parseLsExport(await fixture('label-studio-export.json'), 'export', () => false);
+    const c = parseLsExport(await fixture('label-studio-export.json'), 'export', () => undefined);
     expect(c.images.get('film-1.png')).toEqual([{ level: 'C4', segmentation: [[10, 6, 20, 6, 20, 12, 10, 12]] }]);
     const { annotations: _dropped, ...unannotated } = ((await fixture('label-studio-export.json')) as Record<string, unknown>[])[0]!;
-    expect(parseLsExport([unannotated], 'export', () => false).images.get('film-1.png')!.map((s) => s.level)).toEqual(['C3']);
+    expect(parseLsExport([unannotated], 'export', () => undefined).images.get('film-1.png')!.map((s) => s.level)).toEqual(['C3']);
+    // An export without original_width/height: the run's size of the image stands in.
+    const bare = JSON.parse(JSON.stringify(await fixture('label-studio-export.json')).replace(/"original_(width|height)":\d+,/g, '')) as unknown;
+    expect(parseLsExport(bare, 'export', () => ({ width: 40, height: 30 })).images.get('film-1.png')![0]!.segmentation).toEqual([[10, 6, 20, 6, 20, 12, 10, 12]]);
+    expect(() => parseLsExport(bare, 'export', () => undefined)).toThrow(/without original_width/);
   });
 
   it('reads back what it wrote (a task never annotated keeps its prediction)', () => {
     const tasks = buildLsTasks(run, [...run.images.values()]);
-    const c = parseLsExport(tasks, 'tasks', () => false);
+    const c = parseLsExport(tasks, 'tasks', () => undefined);
     expect(c.run).toBe('run-formats');
     const predicted = run.images.get('film-1.png')!.result.vertebrae.filter((v) => v.level !== null).map((v) => v.level);
     expect(c.images.get('film-1.png')!.map((s) => s.level)).toEqual(predicted);

@@ -17,7 +17,7 @@ export interface ImportReport {
 }
 
 /** Reads a corrected file: a CVAT COCO 1.0 zip, folder or .json, or a Label Studio JSON export. */
-export async function readCorrections(file: string, known: (name: string) => boolean): Promise<Corrections> {
+export async function readCorrections(file: string, sizeOf: (name: string) => { width: number; height: number } | undefined): Promise<Corrections> {
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new CorrectionsError(`${file}: no such file`);
   if (info.isDirectory()) {
@@ -36,7 +36,7 @@ export async function readCorrections(file: string, known: (name: string) => boo
     return parseCvatCoco(parseJsonText(entries.get(name)!().toString('utf8'), where), where);
   }
   const value = parseJsonText(data.toString('utf8'), file);
-  return Array.isArray(value) ? parseLsExport(value, file, known) : parseCvatCoco(value, file);
+  return Array.isArray(value) ? parseLsExport(value, file, sizeOf) : parseCvatCoco(value, file);
 }
 
 /** Ties each corrected image to the run's image, refusing another run's file, an image the run lacks, or another size. */
@@ -68,8 +68,8 @@ export function matchRun(corrections: Corrections, run: RunFolder, file: string)
  */
 export async function importCorrections(file: string, runDir: string, out: string): Promise<ImportReport> {
   const run = await readRunFolder(runDir);
-  const names = new Set([...run.images.values()].flatMap((i) => [i.name, i.file]));
-  const corrections = await readCorrections(file, (n) => names.has(n));
+  const sizes = new Map([...run.images.values()].flatMap((i) => [[i.name, i.result.image] as const, [i.file, i.result.image] as const]));
+  const corrections = await readCorrections(file, (n) => sizes.get(n));
   const matched = matchRun(corrections, run, file);
   for (const { img } of matched) {
     if (!(await stat(img.sourcePath!).catch(() => undefined))) throw new CorrectionsError(`${img.name}: its source image ${img.sourcePath} is gone`);

@@ -25,6 +25,8 @@ const polygonResultSchema = z
     score: z.number().optional(),
   })
   .loose();
+/** A polygon as read back: exports from before original_width/height were recorded leave them out (the run's size stands in). */
+const readPolygonSchema = polygonResultSchema.partial({ original_width: true, original_height: true });
 /** Any region result: polygons are read; other label types are named in the error. */
 const anyResultSchema = z.object({ type: z.string(), from_name: z.string().optional(), value: z.record(z.string(), z.unknown()).optional() }).loose();
 
@@ -119,7 +121,8 @@ function taskImageName(data: z.infer<typeof dataSchema>, known: (name: string) =
  * Label Studio's JSON export read as corrections: per task, the latest annotation that was not
  * cancelled, else the first prediction (left as predicted); polygonlabels only.
  */
-export function parseLsExport(value: unknown, file: string, known: (name: string) => boolean): Corrections {
+export function parseLsExport(value: unknown, file: string, sizeOf: (name: string) => { width: number; height: number } | undefined): Corrections {
+  const known = (name: string) => sizeOf(name) !== undefined;
   const parsed = lsExportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -138,7 +141,7 @@ export function parseLsExport(value: unknown, file: string, known: (name: string
     const results = latest?.result ?? (typeof prediction === 'object' ? prediction.result : []);
     const shapes: CorrectedShape[] = [];
     for (const r of results) {
-      const shape = polygonShape(r, `${file}: ${name}`);
+      const shape = polygonShape(r, `${file}: ${name}`, sizeOf(name));
       if (!shape) continue;
       shapes.push(shape.shape);
       sizes.set(name, shape.size);
@@ -149,14 +152,20 @@ export function parseLsExport(value: unknown, file: string, known: (name: string
   return { format: 'label-studio', ...(run !== undefined ? { run } : {}), images, sizes };
 }
 
-function polygonShape(r: z.infer<typeof anyResultSchema>, where: string): { shape: CorrectedShape; size: { width: number; height: number } } | undefined {
+function polygonShape(
+  r: z.infer<typeof anyResultSchema>,
+  where: string,
+  runSize: { width: number; height: number } | undefined,
+): { shape: CorrectedShape; size: { width: number; height: number } } | undefined {
   if (r.type !== 'polygonlabels') {
     if (r.type.endsWith('labels')) throw new CorrectionsError(`${where}: a ${r.type} region: only polygonlabels are read; draw the bodies as polygons`);
     return undefined; // choices, text areas, relations: not shapes
   }
-  const p = polygonResultSchema.safeParse(r);
+  const p = readPolygonSchema.safeParse(r);
   if (!p.success) throw new CorrectionsError(`${where}: a polygon region is incomplete: ${p.error.issues[0]!.path.join('.')}: ${p.error.issues[0]!.message}`);
-  const { original_width: w, original_height: h } = p.data;
+  const w = p.data.original_width ?? runSize?.width;
+  const h = p.data.original_height ?? runSize?.height;
+  if (w === undefined || h === undefined) throw new CorrectionsError(`${where}: a polygon region without original_width/original_height, of an image the run does not have`);
   const level = parseLevelLabel(p.data.value.polygonlabels[0]!, where);
   const polygon = p.data.value.points.flatMap(([x, y]) => [Math.round(x * w) / 100, Math.round(y * h) / 100]);
   return { shape: { level, segmentation: [polygon] }, size: { width: w, height: h } };
