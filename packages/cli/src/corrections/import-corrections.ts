@@ -28,12 +28,12 @@ export async function readCorrections(file: string, sizeOf: (name: string) => { 
   }
   const data = await readFile(file);
   if (file.toLowerCase().endsWith('.zip') || data.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    const entries = readZip(data, file);
-    const names = [...entries.keys()].filter((n) => /^annotations\/instances_[^/]*\.json$/.test(n)).sort();
+    const entries = readZip(data, file, (n) => /^annotations\/instances_[^/]*\.json$/.test(n));
+    const names = [...entries.keys()].sort();
     const name = names.includes(CVAT_ANNOTATIONS_PATH) ? CVAT_ANNOTATIONS_PATH : names[0];
     if (name === undefined) throw new CorrectionsError(`${file} holds no annotations/instances_*.json: is it CVAT's COCO 1.0 export?`);
     const where = `${file}:${name}`;
-    return parseCvatCoco(parseJsonText(entries.get(name)!().toString('utf8'), where), where);
+    return parseCvatCoco(parseJsonText(Buffer.from(entries.get(name)!).toString('utf8'), where), where);
   }
   const value = parseJsonText(data.toString('utf8'), file);
   return Array.isArray(value) ? parseLsExport(value, file, sizeOf) : parseCvatCoco(value, file);
