@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { phantomCommand } from '@vertxnet/phantom';
+import { registerExportTask, registerImportCorrections } from './commands/corrections.js';
 import { registerEval } from './commands/eval.js';
 import { registerReview } from './commands/review.js';
 import { registerRun } from './commands/run.js';
@@ -23,6 +24,8 @@ registerStatus(program);
 program.addCommand(phantomCommand());
 registerEval(program);
 registerReview(program);
+registerExportTask(program);
+registerImportCorrections(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`vertxnet: ${readableError(err)}\n`);
