@@ -14,7 +14,7 @@ above it) to RELATIVE_LEVELS[-1]. Training supervises only pixels inside a body 
 the phantom's ignore regions name their level too). It ships inside the U-Net's ONNX graph as a
 third output, `level` [N, len(RELATIVE_LEVELS), 32, 32]; fusion averages it over each body.
 
-python3 -m vertxnet_train.heads.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs 24]
+python3 -m vertxnet_train.heads.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs 24] [--init level.vxw --lr 1e-3]
 python3 -m vertxnet_train.heads.level evaluate --weights level.vxw --data DIR[,DIR]
 """
 import json
@@ -139,7 +139,9 @@ def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str
 
 
 def train_level(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 24, batch: int = BATCH, lr: float = 3e-3, seed: int = SEED,
-                val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[LevelNet, dict]:
+                val: Tuple[torch.Tensor, torch.Tensor] = None, init: Optional[str] = None, log=print) -> Tuple[LevelNet, dict]:
+    """Trains a level head from scratch, or from `init` (a level head's .vxw) to fine-tune it."""
+    make = (lambda: load_level(init)[0].train()) if init else LevelNet
 
     def batch_loss(model, gen, idx):
         xb, yb = augment(x[idx], y[idx], gen)
@@ -151,7 +153,7 @@ def train_level(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 24, batch: in
             row.update({"val_" + k: v for k, v in body_accuracy(model, *val).items() if k != "bodies"})
         return row
 
-    return fit_head(LevelNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
+    return fit_head(make, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_level(model: LevelNet, meta: dict, path: str) -> None:
@@ -163,15 +165,20 @@ def load_level(path: str) -> Tuple[LevelNet, dict]:
 
 
 def main(argv: List[str] = None) -> int:
-    ap, _, _, _ = head_cli(__doc__, "level head (pixel and body accuracy)", 24)
+    ap, _, t, _ = head_cli(__doc__, "level head (pixel and body accuracy)", 24)
+    t.add_argument("--init", default=None, help="start from this level head (.vxw), to fine-tune it")
+    t.add_argument("--lr", type=float, default=None, help="peak learning rate (default 3e-3)")
     args = ap.parse_args(argv)
     set_threads()
     if args.cmd == "train":
         refuse_held_out_style(args.data.split(","))
         x, y, _ = load_level_set(args.data.split(","))
         val = load_level_set(args.val.split(","))[:2] if args.val else None
-        model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val)
+        lr = {"lr": args.lr} if args.lr else {}
+        model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val, init=args.init, **lr)
         meta["data"] = data_note(args)
+        if args.init:
+            meta["init"] = os.path.basename(args.init)
         meta["metrics"] = {k: v for k, v in meta["history"][-1].items() if k.startswith("val_")}
         if val is not None:
             meta["metrics"]["val_images"] = len(val[0])
