@@ -9,7 +9,7 @@ describe('import cycle check', () => {
   });
 
   it('groups files into modules: top-level folder or file under src', () => {
-    expect(moduleOf('packages/shared/src/jobs/flows.ts')).toBe('shared/jobs');
+    expect(moduleOf('packages/queue/src/jobs/flows.ts')).toBe('queue/jobs');
     expect(moduleOf('services/ingest/src/env.ts')).toBe('ingest/env');
     const files = graph({ 'packages/x/src/a/1.ts': ['packages/x/src/b/1.ts'], 'packages/x/src/b/1.ts': [], 'packages/x/src/b/2.ts': ['packages/x/src/a/2.ts'], 'packages/x/src/a/2.ts': [] });
     expect(cycles(files)).toEqual([]);

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, parseEnv, type RunningService } from '@vertxnet/shared';
+import { createLogger, parseEnv } from '@vertxnet/config';
+import type { RunningService } from '@vertxnet/queue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IngestEnv } from '../../../../services/ingest/src/env.js';
 import { startIngest } from '../../../../services/ingest/src/service.js';
