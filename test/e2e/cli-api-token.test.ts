@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { createLogger, parseEnv } from '@vertxnet/config';
 import type { RunningService } from '@vertxnet/queue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IngestEnv } from '../../../../services/ingest/src/env.js';
-import { startIngest } from '../../../../services/ingest/src/service.js';
-import { openTestPipeline, pipelineLister, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
-import { runCommands } from '../../../../test/helpers/cli-program.js';
-import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
-import { registerStatus } from './status.js';
-import { registerSubmit } from './submit.js';
+import { IngestEnv } from '../../services/ingest/src/env.js';
+import { startIngest } from '../../services/ingest/src/service.js';
+import { openTestPipeline, pipelineLister, trivialHandlers, type TestPipeline } from './helpers/pipeline.js';
+import { runCommands } from '../helpers/cli-program.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { registerStatus } from '../../packages/cli/src/commands/status.js';
+import { registerSubmit } from '../../packages/cli/src/commands/submit.js';
 
 // `vertxnet submit --api` and `status --api` against a real ingest service that wants a token.
 
