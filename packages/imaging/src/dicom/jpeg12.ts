@@ -125,6 +125,148 @@ export function decodeJpegSequential(b: Uint8Array): Jpeg12Frame {
   }
 }
 
+/** The entropy-coded bits of a scan: byte stuffing undone, stopping (zeros after) at a marker. */
+class BitReader {
+  private bits = 0;
+  private nbits = 0;
+  private hitMarker = false;
+
+  constructor(
+    private readonly b: Uint8Array,
+    private pos: number,
+  ) {}
+
+  private fill(): void {
+    const b = this.b;
+    while (this.nbits <= 24) {
+      let byte = 0;
+      if (!this.hitMarker && this.pos < b.length) {
+        byte = b[this.pos]!;
+        if (byte === 0xff) {
+          const next = b[this.pos + 1];
+          if (next === 0x00) this.pos += 2;
+          else {
+            this.hitMarker = true;
+            byte = 0;
+          }
+        } else this.pos++;
+      }
+      this.bits = ((this.bits << 8) | byte) >>> 0;
+      this.nbits += 8;
+    }
+  }
+
+  private bit(): number {
+    if (this.nbits === 0) this.fill();
+    this.nbits--;
+    return (this.bits >>> this.nbits) & 1;
+  }
+
+  /** The next `n` bits as an unsigned number. */
+  receive(n: number): number {
+    if (n === 0) return 0;
+    if (this.nbits < n) this.fill();
+    this.nbits -= n;
+    return (this.bits >>> this.nbits) & ((1 << n) - 1);
+  }
+
+  /** The next Huffman-coded value of table `h`. */
+  decode(h: Huffman): number {
+    if (this.nbits < 9) this.fill();
+    const entry = h.lookup[(this.bits >>> (this.nbits - 9)) & 0x1ff]!;
+    if (entry) {
+      this.nbits -= entry >> 8;
+      return entry & 0xff;
+    }
+    let code = this.bit();
+    let len = 1;
+    while (code > h.maxcode[len]!) {
+      code = (code << 1) | this.bit();
+      if (++len > 16) throw new Error('JPEG Huffman code is invalid (corrupt data)');
+    }
+    return h.values[h.valptr[len]! + code - h.mincode[len]!]!;
+  }
+
+  /** Byte-aligns and skips the next RSTn marker. */
+  skipRestartMarker(): void {
+    const b = this.b;
+    this.nbits = 0;
+    this.bits = 0;
+    this.hitMarker = false;
+    while (this.pos + 1 < b.length && !(b[this.pos] === 0xff && b[this.pos + 1]! >= 0xd0 && b[this.pos + 1]! <= 0xd7)) this.pos++;
+    this.pos += 2;
+  }
+}
+
+const extend = (v: number, n: number) => (n === 0 ? 0 : v < 1 << (n - 1) ? v - (1 << n) + 1 : v);
+
+/** Decodes one block's dequantised coefficients (natural order) into `coef`; returns the new DC predictor. */
+function readBlock(reader: BitReader, pred: number, q: Int32Array, dcT: Huffman, acT: Huffman, coef: Float64Array): number {
+  coef.fill(0);
+  const t = reader.decode(dcT);
+  pred += extend(reader.receive(t), t);
+  coef[0] = pred * q[0]!;
+  for (let k = 1; k < 64; ) {
+    const rs = reader.decode(acT);
+    const r = rs >> 4;
+    const s = rs & 15;
+    if (s === 0) {
+      if (r === 15) {
+        k += 16;
+        continue;
+      }
+      break;
+    }
+    k += r;
+    if (k > 63) throw new Error('JPEG coefficient index past 63 (corrupt data)');
+    coef[ZIGZAG[k]!] = extend(reader.receive(s), s) * q[k]!;
+    k++;
+  }
+  return pred;
+}
+
+/** Where a block's samples go: the image, its size, and the level shift and top of its precision. */
+interface BlockTarget {
+  out: Uint16Array;
+  width: number;
+  height: number;
+  shift: number;
+  top: number;
+}
+
+/** Separable float IDCT of one block (rows into `tmp`, then columns), written at block (bx, by), clipped to the image. */
+function idctBlock(coef: Float64Array, tmp: Float64Array, target: BlockTarget, bx: number, by: number): void {
+  const { out, width, height, shift, top } = target;
+  for (let y = 0; y < 8; y++) {
+    const row = y * 8;
+    let ac = false;
+    for (let u = 1; u < 8; u++) if (coef[row + u] !== 0) ac = true;
+    if (!ac) {
+      // Only the row's DC term: a constant row (most rows of smooth radiograph blocks).
+      const v = COS[0]! * coef[row]!;
+      for (let x = 0; x < 8; x++) tmp[row + x] = v;
+      continue;
+    }
+    for (let x = 0; x < 8; x++) {
+      let s = 0;
+      for (let u = 0; u < 8; u++) s += COS[x * 8 + u]! * coef[row + u]!;
+      tmp[row + x] = s;
+    }
+  }
+  for (let x = 0; x < 8; x++) {
+    const px = bx * 8 + x;
+    if (px >= width) continue;
+    for (let y = 0; y < 8; y++) {
+      const py = by * 8 + y;
+      if (py >= height) break;
+      let s = 0;
+      for (let v = 0; v < 8; v++) s += COS[y * 8 + v]! * tmp[v * 8 + x]!;
+      const val = Math.round(s + shift);
+      out[py * width + px] = val < 0 ? 0 : val > top ? top : val;
+    }
+  }
+}
+
 function decodeScan(
   b: Uint8Array,
   start: number,
@@ -137,58 +279,8 @@ function decodeScan(
   const { width, height, precision } = frame;
   const bw = Math.ceil(width / 8);
   const bh = Math.ceil(height / 8);
-  const out = new Uint16Array(width * height);
-  const top = (1 << precision) - 1;
-  const shift = 1 << (precision - 1);
-  let pos = start;
-  let bits = 0;
-  let nbits = 0;
-  let hitMarker = false;
-  const fill = () => {
-    while (nbits <= 24) {
-      let byte = 0;
-      if (!hitMarker && pos < b.length) {
-        byte = b[pos]!;
-        if (byte === 0xff) {
-          const next = b[pos + 1];
-          if (next === 0x00) pos += 2;
-          else {
-            hitMarker = true;
-            byte = 0;
-          }
-        } else pos++;
-      }
-      bits = ((bits << 8) | byte) >>> 0;
-      nbits += 8;
-    }
-  };
-  const bit = () => {
-    if (nbits === 0) fill();
-    nbits--;
-    return (bits >>> nbits) & 1;
-  };
-  const receive = (n: number) => {
-    if (n === 0) return 0;
-    if (nbits < n) fill();
-    nbits -= n;
-    return (bits >>> nbits) & ((1 << n) - 1);
-  };
-  const extend = (v: number, n: number) => (n === 0 ? 0 : v < 1 << (n - 1) ? v - (1 << n) + 1 : v);
-  const decode = (h: Huffman) => {
-    if (nbits < 9) fill();
-    const entry = h.lookup[(bits >>> (nbits - 9)) & 0x1ff]!;
-    if (entry) {
-      nbits -= entry >> 8;
-      return entry & 0xff;
-    }
-    let code = bit();
-    let len = 1;
-    while (code > h.maxcode[len]!) {
-      code = (code << 1) | bit();
-      if (++len > 16) throw new Error('JPEG Huffman code is invalid (corrupt data)');
-    }
-    return h.values[h.valptr[len]! + code - h.mincode[len]!]!;
-  };
+  const target: BlockTarget = { out: new Uint16Array(width * height), width, height, top: (1 << precision) - 1, shift: 1 << (precision - 1) };
+  const reader = new BitReader(b, start);
   const coef = new Float64Array(64);
   const tmp = new Float64Array(64);
   let pred = 0;
@@ -197,64 +289,13 @@ function decodeScan(
     for (let bx = 0; bx < bw; bx++) {
       if (restart && mcu > 0 && mcu % restart === 0) {
         // Byte-align, skip the RSTn marker, reset the predictor.
-        nbits = 0;
-        bits = 0;
-        hitMarker = false;
-        while (pos + 1 < b.length && !(b[pos] === 0xff && b[pos + 1]! >= 0xd0 && b[pos + 1]! <= 0xd7)) pos++;
-        pos += 2;
+        reader.skipRestartMarker();
         pred = 0;
       }
       mcu++;
-      coef.fill(0);
-      const t = decode(dcT);
-      pred += extend(receive(t), t);
-      coef[0] = pred * q[0]!;
-      for (let k = 1; k < 64; ) {
-        const rs = decode(acT);
-        const r = rs >> 4;
-        const s = rs & 15;
-        if (s === 0) {
-          if (r === 15) {
-            k += 16;
-            continue;
-          }
-          break;
-        }
-        k += r;
-        if (k > 63) throw new Error('JPEG coefficient index past 63 (corrupt data)');
-        coef[ZIGZAG[k]!] = extend(receive(s), s) * q[k]!;
-        k++;
-      }
-      // Separable float IDCT: rows then columns.
-      for (let y = 0; y < 8; y++) {
-        const row = y * 8;
-        let ac = false;
-        for (let u = 1; u < 8; u++) if (coef[row + u] !== 0) ac = true;
-        if (!ac) {
-          // Only the row's DC term: a constant row (most rows of smooth radiograph blocks).
-          const v = COS[0]! * coef[row]!;
-          for (let x = 0; x < 8; x++) tmp[row + x] = v;
-          continue;
-        }
-        for (let x = 0; x < 8; x++) {
-          let s = 0;
-          for (let u = 0; u < 8; u++) s += COS[x * 8 + u]! * coef[row + u]!;
-          tmp[row + x] = s;
-        }
-      }
-      for (let x = 0; x < 8; x++) {
-        const px = bx * 8 + x;
-        if (px >= width) continue;
-        for (let y = 0; y < 8; y++) {
-          const py = by * 8 + y;
-          if (py >= height) break;
-          let s = 0;
-          for (let v = 0; v < 8; v++) s += COS[y * 8 + v]! * tmp[v * 8 + x]!;
-          const val = Math.round(s + shift);
-          out[py * width + px] = val < 0 ? 0 : val > top ? top : val;
-        }
-      }
+      pred = readBlock(reader, pred, q, dcT, acT, coef);
+      idctBlock(coef, tmp, target, bx, by);
     }
   }
-  return { width, height, precision, data: out };
+  return { width, height, precision, data: target.out };
 }
