@@ -1,8 +1,12 @@
 import type { DecodedImage, DecodeLimits } from '../image/types.js';
-import { decodeDicomPixels, renderCanonical } from './decode.js';
+import { decodeDicomPixels } from './decode.js';
+import { renderCanonical } from './render.js';
 import { extractSourceHeader } from './source-header.js';
 
-export * from './decode.js';
+export { decodeDicomPixels, inflateBudget, type DicomPixels } from './decode.js';
+export { renderCanonical } from './render.js';
+export { scopeFromTags, viewFromTags } from './describe.js';
+export { TRANSFER_SYNTAXES } from './transfer-syntax.js';
 export { extractSourceHeader, sourceHeaderElements, SOURCE_HEADER_ELEMENTS, type SourceHeaderCopy } from './source-header.js';
 export { parseDicom, looksLikeDicom, DicomFormatError, DicomTooLargeError, type DicomDataset, type DicomElement, type ParsedDicom } from './parse.js';
 export { decodeRle, packBits } from './codecs.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeFromTags } from './decode.js';
+import { scopeFromTags } from './describe.js';
 
 describe('scopeFromTags', () => {
   it.each([
