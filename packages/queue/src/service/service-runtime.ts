@@ -69,14 +69,20 @@ export interface RunningService {
   stop(): Promise<'closed' | 'timed-out'>;
 }
 
-/**
- * The life of a queue service: HTTP (/metrics, /healthz, /readyz) first, so probes answer while
- * models load; then `setup` builds the handlers and workers; then the workers start. stop() is
- * the SIGTERM path: not ready at once, no new jobs, active jobs get shutdownTimeoutMs to finish,
- * and jobs still running after that are left locked: when their locks expire, BullMQ's
- * stalled-job check (in any live worker of the queue) returns them to the queue. Nothing is lost.
- */
-export async function startService(settings: ServiceSettings, setup: (ctx: ServiceContext) => Promise<ServiceParts>): Promise<RunningService> {
+/** What a service holds from start to stop. */
+interface ServiceCore {
+  settings: ServiceSettings;
+  redis: Redis;
+  queues: PipelineQueues;
+  /** The workers setup asked for, started once it returns. */
+  workers: JobWorker[];
+  probe: StorageProbe | undefined;
+  stopping: AbortController;
+  ctx: ServiceContext;
+}
+
+/** Connection, stores, metrics and the storage probe of a service, and the context its setup gets. */
+function openServiceCore(settings: ServiceSettings): ServiceCore {
   const { logger } = settings;
   const redis = connectRedis(settings.redisUrl);
   redis.on('error', (err: Error) => logger.warn({ err }, 'redis connection error'));
@@ -88,21 +94,7 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
   new QueueMetrics(registry, () => queueCounts(queues, settings.queues), (err) => logger.warn({ err }, 'queue depth not read'));
   const stopping = new AbortController();
   const workers: JobWorker[] = [];
-  let parts: ServiceParts | undefined;
-  const probe = settings.storage
-    ? new StorageProbe(settings.storage.store, {
-        intervalMs: settings.storage.probeMs,
-        onChange: (reachable, err) => {
-          if (reachable) {
-            for (const w of workers) w.resume();
-            logger.info('storage answers again: workers take jobs again');
-          } else {
-            for (const w of workers) w.pause();
-            logger.error({ err: err?.message }, 'storage unavailable: workers paused until it answers');
-          }
-        },
-      })
-    : undefined;
+  const probe = settings.storage ? pausingProbe(settings.storage, workers, logger) : undefined;
   const onFailure = (f: AttemptFailure): void => {
     stages.failedAttempts.inc({ stage: f.queue, error_class: f.errorClass, final: String(f.final) });
     const level = f.final ? 'error' : 'warn';
@@ -136,47 +128,88 @@ export async function startService(settings: ServiceSettings, setup: (ctx: Servi
       return worker;
     },
   };
+  return { settings, redis, queues, workers, probe, stopping, ctx };
+}
 
-  const health: HealthServer = await startHealthServer({
+/** A probe of the work store that pauses the workers while it does not answer and resumes them after. */
+function pausingProbe(storage: { store: Storage; probeMs: number }, workers: readonly JobWorker[], logger: Logger): StorageProbe {
+  return new StorageProbe(storage.store, {
+    intervalMs: storage.probeMs,
+    onChange: (reachable, err) => {
+      if (reachable) {
+        for (const w of workers) w.resume();
+        logger.info('storage answers again: workers take jobs again');
+      } else {
+        for (const w of workers) w.pause();
+        logger.error({ err: err?.message }, 'storage unavailable: workers paused until it answers');
+      }
+    },
+  });
+}
+
+/** /metrics, /healthz, /readyz and the service's own routes; `parts` is undefined until setup returns. */
+function serveHealth(core: ServiceCore, parts: () => ServiceParts | undefined): Promise<HealthServer> {
+  const { settings, stopping, redis, probe } = core;
+  return startHealthServer({
     host: settings.httpHost,
     port: settings.httpPort,
-    registry,
+    registry: core.ctx.registry,
     ready: async () => {
       const reasons: string[] = [];
       if (stopping.signal.aborted) reasons.push('shutting down');
-      if (parts === undefined) reasons.push('starting (handlers not ready)');
-      else reasons.push(...(parts.notReady?.() ?? []));
+      const started = parts();
+      if (started === undefined) reasons.push('starting (handlers not ready)');
+      else reasons.push(...(started.notReady?.() ?? []));
       if (!(await redisAnswers(redis))) reasons.push('redis unreachable');
       if (probe && !probe.reachable) reasons.push('storage unreachable');
       return { ok: reasons.length === 0, reasons };
     },
-    routes: (req, res) => parts?.routes?.(req, res) ?? false,
+    routes: (req, res) => parts()?.routes?.(req, res) ?? false,
   });
+}
+
+/** The SIGTERM path: not ready, no new jobs, active jobs get shutdownTimeoutMs, then everything closes. */
+async function stopService(core: ServiceCore, health: HealthServer, parts: ServiceParts | undefined): Promise<'closed' | 'timed-out'> {
+  const { settings, workers, probe } = core;
+  const { logger } = settings;
+  core.stopping.abort();
+  probe?.stop();
+  logger.info({ timeoutMs: settings.shutdownTimeoutMs }, 'shutting down: no new jobs, waiting for active ones');
+  const outcomes = await Promise.all(workers.map((w) => w.close(settings.shutdownTimeoutMs)));
+  const outcome = outcomes.includes('timed-out') ? 'timed-out' : 'closed';
+  if (outcome === 'timed-out') logger.warn('active jobs still running at the deadline; they return to their queue through stalled-job recovery');
+  await parts?.close?.();
+  await health.close();
+  await core.queues.close();
+  core.redis.disconnect();
+  logger.info({ outcome }, 'stopped');
+  return outcome;
+}
+
+/**
+ * The life of a queue service: HTTP (/metrics, /healthz, /readyz) first, so probes answer while
+ * models load; then `setup` builds the handlers and workers; then the workers start. stop() is
+ * the SIGTERM path: not ready at once, no new jobs, active jobs get shutdownTimeoutMs to finish,
+ * and jobs still running after that are left locked: when their locks expire, BullMQ's
+ * stalled-job check (in any live worker of the queue) returns them to the queue. Nothing is lost.
+ */
+export async function startService(settings: ServiceSettings, setup: (ctx: ServiceContext) => Promise<ServiceParts>): Promise<RunningService> {
+  const { logger } = settings;
+  const core = openServiceCore(settings);
+  let parts: ServiceParts | undefined;
+  const health = await serveHealth(core, () => parts);
   logger.info({ host: settings.httpHost, port: health.port }, 'http server listening');
 
-  parts = await setup(ctx);
-  for (const worker of workers) worker.start();
-  probe?.start();
-  logger.info({ queues: workers.map((w) => JOB_CATALOG[w.name].queue) }, 'workers started');
+  parts = await setup(core.ctx);
+  for (const worker of core.workers) worker.start();
+  core.probe?.start();
+  logger.info({ queues: core.workers.map((w) => JOB_CATALOG[w.name].queue) }, 'workers started');
 
   let stopped: Promise<'closed' | 'timed-out'> | undefined;
   return {
     port: health.port,
     stop() {
-      stopped ??= (async () => {
-        stopping.abort();
-        probe?.stop();
-        logger.info({ timeoutMs: settings.shutdownTimeoutMs }, 'shutting down: no new jobs, waiting for active ones');
-        const outcomes = await Promise.all(workers.map((w) => w.close(settings.shutdownTimeoutMs)));
-        const outcome = outcomes.includes('timed-out') ? 'timed-out' : 'closed';
-        if (outcome === 'timed-out') logger.warn('active jobs still running at the deadline; they return to their queue through stalled-job recovery');
-        await parts?.close?.();
-        await health.close();
-        await queues.close();
-        redis.disconnect();
-        logger.info({ outcome }, 'stopped');
-        return outcome;
-      })();
+      stopped ??= stopService(core, health, parts);
       return stopped;
     },
   };
