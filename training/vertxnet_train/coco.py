@@ -96,7 +96,7 @@ class Frame:
 
 
 def frame_for(width: int, height: int, size: int) -> Frame:
-    """Mirror of frameFor() in packages/shared/src/analysis.ts."""
+    """Mirror of frameFor() in packages/core/src/analysis.ts."""
     if width <= 0 or height <= 0:
         raise ValueError("image size %dx%d is empty" % (width, height))
     scale = size / float(max(width, height))
