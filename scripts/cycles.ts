@@ -5,7 +5,8 @@
 //    A cycle not in KNOWN_CYCLES fails; so does a known one that is gone, so the list only shrinks.
 // 2. Layers (LAYERS): a package imports only packages of a lower layer, never one of its own layer
 //    or above, and only packages its package.json declares (sources: dependencies; tests: also
-//    devDependencies and the root's devDependencies). Tests included.
+//    devDependencies and the root's devDependencies), and lists no package none of its files
+//    imports. Tests included.
 //   npx tsx scripts/cycles.ts
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -210,6 +211,37 @@ export function layerProblems(
   return problems;
 }
 
+/**
+ * Packages loaded by a name the import scan cannot see (a module id passed as an argument to
+ * createRequire's require), by workspace folder.
+ */
+export const DYNAMIC_DEPENDENCIES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['imaging', ['@cornerstonejs/codec-charls', '@cornerstonejs/codec-libjpeg-turbo-8bit', '@cornerstonejs/codec-openjpeg', '@cornerstonejs/codec-openjph']],
+]);
+
+/** Dependencies and devDependencies a package.json lists that none of the package's files imports. */
+export function unusedDependencies(
+  imports: readonly ImportRef[],
+  manifests: ReadonlyMap<string, Manifest>,
+  dynamic: ReadonlyMap<string, readonly string[]> = DYNAMIC_DEPENDENCIES,
+): string[] {
+  const used = new Map<string, Set<string>>();
+  for (const { file, spec } of imports) {
+    if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+    const dir = packageOf(file);
+    if (!used.has(dir)) used.set(dir, new Set(dynamic.get(dir)));
+    used.get(dir)!.add(packageName(spec));
+  }
+  const problems: string[] = [];
+  for (const [dir, m] of [...manifests].sort(([a], [b]) => a.localeCompare(b))) {
+    const seen = used.get(dir) ?? new Set(dynamic.get(dir));
+    for (const dep of [...m.dependencies, ...m.devDependencies]) {
+      if (!seen.has(dep)) problems.push(`unused dependency: ${dir}/package.json lists ${dep}, which none of its files imports`);
+    }
+  }
+  return problems;
+}
+
 function readManifest(path: string): Manifest {
   const pkg = JSON.parse(readFileSync(path, 'utf8')) as { name: string; dependencies?: object; devDependencies?: object };
   return { name: pkg.name, dependencies: Object.keys(pkg.dependencies ?? {}), devDependencies: Object.keys(pkg.devDependencies ?? {}) };
@@ -235,7 +267,7 @@ export function workspaceImports(root = ROOT): { imports: ImportRef[]; manifests
 if (process.argv[1] === import.meta.filename) {
   const graph = importGraph();
   const { imports, manifests, rootDev } = workspaceImports();
-  const problems = [...check(graph), ...layerProblems(imports, manifests, rootDev)];
+  const problems = [...check(graph), ...layerProblems(imports, manifests, rootDev), ...unusedDependencies(imports, manifests)];
   for (const p of problems) console.error(p);
   console.log(
     `cycles and layers: ${graph.size} source files, ${imports.length} imports of ${manifests.size} packages; ${problems.length} problems; ${KNOWN_CYCLES.length} known module cycles allowed`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, cycles, grouped, KNOWN_CYCLES, layerProblems, moduleOf, packageName, type Graph, type ImportRef, type Manifest } from '../scripts/cycles.js';
+import { check, cycles, grouped, KNOWN_CYCLES, layerProblems, moduleOf, packageName, unusedDependencies, type Graph, type ImportRef, type Manifest } from '../scripts/cycles.js';
 
 const graph = (edges: Record<string, string[]>): Graph => new Map(Object.entries(edges).map(([k, v]) => [k, new Set(v)]));
 
@@ -77,6 +77,18 @@ describe('layer check', () => {
     expect(layerProblems([], more, [], layers)).toEqual([
       'no layer: cli is not in LAYERS (scripts/cycles.ts)',
       'upward import: core (layer 0) → queue (layer 2), declared in core/package.json dependencies',
+    ]);
+  });
+
+  it('fails on a listed dependency that no file imports, unless it is loaded dynamically', () => {
+    const used = [imp('packages/core/src/a.ts', 'zod'), imp('packages/imaging/src/a.ts', '@v/core'), imp('packages/storage/src/a.ts', '@v/core')];
+    const queue = [imp('packages/queue/src/a.ts', '@v/core'), imp('packages/queue/src/a.ts', '@v/storage'), imp('packages/queue/src/a.test.ts', 'bullmq', true)];
+    expect(unusedDependencies([...used, ...queue], manifests, new Map([['storage', ['s3rver']]]))).toEqual([
+      'unused dependency: imaging/package.json lists sharp, which none of its files imports',
+    ]);
+    expect(unusedDependencies([...used, ...queue], manifests, new Map())).toEqual([
+      'unused dependency: imaging/package.json lists sharp, which none of its files imports',
+      'unused dependency: storage/package.json lists s3rver, which none of its files imports',
     ]);
   });
 
