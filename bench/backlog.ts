@@ -7,7 +7,7 @@
  * (streams, metadata, counters) apart, and the done-records per image; used_memory beside them.
  * Run: npx tsx bench/backlog.ts [--count 1000000] [--max-pending 1000] [--batch 200] [--concurrency 50]
  */
-import { ImageFlows, JobWorker, produceRun, stageProcessor, type ListedImage, type StageHandlers } from '../packages/shared/src/index.js';
+import { ImageFlows, JobWorker, produceRun, stageProcessor, type ListedImage, type StageHandlers } from '../packages/queue/src/index.js';
 import { breakdownTable, bytesOf, keyBreakdown, openBenchPipeline, option, redisSettings, usedMemory, type KeyGroupUsage } from './redis-util.js';
 
 const count = option('count', 1_000_000);

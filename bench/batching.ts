@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { writePhantomSet } from '@vertxnet/phantom';
-import { LocalStorage, segmentForeground } from '@vertxnet/shared';
+import { segmentForeground } from '@vertxnet/inference';
+import { LocalStorage } from '@vertxnet/storage';
 import { listSource, openModelRunner, prepareImage, readCanonical, type GrayImage } from '@vertxnet/pipeline';
 
 const { values: args } = parseArgs({

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodeDicomPixels, encodeDx, renderCanonical } from '../packages/shared/src/dicom/index.js';
+import { decodeDicomPixels, encodeDx, renderCanonical } from '../packages/imaging/src/index.js';
 
 interface HtEncoder {
   getDecodedBuffer(info: object): Uint8Array;

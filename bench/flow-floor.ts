@@ -11,7 +11,7 @@
  * hash of a flow is a hashtable. Run: npx tsx bench/flow-floor.ts [--count 5000]   (REDIS_URL)
  */
 import type { FlowJob } from 'bullmq';
-import { PipelineQueues, connectRedis, imageFlow, imageIdOf, jobOptions, type PreparePayload } from '../packages/shared/src/index.js';
+import { PipelineQueues, connectRedis, imageFlow, imageIdOf, jobOptions, type PreparePayload } from '../packages/queue/src/index.js';
 import { benchPrefix, deleteKeys, option, redisSettings, usedMemory } from './redis-util.js';
 
 const count = option('count', 5_000);

@@ -8,7 +8,7 @@
  * Run: npx tsx bench/flows.ts [--count 10000] [--batch 500]   (REDIS_URL, default redis://127.0.0.1:6379)
  */
 import { benchPrefix, deleteKeys, option, usedMemory } from './redis-util.js';
-import { PipelineKeys, PipelineQueues, RunStore, connectRedis, imageFlow, imageIdOf, prepareJobId, type PreparePayload } from '../packages/shared/src/index.js';
+import { PipelineKeys, PipelineQueues, RunStore, connectRedis, imageFlow, imageIdOf, prepareJobId, type PreparePayload } from '../packages/queue/src/index.js';
 
 /** A realistic prepare payload: S3 source and output, versioned model references. */
 function benchPayload(run: string, i: number): PreparePayload {

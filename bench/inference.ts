@@ -11,7 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { letterbox, loadModel, normalise, type InferenceModel } from '../packages/shared/src/inference/index.js';
+import { letterbox, loadModel, normalise, type InferenceModel } from '../packages/inference/src/index.js';
 import { tinyModels } from '../test/parity/tiny-models.js';
 
 const { values: args } = parseArgs({

@@ -15,7 +15,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { decodeImage, toCanonical } from '@vertxnet/shared';
+import { decodeImage, toCanonical } from '@vertxnet/imaging';
 
 interface Vertebra {
   level: string | null;

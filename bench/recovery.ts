@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
 import { writePhantomSet } from '@vertxnet/phantom';
-import { DEFAULT_MODELS, submitRun } from '@vertxnet/shared';
+import { DEFAULT_MODELS, submitRun } from '@vertxnet/queue';
 import { TEST_REDIS_URL } from '../test/helpers/redis.js';
 import { openTestPipeline } from '../test/e2e/helpers/pipeline.js';
 import { serviceEntry, spawnService, startPipelineServices } from '../test/e2e/helpers/services.js';

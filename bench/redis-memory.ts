@@ -9,7 +9,7 @@
  * Run: npx tsx bench/redis-memory.ts [--count 10000]   (REDIS_URL, default redis://127.0.0.1:6379;
  * use a Redis with its default settings to measure what a stock Redis gives)
  */
-import { ImageFlows, JobWorker, produceRun, stageProcessor, type ListedImage, type StageHandlers } from '../packages/shared/src/index.js';
+import { ImageFlows, JobWorker, produceRun, stageProcessor, type ListedImage, type StageHandlers } from '../packages/queue/src/index.js';
 import { breakdownTable, bytesOf, keyBreakdown, openBenchPipeline, option, redisSettings, usedMemory } from './redis-util.js';
 
 const count = option('count', 10_000);

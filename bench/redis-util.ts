@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { DoneRecords, PipelineKeys, PipelineQueues, RunEvents, RunStore, connectRedis } from '../packages/shared/src/index.js';
+import { DoneRecords, PipelineKeys, PipelineQueues, RunEvents, RunStore, connectRedis } from '../packages/queue/src/index.js';
 
 /** INFO memory's used_memory, in bytes. */
 export async function usedMemory(redis: Redis): Promise<number> {

@@ -31,7 +31,7 @@ import {
   type CalibrationSubject,
   type ImageResult,
 } from '@vertxnet/fusion';
-import { decodeCanonicalPng } from '@vertxnet/shared';
+import { decodeCanonicalPng } from '@vertxnet/imaging';
 import { loadGroundTruth, truthMask } from '../packages/cli/src/commands/eval.js';
 
 /** Grid the thresholds are chosen on, and what they must achieve on every fit set. */

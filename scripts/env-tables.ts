@@ -3,7 +3,7 @@
 //   npx tsx scripts/env-tables.ts --check  exit 1 when README.md is out of date
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { envMarkdownTable } from '@vertxnet/shared';
+import { envMarkdownTable } from '@vertxnet/config';
 import { IngestEnv } from '../services/ingest/src/env.js';
 import { UnetWorkerEnv } from '../services/unet-worker/src/env.js';
 import { MaskrcnnWorkerEnv } from '../services/maskrcnn-worker/src/env.js';

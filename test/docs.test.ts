@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeEnv } from '@vertxnet/shared';
+import { describeEnv } from '@vertxnet/config';
 import { README, SERVICE_ENVS, withEnvTables } from '../scripts/env-tables.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -43,7 +43,7 @@ describe('README', () => {
 
 describe('default models', () => {
   it('name the shipped models, in the services, the README, Compose and Kubernetes', async () => {
-    const { DEFAULT_MODELS } = await import('@vertxnet/shared');
+    const { DEFAULT_MODELS } = await import('@vertxnet/queue');
     const texts = await Promise.all(['README.md', 'docker-compose.yml', 'k8s/base/ingest.yaml'].map((f) => readFile(join(ROOT, f), 'utf8')));
     for (const kind of ['unet', 'maskrcnn'] as const) {
       const manifest = JSON.parse(await readFile(join(ROOT, 'models', kind, 'manifest.json'), 'utf8')) as { name: string; version: string };

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { writePhantomSet } from '@vertxnet/phantom';
-import { decodeImage, toCanonical } from '@vertxnet/shared';
+import { decodeImage, toCanonical } from '@vertxnet/imaging';
 
 const { values } = parseArgs({
   options: {

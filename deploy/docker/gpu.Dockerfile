@@ -15,8 +15,14 @@ FROM ${NODE_IMAGE} AS node
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
-COPY packages/shared/package.json packages/shared/
+COPY packages/core/package.json packages/core/
+COPY packages/config/package.json packages/config/
+COPY packages/imaging/package.json packages/imaging/
+COPY packages/inference/package.json packages/inference/
+COPY packages/storage/package.json packages/storage/
+COPY packages/queue/package.json packages/queue/
 COPY packages/phantom/package.json packages/phantom/
+COPY packages/phantom-b/package.json packages/phantom-b/
 COPY packages/fusion/package.json packages/fusion/
 COPY packages/pipeline/package.json packages/pipeline/
 COPY packages/cli/package.json packages/cli/

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_LEVEL, VERSE_CODES, VIEW_LEVELS } from '@vertxnet/shared';
+import { REFERENCE_LEVEL, VERSE_CODES, VIEW_LEVELS } from '@vertxnet/core';
 
 const TRAINING = resolve(import.meta.dirname, '../../training');
 

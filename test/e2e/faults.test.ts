@@ -21,7 +21,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePhantomSet } from '@vertxnet/phantom';
-import { DEFAULT_MODELS, PipelineKeys, PipelineQueues, RunEvents, RunStore, connectRedis, runStatus, submitRun, type RunRecord } from '@vertxnet/shared';
+import { DEFAULT_MODELS, PipelineKeys, PipelineQueues, RunEvents, RunStore, connectRedis, runStatus, submitRun, type RunRecord } from '@vertxnet/queue';
 import type { Redis } from 'ioredis';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3Server, type S3TestServer } from '../helpers/s3.js';

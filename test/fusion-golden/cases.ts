@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 import { decodeForeground, decodeInstances } from '../../packages/pipeline/src/intermediates.js';
 import { fuse, measure, type FusionInput, type FusionOptions, type FusionResult } from '../../packages/fusion/src/index.js';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
-import { extractSourceHeader, parseDicom } from '@vertxnet/shared';
+import { extractSourceHeader, parseDicom } from '@vertxnet/imaging';
 import { decodeForeground, decodeInstances } from '../../packages/pipeline/src/intermediates.js';
 import { buildSegmentation, fuse, toSourceLabels, type SegInput } from '../../packages/fusion/src/index.js';
 import { FIXTURE_DIR, goldenImages } from './cases.js';

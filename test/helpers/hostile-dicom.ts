@@ -1,5 +1,5 @@
 import { constants, deflateRawSync } from 'node:zlib';
-import { el, writeDicom } from '@vertxnet/shared';
+import { el, writeDicom } from '@vertxnet/imaging';
 
 const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectStage, fuseStage, openModelRunner, prepareImage, segmentStage } from '@vertxnet/pipeline';
-import { LocalStorage } from '@vertxnet/shared';
+import { LocalStorage } from '@vertxnet/storage';
 
 async function run(phase: string, args: string[]): Promise<Record<string, unknown>> {
   if (phase === 'prepare') {

@@ -9,7 +9,7 @@ import {
   toSourceLabels,
   type ImageResult,
 } from '@vertxnet/fusion';
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 
 /** One image of a fake run: a result with these QC values, or a failure with its reason. */
 export interface FakeImage {

@@ -3,7 +3,8 @@
  * services (in process, real Redis, stage handlers that do no image work), the fusion handler's
  * result carries summary.flags, and the fusion worker's vertxnet_qc_flags_total counts each flag.
  */
-import { ImageFlows, PipelineKeys, PipelineQueues, RunStore, createLogger, type RunningService } from '@vertxnet/shared';
+import { createLogger } from '@vertxnet/config';
+import { ImageFlows, PipelineKeys, PipelineQueues, RunStore, type RunningService } from '@vertxnet/queue';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FusionWorkerEnv } from '../../services/fusion-worker/src/env.js';
 import { startFusionWorker } from '../../services/fusion-worker/src/service.js';

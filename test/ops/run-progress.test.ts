@@ -1,5 +1,5 @@
 /** The run-progress gauges behind the dashboard's ETA, read from the real ingest service's /metrics. */
-import { PipelineKeys, RunStore } from '@vertxnet/shared';
+import { PipelineKeys, RunStore } from '@vertxnet/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeys, testRedis, uniqueName } from '../helpers/redis.js';
 import { parseExposition } from './helpers/promql.js';

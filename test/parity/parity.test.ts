@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writePhantomSet } from '@vertxnet/phantom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, prepareInput, segmentForeground, type InferenceModel } from '../../packages/shared/src/inference/index.js';
-import { decodeImage, toCanonical, VIEW_LEVELS } from '@vertxnet/shared';
+import { loadModel, prepareInput, segmentForeground, type InferenceModel } from '../../packages/inference/src/index.js';
+import { VIEW_LEVELS } from '@vertxnet/core';
+import { decodeImage, toCanonical } from '@vertxnet/imaging';
 import { readParityDump, type ParityDump } from './parity-dump.js';
 import { PYTHON, REPO_ROOT, tinyModels } from './tiny-models.js';
 

@@ -12,7 +12,7 @@ from vertxnet_train.export import export, sha256_file
 from vertxnet_train.parity import dump
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SCHEMA_JS = os.path.join(REPO, "packages", "shared", "dist", "model-manifest.js")
+SCHEMA_JS = os.path.join(REPO, "packages", "core", "dist", "model-manifest.js")
 
 
 def check_manifest(model_dir, kind):
@@ -28,7 +28,7 @@ def check_manifest(model_dir, kind):
 
 
 def check_manifest_schema(path):
-    """The real zod contract (packages/shared/src/model-manifest.ts), when the TypeScript side is built."""
+    """The real zod contract (packages/core/src/model-manifest.ts), when the TypeScript side is built."""
     if shutil.which("node") and os.path.isfile(SCHEMA_JS):
         js = ("import { ModelManifestSchema } from %s; import fs from 'node:fs';"
               "ModelManifestSchema.parse(JSON.parse(fs.readFileSync(%s, 'utf8')));") % (

@@ -1,4 +1,4 @@
-"""Vertebral levels and VerSe codes (mirror of packages/shared/src/levels.ts)."""
+"""Vertebral levels and VerSe codes (mirror of packages/core/src/levels.ts)."""
 import re
 from typing import Dict, List, Optional
 

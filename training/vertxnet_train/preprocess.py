@@ -2,7 +2,7 @@
 
 Images are normalised exactly as the TypeScript ingest does (8-bit as is; deeper images windowed
 from their 0.5th to 99.5th nearest-rank percentile) and letterboxed into the analysis frame
-(long side = S, top-left anchored, zero padding right/bottom; packages/shared/src/analysis.ts).
+(long side = S, top-left anchored, zero padding right/bottom; packages/core/src/analysis.ts).
 Masks are resized to the same frame with nearest-neighbour sampling.
 """
 import math
@@ -87,7 +87,7 @@ class Frame:
 
 
 def frame_for(width: int, height: int, size: int) -> Frame:
-    """Mirror of frameFor() in packages/shared/src/analysis.ts."""
+    """Mirror of frameFor() in packages/core/src/analysis.ts."""
     if width <= 0 or height <= 0:
         raise ValueError("image size %dx%d is empty" % (width, height))
     scale = size / float(max(width, height))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor, type InstanceDetection, type LevelGrid, type View } from '@vertxnet/shared';
+import { frameFor, type InstanceDetection, type LevelGrid, type View } from '@vertxnet/core';
 import { decodeChainLevels, fitChainToTemplate, LEVEL_TEMPLATES, type ChainBody } from './anchor.js';
 import { fuse } from './fuse.js';
 import { drawRotatedRect } from './synthetic.js';

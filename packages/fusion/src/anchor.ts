@@ -1,4 +1,4 @@
-import { VIEW_LEVELS, type View } from '@vertxnet/shared';
+import { VIEW_LEVELS, type View } from '@vertxnet/core';
 import { levelProbability, type BodyLevels } from './level-head.js';
 import { median } from './morphology.js';
 

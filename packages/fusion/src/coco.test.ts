@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verseCode } from '@vertxnet/shared';
+import { verseCode } from '@vertxnet/core';
 import { buildCocoRun, cocoCategories } from './coco.js';
 import { fuse } from './fuse.js';
 import { toSourceLabels } from './source-labels.js';

@@ -1,4 +1,4 @@
-import { VERSE_CODES, VIEW_LEVELS } from '@vertxnet/shared';
+import { VERSE_CODES, VIEW_LEVELS } from '@vertxnet/core';
 import type { ImageResult } from './result.js';
 
 export interface CocoImage {

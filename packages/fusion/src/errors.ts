@@ -1,4 +1,4 @@
-import { InputError } from '@vertxnet/shared';
+import { InputError } from '@vertxnet/core';
 
 /**
  * The model outputs handed to fusion cannot be fused: mismatched frames, arrays of the wrong

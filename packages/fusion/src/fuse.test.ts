@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor, type InstanceDetection } from '@vertxnet/shared';
+import { frameFor, type InstanceDetection } from '@vertxnet/core';
 import { fuse } from './fuse.js';
 import { FusionInputError } from './errors.js';
 import { drawRotatedRect, syntheticSpine } from './synthetic.js';

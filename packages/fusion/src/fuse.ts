@@ -1,4 +1,4 @@
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 import { resolveOptions, type FusionOptions } from './options.js';
 import type { ViewDecision } from './view.js';
 import { assignInstances, type InstanceAssignment } from './steps/assign.js';

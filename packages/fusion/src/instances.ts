@@ -1,4 +1,4 @@
-import type { Frame, InstanceDetection } from '@vertxnet/shared';
+import type { Frame, InstanceDetection } from '@vertxnet/core';
 import { FusionInputError } from './errors.js';
 
 /** Classes that mark a reference vertebra. */

@@ -1,4 +1,4 @@
-import { REFERENCE_LEVEL, VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import { REFERENCE_LEVEL, VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
 import { median } from './morphology.js';
 import type { Point } from './chain.js';
 

@@ -1,4 +1,4 @@
-import type { Frame, LevelGrid } from '@vertxnet/shared';
+import type { Frame, LevelGrid } from '@vertxnet/core';
 import type { Rect } from './morphology.js';
 
 /** What a level head says of one body: the probability of each level offset, averaged over the body's pixels. */

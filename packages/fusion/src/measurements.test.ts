@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor } from '@vertxnet/shared';
+import { frameFor } from '@vertxnet/core';
 import { fuse } from './fuse.js';
 import { measure } from './measurements.js';
 import { rasteriseCoco } from './eval/rasterise.js';

@@ -1,4 +1,4 @@
-import type { Frame, Level, ModelProvenance, View } from '@vertxnet/shared';
+import type { Frame, Level, ModelProvenance, View } from '@vertxnet/core';
 import { traceContour, type Polygon } from './contour.js';
 import { round2 } from './measure/geometry.js';
 import { measure, type ImageMeasurements, type MeasureOptions, type VertebraMeasurements } from './measurements.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verseCode } from '@vertxnet/shared';
+import { verseCode } from '@vertxnet/core';
 import { fuse } from './fuse.js';
 import { toSourceLabels } from './source-labels.js';
 import { syntheticSpine, truthLabels } from './synthetic.js';

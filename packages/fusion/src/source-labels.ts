@@ -1,4 +1,4 @@
-import type { ForegroundMap } from '@vertxnet/shared';
+import type { ForegroundMap } from '@vertxnet/core';
 import { FusionInputError } from './errors.js';
 import type { FusionResult } from './types.js';
 

@@ -1,5 +1,5 @@
 import { LEVEL_TEMPLATES } from './anchor.js';
-import { frameFor, VIEW_LEVELS, type ForegroundMap, type Frame, type InstanceDetection, type InstanceSet, type View } from '@vertxnet/shared';
+import { frameFor, VIEW_LEVELS, type ForegroundMap, type Frame, type InstanceDetection, type InstanceSet, type View } from '@vertxnet/core';
 
 /**
  * Constructed model outputs for tests and benchmarks: vertebral bodies as rotated rectangles

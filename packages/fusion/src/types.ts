@@ -1,4 +1,4 @@
-import type { ForegroundMap, Frame, InstanceSet, Level, View } from '@vertxnet/shared';
+import type { ForegroundMap, Frame, InstanceSet, Level, View } from '@vertxnet/core';
 import type { QualityControl } from './qc.js';
 
 /** Physical pixel size of the SOURCE image, in mm. */

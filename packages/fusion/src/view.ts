@@ -1,4 +1,4 @@
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 import type { QcFlag } from './qc.js';
 import type { ViewSource } from './types.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { verseCode } from '@vertxnet/shared';
+import { verseCode } from '@vertxnet/core';
 import { fuse } from './fuse.js';
 import { toSourceLabels } from './source-labels.js';
 import { buildImageResult } from './result.js';

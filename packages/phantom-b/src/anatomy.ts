@@ -1,4 +1,4 @@
-import type { Level, View } from '@vertxnet/shared';
+import type { Level, View } from '@vertxnet/core';
 import { ribs, bowelGas, pelvis } from './abdomen.js';
 import { bodyOutline } from './body.js';
 import { drawColumn, type Column } from './column.js';

@@ -1,4 +1,4 @@
-import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
 import type { Film } from './film.js';
 
 /** COCO records as `vertxnet eval` reads them (the same shapes as the style A phantom writes). */

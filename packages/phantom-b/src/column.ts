@@ -1,4 +1,4 @@
-import { VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import { VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
 import { caudalOf, type BodyShape } from './body.js';
 import { pt, type Point } from './geometry.js';
 import type { FilmRandom } from './random.js';

@@ -1,4 +1,4 @@
-import { VERSE_CODES, VIEW_LEVELS, type View } from '@vertxnet/shared';
+import { VERSE_CODES, VIEW_LEVELS, type View } from '@vertxnet/core';
 import { describe, expect, it } from 'vitest';
 import { addFilm, emptyDataset } from './coco.js';
 import { encodePng } from './encode.js';

@@ -1,4 +1,4 @@
-import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
 import { drawPatient, type Patient } from './anatomy.js';
 import { develop, drawProcessing } from './develop.js';
 import { drawAcquisition, expose } from './exposure.js';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 import { addFilm, emptyDataset, type StyleBDataset } from './coco.js';
 import { writeContactSheet } from './contact-sheet.js';
 import { encodePng } from './encode.js';

@@ -1,4 +1,4 @@
-import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
 import type { FilmLook } from './look/film-look.js';
 import type { Phantom } from './phantom.js';
 

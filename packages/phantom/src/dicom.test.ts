@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, toCanonical } from '@vertxnet/shared';
+import { decodeImage, toCanonical } from '@vertxnet/imaging';
 import { writePhantomSet } from './write-set.js';
 
 describe('phantom DICOM output', () => {

@@ -1,4 +1,4 @@
-import { encodeDx } from '@vertxnet/shared';
+import { encodeDx } from '@vertxnet/imaging';
 import type { Phantom } from './phantom.js';
 
 export type PhantomDicomSyntax = 'explicit-le' | 'rle';

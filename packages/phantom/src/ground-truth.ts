@@ -1,4 +1,4 @@
-import { verseCode, type Level } from '@vertxnet/shared';
+import { verseCode, type Level } from '@vertxnet/core';
 import { project, type Camera } from './camera.js';
 import { clipToRect, signedArea } from './geometry.js';
 import { labelPolygon } from './raster.js';

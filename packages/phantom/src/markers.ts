@@ -1,7 +1,7 @@
 import { forEachTextPixel, GLYPH_HEIGHT, textWidth } from './font.js';
 import type { Rng } from './prng.js';
 import type { Facing } from './camera.js';
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 
 interface Rect {
   x: number;

@@ -1,4 +1,4 @@
-import { VIEWS, type View } from '@vertxnet/shared';
+import { VIEWS, type View } from '@vertxnet/core';
 import { z } from 'zod';
 import { FILM_LOOKS } from './look/film-look.js';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VERSE_CODES, VIEW_LEVELS, verseCode } from '@vertxnet/shared';
+import { VERSE_CODES, VIEW_LEVELS, verseCode } from '@vertxnet/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CocoDataset } from './coco.js';

@@ -1,4 +1,4 @@
-import type { Level, View } from '@vertxnet/shared';
+import type { Level, View } from '@vertxnet/core';
 import { cervicalScene } from './anatomy/cervical.js';
 import { lumbarScene } from './anatomy/lumbar.js';
 import { chooseCamera, type Cut, type Facing } from './camera.js';

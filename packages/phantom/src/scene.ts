@@ -1,4 +1,4 @@
-import type { Level, View } from '@vertxnet/shared';
+import type { Level, View } from '@vertxnet/core';
 import type { Point, Polygon } from './geometry.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeImage, generatePhantom } from '@vertxnet/phantom';
-import { decodeDicomPixels, encodeDx } from '@vertxnet/shared';
+import { decodeDicomPixels, encodeDx } from '@vertxnet/imaging';
 import { runLocal, type RunReport } from './local-runner.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;

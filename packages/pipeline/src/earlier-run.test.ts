@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalStorage, openStorage, type Storage } from '@vertxnet/shared';
+import { LocalStorage, openStorage, type Storage } from '@vertxnet/storage';
 import { startS3Server, type S3TestServer } from '../../../test/helpers/s3.js';
 import { claimOutFolder, type RunIdentity } from './earlier-run.js';
 import { OutputFolderError } from './errors.js';

@@ -1,6 +1,7 @@
 import { rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { LocalStorage, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
+import type { ModelProvenance, View } from '@vertxnet/core';
+import { LocalStorage, type Storage } from '@vertxnet/storage';
 import { OutputFolderError } from './errors.js';
 import { RUN_FILE, readRunFile, type RunFile } from './run-file.js';
 import { listResultNames } from './run-files.js';

@@ -1,4 +1,4 @@
-import { VertxnetError } from '@vertxnet/shared';
+import { VertxnetError } from '@vertxnet/core';
 
 /** The output folder cannot take this run: not writable, inside the source, or holding another run. */
 export class OutputFolderError extends VertxnetError {

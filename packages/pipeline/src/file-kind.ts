@@ -1,4 +1,4 @@
-import { sniffFormat } from '@vertxnet/shared';
+import { sniffFormat } from '@vertxnet/imaging';
 
 /** File names the pipeline takes as radiographs without looking inside; others are judged by content. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.gif', '.dcm'] as const;

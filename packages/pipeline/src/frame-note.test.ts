@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeImage, generatePhantom } from '@vertxnet/phantom';
-import { LocalStorage } from '@vertxnet/shared';
+import { LocalStorage } from '@vertxnet/storage';
 import { openModelRunner } from './model-runner.js';
 import { fuseStage } from './stages/fuse.js';
 import { prepareImage } from './stages/prepare.js';

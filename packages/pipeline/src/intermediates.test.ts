@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { frameFor, InputError } from '@vertxnet/shared';
+import { frameFor, InputError } from '@vertxnet/core';
 import { decodeForeground, decodeInstances, encodeForeground, encodeInstances } from './intermediates.js';
 
 describe('stored model outputs', () => {

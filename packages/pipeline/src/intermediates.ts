@@ -1,6 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { ForegroundMap, Frame, InstanceDetection, InstanceSet, LevelGrid, ModelProvenance, View } from '@vertxnet/shared';
-import { InputError, VIEWS } from '@vertxnet/shared';
+import { type ForegroundMap, type Frame, type InstanceDetection, type InstanceSet, type LevelGrid, type ModelProvenance, type View, InputError, VIEWS } from '@vertxnet/core';
 
 /**
  * Model outputs travel between stages through object storage, never through Redis. The format is

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compareKeys } from '@vertxnet/shared';
+import { compareKeys } from '@vertxnet/storage';
 
 /** A file of a local source folder: either one to consider, or one left out with the reason. */
 export type FolderEntry = { key: string; size: number; path: string } | { key: string; skipped: string };

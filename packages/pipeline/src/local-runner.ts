@@ -4,16 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import {
-  InputError,
-  LocalStorage,
-  openStorage,
-  parseStorageUri,
-  type InferenceLogger,
-  type ModelProvenance,
-  type Storage,
-  type View,
-} from '@vertxnet/shared';
+import { InputError, type ModelProvenance, type View } from '@vertxnet/core';
+import type { InferenceLogger } from '@vertxnet/inference';
+import { LocalStorage, openStorage, parseStorageUri, type Storage } from '@vertxnet/storage';
 import { claimOutFolder, type RunIdentity } from './earlier-run.js';
 import { prepareLocalOutFolder } from './out-folder.js';
 import { countTiffPages } from './tiff-pages.js';

@@ -1,12 +1,6 @@
-import {
-  createBatcher,
-  InferenceMetrics,
-  loadModel,
-  ModelError,
-  type Batcher,
-  type InferenceLogger,
-  type InferenceModel,
-} from '@vertxnet/shared';
+import { ModelError } from '@vertxnet/core';
+import { createBatcher, loadModel, type Batcher, type InferenceLogger, type InferenceModel } from '@vertxnet/inference';
+import { InferenceMetrics } from '@vertxnet/queue';
 import type { Registry } from 'prom-client';
 import { checkModel, loadStageModel, type ModelRole } from './stages/models.js';
 

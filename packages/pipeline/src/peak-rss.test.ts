@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom } from '@vertxnet/phantom';
-import { DEFAULT_MAX_PIXELS, encodeDx } from '@vertxnet/shared';
+import { DEFAULT_MAX_PIXELS, encodeDx } from '@vertxnet/imaging';
 import { deflateBomb } from '../../../test/helpers/hostile-dicom.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { NotFoundError, VIEWS, type Storage } from '@vertxnet/shared';
+import { NotFoundError, VIEWS } from '@vertxnet/core';
+import type { Storage } from '@vertxnet/storage';
 
 /** Where a run's record lives, at the top of its output. */
 export const RUN_FILE = 'run.json';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryCsvHeader, vertebraeCsvHeader, type ImageResult } from '@vertxnet/fusion';
-import { LocalStorage } from '@vertxnet/shared';
+import { LocalStorage } from '@vertxnet/storage';
 import { RunFileSchema } from './run-file.js';
 import { writeRunFiles } from './run-files.js';
 

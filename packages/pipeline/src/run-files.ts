@@ -1,5 +1,6 @@
 import { buildCocoRun, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, vertebraeCsvHeader, vertebraeCsvRows, type ImageResult } from '@vertxnet/fusion';
-import { joinKey, type Storage, type View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
+import { joinKey, type Storage } from '@vertxnet/storage';
 import { modelOfRef, writeRunFile, type RunFile } from './run-file.js';
 
 const RESULT_FILE = 'result.json';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantom } from '@vertxnet/phantom';
-import { encodeDx } from '@vertxnet/shared';
+import { encodeDx } from '@vertxnet/imaging';
 import { runLocal } from './local-runner.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;

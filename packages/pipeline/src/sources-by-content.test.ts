@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStorage } from '@vertxnet/shared';
+import { openStorage } from '@vertxnet/storage';
 import { startS3Server, type S3TestServer } from '../../../test/helpers/s3.js';
 import { listSource, type SkippedFile } from './sources.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '@vertxnet/shared';
+import { InputError } from '@vertxnet/core';
 import { isImageKey, listSource, parseCsv, resultName } from './sources.js';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

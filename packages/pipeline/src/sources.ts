@@ -1,15 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import {
-  InputError,
-  basename,
-  isView,
-  openStorage,
-  parseStorageUri,
-  splitFileUri,
-  type Storage,
-  type View,
-} from '@vertxnet/shared';
+import { InputError, basename, isView, type View } from '@vertxnet/core';
+import { openStorage, parseStorageUri, splitFileUri, type Storage } from '@vertxnet/storage';
 import { HEAD_BYTES, hasImageExtension, judgeByContent, type FileVerdict } from './file-kind.js';
 import { walkLocalFolder } from './local-folder.js';
 

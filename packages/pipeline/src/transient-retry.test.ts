@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, StorageUnavailableError, TransientError } from '@vertxnet/shared';
+import { InputError, StorageUnavailableError, TransientError } from '@vertxnet/core';
 import { retryTransient } from './transient-retry.js';
 
 /** A function that fails with the given errors in turn, then answers 'ok'. */

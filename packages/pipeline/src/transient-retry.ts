@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransientError } from '@vertxnet/shared';
+import { TransientError } from '@vertxnet/core';
 
 export interface TransientRetryOptions {
   /** Tries in all. @defaultValue 4 */

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { TransientError, openStorage, type ModelRunner, type StageHandlers, type Storage, type View } from '@vertxnet/shared';
+import { TransientError, type View } from '@vertxnet/core';
+import type { ModelRunner } from '@vertxnet/inference';
+import { openStorage, type Storage } from '@vertxnet/storage';
+import type { StageHandlers } from '@vertxnet/queue';
 import type { StorageOptions } from './stages/context.js';
 import { fuseStage, type FusedImage } from './stages/fuse.js';
 import type { PipelineModels } from './stages/models.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concurrencyEnv, jobLockEnv, storageProbeEnv, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, jobLockEnv, storageProbeEnv, s3Env, serviceEnv } from '@vertxnet/queue';
 
 /** The fusion worker's environment, read once at start. Output stores come from each run's out URI. */
 export const FusionWorkerEnv = z.object({

@@ -1,5 +1,6 @@
 import { fuseHandler, outputStores } from '@vertxnet/pipeline';
-import { openStorage, s3OptionsFromEnv, type StageHandlersFor } from '@vertxnet/shared';
+import { openStorage } from '@vertxnet/storage';
+import { s3OptionsFromEnv, type StageHandlersFor } from '@vertxnet/queue';
 import type { FusionWorkerConfig } from './env.js';
 
 /** Builds the fusion stage handler (ensemble rule, labelling, result writers) over the work store. */

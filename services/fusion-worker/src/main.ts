@@ -1,4 +1,5 @@
-import { createLogger, loadConfigOrExit, runServiceProcess } from '@vertxnet/shared';
+import { createLogger, loadConfigOrExit } from '@vertxnet/config';
+import { runServiceProcess } from '@vertxnet/queue';
 import { FusionWorkerEnv } from './env.js';
 import { createStageHandlers } from './handlers.js';
 import { startFusionWorker } from './service.js';

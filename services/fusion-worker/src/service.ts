@@ -1,4 +1,5 @@
-import { QcMetrics, probedWorkStore, startService, stageProcessor, type Logger, type RunningService, type StageHandlersFor } from '@vertxnet/shared';
+import type { Logger } from '@vertxnet/config';
+import { QcMetrics, probedWorkStore, startService, stageProcessor, type RunningService, type StageHandlersFor } from '@vertxnet/queue';
 import type { FusionWorkerConfig } from './env.js';
 
 /** The fusion worker: runs each image's parent job once its model children are through, and counts the image done. */

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError, sendJson } from '@vertxnet/shared';
+import { ConfigError } from '@vertxnet/core';
+import { sendJson } from '@vertxnet/queue';
 import type { IngestConfig } from './env.js';
 
 /** Who may call the runs API: holders of one bearer token, or (API_INSECURE_DEV) anyone. */

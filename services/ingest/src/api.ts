@@ -1,17 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import {
-  InputError,
-  ModelRefSchema,
-  VIEWS,
-  runStatus,
-  sendJson,
-  submitRun,
-  type ModelRefs,
-  type PipelineQueues,
-  type RouteHandler,
-  type RunStore,
-} from '@vertxnet/shared';
+import { InputError, VIEWS } from '@vertxnet/core';
+import { ModelRefSchema, runStatus, sendJson, submitRun, type ModelRefs, type PipelineQueues, type RouteHandler, type RunStore } from '@vertxnet/queue';
 import { isAuthorized, refuseUnauthorized, type ApiAuth } from './api-auth.js';
 import { checkRunUris, type RunUriPolicy } from './uri-guard.js';
 

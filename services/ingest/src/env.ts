@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { concurrencyEnv, DEFAULT_MAX_PIXELS, envBool, envInt, jobLockEnv, modelRefEnv, parseUriPolicy, s3Env, serviceEnv, storageProbeEnv } from '@vertxnet/shared';
+import { envBool, envInt } from '@vertxnet/config';
+import { DEFAULT_MAX_PIXELS } from '@vertxnet/imaging';
+import { parseUriPolicy } from '@vertxnet/storage';
+import { concurrencyEnv, jobLockEnv, modelRefEnv, s3Env, serviceEnv, storageProbeEnv } from '@vertxnet/queue';
 
 /** A URI prefix list (see parseUriPolicy), validated at start. */
 const uriPrefixList = (defaultValue: string, what: string) =>

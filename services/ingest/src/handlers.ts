@@ -1,5 +1,6 @@
 import { prepareHandler } from '@vertxnet/pipeline';
-import { openStorage, s3OptionsFromEnv, type StageHandlersFor } from '@vertxnet/shared';
+import { openStorage } from '@vertxnet/storage';
+import { s3OptionsFromEnv, type StageHandlersFor } from '@vertxnet/queue';
 import type { IngestConfig } from './env.js';
 
 /** Builds the prepare handler: decode a source image and write its canonical PNG to the work store. */

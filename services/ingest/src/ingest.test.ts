@@ -1,4 +1,5 @@
-import { createLogger, DEFAULT_MODELS, parseEnv, stageProcessor, type RunningService, type RunStatus } from '@vertxnet/shared';
+import { createLogger, parseEnv } from '@vertxnet/config';
+import { DEFAULT_MODELS, stageProcessor, type RunningService, type RunStatus } from '@vertxnet/queue';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,6 @@
-import { ConfigError, createLogger, loadConfigOrExit, runServiceProcess, s3OptionsFromEnv } from '@vertxnet/shared';
+import { ConfigError } from '@vertxnet/core';
+import { createLogger, loadConfigOrExit } from '@vertxnet/config';
+import { runServiceProcess, s3OptionsFromEnv } from '@vertxnet/queue';
 import { readApiAuth } from './api-auth.js';
 import { IngestEnv } from './env.js';
 import { createStageHandlers } from './handlers.js';

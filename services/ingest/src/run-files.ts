@@ -1,5 +1,6 @@
 import { writeRunFiles } from '@vertxnet/pipeline';
-import { openStorage, runStatus, type PipelineQueues, type RunRecord, type RunStore, type S3ClientOptions } from '@vertxnet/shared';
+import { openStorage, type S3ClientOptions } from '@vertxnet/storage';
+import { runStatus, type PipelineQueues, type RunRecord, type RunStore } from '@vertxnet/queue';
 
 /** Failures listed in run.json at most (the newest first, from the stage queues' failed jobs). */
 const MAX_FAILURES = 10_000;

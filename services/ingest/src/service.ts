@@ -1,19 +1,5 @@
-import {
-  probedWorkStore,
-  ImageFlows,
-  RunEvents,
-  RunMetrics,
-  checkRedisHashSetting,
-  connectRedis,
-  runProcessor,
-  startService,
-  stageProcessor,
-  type Logger,
-  type RunRecord,
-  type RunningService,
-  type SourceLister,
-  type StageHandlersFor,
-} from '@vertxnet/shared';
+import type { Logger } from '@vertxnet/config';
+import { probedWorkStore, ImageFlows, RunEvents, RunMetrics, checkRedisHashSetting, connectRedis, runProcessor, startService, stageProcessor, type RunRecord, type RunningService, type SourceLister, type StageHandlersFor } from '@vertxnet/queue';
 import { runsApi } from './api.js';
 import { readApiAuth } from './api-auth.js';
 import { guardPrepare, guardRunProcessor, runUriPolicy } from './uri-guard.js';

@@ -1,5 +1,6 @@
 import { listSource, resultName, type SkippedFile } from '@vertxnet/pipeline';
-import type { ListedImage, S3ClientOptions, SourceLister } from '@vertxnet/shared';
+import type { S3ClientOptions } from '@vertxnet/storage';
+import type { ListedImage, SourceLister } from '@vertxnet/queue';
 
 /**
  * The pipeline's source listing (folders, S3 prefixes, manifests) as the paced producer takes it,

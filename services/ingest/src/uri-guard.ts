@@ -1,15 +1,7 @@
 import type { Processor } from 'bullmq';
-import {
-  UriNotAllowedError,
-  basename,
-  parsePayload,
-  parseUriPolicy,
-  toJobFailure,
-  uriRefusal,
-  type RunStore,
-  type StageHandlersFor,
-  type UriPolicy,
-} from '@vertxnet/shared';
+import { UriNotAllowedError, basename } from '@vertxnet/core';
+import { parseUriPolicy, uriRefusal, type UriPolicy } from '@vertxnet/storage';
+import { parsePayload, toJobFailure, type RunStore, type StageHandlersFor } from '@vertxnet/queue';
 import type { IngestConfig } from './env.js';
 
 /** Where runs may read (ALLOWED_SOURCES) and write (ALLOWED_OUTPUTS). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concurrencyEnv, jobLockEnv, storageProbeEnv, modelRunnerEnv, s3Env, serviceEnv } from '@vertxnet/shared';
+import { concurrencyEnv, jobLockEnv, storageProbeEnv, modelRunnerEnv, s3Env, serviceEnv } from '@vertxnet/queue';
 
 /** The U-Net worker's environment, read once at start. */
 export const UnetWorkerEnv = z.object({

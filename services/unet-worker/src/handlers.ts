@@ -1,5 +1,7 @@
 import { unetHandler, openWorkerModel } from '@vertxnet/pipeline';
-import { openStorage, s3OptionsFromEnv, type Logger, type StageHandlersFor } from '@vertxnet/shared';
+import type { Logger } from '@vertxnet/config';
+import { openStorage } from '@vertxnet/storage';
+import { s3OptionsFromEnv, type StageHandlersFor } from '@vertxnet/queue';
 import type { Registry } from 'prom-client';
 import type { UnetWorkerConfig } from './env.js';
 

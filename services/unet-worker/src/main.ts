@@ -1,5 +1,6 @@
 import { checkWorkerModelOrExit } from '@vertxnet/pipeline';
-import { createLogger, loadConfigOrExit, runServiceProcess } from '@vertxnet/shared';
+import { createLogger, loadConfigOrExit } from '@vertxnet/config';
+import { runServiceProcess } from '@vertxnet/queue';
 import { UnetWorkerEnv } from './env.js';
 import { createStageHandlers } from './handlers.js';
 import { startUnetWorker } from './service.js';

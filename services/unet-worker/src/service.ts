@@ -1,4 +1,5 @@
-import { startModelWorker, type Logger, type RunningService, type ServiceContext, type StageHandlersFor } from '@vertxnet/shared';
+import type { Logger } from '@vertxnet/config';
+import { startModelWorker, type RunningService, type ServiceContext, type StageHandlersFor } from '@vertxnet/queue';
 import type { UnetWorkerConfig } from './env.js';
 
 /** The U-Net worker: its queue bound to its handler (see startModelWorker). */

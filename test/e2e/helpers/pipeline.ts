@@ -4,24 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  DoneRecords,
-  ImageFlows,
-  JobWorker,
-  PipelineKeys,
-  PipelineQueues,
-  RunEvents,
-  RunStore,
-  basename,
-  connectRedis,
-  stageProcessor,
-  type JobName,
-  type JobWorkerOptions,
-  type ProducerContext,
-  type RunRecord,
-  type SourceLister,
-  type StageHandlers,
-} from '@vertxnet/shared';
+import { basename } from '@vertxnet/core';
+import { DoneRecords, ImageFlows, JobWorker, PipelineKeys, PipelineQueues, RunEvents, RunStore, connectRedis, stageProcessor, type JobName, type JobWorkerOptions, type ProducerContext, type RunRecord, type SourceLister, type StageHandlers } from '@vertxnet/queue';
 import { listSource, resultName } from '@vertxnet/pipeline';
 import { TEST_REDIS_URL, deleteKeys } from '../../helpers/redis.js';
 

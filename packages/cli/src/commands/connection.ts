@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkApiAuth } from './api-client.js';
-import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, queueEventsMaxLen, type RunStatus } from '@vertxnet/shared';
+import { DoneRecords, PipelineKeys, PipelineQueues, RunStore, connectRedis, queueEventsMaxLen, type RunStatus } from '@vertxnet/queue';
 import { checkRedis, fetchService } from '../reachability.js';
 
 /** Where the queues are: the same REDIS_URL and QUEUE_PREFIX as the services. */

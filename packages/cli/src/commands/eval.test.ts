@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderLabelsPng, syntheticSpine, truthLabels } from '@vertxnet/fusion';
 import { encodeForeground, encodeInstances } from '@vertxnet/pipeline';
-import { verseCode, type Level } from '@vertxnet/shared';
+import { verseCode, type Level } from '@vertxnet/core';
 import { evaluateResults, loadGroundTruth, registerEval, runAblation, type EvalReport } from './eval.js';
 
 let dir: string;

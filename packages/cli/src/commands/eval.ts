@@ -17,7 +17,10 @@ import {
   type QcFlag,
 } from '@vertxnet/fusion';
 import { decodeForeground, decodeInstances, labelImage, openPipelineModels, prepareImage, runModels } from '@vertxnet/pipeline';
-import { LocalStorage, decodeCanonicalPng, isView, readModelManifest, type View } from '@vertxnet/shared';
+import { isView, type View } from '@vertxnet/core';
+import { decodeCanonicalPng } from '@vertxnet/imaging';
+import { readModelManifest } from '@vertxnet/inference';
+import { LocalStorage } from '@vertxnet/storage';
 import { defaultModelsDir } from './models-dir.js';
 
 /** One ground-truth image: its name (= result folder name), where its truth and source live, what is known about it. */

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { IMAGE_EXTENSIONS, runLocal, type RunReport } from '@vertxnet/pipeline';
-import { EXECUTION_PROVIDERS, isView, type View } from '@vertxnet/shared';
+import { isView, type View } from '@vertxnet/core';
+import { EXECUTION_PROVIDERS } from '@vertxnet/inference';
 import { ExitCode, EXIT_CODES_HELP, runExitCode } from '../exit-codes.js';
 import { progressDisplay } from '../progress.js';
 import { defaultModelsDir } from './models-dir.js';

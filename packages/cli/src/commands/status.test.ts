@@ -1,4 +1,5 @@
-import { InputError, produceRun, type RunStatus } from '@vertxnet/shared';
+import { InputError } from '@vertxnet/core';
+import { produceRun, type RunStatus } from '@vertxnet/queue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
 import { runCommands } from '../../../../test/helpers/cli-program.js';

@@ -1,6 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { runStatus, type RunStatus } from '@vertxnet/shared';
+import { runStatus, type RunStatus } from '@vertxnet/queue';
 import { runExitCode } from '../exit-codes.js';
 import { addApiTokenOptions, apiHeaders, type ApiAuthOptions } from './api-client.js';
 import { addQueueOptions, fetchStatus, openPipelineClient, type QueueTarget } from './connection.js';

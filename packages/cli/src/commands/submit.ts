@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_MODELS, isView, submitRun, type View } from '@vertxnet/shared';
+import { isView, type View } from '@vertxnet/core';
+import { DEFAULT_MODELS, submitRun } from '@vertxnet/queue';
 import { addApiTokenOptions, apiHeaders, checkApiAuth, type ApiAuthOptions } from './api-client.js';
 import { addQueueOptions, openPipelineClient, type QueueTarget } from './connection.js';
 import { fetchService } from '../reachability.js';

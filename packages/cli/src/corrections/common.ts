@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-// The only imports from @vertxnet/shared in corrections/: kept together for the package split.
-import { VERSE_CODES, VIEW_LEVELS } from '@vertxnet/shared';
+// The only imports from the other packages in corrections/.
+import { VERSE_CODES, VIEW_LEVELS } from '@vertxnet/core';
 
 /** Bad input to export-task or import-corrections: said in one line, exit code 1, nothing written. */
 export class CorrectionsError extends Error {

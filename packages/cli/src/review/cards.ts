@@ -1,5 +1,5 @@
 import { NEEDS_REVIEW_FLAG, type ImageResult } from '@vertxnet/fusion';
-import { VERSE_CODES } from '@vertxnet/shared';
+import { VERSE_CODES } from '@vertxnet/core';
 
 /** What the review page knows of one image: a result, or a failure with its reason. */
 export interface ReviewItem {

@@ -1,4 +1,4 @@
-import { VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import { VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
 import type { QcFlag } from '../qc.js';
 
 /**

@@ -1,4 +1,4 @@
-import { levelOfCode } from '@vertxnet/shared';
+import { levelOfCode } from '@vertxnet/core';
 import { FusionInputError } from '../errors.js';
 
 export interface LevelScore {

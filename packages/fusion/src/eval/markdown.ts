@@ -1,4 +1,4 @@
-import { VERSE_CODES } from '@vertxnet/shared';
+import { VERSE_CODES } from '@vertxnet/core';
 import type { EvalStats, EvalSummary } from './summary.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;

@@ -1,4 +1,4 @@
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 import { QC_FLAGS, type QcFlag } from '../qc.js';
 import type { ImageEvaluation } from './evaluate.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor } from '@vertxnet/shared';
+import { frameFor } from '@vertxnet/core';
 import type { FusedVertebra } from '../types.js';
 import { bodyCorners, vertebraMeasurements } from './corners.js';
 import { measureSpace } from './space.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor } from '@vertxnet/shared';
+import { frameFor } from '@vertxnet/core';
 import type { FusedVertebra } from '../types.js';
 import type { VertebraMeasurements } from './corners.js';
 import { lordosis } from './lordosis.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor } from '@vertxnet/shared';
+import { frameFor } from '@vertxnet/core';
 import { measureSpace, toPhysical } from './space.js';
 
 describe('measureSpace', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodeDx } from '@vertxnet/shared';
+import { decodeImage, encodeDx } from '@vertxnet/imaging';
 import { VERTEBRA_CODES } from './codes.js';
 import { srgbToDicomLab } from './colour.js';
 import { buildSegmentation } from './index.js';

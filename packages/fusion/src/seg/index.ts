@@ -1,4 +1,4 @@
-import { el, newUid, sourceHeaderElements, writeDicom, type DicomItem, type DicomWriteElement } from '@vertxnet/shared';
+import { el, newUid, sourceHeaderElements, writeDicom, type DicomItem, type DicomWriteElement } from '@vertxnet/imaging';
 import { packSegmentFrames } from './frames.js';
 import { checkSegInput, type SegInput } from './input.js';
 import { perFrameGroups, pixelMeasures, segmentSequence } from './segments.js';

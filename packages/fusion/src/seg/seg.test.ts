@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractSourceHeader, parseDicom, type DicomDataset } from '@vertxnet/shared';
+import { extractSourceHeader, parseDicom, type DicomDataset } from '@vertxnet/imaging';
 import { buildSegmentation, type SegInput } from './index.js';
 
 const FIXTURES = new URL('../../../../test/fixtures/dicom/', import.meta.url).pathname;

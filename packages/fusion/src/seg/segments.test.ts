@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { el, type DicomItem, type DicomWriteElement } from '@vertxnet/shared';
+import { el, type DicomItem, type DicomWriteElement } from '@vertxnet/imaging';
 import { vertebraCode } from './codes.js';
 import { perFrameGroups, pixelMeasures, segmentSequence } from './segments.js';
 

@@ -1,4 +1,4 @@
-import { el, newUid, type DicomItem, type DicomWriteElement } from '@vertxnet/shared';
+import { el, newUid, type DicomItem, type DicomWriteElement } from '@vertxnet/imaging';
 import { LEVEL_COLOURS, UNLABELLED } from '../level-colours.js';
 import { ANATOMICAL_STRUCTURE, type CodedConcept } from './codes.js';
 import { srgbToDicomLab } from './colour.js';

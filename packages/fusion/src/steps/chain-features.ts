@@ -1,4 +1,4 @@
-import type { Frame, InstanceSet, LevelGrid, View } from '@vertxnet/shared';
+import type { Frame, InstanceSet, LevelGrid, View } from '@vertxnet/core';
 import type { ChainBody } from '../anchor.js';
 import type { Point } from '../chain.js';
 import type { LandmarkClass } from '../instances.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor } from '@vertxnet/shared';
+import { frameFor } from '@vertxnet/core';
 import { FusionInputError } from '../errors.js';
 import { syntheticSpine } from '../synthetic.js';
 import { checkInput } from './input.js';

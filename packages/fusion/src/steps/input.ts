@@ -1,4 +1,4 @@
-import type { ForegroundMap, Frame, InstanceSet } from '@vertxnet/shared';
+import type { ForegroundMap, Frame, InstanceSet } from '@vertxnet/core';
 import { FusionInputError } from '../errors.js';
 import type { FusionInput } from '../types.js';
 

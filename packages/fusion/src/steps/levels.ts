@@ -1,4 +1,4 @@
-import { REFERENCE_LEVEL, VIEW_LEVELS, type Level, type View } from '@vertxnet/shared';
+import { REFERENCE_LEVEL, VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
 import { decodeChainLevels } from '../anchor.js';
 import type { LandmarkClass } from '../instances.js';
 import { labelChain } from '../labelling.js';

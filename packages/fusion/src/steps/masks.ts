@@ -1,4 +1,4 @@
-import type { Frame, InstanceSet } from '@vertxnet/shared';
+import type { Frame, InstanceSet } from '@vertxnet/core';
 import { attachLandmarkHints, candidatesFrom, isLandmarkClass, maskNms, type Candidate } from '../instances.js';
 import { connectedComponents, median, openMask, thresholdMask, type Components, type Rect } from '../morphology.js';
 import type { FusionOptions } from '../options.js';

@@ -1,4 +1,4 @@
-import { VIEW_LEVELS } from '@vertxnet/shared';
+import { VIEW_LEVELS } from '@vertxnet/core';
 import type { Candidate } from '../instances.js';
 import { median, type Rect } from '../morphology.js';
 import type { FusionOptions } from '../options.js';

@@ -1,4 +1,4 @@
-import { REFERENCE_LEVEL } from '@vertxnet/shared';
+import { REFERENCE_LEVEL } from '@vertxnet/core';
 import { orderAlongSpine } from '../chain.js';
 import type { ReferenceClass } from '../instances.js';
 import { median } from '../morphology.js';

@@ -1,4 +1,4 @@
-import { verseCode } from '@vertxnet/shared';
+import { verseCode } from '@vertxnet/core';
 import type { Rect } from '../morphology.js';
 import type { FusedVertebra } from '../types.js';
 import type { Bodies } from './bodies.js';

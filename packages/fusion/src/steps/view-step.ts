@@ -1,4 +1,4 @@
-import type { View } from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
 import { fitChainToTemplate } from '../anchor.js';
 import type { FusionOptions } from '../options.js';
 import { decideView, guessViewFromShape, type ViewDecision } from '../view.js';

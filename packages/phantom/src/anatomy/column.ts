@@ -1,4 +1,4 @@
-import type { Level } from '@vertxnet/shared';
+import type { Level } from '@vertxnet/core';
 import { add, chaikin, lerp, normalize, scale, sub, type Point, type Polygon } from '../geometry.js';
 import type { Rng } from '../prng.js';
 

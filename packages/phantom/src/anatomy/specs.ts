@@ -1,4 +1,4 @@
-import type { Level } from '@vertxnet/shared';
+import type { Level } from '@vertxnet/core';
 import type { Rng } from '../prng.js';
 import type { Corner, LevelSpec } from './column.js';
 

@@ -1,4 +1,6 @@
-import { decodeCanonicalPng, type ModelProvenance, type Storage } from '@vertxnet/shared';
+import type { ModelProvenance } from '@vertxnet/core';
+import { decodeCanonicalPng } from '@vertxnet/imaging';
+import type { Storage } from '@vertxnet/storage';
 
 export type StorageOptions = { endpoint?: string; region?: string; forcePathStyle?: boolean };
 

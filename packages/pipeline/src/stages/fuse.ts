@@ -13,7 +13,8 @@ import {
   type FusionResult,
   type ImageResult,
 } from '@vertxnet/fusion';
-import { joinKey, type ForegroundMap, type InstanceSet, type ModelProvenance, type Storage, type View } from '@vertxnet/shared';
+import type { ForegroundMap, InstanceSet, ModelProvenance, View } from '@vertxnet/core';
+import { joinKey, type Storage } from '@vertxnet/storage';
 import { decodeForeground, decodeInstances } from '../intermediates.js';
 import { readCanonical, type GrayImage } from './context.js';
 import { readFrameNote, sourceHeaderKey } from './prepare.js';

@@ -1,15 +1,5 @@
-import {
-  ModelError,
-  createBatcher,
-  loadModel,
-  readModelManifest,
-  readVerifiedWeights,
-  type InferenceModel,
-  type LoadModelOptions,
-  type ModelManifest,
-  type ModelProvenance,
-  type ModelRunner,
-} from '@vertxnet/shared';
+import { ModelError, type ModelManifest, type ModelProvenance } from '@vertxnet/core';
+import { createBatcher, loadModel, readModelManifest, readVerifiedWeights, type InferenceModel, type LoadModelOptions, type ModelRunner } from '@vertxnet/inference';
 
 /** The two model stages, by the job name they answer. */
 export type ModelRole = 'unet' | 'maskrcnn';

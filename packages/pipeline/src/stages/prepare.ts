@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  decodeImage,
-  encodePng,
-  openStorage,
-  splitFileUri,
-  toCanonical,
-  type DicomInfo,
-  type Storage,
-  type View,
-} from '@vertxnet/shared';
+import type { View } from '@vertxnet/core';
+import { decodeImage, encodePng, toCanonical, type DicomInfo } from '@vertxnet/imaging';
+import { openStorage, splitFileUri, type Storage } from '@vertxnet/storage';
 import type { StorageOptions } from './context.js';
 
 export interface PrepareInput {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { detectInstances, segmentForeground, type ModelRunner, type Storage } from '@vertxnet/shared';
+import { detectInstances, segmentForeground, type ModelRunner } from '@vertxnet/inference';
+import type { Storage } from '@vertxnet/storage';
 import { encodeForeground, encodeInstances } from '../intermediates.js';
 import { modelRef, readCanonical } from './context.js';
 

@@ -1,0 +1,3 @@
+export * from './env-types.js';
+export * from './parse-env.js';
+export * from './describe-env.js';

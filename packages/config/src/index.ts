@@ -1,0 +1,2 @@
+export * from './env/index.js';
+export * from './logging/index.js';

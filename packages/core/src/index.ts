@@ -1,0 +1,4 @@
+export * from './levels.js';
+export * from './model-manifest.js';
+export * from './analysis.js';
+export * from './errors.js';

@@ -1,0 +1,2 @@
+export * from './sniff.js';
+export * from './decode-image.js';

@@ -1,0 +1,86 @@
+import type { Tensor } from 'onnxruntime-node';
+import { type ForegroundMap, type Frame, type InstanceSet, ModelError, type ModelManifest } from '@vertxnet/core';
+import type { Batcher } from './batcher.js';
+import type { InferenceModel, ModelOutputs } from './model.js';
+import { toForegroundMap, toInstanceSet, toFacing, toLevelGrid, toOutOfScope, toViewScores, type InstanceOptions } from './postprocess.js';
+import { letterbox, normalise } from './preprocess.js';
+
+/** A model, or a batcher in front of one (what a worker uses so concurrent jobs share runs). */
+export type ModelRunner = InferenceModel | Batcher;
+
+/** Letterboxes and normalises an 8-bit grayscale image as the manifest says. */
+export function prepareInput(manifest: ModelManifest, gray8: Uint8Array, width: number, height: number): { input: Float32Array; frame: Frame } {
+  const { pixels, frame } = letterbox(gray8, width, height, manifest.input.size);
+  return { input: normalise(pixels, manifest.input.mean, manifest.input.std), frame };
+}
+
+/** U-Net: foreground probability over the image's analysis frame. */
+export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
+  const manifest = expectTask(runner, 'foreground-segmentation');
+  const { input, frame } = prepareInput(manifest, gray8, width, height);
+  const outputs = await runOne(runner, input);
+  const map = toForegroundMap(float32(outputs, 'foreground', manifest), frame);
+  if (manifest.outputs['view']) map.viewScores = toViewScores(float32(outputs, 'view', manifest), manifest.viewClasses ?? ['cervical', 'lumbar']);
+  if (manifest.outputs['scope']) map.outOfScope = toOutOfScope(float32(outputs, 'scope', manifest), manifest.scopeClasses ?? ['lateral', 'other']);
+  if (manifest.outputs['facing']) map.facing = toFacing(float32(outputs, 'facing', manifest), manifest.facingClasses ?? ['left', 'right']);
+  if (manifest.outputs['level']) map.levels = toLevelGrid(float32(outputs, 'level', manifest), tensor(outputs, 'level', manifest).dims, manifest.levelOffsets);
+  return map;
+}
+
+/** Mask R-CNN: thresholded instances in the image's analysis frame. */
+export async function detectInstances(
+  runner: ModelRunner,
+  gray8: Uint8Array,
+  width: number,
+  height: number,
+  options?: InstanceOptions,
+): Promise<InstanceSet> {
+  const manifest = expectTask(runner, 'instance-segmentation');
+  const { input, frame } = prepareInput(manifest, gray8, width, height);
+  const outputs = await runOne(runner, input);
+  const labels = tensor(outputs, 'labels', manifest).data;
+  if (!(labels instanceof BigInt64Array || labels instanceof Int32Array)) {
+    throw new ModelError(`${manifest.name}: output 'labels' is ${tensor(outputs, 'labels', manifest).type}; expected int64`, {
+      code: 'MODEL_OUTPUT_SHAPE',
+    });
+  }
+  return toInstanceSet(
+    {
+      boxes: float32(outputs, 'boxes', manifest),
+      labels,
+      scores: float32(outputs, 'scores', manifest),
+      masks: float32(outputs, 'masks', manifest),
+    },
+    frame,
+    manifest.classes,
+    options,
+  );
+}
+
+async function runOne(runner: ModelRunner, input: Float32Array): Promise<ModelOutputs> {
+  if ('infer' in runner) return runner.infer(input);
+  const [outputs] = await runner.run([input]);
+  return outputs!;
+}
+
+function expectTask(runner: ModelRunner, task: ModelManifest['task']): ModelManifest {
+  const manifest = 'infer' in runner ? runner.model.manifest : runner.manifest;
+  if (manifest.task !== task) {
+    throw new ModelError(`${manifest.name} is a ${manifest.task} model; this step needs ${task}`, { code: 'MODEL_TASK_MISMATCH' });
+  }
+  return manifest;
+}
+
+function tensor(outputs: ModelOutputs, role: string, manifest: ModelManifest): Tensor {
+  const t = outputs[role];
+  if (!t) throw new ModelError(`${manifest.name}: the manifest has no output role '${role}'`, { code: 'MODEL_IO_MISMATCH' });
+  return t;
+}
+
+function float32(outputs: ModelOutputs, role: string, manifest: ModelManifest): Float32Array {
+  const t = tensor(outputs, role, manifest);
+  if (!(t.data instanceof Float32Array)) {
+    throw new ModelError(`${manifest.name}: output '${role}' is ${t.type}; expected float32`, { code: 'MODEL_OUTPUT_SHAPE' });
+  }
+  return t.data;
+}

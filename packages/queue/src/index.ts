@@ -1,0 +1,3 @@
+export * from './jobs/index.js';
+export * from './metrics/index.js';
+export * from './service/index.js';
