@@ -269,8 +269,9 @@ def finetune(args) -> dict:
     cuda = torch.cuda.is_available()
     device = "cuda" if cuda else "cpu"
     hw = hardware(cuda)
-    note = args.data_note or ("%d corrected films (%s)" % (
-        split["trainImages"] + split["heldOutImages"], "real films" if args.real_data else "synthetic films"))
+    note = args.data_note or "%d corrected films" % (split["trainImages"] + split["heldOutImages"])
+    if not args.real_data:
+        print("recorded as synthetic data (training.synthetic true): pass --real-data for patient films", flush=True)
     from .config import get_config
     report = {"data": note, "realData": bool(args.real_data), "split": {
         "rule": "held out when the first 32 bits of sha256(file name) / 2^32 < %g" % args.held_out_share,
