@@ -84,6 +84,9 @@ def test_split_folders_are_coco_and_agree_on_reruns(corrected, tmp_path):
             files.setdefault(side, []).append(sorted(i["file_name"] for i in doc["images"]))
             assert all(os.path.isfile(os.path.join(run[side], "images", i["file_name"])) for i in doc["images"])
             assert {an["image_id"] for an in doc["annotations"]} <= {i["id"] for i in doc["images"]}
+    # `vertxnet eval` rasterises the ground truth by category id: the ids stay the source's.
+    source_cats = {c["name"]: c["id"] for c in sources[0][1]["categories"]}
+    assert {c["name"]: c["id"] for c in doc["categories"]} == source_cats
     assert files["train"][0] == files["train"][1] and files["heldout"][0] == files["heldout"][1]
     assert not set(files["train"][0]) & set(files["heldout"][0])
     assert len(files["train"][0]) + len(files["heldout"][0]) == 6 and a["heldOutImages"] >= 1

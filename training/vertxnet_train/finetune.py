@@ -132,12 +132,16 @@ def write_split(sources, share: float, work: str) -> dict:
         raise Refused("%d film(s): at least 2 are needed for a train and a held-out part" % len(entries))
     side = {n: "train" for n in train}
     side.update({n: "heldout" for n in held})
+    # Categories merged by name, keeping their ids where they agree: `vertxnet eval` rasterises the
+    # ground truth by category id, which the phantom sets to the level's code.
     cats, cat_ids = [], {}
     for _, coco in sources:
         for c in coco.get("categories", []):
             if c.get("name") not in cat_ids:
-                cat_ids[c.get("name")] = len(cats) + 1
-                cats.append({"id": len(cats) + 1, "name": c.get("name")})
+                used = {k["id"] for k in cats}
+                cid = c["id"] if c.get("id") not in used else max(used | {0}) + 1
+                cat_ids[c.get("name")] = cid
+                cats.append({**c, "id": cid})
     docs = {s: {"info": {"description": "vertxnet finetune %s split" % s}, "images": [], "annotations": [],
                 "categories": cats, "ignore_regions": []} for s in ("train", "heldout")}
     for s in docs:
