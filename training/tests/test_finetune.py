@@ -82,7 +82,7 @@ def test_split_folders_are_coco_and_agree_on_reruns(corrected, tmp_path):
         for side in ("train", "heldout"):
             doc = json.load(open(os.path.join(run[side], "annotations.json")))
             files.setdefault(side, []).append(sorted(i["file_name"] for i in doc["images"]))
-            assert all(os.path.isfile(os.path.join(run[side], "images", i["file_name"])) for i in doc["images"])
+            assert all(os.path.isfile(os.path.join(run[side], i["file_name"])) for i in doc["images"])
             assert {an["image_id"] for an in doc["annotations"]} <= {i["id"] for i in doc["images"]}
     # `vertxnet eval` rasterises the ground truth by category id: the ids stay the source's.
     source_cats = {c["name"]: c["id"] for c in sources[0][1]["categories"]}

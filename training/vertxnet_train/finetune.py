@@ -158,7 +158,9 @@ def write_split(sources, share: float, work: str) -> dict:
             os.link(src, dst)
         except OSError:
             shutil.copyfile(src, dst)
-        doc["images"].append({**img, "id": new_id, "file_name": name})
+        entry = {**img, "id": new_id, "file_name": "images/" + name}
+        entry.pop("label_file", None)  # the phantom's label PNG is not carried over
+        doc["images"].append(entry)
         names = {c["id"]: c.get("name") for c in coco.get("categories", [])}
         for a in coco.get("annotations") or []:
             if a.get("image_id") == img["id"]:
