@@ -200,6 +200,27 @@ def run(args, log_path: str, quiet: bool = False):
         raise RuntimeError("%s failed (exit %d); log %s:\n%s" % (args[0], code, log_path, "\n".join(tail)))
 
 
+def pipeline_eval(models: str, heldout: str, out: str, log_path: str, quiet: bool) -> dict:
+    """`vertxnet run` of the held-out films with these models, then `vertxnet eval` against their COCO
+    file: the whole pipeline's figures (fusion included), as docs/EVALUATION.md reports them."""
+    cli = os.path.join(os.path.dirname(TRAINING), "packages", "cli", "dist", "main.js")
+    shutil.rmtree(out, ignore_errors=True)
+    for argv, ok in ((["run", os.path.join(heldout, "images"), "--models", models, "--out", out], (0, 2)),
+                     (["eval", "--results", out, "--gt", os.path.join(heldout, "annotations.json")], (0,))):
+        if not quiet:
+            print("$ vertxnet " + " ".join(argv), flush=True)
+        with open(log_path, "a") as log:
+            log.write("$ node %s %s\n" % (cli, " ".join(argv)))
+            log.flush()
+            code = subprocess.call(["node", cli] + argv, stdout=log, stderr=subprocess.STDOUT)
+        if code not in ok:
+            raise RuntimeError("vertxnet %s failed (exit %d); log %s" % (argv[0], code, log_path))
+    summary = read_json(os.path.join(out, "eval.json"))["summary"]
+    return {k: round(summary[k], 4) if isinstance(summary[k], float) else summary[k]
+            for k in ("images", "vertebrae", "meanDice", "meanImageDice", "identificationAccuracy", "precision", "recall")
+            if k in summary}
+
+
 def read_json(path: str) -> dict:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
@@ -263,6 +284,9 @@ def finetune(args) -> dict:
     if os.path.abspath(models) == out:
         raise Refused("--out must not be the --models folder (the shipped models stay as they are)")
     base = check_models(models)
+    if args.pipeline and not (shutil.which("node") and os.path.isfile(
+            os.path.join(os.path.dirname(TRAINING), "packages", "cli", "dist", "main.js"))):
+        raise Refused("--pipeline needs node and the built CLI (npm run build): packages/cli/dist/main.js is missing")
     sources = read_sources([os.path.abspath(p) for p in args.data.split(",") if p])
     work = os.path.join(out, "work")
     logs = os.path.join(work, "logs")
@@ -363,6 +387,14 @@ def finetune(args) -> dict:
             for k in ("recall", "precision", "referenceFoundRate"):
                 report["models"][kind]["change"][k] = round(figures["after"][k] - figures["before"][k], 4)
 
+    if args.pipeline:
+        fig = {when: pipeline_eval(m, split["heldout"], os.path.join(work, "pipeline-" + when),
+                                   os.path.join(logs, "pipeline.log"), args.quiet)
+               for when, m in (("before", models), ("after", out))}
+        fig["change"] = {k: round(fig["after"][k] - fig["before"][k], 4)
+                         for k in ("meanDice", "identificationAccuracy") if k in fig["after"] and k in fig["before"]}
+        report["pipeline"] = fig
+
     # ------------------------------------------------------------ manifests
     date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for kind in ("unet", "maskrcnn"):
@@ -419,6 +451,8 @@ def main(argv=None) -> int:
     ap.add_argument("--version-suffix", default="local", help="semver build metadata added to the shipped versions")
     ap.add_argument("--lr-factor", type=float, default=0.2, help="the config's learning rate times this")
     ap.add_argument("--iters", type=int, default=None, help="step cap for both models (overrides the budget)")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="also run the whole pipeline (vertxnet run + vertxnet eval) on the held-out films, before and after")
     ap.add_argument("--quiet", action="store_true", help="keep the commands' output in OUT/work/logs only")
     args = ap.parse_args(argv)
     try:
@@ -434,6 +468,11 @@ def main(argv=None) -> int:
           % (report["split"]["heldOutImages"], u["heldOut"]["before"]["foregroundDice"], u["heldOut"]["after"]["foregroundDice"],
              k["heldOut"]["before"]["matchedDice"], k["heldOut"]["after"]["matchedDice"],
              k["heldOut"]["before"]["recall"], k["heldOut"]["after"]["recall"]))
+    if report.get("pipeline"):
+        p = report["pipeline"]
+        print("pipeline on the held-out films: mean Dice %.4f -> %.4f, identification %.4f -> %.4f" % (
+            p["before"].get("meanDice", 0), p["after"].get("meanDice", 0),
+            p["before"].get("identificationAccuracy", 0), p["after"].get("identificationAccuracy", 0)))
     print("wrote %s %s and %s %s; figures in %s" % (
         "vertxnet-unet", u["version"], "vertxnet-maskrcnn", k["version"], os.path.join(os.path.abspath(args.out), "finetune.json")))
     print("next cohort: %s" % report["next"])
