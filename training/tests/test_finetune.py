@@ -33,7 +33,8 @@ def corrected(tmp_path_factory):
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory, corrected):
     """A models folder laid out as ../models: unet/ (weights, view and level heads) and maskrcnn/."""
-    from vertxnet_train import level, train, view
+    from vertxnet_train import train
+    from vertxnet_train.heads import level, view
     root = tmp_path_factory.mktemp("shipped")
     unet, mrcnn = root / "unet", root / "maskrcnn"
     unet.mkdir()
@@ -95,7 +96,8 @@ def test_split_folders_are_coco_and_agree_on_reruns(corrected, tmp_path):
 def test_tiny_finetune_writes_suffixed_models_with_the_data_note(corrected, shipped, tmp_path, capsys):
     out = str(tmp_path / "new")
     code = main(["--data", corrected, "--models", shipped, "--out", out, "--config", "tiny", "--iters", "1",
-                 "--version-suffix", "site1", "--data-note", "site 1 corrections, test", "--real-data", "--quiet"])
+                 "--version-suffix", "site1", "--data-note", "site 1 corrections, test", "--real-data", "--quiet",
+                 "--level-epochs", "1"])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "vertxnet run FOLDER --models %s" % out in printed
@@ -120,7 +122,16 @@ def test_tiny_finetune_writes_suffixed_models_with_the_data_note(corrected, ship
     unet = json.load(open(os.path.join(out, "unet", "manifest.json")))
     assert unet["outputs"] == {"foreground": "foreground", "view": "view", "level": "level"}
     assert unet["testTimeMirror"] is True and unet["input"]["size"] == 128
-    assert os.path.isfile(os.path.join(out, "unet", "level.vxw")) and "kept as shipped" in unet["training"]["fineTune"]["heads"]
+    # The level head is fine-tuned from the shipped one and bundled; the view head stays as shipped.
+    ft = unet["training"]["fineTune"]
+    assert ft["heads"].startswith("view kept as shipped") and "level" not in ft["heads"]
+    bundled, shipped_level = os.path.join(out, "unet", "level.vxw"), os.path.join(shipped, "unet", "level.vxw")
+    assert sha256_file(bundled) != sha256_file(shipped_level)
+    assert ft["levelHead"]["sha256"] == sha256_file(bundled) and ft["levelHead"]["baseSha256"] == sha256_file(shipped_level)
+    assert ft["levelHead"]["epochs"] == 1 and unet["training"]["level"]["init"] == "level.vxw"
+    assert sha256_file(os.path.join(out, "unet", "view.vxw")) == sha256_file(os.path.join(shipped, "unet", "view.vxw"))
+    level_held = report["models"]["unet"]["levelHead"]["heldOut"]
+    assert set(level_held) == {"before", "after"} and unet["metrics"]["level"]["bodies"] == level_held["after"]["bodies"]
     assert json.load(open(os.path.join(out, "maskrcnn", "manifest.json")))["classes"][-2:] == ["T1", "T12"]
 
 

@@ -2,7 +2,7 @@
 
 python3 -m vertxnet_train.finetune --data CORRECTED[,MORE] --models ../models --out NEWMODELS
     [--real-data] [--data-note TEXT] [--minutes-unet M --minutes-maskrcnn M] [--config cpu|gpu|tiny]
-    [--held-out-share 0.2] [--version-suffix site1] [--lr-factor 0.2] [--iters N]
+    [--held-out-share 0.2] [--version-suffix site1] [--lr-factor 0.2] [--iters N] [--level-epochs 3]
 
 CORRECTED is a COCO folder as training reads it (annotations.json + images/), e.g. what
 `vertxnet import-corrections` writes. The films are split into a train and a held-out part by the
@@ -12,16 +12,21 @@ folders under OUT/work/. Then, each step a subprocess running the documented com
 1. `vertxnet_train.train --init MODELS/<model>/weights.vxw` for the U-Net and the Mask R-CNN (the
    shipped model's size, base width and classes; the config's learning rate times --lr-factor; the
    wall-clock budget --minutes-*; CUDA when torch sees it);
-2. `vertxnet_train.heads.view export --base MODELS/unet/manifest.json` bundles the new U-Net with the
-   shipped view/level/scope/facing heads (`--mirror` as shipped); `vertxnet_train.export` writes the
-   Mask R-CNN. The heads are kept as shipped: their command lines train from scratch only, and a
-   few hundred corrected films are far fewer than they were trained on;
-3. `vertxnet_train.evaluate` on the held-out part, shipped and new weights, into OUT/finetune.json
-   and each new manifest's metrics.
+2. `vertxnet_train.heads.level train --init MODELS/unet/level.vxw --lr 1e-3 --epochs N` fine-tunes
+   the level head on the train part (N = --level-epochs, default 3; 0 keeps the shipped head): which
+   level a body is depends on how a site frames its films, and the head starts from weights that
+   already know the anatomy;
+3. `vertxnet_train.heads.view export --base MODELS/unet/manifest.json` bundles the new U-Net with that
+   level head and the shipped view/scope/facing heads (`--mirror` as shipped); `vertxnet_train.export`
+   writes the Mask R-CNN. The view, scope and facing heads stay as shipped: a few hundred corrected
+   films of one site would teach them that site's views and framings only;
+4. `vertxnet_train.evaluate` (and `heads.level evaluate` for the level head) on the held-out part,
+   shipped and new weights, into OUT/finetune.json and each new manifest's metrics.
 
 The new versions are the shipped ones plus semver build metadata (0.4.0 -> 0.4.0+site1); each
 manifest records the data note, training.synthetic (false with --real-data), the base it started
-from, the date and the hardware. Nothing about a patient is written: only counts and the note.
+from (training.fineTune, with levelHead: the shipped and the new level head's sha256, epochs, rate),
+the date and the hardware. Nothing about a patient is written: only counts and the note.
 Exit 2 with one line for data that cannot be used (missing, empty, no annotations, the held-out style).
 """
 import argparse
@@ -34,10 +39,12 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
 HEADS = ("view", "level", "scope", "facing")
+LEVEL_LR = 1e-3  # the level head's fine-tuning rate (a third of its from-scratch peak)
 SUFFIX = re.compile(r"^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$")  # semver build-metadata identifiers
 CONFIG_KEYS = ("name", "size", "batch", "lr", "iters", "classes", "unet_base", "unet_depth", "fpn_channels",
                "trunk_layers", "box_head", "mask_convs", "detections", "aug_strength", "seed")
@@ -178,8 +185,9 @@ def write_split(sources, share: float, work: str) -> dict:
 
 # ---------------------------------------------------------------- running the documented commands
 
-def run(args, log_path: str, quiet: bool = False):
-    """`python3 -m vertxnet_train.<args>` from training/, its output into log_path (and echoed)."""
+def run(args, log_path: str, quiet: bool = False) -> list:
+    """`python3 -m vertxnet_train.<args>` from training/, its output into log_path (and echoed);
+    returns the output's last 20 lines."""
     cmd = [sys.executable, "-m"] + [str(a) for a in args]
     env = dict(os.environ, PYTHONPATH=TRAINING + os.pathsep + os.environ.get("PYTHONPATH", ""))
     if not quiet:
@@ -198,9 +206,10 @@ def run(args, log_path: str, quiet: bool = False):
         code = proc.wait()
     if code:
         raise RuntimeError("%s failed (exit %d); log %s:\n%s" % (args[0], code, log_path, "\n".join(tail)))
+    return tail
 
 
-def pipeline_eval(models: str, heldout: str, out: str, log_path: str, quiet: bool) -> dict:
+def pipeline_eval(models: str, heldout: str, out: str, *, log_path: str, quiet: bool = False) -> dict:
     """`vertxnet run` of the held-out films with these models, then `vertxnet eval` against their COCO
     file: the whole pipeline's figures (fusion included), as docs/EVALUATION.md reports them."""
     cli = os.path.join(os.path.dirname(TRAINING), "packages", "cli", "dist", "main.js")
@@ -230,6 +239,14 @@ def write_json(path: str, doc: dict) -> None:
     with open(path, "w") as fh:
         json.dump(doc, fh, indent=2)
         fh.write("\n")
+
+
+def sha256_of(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def local_version(version: str, suffix: str) -> str:
@@ -273,12 +290,14 @@ def check_models(models: str) -> dict:
     return out
 
 
-def finetune(args) -> dict:
-    t_start = time.time()
+def check_inputs(args):
+    """The options and the shipped models, checked before anything is written: (models, out, base manifests)."""
     if not SUFFIX.match(args.version_suffix):
         raise Refused("--version-suffix %r: letters, digits, '-' and '.' only (semver build metadata)" % args.version_suffix)
     if not 0 < args.held_out_share < 1:
         raise Refused("--held-out-share must lie strictly between 0 and 1")
+    if args.level_epochs < 0:
+        raise Refused("--level-epochs must be 0 (keep the shipped level head) or more")
     models = os.path.abspath(args.models)
     out = os.path.abspath(args.out)
     if os.path.abspath(models) == out:
@@ -287,150 +306,242 @@ def finetune(args) -> dict:
     if args.pipeline and not (shutil.which("node") and os.path.isfile(
             os.path.join(os.path.dirname(TRAINING), "packages", "cli", "dist", "main.js"))):
         raise Refused("--pipeline needs node and the built CLI (npm run build): packages/cli/dist/main.js is missing")
-    sources = read_sources([os.path.abspath(p) for p in args.data.split(",") if p])
-    work = os.path.join(out, "work")
-    logs = os.path.join(work, "logs")
-    os.makedirs(logs, exist_ok=True)
-    split = write_split(sources, args.held_out_share, work)
-    print("split: %d films to train on, %d held out (sha256 of the file name, share %.2f) under %s" % (
-        split["trainImages"], split["heldOutImages"], args.held_out_share, work), flush=True)
+    return models, out, base
 
+
+def prepare_split(ctx) -> None:
+    """Reads and checks the corrected films, then writes the train and held-out folders under OUT/work."""
+    sources = read_sources([os.path.abspath(p) for p in ctx.args.data.split(",") if p])
+    os.makedirs(ctx.logs, exist_ok=True)
+    ctx.split = split = write_split(sources, ctx.args.held_out_share, ctx.work)
+    print("split: %d films to train on, %d held out (sha256 of the file name, share %.2f) under %s" % (
+        split["trainImages"], split["heldOutImages"], ctx.args.held_out_share, ctx.work), flush=True)
+
+
+def start_report(ctx) -> None:
+    """The device, the hardware, the data note and the report's first part."""
     import torch
+    args, split = ctx.args, ctx.split
     cuda = torch.cuda.is_available()
-    device = "cuda" if cuda else "cpu"
-    hw = hardware(cuda)
-    note = args.data_note or "%d corrected films" % (split["trainImages"] + split["heldOutImages"])
+    ctx.device = "cuda" if cuda else "cpu"
+    ctx.hw = hardware(cuda)
+    ctx.torch_version = torch.__version__
+    ctx.note = args.data_note or "%d corrected films" % (split["trainImages"] + split["heldOutImages"])
     if not args.real_data:
         print("recorded as synthetic data (training.synthetic true): pass --real-data for patient films", flush=True)
-    from .config import get_config
-    report = {"data": note, "realData": bool(args.real_data), "split": {
+    ctx.report = {"data": ctx.note, "realData": bool(args.real_data), "split": {
         "rule": "held out when the first 32 bits of sha256(file name) / 2^32 < %g" % args.held_out_share,
         "trainImages": split["trainImages"], "heldOutImages": split["heldOutImages"]},
-        "device": device, "hardware": hw, "config": args.config, "models": {}}
-    new_models = {}
-    for kind in ("unet", "maskrcnn"):
-        m = base[kind]
-        bcfg = m.get("training", {}).get("config") or {}
-        size = int(m["input"]["size"])
-        lr = get_config(args.config, kind)["lr"] * args.lr_factor
-        minutes = args.minutes_unet if kind == "unet" else args.minutes_maskrcnn
-        runs = os.path.join(work, "run-" + kind)
-        shutil.rmtree(runs, ignore_errors=True)
-        cmd = ["vertxnet_train.train", "--model", kind, "--data", split["train"], "--out", runs,
-               "--config", args.config, "--init", os.path.join(models, kind, "weights.vxw"), "--size", size,
-               "--lr", "%.3g" % lr, "--cache", os.path.join(work, "train-%d.pkl" % size)]
-        if kind == "unet":
-            cmd += ["--unet-base", int(bcfg.get("unet_base", 16))]
-        else:
-            cmd += ["--classes", classes_option(m)]
-        if args.iters:
-            cmd += ["--iters", args.iters]
-        elif minutes:
-            cmd += ["--iters", 1000000]  # the wall-clock budget ends the run
-        if minutes:
-            cmd += ["--max-minutes", minutes]
-        t0 = time.time()
-        run(cmd, os.path.join(logs, "train-%s.log" % kind), args.quiet)
-        summary = read_json(os.path.join(runs, "train.json"))
-        weights = os.path.join(runs, "%s.vxw" % kind)
-        report["models"][kind] = {"base": "%s@%s" % (m["name"], m["version"]), "baseSha256": m["sha256"],
+        "device": ctx.device, "hardware": ctx.hw, "config": args.config, "models": {}}
+
+
+def train_model(ctx, kind: str) -> None:
+    """`vertxnet_train.train --init` from the shipped weights on the train part: ctx.new_models[kind]."""
+    from .config import get_config
+    args, work, m = ctx.args, ctx.work, ctx.base[kind]
+    bcfg = m.get("training", {}).get("config") or {}
+    size = int(m["input"]["size"])
+    lr = get_config(args.config, kind)["lr"] * args.lr_factor
+    minutes = args.minutes_unet if kind == "unet" else args.minutes_maskrcnn
+    runs = os.path.join(work, "run-" + kind)
+    shutil.rmtree(runs, ignore_errors=True)
+    cmd = ["vertxnet_train.train", "--model", kind, "--data", ctx.split["train"], "--out", runs,
+           "--config", args.config, "--init", os.path.join(ctx.models, kind, "weights.vxw"), "--size", size,
+           "--lr", "%.3g" % lr, "--cache", os.path.join(work, "train-%d.pkl" % size)]
+    if kind == "unet":
+        cmd += ["--unet-base", int(bcfg.get("unet_base", 16))]
+    else:
+        cmd += ["--classes", classes_option(m)]
+    if args.iters:
+        cmd += ["--iters", args.iters]
+    elif minutes:
+        cmd += ["--iters", 1000000]  # the wall-clock budget ends the run
+    if minutes:
+        cmd += ["--max-minutes", minutes]
+    t0 = time.time()
+    run(cmd, os.path.join(ctx.logs, "train-%s.log" % kind), quiet=args.quiet)
+    summary = read_json(os.path.join(runs, "train.json"))
+    ctx.report["models"][kind] = {"base": "%s@%s" % (m["name"], m["version"]), "baseSha256": m["sha256"],
                                   "steps": summary["steps"], "trainSeconds": round(time.time() - t0, 1),
                                   "lr": float("%.3g" % lr), "maxMinutes": minutes}
-        new_models[kind] = (weights, summary)
+    ctx.new_models[kind] = (os.path.join(runs, "%s.vxw" % kind), summary)
 
-    # ------------------------------------------------------------ export
-    for kind in ("unet", "maskrcnn"):
-        m = base[kind]
-        weights, summary = new_models[kind]
-        dest = os.path.join(out, kind)
-        shutil.rmtree(dest, ignore_errors=True)
-        version = local_version(m["version"], args.version_suffix)
-        src = os.path.join(models, kind)
-        heads = {h: os.path.join(src, h + ".vxw") for h in HEADS if os.path.isfile(os.path.join(src, h + ".vxw"))}
-        log = os.path.join(logs, "export-%s.log" % kind)
-        if kind == "unet" and "view" in heads:
-            cmd = ["vertxnet_train.heads.view", "export", "--unet", weights, "--out", dest, "--version", version,
-                   "--base", os.path.join(src, "manifest.json")]
-            for h, path in heads.items():
-                cmd += ["--" + h, path]
-            if m.get("testTimeMirror"):
-                cmd.append("--mirror")
-        else:
-            cmd = ["vertxnet_train.export", "--model", kind, "--checkpoint", weights, "--out", dest,
-                   "--version", version, "--data-note", note] + (["--real-data"] if args.real_data else [])
-            heads = {}
-        run(cmd, log, args.quiet)
-        shutil.copyfile(weights, os.path.join(dest, "weights.vxw"))
-        report["models"][kind].update({"version": version, "folder": dest,
+
+def finetune_level_head(ctx) -> None:
+    """`vertxnet_train.heads.level train --init` from the shipped level head on the train part (the
+    U-Net's trunk is not part of it: the head reads the pooled film): ctx.level, None when the shipped
+    head is kept (--level-epochs 0, or no level.vxw shipped)."""
+    m = ctx.base["unet"]
+    shipped = os.path.join(ctx.models, "unet", "level.vxw")
+    ctx.level = None
+    if not ctx.args.level_epochs or not os.path.isfile(shipped):
+        return
+    dest = os.path.join(ctx.work, "level.vxw")
+    before = (m.get("training", {}).get("level") or {}).get("data")
+    note = "%s: %d corrected films (the train part of the split), fine-tuned from the level head of %s %s%s" % (
+        ctx.note, ctx.split["trainImages"], m["name"], m["version"], ", itself trained on: %s" % before if before else "")
+    t0 = time.time()
+    run(["vertxnet_train.heads.level", "train", "--data", ctx.split["train"], "--out", dest,
+         "--epochs", ctx.args.level_epochs, "--init", shipped, "--lr", "%g" % LEVEL_LR, "--data-note", note],
+        os.path.join(ctx.logs, "train-level.log"), quiet=ctx.args.quiet)
+    ctx.level = dest
+    ctx.report["models"]["unet"]["levelHead"] = {
+        "base": "level.vxw of %s@%s" % (m["name"], m["version"]), "baseSha256": sha256_of(shipped),
+        "sha256": sha256_of(dest), "epochs": ctx.args.level_epochs, "lr": LEVEL_LR,
+        "trainSeconds": round(time.time() - t0, 1)}
+
+
+def export_model(ctx, kind: str) -> None:
+    """OUT/<kind>: the U-Net bundled with its heads (the fine-tuned level head where there is one, the
+    others as shipped) by `heads.view export`, or `vertxnet_train.export`; the weights beside it."""
+    args, m = ctx.args, ctx.base[kind]
+    weights, summary = ctx.new_models[kind]
+    dest = os.path.join(ctx.out, kind)
+    shutil.rmtree(dest, ignore_errors=True)
+    version = local_version(m["version"], args.version_suffix)
+    src = os.path.join(ctx.models, kind)
+    heads = {h: os.path.join(src, h + ".vxw") for h in HEADS if os.path.isfile(os.path.join(src, h + ".vxw"))}
+    if kind == "unet" and ctx.level:
+        heads["level"] = ctx.level
+    if kind == "unet" and "view" in heads:
+        cmd = ["vertxnet_train.heads.view", "export", "--unet", weights, "--out", dest, "--version", version,
+               "--base", os.path.join(src, "manifest.json")]
+        for h, path in heads.items():
+            cmd += ["--" + h, path]
+        if m.get("testTimeMirror"):
+            cmd.append("--mirror")
+    else:
+        cmd = ["vertxnet_train.export", "--model", kind, "--checkpoint", weights, "--out", dest,
+               "--version", version, "--data-note", ctx.note] + (["--real-data"] if args.real_data else [])
+        heads = {}
+    run(cmd, os.path.join(ctx.logs, "export-%s.log" % kind), quiet=args.quiet)
+    shutil.copyfile(weights, os.path.join(dest, "weights.vxw"))
+    ctx.report["models"][kind].update({"version": version, "folder": dest,
                                        "heads": sorted(heads) if kind == "unet" else None})
 
-    # ------------------------------------------------------------ before / after on the held-out part
-    for kind in ("unet", "maskrcnn"):
-        m = base[kind]
-        held = m.get("metrics", {}).get("heldOut") or {}
-        extra = []
-        if kind == "maskrcnn":
-            score = held.get("scoreThreshold", 0.5)
-            extra = ["--score", score, "--reference-score", held.get("referenceScoreThreshold", score)]
-        figures = {}
-        for when, weights in (("before", os.path.join(models, kind, "weights.vxw")),
-                              ("after", os.path.join(out, kind, "weights.vxw"))):
-            path = os.path.join(work, "eval-%s-%s.json" % (kind, when))
-            run(["vertxnet_train.evaluate", "--model", kind, "--checkpoint", weights, "--data", split["heldout"],
-                 "--out", path, "--device", device] + extra, os.path.join(logs, "evaluate.log"), args.quiet)
-            figures[when] = read_json(path)
-            figures[when].pop("data", None)
-        report["models"][kind]["heldOut"] = figures
-        key = "foregroundDice" if kind == "unet" else "matchedDice"
-        report["models"][kind]["change"] = {key: round(figures["after"][key] - figures["before"][key], 4)}
-        if kind == "maskrcnn":
-            for k in ("recall", "precision", "referenceFoundRate"):
-                report["models"][kind]["change"][k] = round(figures["after"][k] - figures["before"][k], 4)
 
+def evaluate_model(ctx, kind: str) -> None:
+    """`vertxnet_train.evaluate` of the shipped and the new weights on the held-out part."""
+    m, r = ctx.base[kind], ctx.report["models"][kind]
+    held = m.get("metrics", {}).get("heldOut") or {}
+    extra = []
+    if kind == "maskrcnn":
+        score = held.get("scoreThreshold", 0.5)
+        extra = ["--score", score, "--reference-score", held.get("referenceScoreThreshold", score)]
+    figures = {}
+    for when, weights in (("before", os.path.join(ctx.models, kind, "weights.vxw")),
+                          ("after", os.path.join(ctx.out, kind, "weights.vxw"))):
+        path = os.path.join(ctx.work, "eval-%s-%s.json" % (kind, when))
+        run(["vertxnet_train.evaluate", "--model", kind, "--checkpoint", weights, "--data", ctx.split["heldout"],
+             "--out", path, "--device", ctx.device] + extra, os.path.join(ctx.logs, "evaluate.log"), quiet=ctx.args.quiet)
+        figures[when] = read_json(path)
+        figures[when].pop("data", None)
+    r["heldOut"] = figures
+    key = "foregroundDice" if kind == "unet" else "matchedDice"
+    r["change"] = {key: round(figures["after"][key] - figures["before"][key], 4)}
+    if kind == "maskrcnn":
+        for k in ("recall", "precision", "referenceFoundRate"):
+            r["change"][k] = round(figures["after"][k] - figures["before"][k], 4)
+
+
+def evaluate_level_head(ctx) -> None:
+    """`vertxnet_train.heads.level evaluate` of the shipped and the fine-tuned level head on the held-out part."""
+    if not ctx.level:
+        return
+    r = ctx.report["models"]["unet"]["levelHead"]
+    figures = {}
+    for when, weights in (("before", os.path.join(ctx.models, "unet", "level.vxw")), ("after", ctx.level)):
+        lines = run(["vertxnet_train.heads.level", "evaluate", "--weights", weights, "--data", ctx.split["heldout"]],
+                    os.path.join(ctx.logs, "evaluate.log"), quiet=ctx.args.quiet)
+        figures[when] = json.loads([line for line in lines if line.startswith("{")][-1])
+    r["heldOut"] = figures
+    r["change"] = {k: round(figures["after"][k] - figures["before"][k], 4) for k in ("pixel_accuracy", "body_accuracy")}
+
+
+def evaluate_pipeline(ctx) -> None:
+    """With --pipeline: `vertxnet run` + `vertxnet eval` of the held-out films, shipped and new models."""
+    fig = {when: pipeline_eval(m, ctx.split["heldout"], os.path.join(ctx.work, "pipeline-" + when),
+                               log_path=os.path.join(ctx.logs, "pipeline.log"), quiet=ctx.args.quiet)
+           for when, m in (("before", ctx.models), ("after", ctx.out))}
+    fig["change"] = {k: round(fig["after"][k] - fig["before"][k], 4)
+                     for k in ("meanDice", "identificationAccuracy") if k in fig["after"] and k in fig["before"]}
+    ctx.report["pipeline"] = fig
+
+
+def fine_tune_record(ctx, kind: str) -> dict:
+    """The manifest's training.fineTune: base, data, split, steps, hardware; which heads were kept or fine-tuned."""
+    args, split, m, r = ctx.args, ctx.split, ctx.base[kind], ctx.report["models"][kind]
+    ft = {"base": r["base"], "baseSha256": r["baseSha256"], "note": ctx.note,
+          "realData": bool(args.real_data), "trainImages": split["trainImages"],
+          "heldOutImages": split["heldOutImages"], "split": ctx.report["split"]["rule"],
+          "steps": r["steps"], "lr": r["lr"], "device": ctx.device, "hardware": ctx.hw, "date": ctx.date}
+    if kind != "unet":
+        return ft
+    kept = [h for h in r["heads"] or [] if not (h == "level" and ctx.level)]
+    if kept:
+        ft["heads"] = "%s kept as shipped with %s %s" % (", ".join(kept), m["name"], m["version"])
+    if ctx.level:
+        lh = r["levelHead"]
+        ft["levelHead"] = {k: lh[k] for k in ("base", "baseSha256", "sha256", "epochs", "lr")}
+        ft["levelHead"]["trainImages"] = split["trainImages"]
+    return ft
+
+
+def write_manifest(ctx, kind: str) -> None:
+    """OUT/<kind>/manifest.json: the training record of the fine-tuning and the held-out figures."""
+    split, m, r = ctx.split, ctx.base[kind], ctx.report["models"][kind]
+    summary = ctx.new_models[kind][1]
+    path = os.path.join(ctx.out, kind, "manifest.json")
+    man = read_json(path)
+    tr = man.setdefault("training", {})
+    tr["data"] = "%s: %d corrected films (the train part of the split), fine-tuned from %s %s, itself trained on: %s" % (
+        ctx.note, split["trainImages"], m["name"], m["version"], m.get("training", {}).get("data", "?"))
+    tr["synthetic"] = bool(m.get("training", {}).get("synthetic", True)) and not ctx.args.real_data
+    cfg = summary.get("config") or {}
+    tr["config"] = {k: cfg[k] for k in CONFIG_KEYS if k in cfg}
+    tr["config"].update({"steps": summary.get("steps"), "train_seconds": summary.get("train_seconds")})
+    tr["framework"] = "torch %s" % ctx.torch_version
+    tr["date"] = ctx.date
+    tr["fineTune"] = fine_tune_record(ctx, kind)
+    metrics = man.setdefault("metrics", {})
+    held_data = "the held-out part of the corrected films (%d, %s)" % (split["heldOutImages"], ctx.report["split"]["rule"])
+    metrics["heldOut"] = {"data": held_data, **r["heldOut"]["after"]}
+    metrics["heldOutBaseline"] = {"model": r["base"], **r["heldOut"]["before"]}
+    if kind == "unet" and ctx.level:
+        metrics["level"] = {"data": held_data, **r["levelHead"]["heldOut"]["after"]}
+    if kind == "maskrcnn" and m.get("metrics", {}).get("thresholds"):
+        metrics["thresholds"] = {**m["metrics"]["thresholds"],
+                                 "note": "chosen for %s, not re-chosen after fine-tuning" % r["base"]}
+    for stale in ("heldOutAtFusionThresholds", "validation", "generalisation"):
+        metrics.pop(stale, None)
+    write_json(path, man)
+
+
+def finetune(args) -> dict:
+    """The whole fine-tuning, step by step (see the module's docstring); returns the report it writes."""
+    t_start = time.time()
+    models, out, base = check_inputs(args)
+    work = os.path.join(out, "work")
+    ctx = types.SimpleNamespace(args=args, models=models, out=out, base=base, work=work,
+                                logs=os.path.join(work, "logs"), new_models={}, level=None)
+    prepare_split(ctx)
+    start_report(ctx)
+    for kind in ("unet", "maskrcnn"):
+        train_model(ctx, kind)
+    finetune_level_head(ctx)
+    for kind in ("unet", "maskrcnn"):
+        export_model(ctx, kind)
+    for kind in ("unet", "maskrcnn"):
+        evaluate_model(ctx, kind)
+    evaluate_level_head(ctx)
     if args.pipeline:
-        fig = {when: pipeline_eval(m, split["heldout"], os.path.join(work, "pipeline-" + when),
-                                   os.path.join(logs, "pipeline.log"), args.quiet)
-               for when, m in (("before", models), ("after", out))}
-        fig["change"] = {k: round(fig["after"][k] - fig["before"][k], 4)
-                         for k in ("meanDice", "identificationAccuracy") if k in fig["after"] and k in fig["before"]}
-        report["pipeline"] = fig
-
-    # ------------------------------------------------------------ manifests
-    date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        evaluate_pipeline(ctx)
+    ctx.date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for kind in ("unet", "maskrcnn"):
-        m, r = base[kind], report["models"][kind]
-        weights, summary = new_models[kind]
-        path = os.path.join(out, kind, "manifest.json")
-        man = read_json(path)
-        tr = man.setdefault("training", {})
-        tr["data"] = "%s: %d corrected films (the train part of the split), fine-tuned from %s %s, itself trained on: %s" % (
-            note, split["trainImages"], m["name"], m["version"], m.get("training", {}).get("data", "?"))
-        tr["synthetic"] = bool(m.get("training", {}).get("synthetic", True)) and not args.real_data
-        cfg = summary.get("config") or {}
-        tr["config"] = {k: cfg[k] for k in CONFIG_KEYS if k in cfg}
-        tr["config"].update({"steps": summary.get("steps"), "train_seconds": summary.get("train_seconds")})
-        tr["framework"] = "torch %s" % torch.__version__
-        tr["date"] = date
-        tr["fineTune"] = {"base": r["base"], "baseSha256": r["baseSha256"], "note": note,
-                          "realData": bool(args.real_data), "trainImages": split["trainImages"],
-                          "heldOutImages": split["heldOutImages"], "split": report["split"]["rule"],
-                          "steps": r["steps"], "lr": r["lr"], "device": device, "hardware": hw, "date": date}
-        if kind == "unet" and r["heads"]:
-            tr["fineTune"]["heads"] = "%s kept as shipped with %s %s" % (", ".join(r["heads"]), m["name"], m["version"])
-        metrics = man.setdefault("metrics", {})
-        held = {"data": "the held-out part of the corrected films (%d, %s)" % (split["heldOutImages"], report["split"]["rule"]),
-                **r["heldOut"]["after"]}
-        metrics["heldOut"] = held
-        metrics["heldOutBaseline"] = {"model": r["base"], **r["heldOut"]["before"]}
-        if kind == "maskrcnn" and m.get("metrics", {}).get("thresholds"):
-            metrics["thresholds"] = {**m["metrics"]["thresholds"],
-                                     "note": "chosen for %s, not re-chosen after fine-tuning" % r["base"]}
-        for stale in ("heldOutAtFusionThresholds", "validation", "generalisation"):
-            metrics.pop(stale, None)
-        write_json(path, man)
-
+        write_manifest(ctx, kind)
+    report = ctx.report
     report["seconds"] = round(time.time() - t_start, 1)
-    report["date"] = date
+    report["date"] = ctx.date
     report["next"] = "vertxnet run FOLDER --models %s --out RESULTS" % out
     write_json(os.path.join(out, "finetune.json"), report)
     return report
@@ -451,6 +562,8 @@ def main(argv=None) -> int:
     ap.add_argument("--version-suffix", default="local", help="semver build metadata added to the shipped versions")
     ap.add_argument("--lr-factor", type=float, default=0.2, help="the config's learning rate times this")
     ap.add_argument("--iters", type=int, default=None, help="step cap for both models (overrides the budget)")
+    ap.add_argument("--level-epochs", type=int, default=3,
+                    help="epochs of the level head's fine-tuning from the shipped level.vxw (0 keeps the shipped head)")
     ap.add_argument("--pipeline", action="store_true",
                     help="also run the whole pipeline (vertxnet run + vertxnet eval) on the held-out films, before and after")
     ap.add_argument("--quiet", action="store_true", help="keep the commands' output in OUT/work/logs only")
@@ -468,6 +581,10 @@ def main(argv=None) -> int:
           % (report["split"]["heldOutImages"], u["heldOut"]["before"]["foregroundDice"], u["heldOut"]["after"]["foregroundDice"],
              k["heldOut"]["before"]["matchedDice"], k["heldOut"]["after"]["matchedDice"],
              k["heldOut"]["before"]["recall"], k["heldOut"]["after"]["recall"]))
+    lh = u.get("levelHead")
+    if lh:
+        print("level head (%d epochs from the shipped one), held-out body accuracy %.4f -> %.4f" % (
+            lh["epochs"], lh["heldOut"]["before"]["body_accuracy"], lh["heldOut"]["after"]["body_accuracy"]))
     if report.get("pipeline"):
         p = report["pipeline"]
         print("pipeline on the held-out films: mean Dice %.4f -> %.4f, identification %.4f -> %.4f" % (
