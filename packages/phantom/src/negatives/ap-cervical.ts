@@ -29,7 +29,7 @@ function jaw(s: Sketch, c2: Point, width: number): void {
   const teeth = rng.int(8, 14);
   for (let i = 0; i < teeth; i++) {
     const p = body[2 + Math.floor((i / teeth) * (body.length - 4))]!;
-    structures.push({ outline: ellipse({ x: p.x, y: p.y - 14 * size }, 4 * size, 9 * size, 0, 10), layer: 'fine', value: 0.5 * s.density });
+    structures.push({ outline: ellipse({ x: p.x, y: p.y - 14 * size }, 4 * size, 9 * size, 0, 10), layer: 'fine', value: 0.3 * s.density });
   }
   const skull = bezier({ x: c2.x - width * 0.7, y: c2.y - 40 * size }, { x: c2.x, y: c2.y - 110 * size }, { x: c2.x + width * 0.7, y: c2.y - 40 * size }, 16);
   structures.push(bone(chaikin(band(skull, () => 9 * size), 1), 0.16, 0.32, 2, 0.6));

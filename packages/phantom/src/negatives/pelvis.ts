@@ -44,10 +44,10 @@ function hip(s: Sketch, o: Point, k: number, side: number, spread: number): void
   structures.push(bone(ellipse(head, r * Math.max(0.6, k / size), r, 0, 32), 0.3, 0.5, 2.5, 0.5));
   structures.push(bone(band(bezier(P(o, k, side * 70, 82 * size), P(o, k, side * 100, 65 * size), P(o, k, side * 130 * spread, 85 * size), 10), () => 4 * size), 0.2, 0.4, 1.2, 0.3));
   const neckEnd = P(o, k, side * 140 * spread, 135 * size);
-  structures.push(bone(band([head, neckEnd], () => 15 * size), 0.26, 0.5, 3, 0.5));
+  structures.push(bone(chaikin(band([head, neckEnd], (t) => (14 + 5 * t) * size), 2), 0.26, 0.5, 3, 0.5));
   structures.push(bone(ellipse(P(o, k, side * 150 * spread, 125 * size), 16 * k, 22 * size, 0, 20), 0.22, 0.4, 2, 0.5));
-  const shaft = [neckEnd, P(o, k, side * 130 * spread, 330 * size)];
-  structures.push(bone(band(shaft, (t) => (19 - 4 * t) * size), 0.24, 0.6, 5, 0.3));
+  const shaft = [P(o, k, side * 138 * spread, 120 * size), neckEnd, P(o, k, side * 128 * spread, 330 * size)];
+  structures.push(bone(chaikin(band(shaft, (t) => (21 - 5 * t) * size), 2), 0.24, 0.6, 5, 0.3));
   // Pubic and ischial rami around the obturator foramen, meeting at the symphysis.
   const foramen = P(o, k, side * 55, 150 * size);
   const ring = ellipse(foramen, 26 * k, 32 * size, side * 0.4, 24);
