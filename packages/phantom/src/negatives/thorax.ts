@@ -100,9 +100,9 @@ function sternumAndArms(s: Sketch, c: readonly Point[], front: number): void {
   for (let side = 0; side < 2; side++) {
     const shoulder = { x: t1.x + rng.range(20, 60) * size, y: t1.y + rng.range(-30, 10) };
     const hand = { x: shoulder.x + rng.range(40, 200), y: shoulder.y - 320 };
-    structures.push(soft(band([shoulder, hand], () => 40 * size), 0.8 * size));
-    structures.push(bone(band([shoulder, hand], (t) => (11 - 2 * t) * size), 0.1, 0.3, 3, 0.3));
-    structures.push(bone(ellipse(shoulder, 20 * size, 20 * size, 0, 24), 0.12, 0.25, 2, 0.5));
+    structures.push(soft(band([shoulder, hand], () => 40 * size), 0.35 * size));
+    structures.push(bone(band([shoulder, hand], (t) => (11 - 2 * t) * size), 0.06, 0.18, 3, 0.3));
+    structures.push(bone(ellipse(shoulder, 20 * size, 20 * size, 0, 24), 0.08, 0.16, 2, 0.5));
     const scapula = [{ x: t1.x - 20, y: t1.y + 5 }, { x: t1.x - 55 * size, y: c[3]!.y }, { x: t1.x - 30 * size, y: c[7]!.y }];
     structures.push({ outline: chaikin(band(scapula, () => 14 * size), 1), layer: 'fine', value: 0.05 * s.density, mottle: { amplitude: 0.3, scaleMm: 5 } });
   }
