@@ -10,6 +10,12 @@ const int = (value: string) => {
   return n;
 };
 
+const share = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('not a share between 0 and 1');
+  return n;
+};
+
 /** `all` or a comma-separated list of kinds. */
 export function parseKinds(value: string): NegativeKind[] {
   if (value.trim() === 'all') return [...NEGATIVE_KINDS];
@@ -38,14 +44,14 @@ export function negativesCommand(name = 'negatives'): Command {
   return new Command(name)
     .description('Write out-of-scope films (not lateral cervical or lumbar spine) through the phantom\'s rendering and film look')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--kinds <list>', `all | comma-separated: ${NEGATIVE_KINDS.join(', ')}`, parseKinds, [...NEGATIVE_KINDS])
+    .addOption(new Option('--kinds <list>', `all | comma-separated: ${NEGATIVE_KINDS.join(', ')}`).argParser(parseKinds).default([...NEGATIVE_KINDS], 'all'))
     .option('--count <n>', 'number of images (kinds cycle)', int, 40)
     .option('--seed <n>', 'run seed', int, 1)
     .option('--max-side <n>', 'render at most N px on the long side', int)
     .option('--format <format>', `${IMAGE_FORMATS.join(' | ')} | mix`, 'mix')
     .option('--no-markers', 'no burned-in L/R marker and view text')
     .addOption(new Option('--look <look>', 'film look: default or random (as the lateral phantom)').choices(FILM_LOOKS).default('default'))
-    .option('--look-strength <s>', 'how far the random look goes, 0 to 1', Number, 1)
+    .option('--look-strength <s>', 'how far the random look goes, 0 to 1', share, 1)
     .option('--contact-sheet', 'also write OUT/contact-sheet.png, four films per kind')
     .option('--quiet', 'no progress output')
     .action(async (opts: NegativesCliOptions) => {
