@@ -50,7 +50,8 @@ export function apCervicalScene(rng: Rng): NegativeScene {
   s.structures.push(soft(band(trachea, () => rng.range(8, 11) * size), -0.5 * size));
   drawBodies(s, vc);
   drawParts(s, vc, cervicalParts);
-  jaw(s, c2, rng.range(90, 115) * size);
+  const jawDrop = rng.range(-40, 15) * size;
+  jaw(s, { x: c2.x, y: c2.y + jawDrop }, rng.range(90, 115) * size);
   for (const side of [-1, 1]) {
     const start = beside(vc.column.vertebrae[7]!, 5, side * 25 * size);
     const clavicle = bezier(start, { x: start.x + side * 70 * size, y: start.y + rng.range(-5, 15) }, { x: start.x + side * 150 * size, y: start.y - rng.range(10, 35) }, 14);
@@ -64,7 +65,7 @@ export function apCervicalScene(rng: Rng): NegativeScene {
   const height = t2.y - c2.y + rng.range(80, 140) * size;
   return {
     structures: s.structures,
-    center: { x: (c2.x + t2.x) / 2, y: (c2.y + t2.y) / 2 - rng.range(0, 20) },
+    center: { x: (c2.x + t2.x) / 2, y: (c2.y + t2.y) / 2 + rng.range(-20, 30) },
     span: { width: rng.range(0.6, 1.0) * height, height },
     roi: ellipse({ x: (c2.x + t2.x) / 2, y: (c2.y + t2.y) / 2 }, 25 * size, (t2.y - c2.y) / 2, 0, 16),
     labels: ['AP', 'C-SPINE AP', 'CS AP', 'AP ERECT'],

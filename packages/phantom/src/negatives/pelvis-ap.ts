@@ -18,6 +18,19 @@ export function pelvisApScene(rng: Rng): NegativeScene {
   drawBodies(s, vc);
   drawParts(s, vc, lumbarParts);
   frontalPelvis(s, o, vc.width[3]!, 1, true);
+  if (rng.chance(0.3)) {
+    // A single-hip film: one femoral head, the acetabulum and the upper shaft, the pelvis cut off.
+    const side = rng.sign();
+    const head: Point = { x: o.x + side * 100 * size, y: o.y + 110 * size };
+    const width = rng.range(190, 250) * size;
+    return {
+      structures: s.structures,
+      center: { x: head.x + side * rng.range(0, 30), y: head.y + rng.range(0, 40) },
+      span: { width, height: width * rng.range(1, 1.3) },
+      roi: ellipse(head, 30 * size, 30 * size, 0, 12),
+      labels: ['AP HIP', 'HIP', side > 0 ? 'L HIP' : 'R HIP', 'AP'],
+    };
+  }
   const width = rng.range(360, 430) * size;
   return {
     structures: s.structures,
