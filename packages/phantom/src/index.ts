@@ -7,3 +7,7 @@ export type { PhantomInstance, UnlabelledBody } from './ground-truth.js';
 export { imageSeed } from './prng.js';
 export { FILM_LOOKS, type FilmLook, type FilmLookChoice } from './look/film-look.js';
 export { phantomCommand } from './command.js';
+export { generateNegative, type NegativeFilm, type NegativeOptions } from './negatives/film.js';
+export { writeNegativeSet, type NegativeSetOptions } from './negatives/write.js';
+export { negativesCommand } from './negatives/command.js';
+export { NEGATIVE_KINDS, type NegativeKind } from './negatives/scene.js';

@@ -20,9 +20,14 @@ function free(mask: Uint8Array, width: number, r: Rect): boolean {
  * so the ground truth stays true.
  */
 export function burnInMarkers(image: Float32Array, mask: Uint8Array, width: number, height: number, view: View, facing: Facing, rng: Rng): void {
+  const labels = view === 'cervical' ? ['LAT', 'C-SPINE LAT', 'LATERAL', 'LAT ERECT', 'CS LAT'] : ['LAT', 'L-SPINE LAT', 'LATERAL', 'LAT STANDING', 'LS LAT'];
+  burnInText(image, mask, width, height, labels, facing, rng);
+}
+
+/** An L/R marker and one of `labels` in free corners (pixels where `mask` is 0). */
+export function burnInText(image: Float32Array, mask: Uint8Array, width: number, height: number, labels: readonly string[], facing: Facing, rng: Rng): void {
   const cap = Math.max(7, Math.round(height * rng.range(0.014, 0.03)));
   const scale = Math.max(1, Math.round(cap / GLYPH_HEIGHT));
-  const labels = view === 'cervical' ? ['LAT', 'C-SPINE LAT', 'LATERAL', 'LAT ERECT', 'CS LAT'] : ['LAT', 'L-SPINE LAT', 'LATERAL', 'LAT STANDING', 'LS LAT'];
   const texts = [rng.chance(0.5) ? (facing === 'left' ? 'L' : 'R') : rng.pick(['L', 'R']), rng.pick(labels)];
   const corners = ['tl', 'tr', 'bl', 'br'];
   const margin = Math.round(Math.min(width, height) * 0.03);

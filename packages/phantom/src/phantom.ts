@@ -48,7 +48,8 @@ export interface Phantom {
   meta: PhantomMeta;
 }
 
-function drawSize(rng: Rng): { width: number; height: number } {
+/** Image size drawn from the seed: 700–3000 px on the long side, aspect 0.7–1.4. */
+export function drawSize(rng: Rng): { width: number; height: number } {
   const long = rng.range(700, 3000);
   const aspect = rng.range(0.7, 1.4);
   return aspect >= 1
@@ -56,7 +57,8 @@ function drawSize(rng: Rng): { width: number; height: number } {
     : { width: Math.round(long * aspect), height: Math.round(long) };
 }
 
-function quantise(image: Float32Array, format: ImageFormat, rng: Rng): { pixels: Uint8Array | Uint16Array; bitsStored: number } {
+/** Stored sample values: 8-bit, or 10–14 significant bits in a 16-bit container (png16). */
+export function quantise(image: Float32Array, format: ImageFormat, rng: Rng): { pixels: Uint8Array | Uint16Array; bitsStored: number } {
   if (format !== 'png16') {
     const pixels = new Uint8Array(image.length);
     for (let i = 0; i < image.length; i++) pixels[i] = (image[i]! * 255 + 0.5) | 0;

@@ -18,7 +18,7 @@ const RIM_STEPS: ReadonlyArray<[number, number]> = [
  * Projected attenuation per pixel: the sum over structures of their value, bone with a cortical rim
  * and trabecular texture, soft tissue from a quarter-resolution layer blurred wide.
  */
-export function renderAttenuation(scene: Scene, camera: Camera, textureSeed: number, softEdgeMm: number): Float32Array {
+export function renderAttenuation(scene: Pick<Scene, 'structures'>, camera: Camera, textureSeed: number, softEdgeMm: number): Float32Array {
   const { width, height, toWorld } = camera;
   const fine = new Float32Array(width * height);
   const cw = Math.ceil(width / COARSE);
