@@ -13,7 +13,7 @@ both classes get crops to any aspect, equalisation or gamma, resampling and JPEG
 polarity inversion, so that histogram, resolution and aspect do not tell them apart.
 
 python3 -m vertxnet_train.heads.scope train --lateral DIR[,DIR] --other DIR[,DIR] --out scope.vxw \
-    [--val-lateral DIR] [--epochs N]
+    [--val-lateral DIR] [--epochs N] [--init scope.vxw --lr 1e-3]
 python3 -m vertxnet_train.heads.scope evaluate --weights scope.vxw [--lateral DIR[,DIR]] [--other DIR[,DIR]] [--split test] [--sweep]
 python3 -m vertxnet_train.heads.scope split --images DIR --split test --out DIR   (links one split's files, for a pipeline run)
 """
@@ -173,7 +173,8 @@ def rates(model: ScopeNet, lateral: torch.Tensor, other: torch.Tensor, *, thresh
 
 
 def train_scope(x: torch.Tensor, y: torch.Tensor, *, epochs: int, seed: int, val=None, batch: int = BATCH, lr: float = LR,
-                log=print) -> Tuple[ScopeNet, dict]:
+                init: Optional[str] = None, log=print) -> Tuple[ScopeNet, dict]:
+    """Trains a scope head from scratch, or from `init` (a scope head's .vxw) to fine-tune it."""
     counts = torch.bincount(y, minlength=len(CLASSES)).float()
     weight = counts.sum() / (len(CLASSES) * counts.clamp(min=1))
 
@@ -183,7 +184,8 @@ def train_scope(x: torch.Tensor, y: torch.Tensor, *, epochs: int, seed: int, val
     def batch_loss(model, gen, idx):
         return F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx], weight=weight)
 
-    return fit_head(ScopeNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
+    make = (lambda: load_scope(init)[0].train()) if init else ScopeNet
+    return fit_head(make, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
 
 
 def save_scope(model: ScopeNet, meta: dict, path: str) -> None:
@@ -213,6 +215,8 @@ def main(argv: List[str] = None) -> int:
     t.add_argument("--threshold", type=float, default=EVEN, help="recorded threshold (fusion's scopeThreshold)")
     t.add_argument("--data-note", default=None)
     t.add_argument("--seed", type=int, default=SEED)
+    t.add_argument("--init", default=None, help="start from this scope head (.vxw), to fine-tune it")
+    t.add_argument("--lr", type=float, default=LR, help="peak learning rate")
     v = sub.add_parser("evaluate", help="flag rates on lateral and other films")
     v.add_argument("--weights", required=True)
     v.add_argument("--lateral", default=None, help="COCO folder(s) of lateral films")
@@ -246,7 +250,8 @@ def main(argv: List[str] = None) -> int:
         if args.val_lateral:
             val = (_stack(lateral_films(args.val_lateral.split(","), 0, rng)),
                    _stack(other_films(args.other.split(","), "val", variants=0, rng=rng)))
-        model, meta = train_scope(x, y, epochs=args.epochs, seed=args.seed, val=val)
+        model, meta = train_scope(x, y, epochs=args.epochs, seed=args.seed, val=val, init=args.init, lr=args.lr)
+        meta.update({"init": os.path.basename(args.init)} if args.init else {})
         meta.update({"data": args.data_note or "lateral: %s; other: %s (train split)" % (args.lateral, args.other),
                      "classes": CLASSES, "threshold": args.threshold,
                      "metrics": rates(model, *val, threshold=args.threshold) if val is not None else {}})
