@@ -1,5 +1,5 @@
 // ESLint: type-aware rules that catch defects (promises not awaited, throws of non-errors, unused
-// code), not style; formatting is left alone. One TypeScript program for all files (tsconfig.lint.json).
+// code), not style; Prettier formats (.prettierrc.json, `npm run format`). One TypeScript program for all files (tsconfig.lint.json).
 import tseslint from 'typescript-eslint';
 
 // Generated tables, rewritten whole by a script: their length follows the data, not the code.
@@ -7,15 +7,7 @@ const GENERATED = ['packages/fusion/src/calibration/fitted.ts'];
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      'training/**',
-      'out/**',
-      'coverage/**',
-      '**/*.js',
-      '**/*.mjs',
-    ],
+    ignores: ['**/node_modules/**', '**/dist/**', 'training/**', 'out/**', 'coverage/**', '**/*.js', '**/*.mjs'],
   },
   {
     files: ['**/*.ts'],

@@ -38,7 +38,12 @@ const { redis, prefix, runs, done, queues, events } = pipeline;
 const run = 'r-backlog';
 await runs.create({ id: run, source: 's3://cohort-archive/manifest.csv', out: 's3://vertxnet-results/site-a', models });
 const workers = [
-  new JobWorker('prepare', stageProcessor('prepare', handlers, { runs, done, flows: new ImageFlows(queues) }), { connection: redis, prefix, concurrency, runs }),
+  new JobWorker('prepare', stageProcessor('prepare', handlers, { runs, done, flows: new ImageFlows(queues) }), {
+    connection: redis,
+    prefix,
+    concurrency,
+    runs,
+  }),
   new JobWorker('unet', stageProcessor('unet', handlers, undefined), { connection: redis, prefix, concurrency, runs }),
   new JobWorker('maskrcnn', stageProcessor('maskrcnn', handlers, undefined), { connection: redis, prefix, concurrency, runs }),
   new JobWorker('fusion', stageProcessor('fusion', handlers, { runs, done, queues }), { connection: redis, prefix, concurrency, runs }),
@@ -67,11 +72,22 @@ const sampler = (async () => {
     const seconds = (performance.now() - started) / 1000;
     const inFlight = snapshot?.inFlight ?? 0;
     peakInFlight = Math.max(peakInFlight, inFlight);
-    samples.push({ seconds, used, pending: bytesOf(groups, 'pending'), fixed: bytesOf(groups, 'fixed'), done: bytesOf(groups, 'done'), inFlight, doneImages: snapshot?.run.done ?? 0, groups });
+    samples.push({
+      seconds,
+      used,
+      pending: bytesOf(groups, 'pending'),
+      fixed: bytesOf(groups, 'fixed'),
+      done: bytesOf(groups, 'done'),
+      inFlight,
+      doneImages: snapshot?.run.done ?? 0,
+      groups,
+    });
     if (seconds - lastLine >= 30) {
       lastLine = seconds;
       const last = samples[samples.length - 1]!;
-      process.stderr.write(`  ${seconds.toFixed(0)} s: ${last.doneImages} done, ${inFlight} in flight, backlog keys ${(last.pending / 1e6).toFixed(2)} MB, fixed ${(last.fixed / 1e6).toFixed(2)} MB, done-records ${(last.done / 1e6).toFixed(1)} MB\n`);
+      process.stderr.write(
+        `  ${seconds.toFixed(0)} s: ${last.doneImages} done, ${inFlight} in flight, backlog keys ${(last.pending / 1e6).toFixed(2)} MB, fixed ${(last.fixed / 1e6).toFixed(2)} MB, done-records ${(last.done / 1e6).toFixed(1)} MB\n`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -102,19 +118,25 @@ const peakUsed = samples.reduce((a, b) => (b.used - b.done > a.used - a.done ? b
 const doneBytes = bytesOf(end, 'done');
 console.log(`backlog: ${count} synthetic images, MAX_PENDING ${maxPending}, batches of ${batchSize}, ${concurrency} jobs at once per stage, one process`);
 console.log(`  ${await redisSettings(redis)}; ${samples.length} samples of every key's MEMORY USAGE, about one a second`);
-console.log(`  finished            ${final?.done} done, ${final?.failed} failed in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} images/s end to end`);
+console.log(
+  `  finished            ${final?.done} done, ${final?.failed} failed in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} images/s end to end`,
+);
 console.log(`  most in flight      ${peakInFlight} (bound ${maxPending}: ${(peakInFlight / maxPending).toFixed(2)})`);
 console.log(
   `  backlog, peak       ${(peak.pending / 1e6).toFixed(2)} MB with ${peak.inFlight} in flight at ${peak.seconds.toFixed(0)} s ` +
     `(bound ${maxPending} × 3 KB = ${(boundBytes / 1e6).toFixed(2)} MB; ratio ${(peak.pending / boundBytes).toFixed(2)}; ` +
     `${(peak.pending / Math.max(1, peak.inFlight)).toFixed(0)} B per image in flight)`,
 );
-console.log(`  fixed, peak         ${(peakFixed / 1e6).toFixed(2)} MB (event streams, queue metadata, run record, throughput counters: do not grow with cohort or backlog)`);
+console.log(
+  `  fixed, peak         ${(peakFixed / 1e6).toFixed(2)} MB (event streams, queue metadata, run record, throughput counters: do not grow with cohort or backlog)`,
+);
 console.log(
   `  used_memory, peak   +${((peakUsed.used - baseline - peakUsed.done) / 1e6).toFixed(2)} MB over the start less done-records, at ${peakUsed.seconds.toFixed(0)} s ` +
     `(backlog + fixed + main-dict growth, allocator and client buffers)`,
 );
-console.log(`  done-records        ${(doneBytes / 1e6).toFixed(1)} MB = ${(doneBytes / count).toFixed(1)} B per image (grow with the cohort, by design: they make a re-submission skip)`);
+console.log(
+  `  done-records        ${(doneBytes / 1e6).toFixed(1)} MB = ${(doneBytes / count).toFixed(1)} B per image (grow with the cohort, by design: they make a re-submission skip)`,
+);
 console.log(`  after the run       used_memory +${((afterRun - baseline) / 1e6).toFixed(1)} MB over the start`);
 console.log(`  keys at the backlog peak:`);
 console.log(breakdownTable(peak.groups, { count: Math.max(1, peak.inFlight), label: 'per image in flight' }));

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'vertxnet-bench-batching-'));
   try {
     const images = await canonicalImages(tmp, Number(args.distinct));
-    console.log(`U-Net, ${total} images per case, ${concurrency} in flight, MAX_BATCH_WAIT_MS ${args['wait-ms']}; ${availableParallelism()} CPUs, load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(
+      `U-Net, ${total} images per case, ${concurrency} in flight, MAX_BATCH_WAIT_MS ${args['wait-ms']}; ${availableParallelism()} CPUs, load ${loadavg()[0]!.toFixed(1)}`,
+    );
     const cases: Array<{ maxBatch: number; seconds: number; imagesPerSecond: number; meanBatch: number }> = [];
     for (const maxBatch of args.batches.split(',').map(Number)) {
       const sizes: number[] = [];
@@ -71,9 +73,16 @@ async function main(): Promise<void> {
           }),
         );
         const seconds = (performance.now() - started) / 1000;
-        const c = { maxBatch, seconds: round(seconds), imagesPerSecond: round(total / seconds), meanBatch: round(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
+        const c = {
+          maxBatch,
+          seconds: round(seconds),
+          imagesPerSecond: round(total / seconds),
+          meanBatch: round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
+        };
         cases.push(c);
-        console.log(`MAX_BATCH ${String(maxBatch).padStart(2)}: ${c.imagesPerSecond.toFixed(2).padStart(6)} images/s (${total} in ${c.seconds} s, mean batch ${c.meanBatch}, dynamic batch axis: ${model.manifest.input.dynamicBatch})`);
+        console.log(
+          `MAX_BATCH ${String(maxBatch).padStart(2)}: ${c.imagesPerSecond.toFixed(2).padStart(6)} images/s (${total} in ${c.seconds} s, mean batch ${c.meanBatch}, dynamic batch axis: ${model.manifest.input.dynamicBatch})`,
+        );
       } finally {
         await runner.close();
         await model.close();
@@ -82,7 +91,13 @@ async function main(): Promise<void> {
     const base = cases.find((c) => c.maxBatch === 1);
     const ratios = Object.fromEntries(cases.map((c) => [`batch${c.maxBatch}_vs_batch1`, base ? round(c.imagesPerSecond / base.imagesPerSecond, 3) : null]));
     for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v}`);
-    console.log(JSON.stringify({ concurrency, imagesPerCase: total, machine: { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0]!) }, cases, ratios }, null, 2));
+    console.log(
+      JSON.stringify(
+        { concurrency, imagesPerCase: total, machine: { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0]!) }, cases, ratios },
+        null,
+        2,
+      ),
+    );
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

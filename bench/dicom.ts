@@ -32,12 +32,12 @@ const height = option('height', 2000);
 
 // Deterministic radiograph-like 12-bit image: soft-tissue gradient, bright blocks, noise.
 let seed = 12345;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 const pixels = new Uint16Array(width * height);
 for (let y = 0; y < height; y++) {
   for (let x = 0; x < width; x++) {
     const body = Math.exp(-(((x - width / 2) / (width / 3)) ** 2)) * 1800;
-    const bone = (Math.floor(y / 180) % 2 === 0 && Math.abs(x - width / 2) < width / 10) ? 900 : 0;
+    const bone = Math.floor(y / 180) % 2 === 0 && Math.abs(x - width / 2) < width / 10 ? 900 : 0;
     pixels[y * width + x] = Math.min(4095, Math.round(600 + body + bone + (rnd() - 0.5) * 60));
   }
 }
@@ -114,6 +114,14 @@ for (const [label, file, lossless] of files) {
   }
   const d = median(decodeTimes);
   const mpx = file === htj2k ? (2140 * 1760) / 1e6 : (width * height) / 1e6;
-  console.log(label.padEnd(40), (bytes.length / 1e6).toFixed(2).padStart(8), d.toFixed(0).padStart(10), median(renderTimes).toFixed(0).padStart(10), (mpx / (d / 1000)).toFixed(1).padStart(8), '', check);
+  console.log(
+    label.padEnd(40),
+    (bytes.length / 1e6).toFixed(2).padStart(8),
+    d.toFixed(0).padStart(10),
+    median(renderTimes).toFixed(0).padStart(10),
+    (mpx / (d / 1000)).toFixed(1).padStart(8),
+    '',
+    check,
+  );
 }
 rmSync(dir, { recursive: true, force: true });

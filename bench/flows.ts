@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   const sample = await queues.queue('fusion').getJob(imageIdOf(first.source, 'etag:'.padEnd(37, '0'), first.models, first.out));
   console.log(`flows: ${count} images (3 jobs each) in ${seconds.toFixed(2)} s with addBulk batches of ${batch}`);
   console.log(`  creation rate      ${rate.toFixed(0)} images/s   (target ≥ 1500: ${(rate / 1500).toFixed(2)}×)`);
-  console.log(`  memory per image   ${perImage.toFixed(0)} B   (target ≤ 3072 B: ${(perImage / 3072).toFixed(2)} of it; used_memory +${((after - before) / 1e6).toFixed(1)} MB)`);
+  console.log(
+    `  memory per image   ${perImage.toFixed(0)} B   (target ≤ 3072 B: ${(perImage / 3072).toFixed(2)} of it; used_memory +${((after - before) / 1e6).toFixed(1)} MB)`,
+  );
   console.log(`  fusion payload     ${sample ? JSON.stringify(sample.data).length : NaN} B of JSON`);
   const listpack = (await redis.config('GET', 'hash-max-listpack-value')) as string[];
   console.log(

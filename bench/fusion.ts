@@ -26,11 +26,22 @@ function stats(ms: number[]): { median: number; p90: number } {
 }
 
 const rows: string[] = [];
-for (const [size, withReference] of [[512, true], [1024, true], [1024, false], [2048, true]] as const) {
+for (const [size, withReference] of [
+  [512, true],
+  [1024, true],
+  [1024, false],
+  [2048, true],
+] as const) {
   const spine = syntheticSpine({ view: 'lumbar', size, fused: [['L2', 'L3']], lordosis: 0.6, tilt: 0.1, referenceClass: withReference });
   softEdges(spine.foreground.probability, spine.frame.width, spine.frame.height);
   // Without a reference the decoder reads the level head over every body (U-Net 0.3.0's grid shape).
-  if (!withReference) spine.foreground.levels = { offsets: Array.from({ length: 13 }, (_, i) => i - 3), width: 32, height: 32, probability: new Float32Array(13 * 32 * 32).fill(1 / 13) };
+  if (!withReference)
+    spine.foreground.levels = {
+      offsets: Array.from({ length: 13 }, (_, i) => i - 3),
+      width: 32,
+      height: 32,
+      probability: new Float32Array(13 * 32 * 32).fill(1 / 13),
+    };
   for (let i = 0; i < 3; i++) fuse(spine); // warm-up (JIT)
   const fuseMs: number[] = [];
   const fuseCpuMs: number[] = [];
@@ -53,11 +64,15 @@ for (const [size, withReference] of [[512, true], [1024, true], [1024, false], [
   const a = stats(fuseMs);
   const c = stats(fuseCpuMs);
   const b = stats(writeMs);
-  rows.push(`| ${size}²${withReference ? '' : ', no reference, level head'} | ${a.median.toFixed(1)} | ${a.p90.toFixed(1)} | ${c.median.toFixed(1)} | ${c.p90.toFixed(1)} | ${b.median.toFixed(1)} | ${b.p90.toFixed(1)} | ${levels} |`);
+  rows.push(
+    `| ${size}²${withReference ? '' : ', no reference, level head'} | ${a.median.toFixed(1)} | ${a.p90.toFixed(1)} | ${c.median.toFixed(1)} | ${c.p90.toFixed(1)} | ${b.median.toFixed(1)} | ${b.p90.toFixed(1)} | ${levels} |`,
+  );
 }
 const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
 console.log(`fusion bench: ${runs} runs per size, node ${process.version}, one thread, load average ${load}`);
 console.log('CPU ms is the process CPU time (user + system) spent in fuse(): less sensitive than wall time to other processes.');
-console.log('| frame | fuse wall median ms | wall p90 | fuse CPU median ms | CPU p90 | toSourceLabels + buildImageResult (source = 2× frame) median ms | p90 | levels |');
+console.log(
+  '| frame | fuse wall median ms | wall p90 | fuse CPU median ms | CPU p90 | toSourceLabels + buildImageResult (source = 2× frame) median ms | p90 | levels |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);

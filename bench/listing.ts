@@ -42,7 +42,9 @@ async function main(): Promise<void> {
       }),
     );
     const putSeconds = (performance.now() - t0) / 1000;
-    console.log(`s3rver: ${total} objects written in ${round(putSeconds)} s (${round(total / putSeconds)} puts/s); ${availableParallelism()} CPUs, load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(
+      `s3rver: ${total} objects written in ${round(putSeconds)} s (${round(total / putSeconds)} puts/s); ${availableParallelism()} CPUs, load ${loadavg()[0]!.toFixed(1)}`,
+    );
 
     const t1 = performance.now();
     const raw = await listKeys(s3.client, 'bench', 'cohort/');
@@ -64,8 +66,12 @@ async function main(): Promise<void> {
       ratioListSourceVsRaw: round(rawSeconds / sourceSeconds, 3),
       machine: { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0]!, 2) },
     };
-    console.log(`ListObjectsV2 pages (1,000 keys each): ${total} keys in ${result.rawListObjectsV2.seconds} s = ${result.rawListObjectsV2.keysPerSecond} keys/s`);
-    console.log(`listSource (pipeline listing, with ETags): ${total} keys in ${result.listSource.seconds} s = ${result.listSource.keysPerSecond} keys/s (${result.ratioListSourceVsRaw}× raw)`);
+    console.log(
+      `ListObjectsV2 pages (1,000 keys each): ${total} keys in ${result.rawListObjectsV2.seconds} s = ${result.rawListObjectsV2.keysPerSecond} keys/s`,
+    );
+    console.log(
+      `listSource (pipeline listing, with ETags): ${total} keys in ${result.listSource.seconds} s = ${result.listSource.keysPerSecond} keys/s (${result.ratioListSourceVsRaw}× raw)`,
+    );
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await s3.stop();

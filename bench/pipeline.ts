@@ -60,19 +60,33 @@ async function plainLoop(source: string, tmp: string): Promise<{ images: number;
 }
 
 /** The distributed pipeline: the four services (default settings) on a fresh queue prefix. */
-async function distributed(source: string, tmp: string): Promise<{ images: number; failed: number; seconds: number; imagesPerSecond: number; startSeconds: number }> {
+async function distributed(
+  source: string,
+  tmp: string,
+): Promise<{ images: number; failed: number; seconds: number; imagesPerSecond: number; startSeconds: number }> {
   const pipeline = await openTestPipeline();
   const t0 = performance.now();
   // The run reads and writes local folders, which ingest allows only when told to.
   const local = pathToFileURL(tmp).href;
-  const cluster = await startPipelineServices({ QUEUE_PREFIX: pipeline.prefix, WORK_URI: join(tmp, 'dist-work'), ALLOWED_SOURCES: local, ALLOWED_OUTPUTS: local });
+  const cluster = await startPipelineServices({
+    QUEUE_PREFIX: pipeline.prefix,
+    WORK_URI: join(tmp, 'dist-work'),
+    ALLOWED_SOURCES: local,
+    ALLOWED_OUTPUTS: local,
+  });
   const startSeconds = (performance.now() - t0) / 1000;
   try {
     const started = performance.now();
     const run = await submitRun({ source, out: join(tmp, 'dist-out'), models: { ...DEFAULT_MODELS } }, pipeline);
     const finished = await pipeline.waitForRun(run.id);
     const seconds = (performance.now() - started) / 1000;
-    return { images: finished.done, failed: finished.failed, seconds: round(seconds), imagesPerSecond: round(finished.done / seconds, 3), startSeconds: round(startSeconds) };
+    return {
+      images: finished.done,
+      failed: finished.failed,
+      seconds: round(seconds),
+      imagesPerSecond: round(finished.done / seconds, 3),
+      startSeconds: round(startSeconds),
+    };
   } finally {
     await cluster.stopAll();
     await pipeline.close();
@@ -88,7 +102,9 @@ async function main(): Promise<void> {
     console.log(`${count} phantom images (mix of 8/16-bit PNG and JPEG, ≤ ${args['max-side']} px); ${machine.cpus} CPUs, load ${machine.loadAverage1mBefore}`);
 
     const loop = await plainLoop(source, tmp);
-    console.log(`plain loop (one process, one image at a time): ${loop.images} images in ${loop.seconds} s = ${loop.imagesPerSecond} images/s (model load ${loop.loadSeconds} s, not counted)`);
+    console.log(
+      `plain loop (one process, one image at a time): ${loop.images} images in ${loop.seconds} s = ${loop.imagesPerSecond} images/s (model load ${loop.loadSeconds} s, not counted)`,
+    );
     const dist = await distributed(source, tmp);
     console.log(
       `distributed (ingest + unet + maskrcnn + fusion processes, Redis, local stores): ${dist.images} images in ${dist.seconds} s = ${dist.imagesPerSecond} images/s ` +
@@ -96,7 +112,9 @@ async function main(): Promise<void> {
     );
     const efficiency = round(dist.imagesPerSecond / loop.imagesPerSecond, 3);
     console.log(`pipeline efficiency = ${dist.imagesPerSecond} / ${loop.imagesPerSecond} = ${efficiency} (target ≥ 0.8)\n`);
-    console.log(JSON.stringify({ images: count, machine: { ...machine, loadAverage1mAfter: round(loadavg()[0]!) }, loop, distributed: dist, efficiency }, null, 2));
+    console.log(
+      JSON.stringify({ images: count, machine: { ...machine, loadAverage1mAfter: round(loadavg()[0]!) }, loop, distributed: dist, efficiency }, null, 2),
+    );
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -49,11 +49,21 @@ await Promise.all(Object.values(queues.byJob).map((q) => q.waitUntilReady()));
 await settle();
 const baseline = await usedMemory(redis);
 
-await produceRun(run, { runs, done, queues, events, listSource: listing }, { maxPending: count, batchSize: 500, quietMs: 60_000 }, new AbortController().signal);
+await produceRun(
+  run,
+  { runs, done, queues, events, listSource: listing },
+  { maxPending: count, batchSize: 500, quietMs: 60_000 },
+  new AbortController().signal,
+);
 await settle();
 const queued = await measure('queued for prepare (prepare job + in-flight entry)');
 
-const prepare = new JobWorker('prepare', stageProcessor('prepare', handlers, { runs, done, flows: new ImageFlows(queues) }), { connection: redis, prefix, concurrency: 50, runs });
+const prepare = new JobWorker('prepare', stageProcessor('prepare', handlers, { runs, done, flows: new ImageFlows(queues) }), {
+  connection: redis,
+  prefix,
+  concurrency: 50,
+  runs,
+});
 prepare.start();
 for (;;) {
   const counts = await queues.queue('prepare').getJobCounts('waiting', 'active');

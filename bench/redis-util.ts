@@ -47,7 +47,10 @@ export function keyGroup(prefix: string, key: string): { group: string; kind: 'p
   const [head, second] = parts;
   if (head === 'done') return { group: 'done:<bucket>', kind: 'done' };
   if (head === 'run' && parts.length > 2) {
-    const rest = parts.slice(2).join(':').replace(/^finished:.*$/, 'finished:<t>');
+    const rest = parts
+      .slice(2)
+      .join(':')
+      .replace(/^finished:.*$/, 'finished:<t>');
     return { group: `run:<run>:${rest}`, kind: rest === 'pending' ? 'pending' : 'fixed' };
   }
   if (head === 'run') return { group: 'run:<run>', kind: 'fixed' };

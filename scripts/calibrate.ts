@@ -178,7 +178,10 @@ function summaryRow(name: string, role: string, set: FilmSet, s: Scored): string
 }
 
 function tradeOffTable(fitSets: { name: string; s: Scored }[]): string {
-  const rows = ['| threshold | ' + fitSets.map((f) => `${f.name}: flagged · unflagged fully right`).join(' | ') + ' |', '| --- |' + fitSets.map(() => ' --- |').join('')];
+  const rows = [
+    '| threshold | ' + fitSets.map((f) => `${f.name}: flagged · unflagged fully right`).join(' | ') + ' |',
+    '| --- |' + fitSets.map(() => ' --- |').join(''),
+  ];
   for (const t of GRID) {
     const cells = fitSets.map(({ s }) => {
       const r = thresholdTable(s.p, s.y, [t])[0]!;
@@ -205,22 +208,31 @@ function reliabilitySvg(sets: { name: string; s: Scored }[]): string {
       `<text x="${X(0) - 30}" y="${Y(0.5)}" text-anchor="middle" font-size="12" transform="rotate(-90 ${X(0) - 30} ${Y(0.5)})">share right</text>`,
     ];
     for (const t of [0, 0.5, 1]) {
-      out.push(`<text x="${X(t)}" y="${Y(0) + 15}" text-anchor="middle" font-size="10">${t}</text>`, `<text x="${X(0) - 5}" y="${Y(t) + 3}" text-anchor="end" font-size="10">${t}</text>`);
+      out.push(
+        `<text x="${X(t)}" y="${Y(0) + 15}" text-anchor="middle" font-size="10">${t}</text>`,
+        `<text x="${X(0) - 5}" y="${Y(t) + 3}" text-anchor="end" font-size="10">${t}</text>`,
+      );
     }
     sets.forEach(({ s }, k) => {
       const { p, y } = pick(s);
       const bins = reliabilityBins(p, y).filter((b) => b.count > 0);
       const colour = colours[k % colours.length]!;
-      out.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${bins.map((b) => `${X(b.meanProbability).toFixed(1)},${Y(b.accuracy).toFixed(1)}`).join(' ')}"/>`);
+      out.push(
+        `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${bins.map((b) => `${X(b.meanProbability).toFixed(1)},${Y(b.accuracy).toFixed(1)}`).join(' ')}"/>`,
+      );
       for (const b of bins) {
         const r = Math.max(2, Math.min(9, Math.sqrt(b.count)));
-        out.push(`<circle cx="${X(b.meanProbability).toFixed(1)}" cy="${Y(b.accuracy).toFixed(1)}" r="${r.toFixed(1)}" fill="${colour}" fill-opacity="0.5"><title>${b.count} in [${b.from.toFixed(1)}, ${b.to.toFixed(1)})</title></circle>`);
+        out.push(
+          `<circle cx="${X(b.meanProbability).toFixed(1)}" cy="${Y(b.accuracy).toFixed(1)}" r="${r.toFixed(1)}" fill="${colour}" fill-opacity="0.5"><title>${b.count} in [${b.from.toFixed(1)}, ${b.to.toFixed(1)})</title></circle>`,
+        );
       }
     });
     return out.join('\n');
   };
   const width = 2 * (size + 2 * pad) + 10;
-  const legend = sets.map(({ name }, k) => `<text x="${pad + 10}" y="${size + 2 * pad + 20 + 16 * k}" font-size="12" fill="${colours[k % colours.length]}">● ${name}</text>`).join('\n');
+  const legend = sets
+    .map(({ name }, k) => `<text x="${pad + 10}" y="${size + 2 * pad + 20 + 16 * k}" font-size="12" fill="${colours[k % colours.length]}">● ${name}</text>`)
+    .join('\n');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${size + 2 * pad + 30 + 16 * sets.length}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
@@ -263,7 +275,8 @@ async function main(): Promise<void> {
   if (!values.fit?.length) throw new Error('give at least one --fit NAME=RUN=GT');
   const fitSets = await Promise.all(values.fit.map(parseSpec).map(([name, run, gt]) => loadSet(name!, run!, gt!)));
   const reportSets = await Promise.all((values.report ?? []).map(parseSpec).map(([name, run, gt]) => loadSet(name!, run!, gt!)));
-  for (const s of [...fitSets, ...reportSets]) if (s.missing.length) process.stderr.write(`${s.name}: ${s.missing.length} films without a result, left out: ${s.missing.slice(0, 5).join(', ')}\n`);
+  for (const s of [...fitSets, ...reportSets])
+    if (s.missing.length) process.stderr.write(`${s.name}: ${s.missing.length} films without a result, left out: ${s.missing.slice(0, 5).join(', ')}\n`);
 
   const weights = fit(fitSets);
   // Thresholds on the fit sets only, each set on its own.
@@ -292,7 +305,15 @@ async function main(): Promise<void> {
 
   const all = [...fitSets.map((s) => ({ set: s, role: 'fit' })), ...reportSets.map((s) => ({ set: s, role: 'held out' }))];
   const scored = all.map(({ set, role }) => ({ set, role, s: score(set, model) }));
-  await writeFile(values.svg, reliabilitySvg(scored.filter((x) => x.role !== 'fit').map(({ set, s }) => ({ name: set.name, s })).concat([{ name: 'fit sets (pooled)', s: mergeScored(scored.filter((x) => x.role === 'fit').map((x) => x.s)) }])));
+  await writeFile(
+    values.svg,
+    reliabilitySvg(
+      scored
+        .filter((x) => x.role !== 'fit')
+        .map(({ set, s }) => ({ name: set.name, s }))
+        .concat([{ name: 'fit sets (pooled)', s: mergeScored(scored.filter((x) => x.role === 'fit').map((x) => x.s)) }]),
+    ),
+  );
 
   const doc = calibrationReport(model, [...models.values()], scored, fitSets);
   await writeFile(values.doc, doc);
@@ -300,18 +321,18 @@ async function main(): Promise<void> {
 }
 
 /** docs/CALIBRATION.md: the fitted model, figures per set, the threshold trade-off and reliability bins. */
-function calibrationReport(
-  model: CalibrationModel,
-  models: unknown[],
-  scored: { set: FilmSet; role: string; s: Scored }[],
-  fitSets: FilmSet[],
-): string {
+function calibrationReport(model: CalibrationModel, models: unknown[], scored: { set: FilmSet; role: string; s: Scored }[], fitSets: FilmSet[]): string {
   return [
     '# Calibration report',
     '',
     `Written by \`${model.provenance['command'] as string}\` on ${model.provenance['date'] as string}; see docs/EVALUATION.md, "Calibration", for what it means.`,
     '',
-    `Models: ${models.map((m) => { const x = m as { name: string; version: string; sha256: string }; return `${x.name} ${x.version} (sha256 ${x.sha256.slice(0, 12)}…)`; }).join(', ')}.`,
+    `Models: ${models
+      .map((m) => {
+        const x = m as { name: string; version: string; sha256: string };
+        return `${x.name} ${x.version} (sha256 ${x.sha256.slice(0, 12)}…)`;
+      })
+      .join(', ')}.`,
     '',
     '## Fitted model',
     '',
@@ -331,12 +352,19 @@ function calibrationReport(
     '',
     '## needs-review threshold: the trade-off on the fit sets',
     '',
-    tradeOffTable([...fitSets.map((set) => ({ name: set.name, s: score(set, model) })), { name: 'pooled (the choice)', s: mergeScored(fitSets.map((set) => score(set, model))) }]),
+    tradeOffTable([
+      ...fitSets.map((set) => ({ name: set.name, s: score(set, model) })),
+      { name: 'pooled (the choice)', s: mergeScored(fitSets.map((set) => score(set, model))) },
+    ]),
     '',
     '## Reliability (image level, per set)',
     '',
     ...scored.flatMap(({ set, s }) => [
-      `${set.name}: ` + reliabilityBins(s.p, s.y).filter((b) => b.count).map((b) => `[${b.from.toFixed(1)}, ${b.to.toFixed(1)}) n=${b.count} p̄=${f3(b.meanProbability)} right=${f3(b.accuracy)}`).join('; '),
+      `${set.name}: ` +
+        reliabilityBins(s.p, s.y)
+          .filter((b) => b.count)
+          .map((b) => `[${b.from.toFixed(1)}, ${b.to.toFixed(1)}) n=${b.count} p̄=${f3(b.meanProbability)} right=${f3(b.accuracy)}`)
+          .join('; '),
       '',
     ]),
     '![reliability diagram](reliability.svg)',

@@ -194,7 +194,8 @@ export function layerProblems(
     if (spec.startsWith('.')) {
       const target = join(dirname(file), spec);
       const to = target.startsWith('packages/') || target.startsWith('services/') ? packageOf(target) : undefined;
-      if (to !== undefined && to !== from && manifests.has(to)) problems.push(`path into another package: ${file} imports ${spec}; import ${manifests.get(to)!.name}`);
+      if (to !== undefined && to !== from && manifests.has(to))
+        problems.push(`path into another package: ${file} imports ${spec}; import ${manifests.get(to)!.name}`);
       continue;
     }
     if (spec.startsWith('node:') || isBuiltin(spec)) continue;
@@ -205,7 +206,9 @@ export function layerProblems(
     if (wrong) problems.push(`${wrong}: ${file} imports ${name}`);
     const declared = test ? [...m.dependencies, ...m.devDependencies, ...rootDev] : m.dependencies;
     if (!declared.includes(name)) {
-      problems.push(`undeclared dependency: ${file} imports ${name}, not in ${from}'s package.json ${test ? 'dependencies or devDependencies' : 'dependencies'}`);
+      problems.push(
+        `undeclared dependency: ${file} imports ${name}, not in ${from}'s package.json ${test ? 'dependencies or devDependencies' : 'dependencies'}`,
+      );
     }
   }
   return problems;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { check, cycles, grouped, KNOWN_CYCLES, layerProblems, moduleOf, packageName, unusedDependencies, type Graph, type ImportRef, type Manifest } from '../scripts/cycles.js';
+import {
+  check,
+  cycles,
+  grouped,
+  KNOWN_CYCLES,
+  layerProblems,
+  moduleOf,
+  packageName,
+  unusedDependencies,
+  type Graph,
+  type ImportRef,
+  type Manifest,
+} from '../scripts/cycles.js';
 
 const graph = (edges: Record<string, string[]>): Graph => new Map(Object.entries(edges).map(([k, v]) => [k, new Set(v)]));
 
@@ -11,13 +23,22 @@ describe('import cycle check', () => {
   it('groups files into modules: top-level folder or file under src', () => {
     expect(moduleOf('packages/queue/src/jobs/flows.ts')).toBe('queue/jobs');
     expect(moduleOf('services/ingest/src/env.ts')).toBe('ingest/env');
-    const files = graph({ 'packages/x/src/a/1.ts': ['packages/x/src/b/1.ts'], 'packages/x/src/b/1.ts': [], 'packages/x/src/b/2.ts': ['packages/x/src/a/2.ts'], 'packages/x/src/a/2.ts': [] });
+    const files = graph({
+      'packages/x/src/a/1.ts': ['packages/x/src/b/1.ts'],
+      'packages/x/src/b/1.ts': [],
+      'packages/x/src/b/2.ts': ['packages/x/src/a/2.ts'],
+      'packages/x/src/a/2.ts': [],
+    });
     expect(cycles(files)).toEqual([]);
     expect(cycles(grouped(files, moduleOf))).toEqual([['x/a', 'x/b']]);
   });
 
   it('fails on a new module cycle and on a known one that is gone, never on a known one', () => {
-    const files = graph({ 'packages/x/src/a/1.ts': ['packages/x/src/b/1.ts'], 'packages/x/src/b/1.ts': ['packages/x/src/a/2.ts'], 'packages/x/src/a/2.ts': [] });
+    const files = graph({
+      'packages/x/src/a/1.ts': ['packages/x/src/b/1.ts'],
+      'packages/x/src/b/1.ts': ['packages/x/src/a/2.ts'],
+      'packages/x/src/a/2.ts': [],
+    });
     expect(check(files, ['x/a ↔ x/b'])).toEqual([]);
     expect(check(files, [])).toEqual(['module cycle: x/a ↔ x/b']);
     expect(check(graph({}), ['x/a ↔ x/b'])).toEqual(['known cycle gone, remove it from KNOWN_CYCLES: x/a ↔ x/b']);
@@ -82,7 +103,11 @@ describe('layer check', () => {
 
   it('fails on a listed dependency that no file imports, unless it is loaded dynamically', () => {
     const used = [imp('packages/core/src/a.ts', 'zod'), imp('packages/imaging/src/a.ts', '@v/core'), imp('packages/storage/src/a.ts', '@v/core')];
-    const queue = [imp('packages/queue/src/a.ts', '@v/core'), imp('packages/queue/src/a.ts', '@v/storage'), imp('packages/queue/src/a.test.ts', 'bullmq', true)];
+    const queue = [
+      imp('packages/queue/src/a.ts', '@v/core'),
+      imp('packages/queue/src/a.ts', '@v/storage'),
+      imp('packages/queue/src/a.test.ts', 'bullmq', true),
+    ];
     expect(unusedDependencies([...used, ...queue], manifests, new Map([['storage', ['s3rver']]]))).toEqual([
       'unused dependency: imaging/package.json lists sharp, which none of its files imports',
     ]);

@@ -49,7 +49,7 @@ for (const image of coco.images) {
   await copyFile(join(raw, 'labels', `${stem}.png`), join(values.out, 'labels', `${stem}.png`));
   image.file_name = `images/${name}`;
   image.bits = 8;
-  image.format = "jpeg";
+  image.format = 'jpeg';
 }
 await writeFile(join(values.out, 'annotations.json.gz'), gzipSync(JSON.stringify(coco)));
 await rm(raw, { recursive: true, force: true });

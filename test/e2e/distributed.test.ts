@@ -23,7 +23,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunFileSchema } from '@vertxnet/pipeline';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { imageCounts, listKeys, parseMetric, runCli } from './helpers/cluster.js';
-import { closeCluster, getObject, openCluster, pngBitDepth, retire, shippedVersion, start, waitForObject, writeSource, type Cluster } from './helpers/distributed.js';
+import {
+  closeCluster,
+  getObject,
+  openCluster,
+  pngBitDepth,
+  retire,
+  shippedVersion,
+  start,
+  waitForObject,
+  writeSource,
+  type Cluster,
+} from './helpers/distributed.js';
 
 const GOOD = Number(process.env.E2E_IMAGES ?? '40');
 const SHUTDOWN_TIMEOUT_MS = 8_000;
@@ -183,7 +194,10 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(vertebrae[0]).toMatch(/^image,level,verse_code,score,anterior_height,middle_height,posterior_height,unit,/);
     expect(vertebrae.length).toBeGreaterThan(GOOD * 3);
     expect([...new Set(vertebrae.slice(1).map((line) => line.split(',')[0] ?? ''))].sort()).toEqual([...c.goodNames].sort());
-    const coco = JSON.parse((await getObject(c, 'out', 'results/coco.json')).toString('utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
+    const coco = JSON.parse((await getObject(c, 'out', 'results/coco.json')).toString('utf8')) as {
+      images: Array<{ file_name: string }>;
+      annotations: unknown[];
+    };
     expect(coco.images.map((i) => i.file_name)).toEqual([...c.goodNames].sort());
     expect(coco.annotations.length).toBeGreaterThan(0);
   }, 300_000);
@@ -199,9 +213,15 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     expect(value(ingest, 'vertxnet_stage_duration_seconds_count', { stage: 'prepare' })).toBeGreaterThanOrEqual(GOOD);
     for (const queue of ['prepare', 'unet', 'maskrcnn', 'fusion'])
       for (const state of ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'waiting-children'])
-        expect([...parseMetric(ingest, 'vertxnet_queue_jobs').keys()].some((l) => l.includes(`queue="${queue}"`) && l.includes(`state="${state}"`)), `${queue}/${state}`).toBe(true);
+        expect(
+          [...parseMetric(ingest, 'vertxnet_queue_jobs').keys()].some((l) => l.includes(`queue="${queue}"`) && l.includes(`state="${state}"`)),
+          `${queue}/${state}`,
+        ).toBe(true);
     expect(value(ingest, 'vertxnet_queue_jobs', { queue: 'prepare', state: 'failed' })).toBe(3);
-    for (const [service, model] of [['unet-worker', 'unet'], ['maskrcnn-worker', 'maskrcnn']] as const) {
+    for (const [service, model] of [
+      ['unet-worker', 'unet'],
+      ['maskrcnn-worker', 'maskrcnn'],
+    ] as const) {
       const text = await scrape(service);
       expect(value(text, 'vertxnet_model_info', { model, version: shippedVersion(model) }), `${service} model_info`).toBe(1);
       expect(value(text, 'vertxnet_model_load_seconds', { model })).toBeGreaterThan(0);
@@ -231,7 +251,8 @@ describe.sequential('distributed pipeline: four service processes, Redis, S3 (s3
     const watchers = ['unet', 'maskrcnn'].map((q) => new QueueEvents(q, { connection, prefix: c.prefix }));
     await Promise.all(watchers.map((w) => w.waitUntilReady()));
     const modelEvents: string[] = [];
-    for (const w of watchers) for (const e of ['added', 'waiting', 'active'] as const) w.on(e, ({ jobId }: { jobId: string }) => modelEvents.push(`${e}:${jobId}`));
+    for (const w of watchers)
+      for (const e of ['added', 'waiting', 'active'] as const) w.on(e, ({ jobId }: { jobId: string }) => modelEvents.push(`${e}:${jobId}`));
     try {
       const res = await runCli(cliArgs('submit', 's3://src/set/', '--out', 's3://out/results', '--wait'));
       expect(res.code, res.stderr).toBe(2); // the bad images fail again; the good ones count as results

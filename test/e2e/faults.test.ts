@@ -167,10 +167,14 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
     const outageStarted = Date.now();
     const restart = await s.s3.interrupt();
     const workers = ['unet-worker', 'maskrcnn-worker', 'fusion-worker', 'ingest'] as const;
-    await until('every service reports storage on /readyz', async () => {
-      const answers = await Promise.all(workers.map((w) => readiness(s.services[w]!)));
-      return answers.every((a) => a.status === 503 && a.reasons.includes('storage unreachable'));
-    }, OUTAGE_MS);
+    await until(
+      'every service reports storage on /readyz',
+      async () => {
+        const answers = await Promise.all(workers.map((w) => readiness(s.services[w]!)));
+        return answers.every((a) => a.status === 503 && a.reasons.includes('storage unreachable'));
+      },
+      OUTAGE_MS,
+    );
     // The rest of the outage (the fault itself, not a wait for a result).
     await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - outageStarted))));
     await restart();
@@ -193,9 +197,18 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
     expect(s.all.flatMap((p) => p.logs).filter((l) => l.msg === 'job failed for good')).toEqual([]);
     expect(s.all.some((p) => p.logs.some((l) => l.msg === 'storage unavailable: workers paused until it answers'))).toBe(true);
     // run.json is written once the run is finished.
-    await until('run.json written', async () =>
-      s.s3.client.send(new GetObjectCommand({ Bucket: 'out', Key: 'a/run.json' })).then(() => true, () => false), 30_000);
-    console.log(`[faults] ${OUTAGE_MS / 1000} s S3 outage: ${s.names.length} of ${s.names.length} images labelled, 0 failed; ${failedTries.length} failed tries (classes: ${[...new Set(failedTries.map((l) => l.errorClass))].join(', ')}); run drained ${(drainedMs / 1000).toFixed(1)} s after S3 came back`);
+    await until(
+      'run.json written',
+      async () =>
+        s.s3.client.send(new GetObjectCommand({ Bucket: 'out', Key: 'a/run.json' })).then(
+          () => true,
+          () => false,
+        ),
+      30_000,
+    );
+    console.log(
+      `[faults] ${OUTAGE_MS / 1000} s S3 outage: ${s.names.length} of ${s.names.length} images labelled, 0 failed; ${failedTries.length} failed tries (classes: ${[...new Set(failedTries.map((l) => l.errorClass))].join(', ')}); run drained ${(drainedMs / 1000).toFixed(1)} s after S3 came back`,
+    );
   }, 300_000);
 
   it('recovers the jobs of services killed with SIGKILL, with the default lock settings: every image one result', async () => {
@@ -220,9 +233,18 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
       expect([...folders.keys()].sort()).toEqual(s.names);
       for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
       // The replacement ingest took the run's job over and wrote run.json once the run was finished.
-      await until('run.json written', async () =>
-        s.s3.client.send(new GetObjectCommand({ Bucket: 'out', Key: 'b/run.json' })).then(() => true, () => false), 60_000);
-      console.log(`[faults] SIGKILL of all four services, one Mask R-CNN job active: it ran again ${(recoveredMs / 1000).toFixed(1)} s after the kill (replacements started at once)`);
+      await until(
+        'run.json written',
+        async () =>
+          s.s3.client.send(new GetObjectCommand({ Bucket: 'out', Key: 'b/run.json' })).then(
+            () => true,
+            () => false,
+          ),
+        60_000,
+      );
+      console.log(
+        `[faults] SIGKILL of all four services, one Mask R-CNN job active: it ran again ${(recoveredMs / 1000).toFixed(1)} s after the kill (replacements started at once)`,
+      );
       expect(recoveredMs).toBeLessThan(40_000);
     } finally {
       await events.close();
@@ -239,6 +261,8 @@ describe.sequential('faults in the distributed pipeline (private Redis, s3rver, 
     const folders = await resultFolders('c');
     expect([...folders.keys()].sort()).toEqual(s.names);
     for (const [folder, files] of folders) expect(files.sort(), folder).toEqual(['labels.png', 'overlay-small.jpg', 'overlay.png', 'result.json']);
-    console.log(`[faults] Redis restart mid-run: ${s.names.length} of ${s.names.length} images labelled; run finished ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`);
+    console.log(
+      `[faults] Redis restart mid-run: ${s.names.length} of ${s.names.length} images labelled; run finished ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`,
+    );
   }, 300_000);
 });

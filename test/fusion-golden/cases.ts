@@ -39,13 +39,28 @@ const VARIANTS: Variant[] = [
   { name: 'ensemble/view', input: (f, i) => ({ ...f, view: i.view }), measured: true },
   { name: 'unet-only/view', input: (f, i) => ({ foreground: f.foreground, view: i.view }) },
   { name: 'maskrcnn-only/view', input: (f, i) => ({ instances: f.instances, view: i.view }) },
-  { name: 'no-reference', input: (f) => ({ ...f, instances: { ...f.instances, detections: f.instances.detections.filter((d) => !REFERENCE_CLASSES.has(d.className)) } }) },
-  { name: 'no-reference/no-classes', input: (f) => ({ ...f, instances: { frame: f.instances.frame, detections: f.instances.detections.filter((d) => !REFERENCE_CLASSES.has(d.className)) } }) },
+  {
+    name: 'no-reference',
+    input: (f) => ({ ...f, instances: { ...f.instances, detections: f.instances.detections.filter((d) => !REFERENCE_CLASSES.has(d.className)) } }),
+  },
+  {
+    name: 'no-reference/no-classes',
+    input: (f) => ({ ...f, instances: { frame: f.instances.frame, detections: f.instances.detections.filter((d) => !REFERENCE_CLASSES.has(d.className)) } }),
+  },
   { name: 'no-view-head/no-level-head', input: (f) => f, options: { viewHead: false, levelWeight: 0 } },
-  { name: 'no-template/no-cut-cost', input: (f) => ({ ...f, instances: { ...f.instances, detections: f.instances.detections.filter((d) => d.className !== 'C2') } }), options: { templateAnchor: false, cutReferenceCost: 0 } },
+  {
+    name: 'no-template/no-cut-cost',
+    input: (f) => ({ ...f, instances: { ...f.instances, detections: f.instances.detections.filter((d) => d.className !== 'C2') } }),
+    options: { templateAnchor: false, cutReferenceCost: 0 },
+  },
   { name: 'low-thresholds', input: (f) => f, options: { scoreThreshold: 0.2, referenceThreshold: 0.2, landmarkThreshold: 0.2, nmsIoU: 0.7 } },
   { name: 'nothing-found', input: (f) => ({ instances: { ...f.instances, detections: [] } }) },
-  { name: 'radius-2/pixel-spacing', input: (f) => ({ ...f, pixelSpacing: { row: 0.15, column: 0.15, source: 'golden' } }), options: { openingRadius: 2 }, measured: true },
+  {
+    name: 'radius-2/pixel-spacing',
+    input: (f) => ({ ...f, pixelSpacing: { row: 0.15, column: 0.15, source: 'golden' } }),
+    options: { openingRadius: 2 },
+    measured: true,
+  },
 ];
 
 export function goldenImages(): GoldenImage[] {
@@ -58,8 +73,12 @@ export function goldenImages(): GoldenImage[] {
  */
 export function canonical(result: FusionResult, measured: boolean): unknown {
   const { instanceMap, ...rest } = result;
-  const hash = createHash('sha256').update(Buffer.from(instanceMap.buffer, instanceMap.byteOffset, instanceMap.byteLength)).digest('hex');
-  return JSON.parse(JSON.stringify({ ...rest, instanceMap: { length: instanceMap.length, sha256: hash }, ...(measured ? { measurements: measure(result) } : {}) }));
+  const hash = createHash('sha256')
+    .update(Buffer.from(instanceMap.buffer, instanceMap.byteOffset, instanceMap.byteLength))
+    .digest('hex');
+  return JSON.parse(
+    JSON.stringify({ ...rest, instanceMap: { length: instanceMap.length, sha256: hash }, ...(measured ? { measurements: measure(result) } : {}) }),
+  );
 }
 
 /** image name → variant name → canonical result. */

@@ -9,7 +9,12 @@ import { FIXTURE_DIR, runGoldenSet } from './cases.js';
 import { runSegGoldenSet } from './seg-cases.js';
 
 const results = runGoldenSet();
-writeFileSync(join(FIXTURE_DIR, 'expected.json'), `{\n${Object.entries(results).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n}\n`);
+writeFileSync(
+  join(FIXTURE_DIR, 'expected.json'),
+  `{\n${Object.entries(results)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(',\n')}\n}\n`,
+);
 const segs = runSegGoldenSet();
 writeFileSync(join(FIXTURE_DIR, 'expected-seg.json'), `${JSON.stringify(segs)}\n`);
 console.log(`${Object.keys(results).length} images frozen, ${Object.keys(segs).length} SEGs`);

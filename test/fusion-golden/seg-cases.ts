@@ -34,7 +34,10 @@ function stable(value: unknown, uids: Map<string, string>): unknown {
 export function canonicalSeg(bytes: Uint8Array): unknown {
   const data = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   const uids = new Map<string, string>();
-  return stable({ meta: dcmjs.data.DicomMetaDictionary.naturalizeDataset(data.meta), dataset: dcmjs.data.DicomMetaDictionary.naturalizeDataset(data.dict) }, uids);
+  return stable(
+    { meta: dcmjs.data.DicomMetaDictionary.naturalizeDataset(data.meta), dataset: dcmjs.data.DicomMetaDictionary.naturalizeDataset(data.dict) },
+    uids,
+  );
 }
 
 /** image name → canonical SEG, for the first SEG_IMAGES golden films (the first with a source header). */

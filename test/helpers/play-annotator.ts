@@ -76,7 +76,9 @@ export function labelStudioCorrected(tasks: LsTask[], truth: Map<string, TruthSh
     return {
       id: k + 1,
       ...task,
-      annotations: [{ id: k + 100, completed_by: 1, result, was_cancelled: false, ground_truth: false, created_at: at, updated_at: at, lead_time: 12.5, task: k + 1 }],
+      annotations: [
+        { id: k + 100, completed_by: 1, result, was_cancelled: false, ground_truth: false, created_at: at, updated_at: at, lead_time: 12.5, task: k + 1 },
+      ],
     };
   });
 }

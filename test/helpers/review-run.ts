@@ -1,14 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  buildImageResult,
-  downsizeOverlay,
-  fuse,
-  renderOverlay,
-  syntheticSpine,
-  toSourceLabels,
-  type ImageResult,
-} from '@vertxnet/fusion';
+import { buildImageResult, downsizeOverlay, fuse, renderOverlay, syntheticSpine, toSourceLabels, type ImageResult } from '@vertxnet/fusion';
 import type { View } from '@vertxnet/core';
 
 /** One image of a fake run: a result with these QC values, or a failure with its reason. */

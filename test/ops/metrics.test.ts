@@ -64,19 +64,39 @@ describe('the running services', () => {
   it('export every metric the design names', () => {
     const wanted: Record<ServiceName, string[]> = {
       ingest: ['vertxnet_images_total', 'vertxnet_stage_duration_seconds_bucket', 'vertxnet_queue_jobs', 'vertxnet_run_images', 'vertxnet_run_listing_done'],
-      'unet-worker': ['vertxnet_images_total', 'vertxnet_inference_duration_seconds_bucket', 'vertxnet_inference_batch_size_bucket', 'vertxnet_model_load_seconds', 'vertxnet_model_info'],
-      'maskrcnn-worker': ['vertxnet_inference_duration_seconds_bucket', 'vertxnet_inference_batch_size_bucket', 'vertxnet_model_load_seconds', 'vertxnet_model_info'],
+      'unet-worker': [
+        'vertxnet_images_total',
+        'vertxnet_inference_duration_seconds_bucket',
+        'vertxnet_inference_batch_size_bucket',
+        'vertxnet_model_load_seconds',
+        'vertxnet_model_info',
+      ],
+      'maskrcnn-worker': [
+        'vertxnet_inference_duration_seconds_bucket',
+        'vertxnet_inference_batch_size_bucket',
+        'vertxnet_model_load_seconds',
+        'vertxnet_model_info',
+      ],
       'fusion-worker': ['vertxnet_images_total', 'vertxnet_stage_duration_seconds_bucket', 'vertxnet_qc_flags_total', 'vertxnet_queue_jobs'],
     };
     for (const [service, names] of Object.entries(wanted) as Array<[ServiceName, string[]]>) {
       const exposed = exposedNames(texts.get(service)!);
-      for (const n of [...names, 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'process_start_time_seconds'])
+      for (const n of [
+        ...names,
+        'process_cpu_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_p99_seconds',
+        'process_start_time_seconds',
+      ])
         expect(exposed.has(n), `${service} exports ${n}`).toBe(true);
     }
   });
 
   it('model workers report the loaded model and its load time', () => {
-    for (const [service, model] of [['unet-worker', 'unet'], ['maskrcnn-worker', 'maskrcnn']] as const) {
+    for (const [service, model] of [
+      ['unet-worker', 'unet'],
+      ['maskrcnn-worker', 'maskrcnn'],
+    ] as const) {
       const text = texts.get(service)!;
       const version = (JSON.parse(readFileSync(join(ROOT, 'models', model, 'manifest.json'), 'utf8')) as { version: string }).version;
       expect(text).toMatch(new RegExp(`^vertxnet_model_info\\{[^}]*model="${model}"[^}]*version="${version.replace(/\./g, '\\.')}"[^}]*\\} 1$`, 'm'));

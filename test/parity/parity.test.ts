@@ -31,7 +31,6 @@ const BOX_TOLERANCE_PX = 0.5;
 const SCORE_TOLERANCE = 1e-3;
 const DETECTION_SCORE = 0.5;
 
-
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let worst = 0;
@@ -72,7 +71,9 @@ async function expectForegroundParity(model: InferenceModel, dump: ParityDump, i
   if (view) {
     const torchView = dump.outputs[view]!.data as Float32Array;
     outputs.forEach((out, i) => {
-      expect(maxAbsDiff(out['view']!.data as Float32Array, torchView.subarray(2 * i, 2 * i + 2)), `view of image ${i}`).toBeLessThanOrEqual(PROBABILITY_TOLERANCE);
+      expect(maxAbsDiff(out['view']!.data as Float32Array, torchView.subarray(2 * i, 2 * i + 2)), `view of image ${i}`).toBeLessThanOrEqual(
+        PROBABILITY_TOLERANCE,
+      );
     });
   }
   // And the level grid, the scope and the facing heads, where the model has them.
@@ -82,7 +83,9 @@ async function expectForegroundParity(model: InferenceModel, dump: ParityDump, i
     const torchOut = dump.outputs[name]!.data as Float32Array;
     const per = torchOut.length / inputs.length;
     outputs.forEach((out, i) => {
-      expect(maxAbsDiff(out[role]!.data as Float32Array, torchOut.subarray(i * per, (i + 1) * per)), `${role} of image ${i}`).toBeLessThanOrEqual(PROBABILITY_TOLERANCE);
+      expect(maxAbsDiff(out[role]!.data as Float32Array, torchOut.subarray(i * per, (i + 1) * per)), `${role} of image ${i}`).toBeLessThanOrEqual(
+        PROBABILITY_TOLERANCE,
+      );
     });
   }
 }
@@ -117,10 +120,7 @@ async function expectInstanceParity(model: InferenceModel, dump: ParityDump, inp
   const unmatched = new Set(ort.filter((d) => d.score > detectionScore));
   for (const t of confident) {
     const match = ort.find(
-      (o) =>
-        o.label === t.label &&
-        Math.abs(o.score - t.score) <= SCORE_TOLERANCE &&
-        o.box.every((v, j) => Math.abs(v - t.box[j]!) <= BOX_TOLERANCE_PX),
+      (o) => o.label === t.label && Math.abs(o.score - t.score) <= SCORE_TOLERANCE && o.box.every((v, j) => Math.abs(v - t.box[j]!) <= BOX_TOLERANCE_PX),
     );
     expect(match, `torch detection ${t.index} (label ${t.label}, score ${t.score}, box ${t.box}) in onnxruntime's`).toBeDefined();
     unmatched.delete(match!);
@@ -241,7 +241,8 @@ describe('models/unet: the level head', () => {
           const gx = Math.floor(((a.bbox[0]! + a.bbox[2]! / 2) * frame.scale * grid.width) / frame.size);
           const gy = Math.floor(((a.bbox[1]! + a.bbox[3]! / 2) * frame.scale * grid.height) / frame.size);
           let best = 0;
-          for (let c = 1; c < offsets.length; c++) if (grid.probability[c * plane + gy * grid.width + gx]! > grid.probability[best * plane + gy * grid.width + gx]!) best = c;
+          for (let c = 1; c < offsets.length; c++)
+            if (grid.probability[c * plane + gy * grid.width + gx]! > grid.probability[best * plane + gy * grid.width + gx]!) best = c;
           right += offsets[best] === expected ? 1 : 0;
           bodies++;
         }
@@ -269,11 +270,33 @@ describe('parity with torch: models just trained and exported by the training co
       const run = join(work, `run-${name}`);
       const modelDir = join(work, 'models', name);
       await trainingModule(['vertxnet_train.train', '--model', name, '--config', 'tiny', '--data', data, '--out', run, '--iters', '2']);
-      await trainingModule(['vertxnet_train.export', '--model', name, '--checkpoint', run, '--out', modelDir, '--version', '0.0.0-test', '--data-note', 'parity test']);
+      await trainingModule([
+        'vertxnet_train.export',
+        '--model',
+        name,
+        '--checkpoint',
+        run,
+        '--out',
+        modelDir,
+        '--version',
+        '0.0.0-test',
+        '--data-note',
+        'parity test',
+      ]);
       const manifest = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8'));
       expect(manifest.name).toBe(`vertxnet-${name}`);
       const dump = join(work, `dump-${name}`);
-      await trainingModule(['vertxnet_train.parity', '--model-dir', modelDir, '--checkpoint', run, '--out', dump, '--image', join(data, 'images', (await readdir(join(data, 'images')))[0]!)]);
+      await trainingModule([
+        'vertxnet_train.parity',
+        '--model-dir',
+        modelDir,
+        '--checkpoint',
+        run,
+        '--out',
+        dump,
+        '--image',
+        join(data, 'images', (await readdir(join(data, 'images')))[0]!),
+      ]);
       // two iterations teach the Mask R-CNN little: compare every detection torchvision keeps (score > 0.05)
       await expectParity(modelDir, dump, name === 'maskrcnn' ? 0.05 : DETECTION_SCORE);
     }, 300_000);

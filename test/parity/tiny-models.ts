@@ -30,7 +30,10 @@ export interface TinyModels {
 }
 
 export async function tinyModels(): Promise<TinyModels> {
-  const hash = createHash('sha256').update(await readFile(SCRIPT)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(await readFile(SCRIPT))
+    .digest('hex')
+    .slice(0, 16);
   const root = join(tmpdir(), `vertxnet-tiny-models-${hash}`);
   if (!existsSync(join(root, 'parity/maskrcnn/parity.json'))) {
     const building = `${root}.${randomUUID()}`;

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  InputError,
-  ModelError,
-  NotFoundError,
-  TransientError,
-  VertxnetError,
-  basename,
-} from './errors.js';
+import { ConfigError, InputError, ModelError, NotFoundError, TransientError, VertxnetError, basename } from './errors.js';
 
 describe('error classes', () => {
   it('are told apart by instanceof and carry a code', () => {

@@ -56,7 +56,7 @@ function patientOf(view: View, levels: string[], aspect: number, scale: number, 
 describe('decodeChainLevels', () => {
   const thoracic = (l: string) => l === 'T1' || l === 'T2' || l === 'T3';
 
-  it('places T1 by the shapes where the first mark is C7 or T2, whatever the patient\'s aspect', () => {
+  it("places T1 by the shapes where the first mark is C7 or T2, whatever the patient's aspect", () => {
     // A film cut through C4 (top body truncated); the T1 class also marks C7.
     const levels = ['C4', 'C5', 'C6', 'C7', 'T1', 'T2'];
     for (const aspect of [0.85, 1, 1.15]) {
@@ -108,7 +108,15 @@ describe('decodeChainLevels', () => {
     const cutRef = flat.map((b, i) => ({ ...b, levels: head(1 + i, 0.8) }));
     expect(decodeChainLevels(cutRef, 'cervical', undefined, 1, { at: 0, cost: 8 })?.firstLevelIndex).toBe(1);
     // ... but not a head that is unsure, and not at a high enough cost.
-    expect(decodeChainLevels(flat.map((b, i) => ({ ...b, levels: head(1 + i, 0.15) })), 'cervical', undefined, 1, { at: 0, cost: 8 })?.firstLevelIndex).toBe(0);
+    expect(
+      decodeChainLevels(
+        flat.map((b, i) => ({ ...b, levels: head(1 + i, 0.15) })),
+        'cervical',
+        undefined,
+        1,
+        { at: 0, cost: 8 },
+      )?.firstLevelIndex,
+    ).toBe(0);
     expect(decodeChainLevels(cutRef, 'cervical', undefined, 1, { at: 0, cost: 40 })?.firstLevelIndex).toBe(0);
     // An uncut reference end outweighs a head that disagrees only mildly.
     const whole = bodiesOf('cervical', ['C2', 'C3', 'C4', 'C5', 'C6']).map((b, i) => ({ ...b, levels: head(1 + i, 0.3) }));

@@ -25,8 +25,32 @@ interface TemplateLevel {
 const T = (level: string, height: number, depth: number): TemplateLevel => ({ level, ratio: depth / height, area: height * depth });
 
 export const LEVEL_TEMPLATES: Readonly<Record<View, readonly TemplateLevel[]>> = Object.freeze({
-  cervical: [T('C2', 16, 15.5), T('C3', 13, 16), T('C4', 13, 16.5), T('C5', 13, 17), T('C6', 13.5, 17.5), T('C7', 14.5, 17), T('T1', 17, 17.5), T('T2', 18, 18), T('T3', 19, 19), T('T4', 20, 20), T('T5', 20.5, 21)],
-  lumbar: [T('T9', 21, 27), T('T10', 22, 28), T('T11', 23.5, 30), T('T12', 25, 32), T('L1', 26, 35), T('L2', 27, 37), T('L3', 28, 39), T('L4', 28, 41), T('L5', 27, 42), T('S1', 27, 44), T('S2', 22, 36)],
+  cervical: [
+    T('C2', 16, 15.5),
+    T('C3', 13, 16),
+    T('C4', 13, 16.5),
+    T('C5', 13, 17),
+    T('C6', 13.5, 17.5),
+    T('C7', 14.5, 17),
+    T('T1', 17, 17.5),
+    T('T2', 18, 18),
+    T('T3', 19, 19),
+    T('T4', 20, 20),
+    T('T5', 20.5, 21),
+  ],
+  lumbar: [
+    T('T9', 21, 27),
+    T('T10', 22, 28),
+    T('T11', 23.5, 30),
+    T('T12', 25, 32),
+    T('L1', 26, 35),
+    T('L2', 27, 37),
+    T('L3', 28, 39),
+    T('L4', 28, 41),
+    T('L5', 27, 42),
+    T('S1', 27, 44),
+    T('S2', 22, 36),
+  ],
 });
 
 /** Spread of ln(depth/height) and of ln(relative area) of a segmented body around its template. */
@@ -34,7 +58,6 @@ const SIGMA_RATIO = 0.12;
 const SIGMA_AREA = 0.25;
 /** Cost added (in squared sigmas) for an offset that contradicts an untruncated reference end. */
 const END_PRIOR = 1;
-
 
 export interface ChainBody {
   /** Depth / height measured across / along the chain. */
@@ -185,7 +208,9 @@ export function decodeChainLevels(
       da /= usable.length;
       for (const b of usable) {
         const t = template[k + b.i]!;
-        const misfit = 0.5 * ((Math.log(b.ratio) - Math.log(t.ratio) - dr) / SIGMA_RELATIVE_RATIO) ** 2 + 0.5 * ((Math.log(b.area) - Math.log(t.area) - da) / SIGMA_AREA) ** 2;
+        const misfit =
+          0.5 * ((Math.log(b.ratio) - Math.log(t.ratio) - dr) / SIGMA_RELATIVE_RATIO) ** 2 +
+          0.5 * ((Math.log(b.area) - Math.log(t.area) - da) / SIGMA_AREA) ** 2;
         cost += Math.min(MISFIT_CAP, misfit);
       }
     }

@@ -1,7 +1,21 @@
 import type { ImageResult } from './result.js';
 
 // No length here (the angle is in degrees): the unit of lengths is in vertebrae.csv, beside them.
-const COLUMNS = ['name', 'source', 'view', 'view_source', 'vertebrae', 'levels', 'reference_found', 'flags', 'confidence', 'angle', 'angle_name', 'status', 'reason'] as const;
+const COLUMNS = [
+  'name',
+  'source',
+  'view',
+  'view_source',
+  'vertebrae',
+  'levels',
+  'reference_found',
+  'flags',
+  'confidence',
+  'angle',
+  'angle_name',
+  'status',
+  'reason',
+] as const;
 
 /** Header line of the per-run summary CSV (no trailing newline). */
 export function summaryCsvHeader(): string {

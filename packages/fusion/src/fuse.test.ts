@@ -257,7 +257,8 @@ describe('fuse', () => {
       const W = s.frame.width;
       for (const d of s.instances.detections) {
         const full = new Uint8Array(W * s.frame.height);
-        for (let y = 0; y < d.mask.height; y++) for (let x = 0; x < d.mask.width; x++) full[(y + d.mask.y) * W + x + d.mask.x] = d.mask.data[y * d.mask.width + x]!;
+        for (let y = 0; y < d.mask.height; y++)
+          for (let x = 0; x < d.mask.width; x++) full[(y + d.mask.y) * W + x + d.mask.x] = d.mask.data[y * d.mask.width + x]!;
         d.mask = { x: 0, y: 0, width: W, height: s.frame.height, data: full };
       }
       const r = fuse({ instances: s.instances });

@@ -58,7 +58,13 @@ export function traceFusion(raw: FusionInput, options?: Partial<FusionOptions>):
   const landmarks = findLandmarks(bodies, o);
   const firstView = readView(raw.view, bodies, landmarks, o.viewHead ? foreground?.viewScores : undefined, frame, o);
   const chain = traceChain(bodies, firstView, landmarks);
-  const features = chainFeatures(bodies, chain, landmarks, { frame, roi: masks.roi, ...(foreground?.levels ? { levelGrid: foreground.levels } : {}), ...(instances ? { instances } : {}) }, o);
+  const features = chainFeatures(
+    bodies,
+    chain,
+    landmarks,
+    { frame, roi: masks.roi, ...(foreground?.levels ? { levelGrid: foreground.levels } : {}), ...(instances ? { instances } : {}) },
+    o,
+  );
   const decision = settleView(firstView, bodies, chain, features, o);
   const labels = assignLevels(decision.view, bodies, chain, landmarks, features, !!foreground?.levels, frame, o);
   const fused = collectVertebrae(bodies, chain, labels, frame, masks.roi);

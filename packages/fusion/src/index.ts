@@ -5,7 +5,15 @@ export { FusionInputError } from './errors.js';
 export { QC_FLAGS, imageConfidence, type QcFlag, type QualityControl, type ConfidenceFactors } from './qc.js';
 export { toSourceLabels, type UpsampleMethod } from './source-labels.js';
 export { traceContour, douglasPeucker, simplifyClosed, polygonArea, type Polygon } from './contour.js';
-export { measure, type Measurements, type MeasureOptions, type VertebraMeasurements, type ImageMeasurements, type LengthUnit, type Point2 } from './measurements.js';
+export {
+  measure,
+  type Measurements,
+  type MeasureOptions,
+  type VertebraMeasurements,
+  type ImageMeasurements,
+  type LengthUnit,
+  type Point2,
+} from './measurements.js';
 export { buildImageResult, RESULT_SCHEMA_VERSION, type ImageResult, type ImageResultInput, type ImageVertebra } from './result.js';
 export { renderLabelsPng, renderOverlay, downsizeOverlay, SMALL_OVERLAY_LONG_SIDE } from './render.js';
 export { overlayHeader, NEEDS_REVIEW_FLAG, HEADER_COLOURS, type OverlayHeader, type HeaderItem } from './overlay-header.js';

@@ -48,7 +48,10 @@ export function validateDetection(d: InstanceDetection, i: number): void {
  */
 export function candidatesFrom(detections: InstanceDetection[], frame: Frame, scoreThreshold: number, maxDetections: number, minArea: number): Candidate[] {
   detections.forEach(validateDetection);
-  const kept = detections.filter((d) => d.score >= scoreThreshold).sort((a, b) => b.score - a.score).slice(0, maxDetections);
+  const kept = detections
+    .filter((d) => d.score >= scoreThreshold)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, maxDetections);
   const out: Candidate[] = [];
   for (const d of kept) {
     const m = d.mask;

@@ -16,7 +16,18 @@ function trapezoidFusion(spacing?: { row: number; column: number }): FusionResul
     viewSource: 'metadata',
     frame,
     instanceMap,
-    vertebrae: [{ level: 'L3', verseCode: 22, score: 1, source: 'both', bbox: [20, 25, 80, 75], area: mask.reduce((a, b) => a + b, 0), centroid: [50, 50], chainIndex: 0 }],
+    vertebrae: [
+      {
+        level: 'L3',
+        verseCode: 22,
+        score: 1,
+        source: 'both',
+        bbox: [20, 25, 80, 75],
+        area: mask.reduce((a, b) => a + b, 0),
+        centroid: [50, 50],
+        chainIndex: 0,
+      },
+    ],
     qc: { flags: [], confidence: 1 },
     ...(spacing ? { pixelSpacing: spacing } : {}),
   };

@@ -7,7 +7,13 @@ export type Rect = [number, number, number, number];
  * 1 where probability × 255 exceeds threshold × 255, and the bounding rectangle of those pixels
  * grown by `margin` (null when none is set), in one pass.
  */
-export function thresholdMask(probability: Uint8Array, width: number, height: number, threshold: number, margin = 0): { mask: Uint8Array; bounds: Rect | null } {
+export function thresholdMask(
+  probability: Uint8Array,
+  width: number,
+  height: number,
+  threshold: number,
+  margin = 0,
+): { mask: Uint8Array; bounds: Rect | null } {
   const cut = Math.floor(threshold * 255);
   const mask = new Uint8Array(probability.length);
   let x0 = width;
@@ -31,7 +37,8 @@ export function thresholdMask(probability: Uint8Array, width: number, height: nu
     if (first < x0) x0 = first;
     if (last > x1) x1 = last;
   }
-  const bounds: Rect | null = x1 < 0 ? null : [Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(width, x1 + 1 + margin), Math.min(height, y1 + 1 + margin)];
+  const bounds: Rect | null =
+    x1 < 0 ? null : [Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(width, x1 + 1 + margin), Math.min(height, y1 + 1 + margin)];
   return { mask, bounds };
 }
 

@@ -102,7 +102,8 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
     throw new FusionInputError(`openingRadius ${o.openingRadius} must be a non-negative integer or 'auto'`);
   }
   if (!(Number.isFinite(o.levelWeight) && o.levelWeight >= 0)) throw new FusionInputError(`levelWeight ${o.levelWeight} must be a non-negative number`);
-  if (!(Number.isFinite(o.cutReferenceCost) && o.cutReferenceCost >= 0)) throw new FusionInputError(`cutReferenceCost ${o.cutReferenceCost} must be a non-negative number`);
+  if (!(Number.isFinite(o.cutReferenceCost) && o.cutReferenceCost >= 0))
+    throw new FusionInputError(`cutReferenceCost ${o.cutReferenceCost} must be a non-negative number`);
   if (!(o.gapRatio > 1)) throw new FusionInputError(`gapRatio ${o.gapRatio} must exceed 1`);
   if (!(Number.isInteger(o.maxDetections) && o.maxDetections > 0)) throw new FusionInputError('maxDetections must be a positive integer');
   return o;

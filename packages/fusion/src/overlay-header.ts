@@ -38,7 +38,7 @@ export function overlayHeader(result: ImageResult): OverlayHeader {
     const name = v.level ?? '?';
     if (seen.has(name)) continue;
     seen.add(name);
-    legend.push({ text: name, colour: 'white', swatch: v.level ? LEVEL_COLOURS[v.level] ?? UNLABELLED : UNLABELLED });
+    legend.push({ text: name, colour: 'white', swatch: v.level ? (LEVEL_COLOURS[v.level] ?? UNLABELLED) : UNLABELLED });
   }
   return { background, lines: legend.length > 0 ? [title, legend] : [title] };
 }

@@ -45,7 +45,7 @@ describe('view and QC on fused results', () => {
     expect(decideView(undefined, { C2: 0, S1: 0, T1: 0, T12: 0 }).view).toBeNull();
   });
 
-  it('takes the view head\'s view when it is sure and no reference class says', () => {
+  it("takes the view head's view when it is sure and no reference class says", () => {
     const none = { C2: 0, S1: 0, T1: 0, T12: 0 };
     expect(decideView(undefined, none, { cervical: 0.97, lumbar: 0.03 })).toEqual({ view: 'cervical', source: 'classifier', uncertain: false });
     // Unsure: the classes decide.
@@ -57,8 +57,16 @@ describe('view and QC on fused results', () => {
     expect(decideView(undefined, { ...none, T12: 0.7 }, { cervical: 0.97, lumbar: 0.03 })).toEqual({ view: 'cervical', source: 'classifier', uncertain: true });
     expect(decideView('lumbar', none, { cervical: 0.99, lumbar: 0.01 }).source).toBe('metadata');
     // A reference on a body the film edge cuts gives way to a sure head (flagged), not to an unsure one.
-    expect(decideView(undefined, { ...none, C2: 0.9 }, { cervical: 0.02, lumbar: 0.98 }, 0.9, true)).toEqual({ view: 'lumbar', source: 'classifier', uncertain: true });
-    expect(decideView(undefined, { ...none, C2: 0.9 }, { cervical: 0.2, lumbar: 0.8 }, 0.9, true)).toEqual({ view: 'cervical', source: 'reference', uncertain: false });
+    expect(decideView(undefined, { ...none, C2: 0.9 }, { cervical: 0.02, lumbar: 0.98 }, 0.9, true)).toEqual({
+      view: 'lumbar',
+      source: 'classifier',
+      uncertain: true,
+    });
+    expect(decideView(undefined, { ...none, C2: 0.9 }, { cervical: 0.2, lumbar: 0.8 }, 0.9, true)).toEqual({
+      view: 'cervical',
+      source: 'reference',
+      uncertain: false,
+    });
     // In fusion: a lumbar spine whose bodies carry no class, the head sure it is lumbar.
     const s = syntheticSpine({ view: 'lumbar', referenceClass: false });
     const r = fuse({ ...s, foreground: { ...s.foreground, viewScores: { cervical: 0.02, lumbar: 0.98 } } });

@@ -86,12 +86,7 @@ const FLAG_PENALTY: Partial<Record<QcFlag, number>> = {
 export function imageConfidence(f: ConfidenceFactors): number {
   if (f.flags.has('empty')) return 0;
   let c = clamp01(f.meanVertebraScore);
-  c *=
-    f.referenceScore !== undefined
-      ? 0.5 + 0.5 * clamp01(f.referenceScore)
-      : f.landmarkScore !== undefined
-        ? 0.4 + 0.4 * clamp01(f.landmarkScore)
-        : 0.35;
+  c *= f.referenceScore !== undefined ? 0.5 + 0.5 * clamp01(f.referenceScore) : f.landmarkScore !== undefined ? 0.4 + 0.4 * clamp01(f.landmarkScore) : 0.35;
   c *= f.modelAgreement === undefined ? 0.7 : 0.5 + 0.5 * clamp01(f.modelAgreement);
   for (const flag of f.flags) c *= FLAG_PENALTY[flag] ?? 1;
   return Math.round(clamp01(c) * 1000) / 1000;

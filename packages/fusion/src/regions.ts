@@ -14,7 +14,14 @@ export interface RegionStats {
   covariance: Float64Array;
 }
 
-export function regionStats(map: Int32Array, width: number, height: number, count: number, probability?: Uint8Array, roi: Rect = [0, 0, width, height]): RegionStats {
+export function regionStats(
+  map: Int32Array,
+  width: number,
+  height: number,
+  count: number,
+  probability?: Uint8Array,
+  roi: Rect = [0, 0, width, height],
+): RegionStats {
   const area = new Float64Array(count + 1);
   const probabilitySum = new Float64Array(count + 1);
   const bbox = new Int32Array(4 * (count + 1));

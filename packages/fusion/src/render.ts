@@ -17,7 +17,6 @@ export async function renderLabelsPng(labels: Uint8Array, width: number, height:
     .toBuffer();
 }
 
-
 /**
  * The radiograph (8-bit gray, source size) as an RGB PNG with each body's outline in its level's
  * colour and the level name beside it, on the side away from the spine's anterior edge. A header
@@ -58,7 +57,7 @@ export async function renderOverlay(gray8: Uint8Array, width: number, height: nu
   const labelOnRight = result.measurements.anterior.side === 'left';
   for (const v of result.vertebrae) {
     if (v.polygon.length < 3) continue;
-    const colour = v.level ? LEVEL_COLOURS[v.level] ?? UNLABELLED : UNLABELLED;
+    const colour = v.level ? (LEVEL_COLOURS[v.level] ?? UNLABELLED) : UNLABELLED;
     ctx.strokeStyle = colour;
     ctx.beginPath();
     v.polygon.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));

@@ -127,7 +127,13 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
   };
 }
 
-function pixelStats(labels: Uint8Array, w: number, h: number, code: number, b: [number, number, number, number]): { area: number; bbox: [number, number, number, number] } {
+function pixelStats(
+  labels: Uint8Array,
+  w: number,
+  h: number,
+  code: number,
+  b: [number, number, number, number],
+): { area: number; bbox: [number, number, number, number] } {
   let area = 0;
   let x0 = w;
   let y0 = h;
@@ -145,5 +151,3 @@ function pixelStats(labels: Uint8Array, w: number, h: number, code: number, b: [
   }
   return { area, bbox: area ? [x0, y0, x1 - x0, y1 - y0] : [0, 0, 0, 0] };
 }
-
-

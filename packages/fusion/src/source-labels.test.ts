@@ -42,7 +42,8 @@ describe('toSourceLabels', () => {
     s.foreground.probability.set(softForeground(t, S, S, 256, 256));
     // The U-Net misses the anterior two thirds of L3 (as under a shoulder or a bowel-gas shadow).
     const l3 = s.bodies.find((b) => b.level === 'L3')!;
-    for (let y = 0; y < 256; y++) for (let x = 0; x < 256; x++) if (Math.abs(y - l3.cy) < l3.h / 2 + 2 && x < l3.cx + l3.w / 6) s.foreground.probability[y * 256 + x] = 0;
+    for (let y = 0; y < 256; y++)
+      for (let x = 0; x < 256; x++) if (Math.abs(y - l3.cy) < l3.h / 2 + 2 && x < l3.cx + l3.w / 6) s.foreground.probability[y * 256 + x] = 0;
     const e = evaluateImage(toSourceLabels(fuse(s), s.foreground, S, S), t, S, S);
     const dice = e.levels.find((l) => l.level === 'L3')!.dice;
     expect(dice).toBeGreaterThan(0.85);

@@ -14,7 +14,13 @@ export type UpsampleMethod = 'smooth' | 'nearest';
  * Boundaries follow the interpolated probability instead of the frame's pixel staircase.
  * 'nearest': the frame pixel under each source pixel (blocky; kept for comparison).
  */
-export function toSourceLabels(fusion: FusionResult, foreground: ForegroundMap | undefined, sourceWidth: number, sourceHeight: number, method: UpsampleMethod = 'smooth'): Uint8Array {
+export function toSourceLabels(
+  fusion: FusionResult,
+  foreground: ForegroundMap | undefined,
+  sourceWidth: number,
+  sourceHeight: number,
+  method: UpsampleMethod = 'smooth',
+): Uint8Array {
   const { frame, instanceMap, vertebrae } = fusion;
   if (!(Number.isInteger(sourceWidth) && Number.isInteger(sourceHeight) && sourceWidth > 0 && sourceHeight > 0)) {
     throw new FusionInputError(`source size ${sourceWidth}x${sourceHeight} is invalid`);

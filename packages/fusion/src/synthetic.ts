@@ -96,7 +96,8 @@ export function syntheticSpine(opts: SyntheticSpineOptions): SyntheticSpine {
   for (let i = 0; i < n; i++) {
     const heading = tilt - lordosis * (i / (n - 1) - 0.5);
     const level = all[i]!;
-    if (levels.includes(level)) bodies.push({ level, cx: x, cy: y, ...(opts.anatomical ? anatomicalBody(opts.view, level, bh) : { w: bh * aspect, h: bh }), angle: heading });
+    if (levels.includes(level))
+      bodies.push({ level, cx: x, cy: y, ...(opts.anatomical ? anatomicalBody(opts.view, level, bh) : { w: bh * aspect, h: bh }), angle: heading });
     const next = tilt - lordosis * ((i + 0.5) / (n - 1) - 0.5);
     x -= Math.sin(next) * step;
     y += Math.cos(next) * step;
@@ -120,7 +121,13 @@ export function syntheticSpine(opts: SyntheticSpineOptions): SyntheticSpine {
     const angle = Math.atan2(q.cy - p.cy, q.cx - p.cx) - Math.PI / 2;
     // A bridge along the anterior edge, a third of the body deep.
     const off = -p.w * 0.35;
-    drawRotatedRect(probability, W, H, { cx: (p.cx + q.cx) / 2 + off * Math.cos(angle), cy: (p.cy + q.cy) / 2 + off * Math.sin(angle), w: p.w * 0.3, h: len, angle }, 220);
+    drawRotatedRect(
+      probability,
+      W,
+      H,
+      { cx: (p.cx + q.cx) / 2 + off * Math.cos(angle), cy: (p.cy + q.cy) / 2 + off * Math.sin(angle), w: p.w * 0.3, h: len, angle },
+      220,
+    );
   }
   const reference = opts.view === 'cervical' ? 'C2' : 'S1';
   const detections: InstanceDetection[] = bodies
@@ -136,7 +143,12 @@ export function syntheticSpine(opts: SyntheticSpineOptions): SyntheticSpine {
       // Mask R-CNN masks are a little smaller and blunter than the bodies.
       drawRotatedRect(data, mw, y1 - y0, { ...b, cx: b.cx - x0, cy: b.cy - y0, w: b.w * 0.94, h: b.h * 0.92 }, 1);
       const isRef = b.level === reference && opts.referenceClass !== false;
-      return { className: isRef ? reference : 'vertebra', score: 0.9 + 0.01 * (i % 5), box: [x0, y0, x1, y1], mask: { x: x0, y: y0, width: mw, height: y1 - y0, data } };
+      return {
+        className: isRef ? reference : 'vertebra',
+        score: 0.9 + 0.01 * (i % 5),
+        box: [x0, y0, x1, y1],
+        mask: { x: x0, y: y0, width: mw, height: y1 - y0, data },
+      };
     });
   return { frame, bodies, foreground: { frame, probability }, instances: { frame, detections, ...(opts.classes ? { classes: opts.classes } : {}) } };
 }

@@ -84,10 +84,14 @@ describe('result writers', () => {
   });
 
   it('downsizes an overlay to a long side of 1,024 px, never enlarging', async () => {
-    const big = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#808080' } }).png().toBuffer();
+    const big = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
     const small = await sharp(await downsizeOverlay(big)).metadata();
     expect([small.format, small.width, small.height]).toEqual(['jpeg', 1024, 683]);
-    const tiny = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
     expect((await sharp(await downsizeOverlay(tiny)).metadata()).width).toBe(300);
   });
 
@@ -107,8 +111,17 @@ describe('result writers', () => {
     const { result } = lumbarResult();
     const header = vertebraeCsvHeader().split(',');
     expect(header).toEqual([
-      'image', 'level', 'verse_code', 'score', 'anterior_height', 'middle_height', 'posterior_height', 'unit',
-      'wedge_ratio', 'superior_endplate_angle', 'inferior_endplate_angle',
+      'image',
+      'level',
+      'verse_code',
+      'score',
+      'anterior_height',
+      'middle_height',
+      'posterior_height',
+      'unit',
+      'wedge_ratio',
+      'superior_endplate_angle',
+      'inferior_endplate_angle',
     ]);
     const rows = vertebraeCsvRows(result, 'a, b.png');
     expect(rows).toHaveLength(7);
@@ -118,7 +131,11 @@ describe('result writers', () => {
         `${l3.wedgeRatio},${l3.superiorEndplateAngle},${l3.inferiorEndplateAngle}`,
     );
     // A body without measurements keeps its row, the unit from the image.
-    const bare = { ...result, measurements: { ...result.measurements, unit: 'px' as const }, vertebrae: [{ ...result.vertebrae[0]!, level: null, verseCode: null, measurements: undefined }] };
+    const bare = {
+      ...result,
+      measurements: { ...result.measurements, unit: 'px' as const },
+      vertebrae: [{ ...result.vertebrae[0]!, level: null, verseCode: null, measurements: undefined }],
+    };
     expect(vertebraeCsvRows(bare, 'c.png')).toEqual([`c.png,,,${result.vertebrae[0]!.score},,,,px,,,`]);
   });
 });

@@ -33,7 +33,9 @@ async function copyModel(
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
   if (weights) {
     await weights(join(dir, 'model.onnx'));
-    manifest.sha256 = createHash('sha256').update(await readFile(join(dir, 'model.onnx'))).digest('hex');
+    manifest.sha256 = createHash('sha256')
+      .update(await readFile(join(dir, 'model.onnx')))
+      .digest('hex');
   }
   edit(manifest);
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
@@ -159,7 +161,12 @@ describe('InferenceModel.run', () => {
     const model = await loadModel(tiny.unet, { intraOpThreads: 1 });
     try {
       const a = prepareInput(model.manifest, new Uint8Array(30 * 20).fill(200), 30, 20).input;
-      const b = prepareInput(model.manifest, Uint8Array.from({ length: 50 * 50 }, (_, i) => i % 251), 50, 50).input;
+      const b = prepareInput(
+        model.manifest,
+        Uint8Array.from({ length: 50 * 50 }, (_, i) => i % 251),
+        50,
+        50,
+      ).input;
       const [batchA, batchB] = await model.run([a, b]);
       const [singleB] = await model.run([b]);
       expect(batchB!['foreground']!.dims).toEqual([1, 1, 64, 64]);

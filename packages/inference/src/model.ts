@@ -75,10 +75,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   }
   const loadSeconds = (performance.now() - started) / 1000;
   const model = new OnnxModel(session, manifest, dir, providers, batchRank, loadSeconds, logger);
-  logger?.info(
-    { model: manifest.name, version: manifest.version, sha256: manifest.sha256, executionProviders: providers, loadSeconds },
-    'model loaded',
-  );
+  logger?.info({ model: manifest.name, version: manifest.version, sha256: manifest.sha256, executionProviders: providers, loadSeconds }, 'model loaded');
   return model;
 }
 
@@ -184,7 +181,10 @@ class OnnxModel implements InferenceModel {
     const roles = Object.entries(this.manifest.outputs);
     let outputs: ort.InferenceSession.OnnxValueMapType;
     try {
-      outputs = await this.session.run(feeds, roles.map(([, output]) => output));
+      outputs = await this.session.run(
+        feeds,
+        roles.map(([, output]) => output),
+      );
     } catch (err) {
       for (const [input, tensor] of Object.entries(feeds)) {
         this.logger?.warn({ model: this.manifest.name, input, dims: tensor.dims, type: tensor.type }, 'inference failed for this input');

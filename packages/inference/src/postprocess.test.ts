@@ -92,7 +92,7 @@ describe('toInstanceSet', () => {
 });
 
 describe('toViewScores', () => {
-  it('maps the view head\'s softmax by the manifest\'s order and refuses anything else', () => {
+  it("maps the view head's softmax by the manifest's order and refuses anything else", () => {
     expect(toViewScores(Float32Array.from([0.25, 0.75]), ['cervical', 'lumbar'])).toEqual({ cervical: 0.25, lumbar: 0.75 });
     expect(toViewScores(Float32Array.from([0.25, 0.75]), ['lumbar', 'cervical'])).toEqual({ cervical: 0.75, lumbar: 0.25 });
     expect(() => toViewScores(Float32Array.from([0.5]), ['cervical', 'lumbar'])).toThrow(ModelError);
@@ -110,7 +110,7 @@ describe('toOutOfScope', () => {
 });
 
 describe('toLevelGrid', () => {
-  it('keeps the level head\'s grid with the manifest\'s offsets and refuses any other shape', () => {
+  it("keeps the level head's grid with the manifest's offsets and refuses any other shape", () => {
     const output = new Float32Array(3 * 2 * 4).fill(1 / 3);
     const grid = toLevelGrid(output, [1, 3, 2, 4], [-1, 0, 1]);
     expect(grid).toMatchObject({ offsets: [-1, 0, 1], width: 4, height: 2 });

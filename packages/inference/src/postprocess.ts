@@ -80,12 +80,7 @@ const INSTANCE_DEFAULTS: Required<InstanceOptions> = { scoreThreshold: 0.3, mask
  * (rounded to whole pixels and clipped to the content region, so the size × size probability maps
  * are never kept), and drops detections whose box or mask is empty. Sorted by score, best first.
  */
-export function toInstanceSet(
-  outputs: InstanceOutputs,
-  frame: Frame,
-  classes: readonly string[],
-  options: InstanceOptions = {},
-): InstanceSet {
+export function toInstanceSet(outputs: InstanceOutputs, frame: Frame, classes: readonly string[], options: InstanceOptions = {}): InstanceSet {
   const { scoreThreshold, maskThreshold } = { ...INSTANCE_DEFAULTS, ...options };
   const { size } = frame;
   const count = outputs.scores.length;
@@ -133,10 +128,5 @@ export function toInstanceSet(
 
 function clipBox(boxes: ArrayLike<number>, k: number, frame: Frame): [number, number, number, number] {
   const clip = (v: number, max: number): number => Math.min(max, Math.max(0, v));
-  return [
-    clip(boxes[k * 4]!, frame.width),
-    clip(boxes[k * 4 + 1]!, frame.height),
-    clip(boxes[k * 4 + 2]!, frame.width),
-    clip(boxes[k * 4 + 3]!, frame.height),
-  ];
+  return [clip(boxes[k * 4]!, frame.width), clip(boxes[k * 4 + 1]!, frame.height), clip(boxes[k * 4 + 2]!, frame.width), clip(boxes[k * 4 + 3]!, frame.height)];
 }

@@ -20,8 +20,7 @@ export function letterbox(gray8: Uint8Array, width: number, height: number, size
     throw new InputError(`image buffer has ${gray8.length} bytes; ${width}x${height} needs ${width * height}`);
   }
   const frame = frameFor(width, height, size);
-  const content =
-    frame.width === width && frame.height === height ? gray8 : resizeBilinear(gray8, width, height, frame.width, frame.height);
+  const content = frame.width === width && frame.height === height ? gray8 : resizeBilinear(gray8, width, height, frame.width, frame.height);
   const pixels = new Float32Array(size * size);
   for (let y = 0; y < frame.height; y++) {
     const row = content.subarray(y * frame.width, (y + 1) * frame.width);

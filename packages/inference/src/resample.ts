@@ -63,13 +63,7 @@ function clip8(acc: number): number {
 }
 
 /** Resizes a row-major 8-bit grayscale image exactly as Pillow's BILINEAR resize does. */
-export function resizeBilinear(
-  src: Uint8Array,
-  width: number,
-  height: number,
-  outWidth: number,
-  outHeight: number,
-): Uint8Array {
+export function resizeBilinear(src: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
   if (src.length !== width * height) throw new RangeError(`image buffer has ${src.length} bytes; ${width}x${height} needs ${width * height}`);
   if (!(outWidth >= 1 && outHeight >= 1)) throw new RangeError(`output size ${outWidth}x${outHeight} is empty`);
   let image = src;

@@ -28,13 +28,7 @@ export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, 
 }
 
 /** Mask R-CNN: thresholded instances in the image's analysis frame. */
-export async function detectInstances(
-  runner: ModelRunner,
-  gray8: Uint8Array,
-  width: number,
-  height: number,
-  options?: InstanceOptions,
-): Promise<InstanceSet> {
+export async function detectInstances(runner: ModelRunner, gray8: Uint8Array, width: number, height: number, options?: InstanceOptions): Promise<InstanceSet> {
   const manifest = expectTask(runner, 'instance-segmentation');
   const { input, frame } = prepareInput(manifest, gray8, width, height);
   const outputs = await runOne(runner, input);

@@ -36,7 +36,7 @@ export function bodyOutline(b: BodyShape): Point[] {
     const t = (2 * Math.PI * k) / OUTLINE_POINTS;
     let u = a * signedPow(Math.cos(t), e);
     const across = u / a;
-    const half = (b.posteriorHeight + (b.anteriorHeight - b.posteriorHeight) * (across + 1) / 2) / 2;
+    const half = (b.posteriorHeight + ((b.anteriorHeight - b.posteriorHeight) * (across + 1)) / 2) / 2;
     const sinPart = signedPow(Math.sin(t), e);
     let v = half * sinPart;
     // Endplates: the middle of each plate bows toward the body centre.

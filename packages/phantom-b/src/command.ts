@@ -27,7 +27,6 @@ export function phantomBCommand(): Command {
     });
 }
 
-
 function parseJobs(raw: unknown): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('--jobs must be a whole number from 1 to 64');

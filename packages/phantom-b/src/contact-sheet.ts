@@ -7,7 +7,11 @@ const GRID = 4;
 export async function writeContactSheet(files: readonly string[], out: string): Promise<void> {
   const tiles = await Promise.all(
     files.slice(0, GRID * GRID).map(async (file, i) => ({
-      input: await sharp(file).resize(TILE, TILE, { fit: 'contain', background: { r: 40, g: 40, b: 40 } }).grayscale().png().toBuffer(),
+      input: await sharp(file)
+        .resize(TILE, TILE, { fit: 'contain', background: { r: 40, g: 40, b: 40 } })
+        .grayscale()
+        .png()
+        .toBuffer(),
       left: (i % GRID) * TILE,
       top: Math.floor(i / GRID) * TILE,
     })),

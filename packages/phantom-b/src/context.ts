@@ -33,8 +33,19 @@ export function headAndNeck(col: Column, rng: FilmRandom): Solid[] {
   front.push(at(last, half(last) + 120, 200));
   back.push(at(last, -half(last) - 110, 200));
   const neck: Solid = { kind: 'outline', points: [...smoothPath(front), ...smoothPath(back).reverse()], matter: soft(rng.between(100, 130), 30) };
-  const vault = ellipse(at(c2, half(c2) + rng.between(8, 25), -hh(c2) - 105), 95, 82, { mu: 0.002, depth: 140, round: 40, cortex: { mu: 0.035, thickness: 5 } });
-  const base = ellipse(at(c2, rng.between(-10, 2), -hh(c2) - rng.between(26, 34)), rng.between(13, 18), rng.between(8, 12), bone(0.012, 40, 7, 0.03, 2), rng.between(-0.5, 0.5));
+  const vault = ellipse(at(c2, half(c2) + rng.between(8, 25), -hh(c2) - 105), 95, 82, {
+    mu: 0.002,
+    depth: 140,
+    round: 40,
+    cortex: { mu: 0.035, thickness: 5 },
+  });
+  const base = ellipse(
+    at(c2, rng.between(-10, 2), -hh(c2) - rng.between(26, 34)),
+    rng.between(13, 18),
+    rng.between(8, 12),
+    bone(0.012, 40, 7, 0.03, 2),
+    rng.between(-0.5, 0.5),
+  );
   const angle = at(c2, half(c2) + rng.between(14, 24), -hh(c2) + rng.between(-4, 12));
   const chin = at(c2, half(c2) + rng.between(70, 85), hh(c2) + rng.between(8, 28));
   const condyle = at(c2, half(c2) + rng.between(6, 14), -hh(c2) - rng.between(34, 42));

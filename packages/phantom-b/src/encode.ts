@@ -11,7 +11,9 @@ export function toGray8(pixels: Float32Array): Uint8Array {
 /** Grayscale PNG, 8-bit (sharp) or 16-bit (pngjs, which writes 16-bit gray directly). */
 export async function encodePng(pixels: Float32Array, width: number, height: number, bits: 8 | 16): Promise<Buffer> {
   if (bits === 8) {
-    return sharp(Buffer.from(toGray8(pixels).buffer), { raw: { width, height, channels: 1 } }).png({ compressionLevel: 6 }).toBuffer();
+    return sharp(Buffer.from(toGray8(pixels).buffer), { raw: { width, height, channels: 1 } })
+      .png({ compressionLevel: 6 })
+      .toBuffer();
   }
   const words = new Uint16Array(pixels.length);
   for (let k = 0; k < pixels.length; k++) words[k] = Math.round(Math.min(1, Math.max(0, pixels[k]!)) * 65535);

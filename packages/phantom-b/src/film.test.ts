@@ -66,7 +66,15 @@ describe('style B films', () => {
     for (let i = 0; i < 40; i++) {
       const view: View = i % 2 ? 'lumbar' : 'cervical';
       const layout = layoutFilm({ seed: 1000 + i, view, partialShare: 0.4 });
-      const film = { ...layout, width: layout.framing.width, height: layout.framing.height, pixels: new Float32Array(0), view, seed: 1000 + i, levelsInView: layout.bodies.filter((b) => b.labelled).map((b) => b.level) };
+      const film = {
+        ...layout,
+        width: layout.framing.width,
+        height: layout.framing.height,
+        pixels: new Float32Array(0),
+        view,
+        seed: 1000 + i,
+        levelsInView: layout.bodies.filter((b) => b.labelled).map((b) => b.level),
+      };
       addFilm(dataset, film, `images/x${i}.png`, 8);
     }
     expect(dataset.categories.map((c) => c.id)).toEqual([...VIEW_LEVELS.cervical, ...VIEW_LEVELS.lumbar].map((l) => VERSE_CODES[l]).sort((a, b) => a! - b!));
@@ -99,7 +107,12 @@ describe('style B films', () => {
 
   it('show each labelled body brighter than the disc gap below it', () => {
     const contrasts: number[] = [];
-    for (const [seed, view] of [[31, 'cervical'], [32, 'lumbar'], [33, 'cervical'], [34, 'lumbar']] as const) {
+    for (const [seed, view] of [
+      [31, 'cervical'],
+      [32, 'lumbar'],
+      [33, 'cervical'],
+      [34, 'lumbar'],
+    ] as const) {
       const film = renderFilm({ seed, view, partialShare: 0, maxLongSide: PREVIEW });
       const labelled = film.bodies.filter((b) => b.labelled && !b.truncated);
       for (let i = 0; i + 1 < labelled.length; i++) {
@@ -126,13 +139,21 @@ describe('style B films', () => {
       expect(matched / seen.length).toBeGreaterThan(0.95);
     }
     // The pixels mirror too (up to noise and the side letter): strongly correlated.
-    let sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+    let sxy = 0,
+      sx = 0,
+      sy = 0,
+      sxx = 0,
+      syy = 0;
     const n = left.pixels.length;
     for (let y = 0; y < left.height; y++) {
       for (let x = 0; x < left.width; x++) {
         const a = left.pixels[y * left.width + x]!;
         const b = right.pixels[y * right.width + (right.width - 1 - x)]!;
-        sx += a; sy += b; sxx += a * a; syy += b * b; sxy += a * b;
+        sx += a;
+        sy += b;
+        sxx += a * a;
+        syy += b * b;
+        sxy += a * b;
       }
     }
     const r = (sxy - (sx * sy) / n) / Math.sqrt((sxx - (sx * sx) / n) * (syy - (sy * sy) / n));

@@ -72,7 +72,10 @@ export function layoutFilm(spec: FilmSpec): FilmLayout {
   const labelledBox = boundsOf(placed.filter((b) => b.labelled).flatMap((b) => b.px));
   const field = collimate(framing.width, framing.height, labelledBox, framing.intended, rng);
   const bodies = placed.map((b) => groundTruth(b.level, b.labelled, b.px, field)).filter((b): b is FilmBody => b !== undefined);
-  const cut = cutOf(spec.view, bodies.filter((b) => b.labelled));
+  const cut = cutOf(
+    spec.view,
+    bodies.filter((b) => b.labelled),
+  );
   return { spec, rng, facing, marker, patient, framing, field, labelledBox, bodies, cut };
 }
 
@@ -81,7 +84,11 @@ export function renderFilm(spec: FilmSpec): Film {
   const layout = layoutFilm(spec);
   const { rng, framing, field, labelledBox } = layout;
   const { width, height, spacing } = framing;
-  const att = new AttenuationMap(width, height, boneGrain(width, height, spacing, rng.between(0.06, 0.16), () => rng.normal()));
+  const att = new AttenuationMap(
+    width,
+    height,
+    boneGrain(width, height, spacing, rng.between(0.06, 0.16), () => rng.normal()),
+  );
   for (const solid of layout.patient.solids) att.add(placeSolid(solid, framing.placement));
   for (const solid of sideMarker(layout.marker, field, labelledBox, spacing, rng)) att.add(solid);
   const acquisition = drawAcquisition(rng);

@@ -73,8 +73,12 @@ export function boundsOf(points: readonly Point[]): Box {
 /** Sutherland–Hodgman clip of a polygon to an axis-aligned box. */
 export function clipToBox(points: readonly Point[], box: Box): Point[] {
   type Edge = { inside: (p: Point) => boolean; cross: (a: Point, b: Point) => Point };
-  const atX = (x: number) => (a: Point, b: Point): Point => ({ x, y: a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y) });
-  const atY = (y: number) => (a: Point, b: Point): Point => ({ x: a.x + ((y - a.y) / (b.y - a.y)) * (b.x - a.x), y });
+  const atX =
+    (x: number) =>
+    (a: Point, b: Point): Point => ({ x, y: a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y) });
+  const atY =
+    (y: number) =>
+    (a: Point, b: Point): Point => ({ x: a.x + ((y - a.y) / (b.y - a.y)) * (b.x - a.x), y });
   const edges: Edge[] = [
     { inside: (p) => p.x >= box.x0, cross: atX(box.x0) },
     { inside: (p) => p.x <= box.x1, cross: atX(box.x1) },

@@ -117,7 +117,6 @@ export function sacrumBlock(s1: Vertebra, rng: FilmRandom): Solid[] {
   return [{ kind: 'outline', points: block, matter: bone(0.008, 35, 8, 0.035, 1.2) }, coccyx, crest, ala];
 }
 
-
 /** A process tapering from a wide base to a rounded tip (spinous processes). */
 function taperedProcess(base: Point, tip: Point, baseHalf: number, tipHalf: number): Point[] {
   const len = Math.hypot(tip.x - base.x, tip.y - base.y) || 1;

@@ -169,7 +169,13 @@ function transform1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array,
 }
 
 /** Trabecular grain: smooth noise of about a millimetre, mean 1, on a grid of half-millimetre cells. */
-export function boneGrain(width: number, height: number, spacing: number, amplitude: number, normal: () => number): { data: Float32Array; width: number; cell: number } {
+export function boneGrain(
+  width: number,
+  height: number,
+  spacing: number,
+  amplitude: number,
+  normal: () => number,
+): { data: Float32Array; width: number; cell: number } {
   const cell = Math.max(1, 0.5 / spacing);
   const gw = Math.ceil(width / cell) + 1;
   const gh = Math.ceil(height / cell) + 1;
@@ -189,7 +195,8 @@ function blurCells(src: Float32Array, w: number, h: number): Float32Array {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let acc = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) acc += src[Math.min(h - 1, Math.max(0, y + dy)) * w + Math.min(w - 1, Math.max(0, x + dx))]!;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) acc += src[Math.min(h - 1, Math.max(0, y + dy)) * w + Math.min(w - 1, Math.max(0, x + dx))]!;
       out[y * w + x] = acc / 9;
     }
   }

@@ -16,9 +16,7 @@ export interface Matter {
 }
 
 /** A closed outline (polygon) or a tube (a polyline with a radius, for ribs, arches, processes). */
-export type Solid =
-  | { kind: 'outline'; points: Point[]; matter: Matter }
-  | { kind: 'tube'; path: Point[]; radius: number; matter: Matter };
+export type Solid = { kind: 'outline'; points: Point[]; matter: Matter } | { kind: 'tube'; path: Point[]; radius: number; matter: Matter };
 
 /** An ellipse as a fine polygon (the projection code only knows outlines and tubes). */
 export function ellipseOutline(centre: Point, rx: number, ry: number, angle = 0, n = 72): Point[] {

@@ -82,7 +82,16 @@ export function downsample(field: Float32Array, width: number, height: number, f
 }
 
 /** Bilinear upsampling by an integer factor; `into` receives `weight` × the upsampled value added. */
-export function addUpsampled(into: Float32Array, width: number, height: number, coarse: Float32Array, cw: number, ch: number, factor: number, weight = 1): void {
+export function addUpsampled(
+  into: Float32Array,
+  width: number,
+  height: number,
+  coarse: Float32Array,
+  cw: number,
+  ch: number,
+  factor: number,
+  weight = 1,
+): void {
   const xs0 = new Int32Array(width);
   const xs1 = new Int32Array(width);
   const fxs = new Float32Array(width);

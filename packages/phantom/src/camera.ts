@@ -25,15 +25,7 @@ export interface CameraChoice {
  * Places the detector over the scene: tilt and mirror, then a window around the labelled levels,
  * with margins (full view) or with an edge passing through a labelled body (partial view).
  */
-export function chooseCamera(
-  rng: Rng,
-  scene: Scene,
-  width: number,
-  height: number,
-  tilt: number,
-  facing: Facing,
-  partial: boolean,
-): CameraChoice {
+export function chooseCamera(rng: Rng, scene: Scene, width: number, height: number, tilt: number, facing: Facing, partial: boolean): CameraChoice {
   const c = Math.cos(tilt);
   const s = Math.sin(tilt);
   const m = facing === 'right' ? 1 : -1;

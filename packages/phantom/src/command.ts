@@ -47,9 +47,7 @@ export function phantomCommand(name = 'phantom'): Command {
     .option('--implant-share <p>', 'share of images with implants', share, 0.05)
     .option('--partial-share <p>', 'share of images cut through labelled levels', share, 0.3)
     .option('--no-markers', 'no burned-in L/R marker and text')
-    .addOption(
-      new Option('--look <look>', 'film look: the generator\'s own (default) or randomised on top (random)').choices(FILM_LOOKS).default('default'),
-    )
+    .addOption(new Option('--look <look>', "film look: the generator's own (default) or randomised on top (random)").choices(FILM_LOOKS).default('default'))
     .option('--look-strength <s>', 'how far the random look goes, 0 (none) to 1 (full ranges)', share, 1)
     .addOption(
       new Option('--dicom <syntax>', 'also write each image as a 16-bit DX DICOM file in OUT/dicom/ (transfer syntax)').choices([
@@ -80,8 +78,6 @@ export function phantomCommand(name = 'phantom'): Command {
       });
       const seconds = (performance.now() - started) / 1000;
       if (!opts.quiet) process.stderr.write('\n');
-      console.log(
-        `${result.images} images in ${seconds.toFixed(1)} s (${(result.images / seconds).toFixed(2)}/s); annotations: ${result.annotationsPath}`,
-      );
+      console.log(`${result.images} images in ${seconds.toFixed(1)} s (${(result.images / seconds).toFixed(2)}/s); annotations: ${result.annotationsPath}`);
     });
 }

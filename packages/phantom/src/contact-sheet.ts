@@ -39,9 +39,14 @@ export function overlayPair(p: Phantom): Buffer {
       const code = labelMask[y * width + x]!;
       if (code === 0) continue;
       const edge =
-        x === 0 || y === 0 || x === width - 1 || y === height - 1 ||
-        labelMask[y * width + x - 1] !== code || labelMask[y * width + x + 1] !== code ||
-        labelMask[(y - 1) * width + x] !== code || labelMask[(y + 1) * width + x] !== code;
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        labelMask[y * width + x - 1] !== code ||
+        labelMask[y * width + x + 1] !== code ||
+        labelMask[(y - 1) * width + x] !== code ||
+        labelMask[(y + 1) * width + x] !== code;
       if (!edge) continue;
       const colour = PALETTE[codes.indexOf(code) % PALETTE.length]!;
       const o = (y * width * 2 + x + width) * 3;

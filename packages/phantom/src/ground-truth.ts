@@ -40,10 +40,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  * Rasterises labelled bodies into the label mask (pixel = VerSe code, instances never overlap) and
  * returns their COCO-style description, consistent with the mask by construction.
  */
-export function groundTruth(
-  scene: Scene,
-  camera: Camera,
-): { labelMask: Uint8Array; instances: PhantomInstance[]; unlabelled: UnlabelledBody[] } {
+export function groundTruth(scene: Scene, camera: Camera): { labelMask: Uint8Array; instances: PhantomInstance[]; unlabelled: UnlabelledBody[] } {
   const { width, height } = camera;
   const labelMask = new Uint8Array(width * height);
   const found: Array<{ level: Level; code: number; polygon: number[]; truncated: boolean }> = [];

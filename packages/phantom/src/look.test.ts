@@ -154,11 +154,12 @@ describe('film-look transforms', () => {
     const { width, height } = film;
     const image = new Float32Array(film.image);
     applyGrid(image, width, height, { orientation: 'vertical', periodPx: 4.5, amplitude: 0.03, phase: 1 });
-    const columns = (img: Float32Array) => Array.from({ length: width }, (_, x) => {
-      let s = 0;
-      for (let y = 0; y < height; y++) s += img[y * width + x]!;
-      return s / height;
-    });
+    const columns = (img: Float32Array) =>
+      Array.from({ length: width }, (_, x) => {
+        let s = 0;
+        for (let y = 0; y < height; y++) s += img[y * width + x]!;
+        return s / height;
+      });
     const before = fourier(columns(film.image), 1 / 4.5);
     const after = fourier(columns(image), 1 / 4.5);
     expect(after).toBeGreaterThan(0.012);
@@ -191,7 +192,12 @@ describe('film-look transforms', () => {
       const p = generatePhantom({ seed, maxSide: 200, markers: false });
       const shutters = drawShutters(new Rng(seed), 1, p.width, p.height, labelledBox(p.labelMask, p.width, p.height));
       const cover = new Float32Array(p.width * p.height);
-      applyShutters(cover, p.width, p.height, shutters.map((s) => ({ ...s, value: 1 })));
+      applyShutters(
+        cover,
+        p.width,
+        p.height,
+        shutters.map((s) => ({ ...s, value: 1 })),
+      );
       p.labelMask.forEach((code, i) => {
         if (code) expect(cover[i]).toBe(0);
       });
@@ -231,7 +237,13 @@ describe('film-look transforms', () => {
     expect(blurred[4 * width + 32]!).toBeLessThan(0.7);
     expect(blurred[4 * width + 31]!).toBeGreaterThan(0.3);
     const sharpened = step();
-    applySharpness(sharpened, width, height, { blurPx: 0, sharpen: [{ radiusPx: 3, amount: 1 }, { radiusPx: 20, amount: 0.5 }] });
+    applySharpness(sharpened, width, height, {
+      blurPx: 0,
+      sharpen: [
+        { radiusPx: 3, amount: 1 },
+        { radiusPx: 20, amount: 0.5 },
+      ],
+    });
     expect(Math.max(...sharpened)).toBeGreaterThan(0.75);
     expect(Math.min(...sharpened)).toBeLessThan(0.25);
   });

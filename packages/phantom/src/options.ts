@@ -11,7 +11,11 @@ const share = z.number().min(0).max(1);
 
 /** Options of one phantom; everything not given is drawn from the seed. */
 export const phantomOptionsSchema = z.object({
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   /** @defaultValue 'mixed' (drawn from the seed) */
   view: z.enum([...VIEWS, 'mixed']).default('mixed'),
   /** @defaultValue 'mix': png8 40 %, png16 30 %, jpeg 30 % */

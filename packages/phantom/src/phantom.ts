@@ -52,9 +52,7 @@ export interface Phantom {
 export function drawSize(rng: Rng): { width: number; height: number } {
   const long = rng.range(700, 3000);
   const aspect = rng.range(0.7, 1.4);
-  return aspect >= 1
-    ? { width: Math.round(long), height: Math.round(long / aspect) }
-    : { width: Math.round(long * aspect), height: Math.round(long) };
+  return aspect >= 1 ? { width: Math.round(long), height: Math.round(long / aspect) } : { width: Math.round(long * aspect), height: Math.round(long) };
 }
 
 /** Stored sample values: 8-bit, or 10–14 significant bits in a 16-bit container (png16). */

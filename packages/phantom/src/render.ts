@@ -27,7 +27,13 @@ export function renderAttenuation(scene: Pick<Scene, 'structures'>, camera: Came
   for (const structure of scene.structures) {
     const outline = project(camera, structure.outline);
     if (structure.layer === 'coarse') {
-      addPolygon(coarse, cw, ch, outline.map((p) => ({ x: p.x / COARSE, y: p.y / COARSE })), structure.value);
+      addPolygon(
+        coarse,
+        cw,
+        ch,
+        outline.map((p) => ({ x: p.x / COARSE, y: p.y / COARSE })),
+        structure.value,
+      );
       continue;
     }
     const bone = structure.bone;

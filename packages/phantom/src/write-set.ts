@@ -12,7 +12,11 @@ import { imageSeed } from './prng.js';
 const setOptionsSchema = z.object({
   out: z.string().min(1),
   count: z.number().int().min(1),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   view: z.enum(['cervical', 'lumbar', 'mixed']).default('mixed'),
   format: z.enum([...IMAGE_FORMATS, 'mix']).default('mix'),
   maxSide: z.number().int().min(64).optional(),

@@ -13,9 +13,19 @@ const FIXTURES = join(ROOT, 'test/fixtures/dicom');
 
 // Patient data planted in the inputs: none of it may appear in any file the run writes.
 const PHI = [
-  'Holmes^Sherlock', 'Holmes', 'Sherlock', 'PHI-ID-424242', '19540106', 'ACC-PHI-777',
+  'Holmes^Sherlock',
+  'Holmes',
+  'Sherlock',
+  'PHI-ID-424242',
+  '19540106',
+  'ACC-PHI-777',
   // In the real fixtures copied in below (fictional, but patient-module values all the same).
-  'Doe^Archibald', 'Archibald', '77654033', 'Dog^AVeryGood', 'AVeryGood', 'Veterinarian^VeryGood',
+  'Doe^Archibald',
+  'Archibald',
+  '77654033',
+  'Dog^AVeryGood',
+  'AVeryGood',
+  'Veterinarian^VeryGood',
 ];
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -59,7 +69,11 @@ describe('DICOM through the local runner', () => {
     await writeFile(join(src, 'dcm', 'phantom_acc.dcm'), encodeDx({ ...common, accessionNumber: 'ACC-PHI-777' }));
     // An invalid SOP Instance UID (as some real devices write): the SEG fails, nothing else may.
     await writeFile(join(src, 'dcm', 'phantom_baduid.dcm'), encodeDx({ ...common, uids: { ...common.uids, sop: '1.2.03.4a' } }));
-    for (const f of ['cr_mono1_12bit_rescale_imagerspacing_16x16.dcm', 'dx_mono1_8bit_inverse_odd_length_pixeldata.dcm', 'broken_mr_truncated_pixel_data.dcm']) {
+    for (const f of [
+      'cr_mono1_12bit_rescale_imagerspacing_16x16.dcm',
+      'dx_mono1_8bit_inverse_odd_length_pixeldata.dcm',
+      'broken_mr_truncated_pixel_data.dcm',
+    ]) {
       await copyFile(join(FIXTURES, f), join(src, 'dcm', f));
     }
     report = await runLocal({
@@ -153,7 +167,10 @@ describe('DICOM through the local runner', () => {
       const check = spawnSync('dciodvfy', [f], { encoding: 'utf8' });
       expect(check.error, 'dciodvfy is installed (Debian package dicom3tools)').toBeUndefined();
       const report = `${check.stdout}${check.stderr}`;
-      expect(report.split('\n').filter((l) => l.startsWith('Error')), `${f}\n${report}`).toEqual([]);
+      expect(
+        report.split('\n').filter((l) => l.startsWith('Error')),
+        `${f}\n${report}`,
+      ).toEqual([]);
       const dump = spawnSync('dcmdump', ['+E', f], { encoding: 'utf8' });
       expect([dump.status, dump.stderr]).toEqual([0, '']);
       expect(dump.stdout).toContain('SegmentationStorage');

@@ -90,7 +90,9 @@ describe.each(outputs)('claimOutFolder on %s', (_kind, open) => {
     await earlierRun(out, RUN);
     const otherModels = { ...RUN, models: { ...RUN.models, unet: { name: 'u', version: '2', sha256: 'cc' } } };
     await expect(claimOutFolder(out, otherModels)).rejects.toBeInstanceOf(OutputFolderError);
-    await expect(claimOutFolder(out, { ...RUN, view: 'lumbar' })).rejects.toThrow(/holds an earlier run of \/cohort\/films with other models or options; pass --overwrite/);
+    await expect(claimOutFolder(out, { ...RUN, view: 'lumbar' })).rejects.toThrow(
+      /holds an earlier run of \/cohort\/films with other models or options; pass --overwrite/,
+    );
     // A run.json not of the one shape (RunFileSchema) is an unknown run: never resumed, even when its fields match.
     await out.put('run.json', JSON.stringify({ source: RUN.source, models: RUN.models }));
     await expect(claimOutFolder(out, RUN)).rejects.toThrow(/holds an earlier run of another source with other models or options/);

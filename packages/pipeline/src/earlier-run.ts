@@ -58,7 +58,8 @@ async function clearRunFiles(out: Storage): Promise<void> {
   const doomed: string[] = [];
   for await (const obj of out.list('')) {
     const parts = obj.key.split('/');
-    if ((parts.length === 1 && RUN_FILES.has(obj.key)) || (parts.length === 2 && RESULT_FILES.has(parts[1]!)) || obj.key.startsWith(REVIEW_PREFIX)) doomed.push(obj.key);
+    if ((parts.length === 1 && RUN_FILES.has(obj.key)) || (parts.length === 2 && RESULT_FILES.has(parts[1]!)) || obj.key.startsWith(REVIEW_PREFIX))
+      doomed.push(obj.key);
   }
   for (const key of doomed) await out.delete(key);
   if (out instanceof LocalStorage) {

@@ -23,12 +23,28 @@ describe('multi-page TIFF and animated GIF sources', () => {
       openModelRunner({ dir: join(MODELS, 'maskrcnn'), maxBatch: 1, maxWaitMs: 0 }),
     ]);
     const ph = generatePhantom({ seed: 5, view: 'lumbar', format: 'png8', maxSide: 512, partialShare: 0, asShare: 0, implantShare: 0 });
-    const first = await sharp(await encodeImage(ph)).toColourspace('srgb').png().toBuffer();
+    const first = await sharp(await encodeImage(ph))
+      .toColourspace('srgb')
+      .png()
+      .toBuffer();
     // Distinct pages: a GIF encoder merges identical consecutive frames.
-    const flat = (colour: string) => sharp({ create: { width: ph.width, height: ph.height, channels: 3, background: colour } }).png().toBuffer();
+    const flat = (colour: string) =>
+      sharp({ create: { width: ph.width, height: ph.height, channels: 3, background: colour } })
+        .png()
+        .toBuffer();
     const pages = [first, await flat('#000000'), await flat('#ffffff')];
-    await writeFile(join(dir, 'scan.tif'), await sharp(pages, { join: { animated: true } }).tiff().toBuffer());
-    await writeFile(join(dir, 'scan.gif'), await sharp(pages, { join: { animated: true } }).gif().toBuffer());
+    await writeFile(
+      join(dir, 'scan.tif'),
+      await sharp(pages, { join: { animated: true } })
+        .tiff()
+        .toBuffer(),
+    );
+    await writeFile(
+      join(dir, 'scan.gif'),
+      await sharp(pages, { join: { animated: true } })
+        .gif()
+        .toBuffer(),
+    );
   }, 60_000);
   afterAll(async () => {
     await Promise.all(runners.map((r) => Promise.all([r.runner.close(), r.model.close()])));
@@ -38,17 +54,21 @@ describe('multi-page TIFF and animated GIF sources', () => {
   it.each([
     ['scan.tif', 'multi-page: page 1 of 3 used'],
     ['scan.gif', 'animated: frame 1 of 3 used'],
-  ])('%s: page 1 is labelled and result.json notes "%s"', async (file, note) => {
-    const work = new LocalStorage(join(dir, `work-${file}`));
-    const out = new LocalStorage(join(dir, `out-${file}`));
-    const prepared = await prepareImage({ work }, { source: `file://${join(dir, file)}` });
-    expect(prepared.frameNote).toBe(note);
-    const [unet, maskrcnn] = runners;
-    const { foreground } = await segmentStage({ work, runner: unet!.runner }, { image: prepared.image });
-    const { instances } = await detectStage({ work, runner: maskrcnn!.runner }, { image: prepared.image });
-    await fuseStage({ work, out }, { source: `file://${join(dir, file)}`, name: file, image: prepared.image, foreground, instances });
-    const result = JSON.parse(await readFile(join(dir, `out-${file}`, file, 'result.json'), 'utf8'));
-    expect(result.extra.frame).toBe(note);
-    expect(result.vertebrae.filter((v: { level: string | null }) => v.level !== null).length).toBeGreaterThan(2);
-  }, 120_000);
+  ])(
+    '%s: page 1 is labelled and result.json notes "%s"',
+    async (file, note) => {
+      const work = new LocalStorage(join(dir, `work-${file}`));
+      const out = new LocalStorage(join(dir, `out-${file}`));
+      const prepared = await prepareImage({ work }, { source: `file://${join(dir, file)}` });
+      expect(prepared.frameNote).toBe(note);
+      const [unet, maskrcnn] = runners;
+      const { foreground } = await segmentStage({ work, runner: unet!.runner }, { image: prepared.image });
+      const { instances } = await detectStage({ work, runner: maskrcnn!.runner }, { image: prepared.image });
+      await fuseStage({ work, out }, { source: `file://${join(dir, file)}`, name: file, image: prepared.image, foreground, instances });
+      const result = JSON.parse(await readFile(join(dir, `out-${file}`, file, 'result.json'), 'utf8'));
+      expect(result.extra.frame).toBe(note);
+      expect(result.vertebrae.filter((v: { level: string | null }) => v.level !== null).length).toBeGreaterThan(2);
+    },
+    120_000,
+  );
 });

@@ -38,8 +38,18 @@ describe('stored model outputs', () => {
     const set = {
       frame,
       detections: [
-        { className: 'S1', score: 0.9, box: [1, 2, 5, 6] as [number, number, number, number], mask: { x: 1, y: 2, width: 4, height: 4, data: new Uint8Array(16).fill(1) } },
-        { className: 'vertebra', score: 0.6, box: [10, 10, 13, 12] as [number, number, number, number], mask: { x: 10, y: 10, width: 3, height: 2, data: Uint8Array.from([0, 1, 1, 1, 1, 0]) } },
+        {
+          className: 'S1',
+          score: 0.9,
+          box: [1, 2, 5, 6] as [number, number, number, number],
+          mask: { x: 1, y: 2, width: 4, height: 4, data: new Uint8Array(16).fill(1) },
+        },
+        {
+          className: 'vertebra',
+          score: 0.6,
+          box: [10, 10, 13, 12] as [number, number, number, number],
+          mask: { x: 10, y: 10, width: 3, height: 2, data: Uint8Array.from([0, 1, 1, 1, 1, 0]) },
+        },
       ],
     };
     const back = decodeInstances(encodeInstances(set));

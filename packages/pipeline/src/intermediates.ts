@@ -1,5 +1,15 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { type ForegroundMap, type Frame, type InstanceDetection, type InstanceSet, type LevelGrid, type ModelProvenance, type View, InputError, VIEWS } from '@vertxnet/core';
+import {
+  type ForegroundMap,
+  type Frame,
+  type InstanceDetection,
+  type InstanceSet,
+  type LevelGrid,
+  type ModelProvenance,
+  type View,
+  InputError,
+  VIEWS,
+} from '@vertxnet/core';
 
 /**
  * Model outputs travel between stages through object storage, never through Redis. The format is
@@ -90,7 +100,11 @@ export function encodeInstances(set: InstanceSet, model?: ModelProvenance): Buff
     ...rest,
     mask: { x: mask.x, y: mask.y, width: mask.width, height: mask.height },
   }));
-  return pack(INSTANCES_MAGIC, { frame: set.frame, detections, ...(set.classes ? { classes: set.classes } : {}), ...(model ? { model } : {}) }, set.detections.map((d) => d.mask.data));
+  return pack(
+    INSTANCES_MAGIC,
+    { frame: set.frame, detections, ...(set.classes ? { classes: set.classes } : {}), ...(model ? { model } : {}) },
+    set.detections.map((d) => d.mask.data),
+  );
 }
 
 export function decodeInstances(blob: Buffer, what = 'instances'): WithModel<InstanceSet> {

@@ -21,9 +21,15 @@ describe('a manifest with a bad row, through the local runner', () => {
     const ph = generatePhantom({ seed: 3, view: 'cervical', format: 'png8', maxSide: 320 });
     await writeFile(join(src, 'a.png'), await encodeImage(ph));
     await writeFile(join(src, 'cohort.csv'), 'uri,view\n../outside.png,\na.png,cervical\n');
-    const report = await runLocal({ source: join(src, 'cohort.csv'), out, models: { unet: join(ROOT, 'models/unet'), maskrcnn: join(ROOT, 'models/maskrcnn') } });
+    const report = await runLocal({
+      source: join(src, 'cohort.csv'),
+      out,
+      models: { unet: join(ROOT, 'models/unet'), maskrcnn: join(ROOT, 'models/maskrcnn') },
+    });
     expect(report.counts).toMatchObject({ images: 2, succeeded: 1, failed: 1 });
-    expect(report.failures).toEqual([{ name: '..__outside.png', source: '../outside.png', reason: expect.stringMatching(/^cohort\.csv row 2: .*escapes its root/) }]);
+    expect(report.failures).toEqual([
+      { name: '..__outside.png', source: '../outside.png', reason: expect.stringMatching(/^cohort\.csv row 2: .*escapes its root/) },
+    ]);
     expect(await readdir(join(out, 'a.png'))).toContain('result.json');
     // The one run.json shape of both modes (a distributed run's is parsed in services/ingest/src/run-files.test.ts).
     const written = RunFileSchema.strict().parse(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')));

@@ -65,7 +65,9 @@ describe('peak memory of one job stays inside its share of the container limit',
 
   it('a 14000x14000 PNG fails in prepare from its header, before any pixel is decoded', async () => {
     const file = join(dir, 'huge.png');
-    await sharp({ create: { width: 14000, height: 14000, channels: 3, background: { r: 90, g: 90, b: 90 } } }).png().toFile(file);
+    await sharp({ create: { width: 14000, height: 14000, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+      .png()
+      .toFile(file);
     const r = stage('prepare', file, join(dir, 'work-huge'));
     console.log(`peak RSS, 14000x14000 PNG: ${r.peakRssMiB} MiB`);
     expect(r.error).toMatch(/^InputError: huge\.png: image is 14000x14000 \(196 megapixels\), over the limit of \d+ megapixels$/);
@@ -86,7 +88,9 @@ describe('peak memory of one job stays inside its share of the container limit',
     const fused = stage('fuse', work, out, prepared.image as string, models.foreground as string, models.instances as string, JSON.stringify(prepared.dicom));
     expect(fused.ok, fused.error).toBe(true);
     expect(fused.vertebrae).toBeGreaterThan(2);
-    console.log(`peak RSS at ${DEFAULT_MAX_PIXELS / 1e6} MP: prepare ${prepared.peakRssMiB} MiB, models ${models.peakRssMiB} MiB, fusion ${fused.peakRssMiB} MiB`);
+    console.log(
+      `peak RSS at ${DEFAULT_MAX_PIXELS / 1e6} MP: prepare ${prepared.peakRssMiB} MiB, models ${models.peakRssMiB} MiB, fusion ${fused.peakRssMiB} MiB`,
+    );
     expect(prepared.peakRssMiB).toBeLessThan(PREPARE_BUDGET_MIB);
     expect(fused.peakRssMiB).toBeLessThan(FUSION_BUDGET_MIB);
   }, 600_000);

@@ -41,7 +41,15 @@ describe('writeRunFiles', () => {
     out = new LocalStorage(dir);
     // Written out of name order; a stray file and a top-level result.json are not result folders.
     await out.put('study__b.png/result.json', JSON.stringify(result('s3://src/study/b.png', [['L2', 21]])));
-    await out.put('a.png/result.json', JSON.stringify(result('s3://src/a.png', [['L1', 20], [null, null]])));
+    await out.put(
+      'a.png/result.json',
+      JSON.stringify(
+        result('s3://src/a.png', [
+          ['L1', 20],
+          [null, null],
+        ]),
+      ),
+    );
     await out.put('a.png/labels.png', Buffer.from('x'));
     await writeRunFiles(out, {
       id: 'run-1',

@@ -48,7 +48,10 @@ describe('sources', () => {
     expect(resultName('p1/lat.png')).toBe('p1__lat.png');
     expect(resultName('p2/lat.png')).not.toBe(resultName('p1/lat.png'));
     expect(isImageKey('x/.hidden.png')).toBe(false);
-    expect(parseCsv('a,"b ""q"""\r\n1,2')).toEqual([['a', 'b "q"'], ['1', '2']]);
+    expect(parseCsv('a,"b ""q"""\r\n1,2')).toEqual([
+      ['a', 'b "q"'],
+      ['1', '2'],
+    ]);
   });
 
   it('says clearly when the source does not exist', async () => {

@@ -58,7 +58,10 @@ export interface SourceItem {
  * files of the same name in different folders never collide and the name still says which file.
  */
 export function resultName(key: string): string {
-  return key.split('/').filter((p) => p.length > 0).join('__');
+  return key
+    .split('/')
+    .filter((p) => p.length > 0)
+    .join('__');
 }
 
 /**

@@ -12,7 +12,10 @@ beforeAll(async () => {
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 async function tiff(pages: number): Promise<Buffer> {
-  const page = (v: number) => sharp({ create: { width: 32, height: 32, channels: 3, background: { r: v, g: v, b: v } } }).png().toBuffer();
+  const page = (v: number) =>
+    sharp({ create: { width: 32, height: 32, channels: 3, background: { r: v, g: v, b: v } } })
+      .png()
+      .toBuffer();
   const images = await Promise.all(Array.from({ length: pages }, (_, i) => page(20 + i * 60)));
   return (pages === 1 ? sharp(images[0]) : sharp(images, { join: { animated: true } })).toColourspace('b-w').tiff().toBuffer();
 }

@@ -78,7 +78,9 @@ describe('stage handlers (what the services bind)', () => {
     const seg = dcmjs.data.DicomMessage.readFile(new Uint8Array(await readFile(join(out, 'scan.dcm', 'seg.dcm'))).buffer);
     const dataset = dcmjs.data.DicomMetaDictionary.naturalizeDataset(seg.dict);
     expect(dataset.Modality).toBe('SEG');
-    expect(dataset.ReferencedSeriesSequence?.SeriesInstanceUID ?? dataset.ReferencedSeriesSequence?.[0]?.SeriesInstanceUID).toBe('1.2.826.0.1.3680043.10.1234.77.1');
+    expect(dataset.ReferencedSeriesSequence?.SeriesInstanceUID ?? dataset.ReferencedSeriesSequence?.[0]?.SeriesInstanceUID).toBe(
+      '1.2.826.0.1.3680043.10.1234.77.1',
+    );
     // The SEG files with its image: the source's patient module reaches it through the work
     // store, never through a job record or result.json.
     expect([dataset.PatientName].flat()[0]).toMatchObject({ Alphabetic: 'Moriarty^James' });
@@ -103,7 +105,15 @@ describe('stage handlers (what the services bind)', () => {
         return store.put(key, body, opts);
       },
     });
-    const input = { source: `file://${join(src, 'scan.dcm')}`, name: 'scan.dcm', image, foreground, instances, dicom: dicom!, ...(dicom?.pixelSpacing ? { pixelSpacing: dicom.pixelSpacing } : {}) };
+    const input = {
+      source: `file://${join(src, 'scan.dcm')}`,
+      name: 'scan.dcm',
+      image,
+      foreground,
+      instances,
+      dicom: dicom!,
+      ...(dicom?.pixelSpacing ? { pixelSpacing: dicom.pixelSpacing } : {}),
+    };
     await expect(fuseStage({ work, out: flaky }, input)).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(await store.exists('scan.dcm/result.json')).toBe(false);
     await fuseStage({ work, out: flaky }, input); // the retry
@@ -127,7 +137,10 @@ describe('stage handlers (what the services bind)', () => {
     expect(await store.exists('scan.dcm/result.json')).toBe(false);
     refused = 0; // out again for one write, as the local runner meets it
     const retries: number[] = [];
-    const fused = await retryTransient(() => processImage({ work, out: flaky, models }, input), { firstDelayMs: 1, onRetry: (_e, attempt) => retries.push(attempt) });
+    const fused = await retryTransient(() => processImage({ work, out: flaky, models }, input), {
+      firstDelayMs: 1,
+      onRetry: (_e, attempt) => retries.push(attempt),
+    });
     expect(retries).toEqual([1]);
     expect(fused.labels.length).toBeGreaterThan(0);
     expect(await store.exists('scan.dcm/result.json')).toBe(true);

@@ -36,9 +36,7 @@ export function checkPrefix(prefix: string): string {
   return prefix;
 }
 
-export type StorageLocation =
-  | { kind: 's3'; bucket: string; prefix: string }
-  | { kind: 'local'; rootDir: string };
+export type StorageLocation = { kind: 's3'; bucket: string; prefix: string } | { kind: 'local'; rootDir: string };
 
 /**
  * 's3://bucket/some/prefix' → S3 (prefix without edge slashes, may be '');

@@ -133,8 +133,7 @@ export class LocalStorage implements Storage {
       if (item.dir) {
         const dirPrefix = item.sortKey;
         const overlapsPrefix = dirPrefix.startsWith(prefix) || prefix.startsWith(dirPrefix);
-        const allBeforeStart =
-          startAfter !== undefined && !startAfter.startsWith(dirPrefix) && compareKeys(startAfter, dirPrefix) > 0;
+        const allBeforeStart = startAfter !== undefined && !startAfter.startsWith(dirPrefix) && compareKeys(startAfter, dirPrefix) > 0;
         if (overlapsPrefix && !allBeforeStart) yield* this.walk(item.key, prefix, startAfter);
         continue;
       }

@@ -202,7 +202,15 @@ export class S3Storage implements Storage {
 }
 
 /** Error names of the SDK and of S3 servers that say "try again later". */
-const UNAVAILABLE_NAMES = new Set(['SlowDown', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ServiceUnavailable', 'InternalError', 'ThrottlingException']);
+const UNAVAILABLE_NAMES = new Set([
+  'SlowDown',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ServiceUnavailable',
+  'InternalError',
+  'ThrottlingException',
+]);
 /** Socket-level faults: the server is down, restarting or unreachable for now. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ENOTCONN']);
 

@@ -115,12 +115,15 @@ describe.each(implementations)('%s behaviour', (name, create) => {
     expect((await collect(storage.list('im'))).map((o) => o.key)).toEqual(['images/10.png', 'images/2.png', 'img.png']);
     expect((await collect(storage.list('a/'))).map((o) => o.key)).toEqual(['a/x', 'a/y/z']);
     expect((await collect(storage.list('', { startAfter: 'a/x' }))).map((o) => o.key)).toEqual([
-      'a/y/z', 'b', 'c.txt', 'images/10.png', 'images/2.png', 'img.png',
+      'a/y/z',
+      'b',
+      'c.txt',
+      'images/10.png',
+      'images/2.png',
+      'img.png',
     ]);
     expect((await collect(storage.list('', { startAfter: 'a/y' }))).map((o) => o.key)[0]).toBe('a/y/z');
-    expect((await collect(storage.list('images/', { startAfter: 'images/10.png' }))).map((o) => o.key)).toEqual([
-      'images/2.png',
-    ]);
+    expect((await collect(storage.list('images/', { startAfter: 'images/10.png' }))).map((o) => o.key)).toEqual(['images/2.png']);
     const sized = await collect(storage.list('images/'));
     expect(sized.map((o) => o.size)).toEqual(['images/10.png'.length, 'images/2.png'.length]);
   });

@@ -7,8 +7,11 @@ describe('parseUriPolicy / uriRefusal', () => {
     const policy = parseUriPolicy(' s3://cohort/ , s3://archive/xr,file:///data/cohort/ ');
     expect(policy.prefixes).toEqual(['s3://cohort', 's3://archive/xr', 'file:///data/cohort']);
     const refusal = (uri: string) => uriRefusal(uri, policy, 'ALLOWED_SOURCES');
-    for (const ok of ['s3://cohort', 's3://cohort/a/b.png', 's3://archive/xr/', 'file:///data/cohort/x.dcm', '/data/cohort/y/z.png']) expect(refusal(ok), ok).toBeUndefined();
-    expect(refusal('s3://cohort2/a')).toMatch(/^outside the allowed sources \(ALLOWED_SOURCES: s3:\/\/cohort\/, s3:\/\/archive\/xr, file:\/\/\/data\/cohort\/\)$/);
+    for (const ok of ['s3://cohort', 's3://cohort/a/b.png', 's3://archive/xr/', 'file:///data/cohort/x.dcm', '/data/cohort/y/z.png'])
+      expect(refusal(ok), ok).toBeUndefined();
+    expect(refusal('s3://cohort2/a')).toMatch(
+      /^outside the allowed sources \(ALLOWED_SOURCES: s3:\/\/cohort\/, s3:\/\/archive\/xr, file:\/\/\/data\/cohort\/\)$/,
+    );
     expect(refusal('s3://archive/xray/a')).toMatch(/outside/);
     expect(refusal('/data/cohort-other/a')).toMatch(/outside/);
     expect(refusal('/data/cohort/../../etc/passwd')).toBe('".." segments are not allowed');

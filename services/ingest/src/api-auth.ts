@@ -17,7 +17,9 @@ export function readApiAuth(config: Pick<IngestConfig, 'API_TOKEN' | 'API_TOKEN_
     try {
       token = readFileSync(config.API_TOKEN_FILE, 'utf8').trim();
     } catch (err) {
-      throw new ConfigError(`ingest: API_TOKEN_FILE ${config.API_TOKEN_FILE} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+      throw new ConfigError(`ingest: API_TOKEN_FILE ${config.API_TOKEN_FILE} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
+        cause: err,
+      });
     }
     if (token.length < MIN_TOKEN_LENGTH) throw new ConfigError(`ingest: the token in API_TOKEN_FILE must be at least ${MIN_TOKEN_LENGTH} characters`);
   }

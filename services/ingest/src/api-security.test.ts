@@ -49,11 +49,16 @@ async function call(url: string, opts: { method?: string; token?: string; author
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
   const res = await fetch(url, { method: opts.method ?? 'GET', headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
   const text = await res.text();
-  return { status: res.status, authenticate: res.headers.get('www-authenticate'), body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: res.status,
+    authenticate: res.headers.get('www-authenticate'),
+    body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
 /** POST /runs with the right token, another one, or (null) none. */
-const postRun = (api: string, body: unknown, token: string | null = TOKEN) => call(`${api}/runs`, { method: 'POST', body, ...(token !== null ? { token } : {}) });
+const postRun = (api: string, body: unknown, token: string | null = TOKEN) =>
+  call(`${api}/runs`, { method: 'POST', body, ...(token !== null ? { token } : {}) });
 
 describe('runs API authentication', () => {
   it('answers 401 with WWW-Authenticate to a caller without the token, on POST /runs and GET /runs/:id', async () => {
@@ -105,7 +110,11 @@ describe('runs API authentication', () => {
 
   it('the built service, started without a token, exits 2 with the reason on stderr', () => {
     const main = new URL('../dist/main.js', import.meta.url).pathname;
-    const res = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, HTTP_PORT: '0' }, encoding: 'utf8', timeout: 30_000 });
+    const res = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, HTTP_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(res.status).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr.trim().split('\n')).toEqual([
@@ -120,7 +129,11 @@ describe('runs API authentication', () => {
     try {
       await writeFile(join(dir, 'short'), 'short\n');
       const start = (file: string) =>
-        spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, HTTP_PORT: '0', API_TOKEN_FILE: file }, encoding: 'utf8', timeout: 30_000 });
+        spawnSync(process.execPath, [main], {
+          env: { PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, HTTP_PORT: '0', API_TOKEN_FILE: file },
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
       const missing = start(join(dir, 'missing'));
       expect([missing.status, missing.stderr]).toEqual([2, `ingest: API_TOKEN_FILE ${join(dir, 'missing')} cannot be read (ENOENT)\n`]);
       const short = start(join(dir, 'short'));
@@ -168,10 +181,16 @@ describe('allowed sources and outputs', () => {
   it('refuses a source or an output outside ALLOWED_SOURCES / ALLOWED_OUTPUTS', async () => {
     const { api } = await ingest({ ALLOWED_SOURCES: 's3://cohort-bucket/, s3://archive/xr', ALLOWED_OUTPUTS: 's3://results/' });
     const refused: Array<[Record<string, string>, RegExp]> = [
-      [{ source: 's3://other/x/', out: 's3://results/r/' }, /source "s3:\/\/other\/x\/": outside the allowed sources \(ALLOWED_SOURCES: s3:\/\/cohort-bucket\/, s3:\/\/archive\/xr\)/],
+      [
+        { source: 's3://other/x/', out: 's3://results/r/' },
+        /source "s3:\/\/other\/x\/": outside the allowed sources \(ALLOWED_SOURCES: s3:\/\/cohort-bucket\/, s3:\/\/archive\/xr\)/,
+      ],
       [{ source: 's3://cohort-bucket-evil/x/', out: 's3://results/r/' }, /outside the allowed sources/],
       [{ source: 's3://archive/xray/', out: 's3://results/r/' }, /outside the allowed sources/],
-      [{ source: 's3://cohort-bucket/x/', out: 's3://elsewhere/r/' }, /out "s3:\/\/elsewhere\/r\/": outside the allowed outputs \(ALLOWED_OUTPUTS: s3:\/\/results\/\)/],
+      [
+        { source: 's3://cohort-bucket/x/', out: 's3://elsewhere/r/' },
+        /out "s3:\/\/elsewhere\/r\/": outside the allowed outputs \(ALLOWED_OUTPUTS: s3:\/\/results\/\)/,
+      ],
     ];
     for (const [body, reason] of refused) {
       const answer = await postRun(api, body);

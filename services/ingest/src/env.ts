@@ -31,7 +31,9 @@ export const IngestEnv = z
       .trim()
       .min(16, 'must be at least 16 characters')
       .optional()
-      .describe('Bearer token that callers of POST /runs and GET /runs/:id send (Authorization: Bearer …), from a Secret. This or API_TOKEN_FILE is required unless API_INSECURE_DEV=true.'),
+      .describe(
+        'Bearer token that callers of POST /runs and GET /runs/:id send (Authorization: Bearer …), from a Secret. This or API_TOKEN_FILE is required unless API_INSECURE_DEV=true.',
+      ),
     API_TOKEN_FILE: z
       .string()
       .min(1)
@@ -40,7 +42,7 @@ export const IngestEnv = z
     API_INSECURE_DEV: envBool()
       .default(false)
       .describe(
-        'true serves the runs API without a token when none is set. Local development only: whoever reaches the port can start runs that read and write storage with the service\'s credentials.',
+        "true serves the runs API without a token when none is set. Local development only: whoever reaches the port can start runs that read and write storage with the service's credentials.",
       ),
     ALLOWED_SOURCES: uriPrefixList(
       's3://',

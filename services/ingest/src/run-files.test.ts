@@ -49,7 +49,10 @@ describe('a distributed run’s files', () => {
     cleanups.push(folder.cleanup);
     const outside = await mkdtemp(join(tmpdir(), 'vertxnet-outside-'));
     const out = await mkdtemp(join(tmpdir(), 'vertxnet-out-'));
-    cleanups.push(() => rm(outside, { recursive: true, force: true }), () => rm(out, { recursive: true, force: true }));
+    cleanups.push(
+      () => rm(outside, { recursive: true, force: true }),
+      () => rm(out, { recursive: true, force: true }),
+    );
     await writeFile(join(outside, 'secret.png'), '');
     await symlink(join(outside, 'secret.png'), join(folder.dir, 'link.png'));
     await writeFile(join(folder.dir, 'bad.png'), 'x');
@@ -76,7 +79,12 @@ describe('a distributed run’s files', () => {
     const run = await submitRun({ source: folder.dir, out, models: { ...DEFAULT_MODELS } }, p);
     await p.waitForRun(run.id);
     // The run's job writes run.json last, after summary.csv and coco.json.
-    await until(() => access(join(out, 'run.json')).then(() => true, () => false));
+    await until(() =>
+      access(join(out, 'run.json')).then(
+        () => true,
+        () => false,
+      ),
+    );
 
     // The one run.json shape of both modes (a local run's is parsed in packages/pipeline/src/manifest-run.test.ts).
     const report = RunFileSchema.strict().parse(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')));

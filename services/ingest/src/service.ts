@@ -1,5 +1,19 @@
 import type { Logger } from '@vertxnet/config';
-import { probedWorkStore, ImageFlows, RunEvents, RunMetrics, checkRedisHashSetting, connectRedis, runProcessor, startService, stageProcessor, type RunRecord, type RunningService, type SourceLister, type StageHandlersFor } from '@vertxnet/queue';
+import {
+  probedWorkStore,
+  ImageFlows,
+  RunEvents,
+  RunMetrics,
+  checkRedisHashSetting,
+  connectRedis,
+  runProcessor,
+  startService,
+  stageProcessor,
+  type RunRecord,
+  type RunningService,
+  type SourceLister,
+  type StageHandlersFor,
+} from '@vertxnet/queue';
 import { runsApi } from './api.js';
 import { readApiAuth } from './api-auth.js';
 import { guardPrepare, guardRunProcessor, runUriPolicy } from './uri-guard.js';

@@ -48,7 +48,9 @@ describe('a model worker with an unusable model', () => {
   it('exits 2 with one line when MODEL_DIR holds the other stage’s model', async () => {
     const { code, stderr } = await start('maskrcnn-worker', { MODEL_DIR: join(ROOT, 'models/unet') });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^maskrcnn-worker: MODEL_DIR: the Mask R-CNN model in \S+models\/unet cannot be used: .* does foreground-segmentation; this stage needs instance-segmentation\n$/);
+    expect(stderr).toMatch(
+      /^maskrcnn-worker: MODEL_DIR: the Mask R-CNN model in \S+models\/unet cannot be used: .* does foreground-segmentation; this stage needs instance-segmentation\n$/,
+    );
   });
 
   it('exits 2 with one line when the weights do not match the manifest, or onnxruntime cannot read them', async () => {
@@ -59,7 +61,9 @@ describe('a model worker with an unusable model', () => {
     await writeFile(join(garbage, 'model.onnx'), bytes);
     const mismatch = await start('unet-worker', { MODEL_DIR: garbage });
     expect(mismatch.code).toBe(2);
-    expect(mismatch.stderr).toMatch(/^unet-worker: MODEL_DIR: the U-Net model in \S+ cannot be used: \S+model\.onnx: sha256 [0-9a-f]{64} does not match the manifest \([0-9a-f]{64}\)\n$/);
+    expect(mismatch.stderr).toMatch(
+      /^unet-worker: MODEL_DIR: the U-Net model in \S+ cannot be used: \S+model\.onnx: sha256 [0-9a-f]{64} does not match the manifest \([0-9a-f]{64}\)\n$/,
+    );
 
     // The right hash over bytes onnxruntime cannot parse: found when the session is created (at start too).
     const manifest = JSON.parse(await readFile(join(garbage, 'manifest.json'), 'utf8')) as { sha256: string };

@@ -3,6 +3,10 @@ import { startModelWorker, type RunningService, type ServiceContext, type StageH
 import type { UnetWorkerConfig } from './env.js';
 
 /** The U-Net worker: its queue bound to its handler (see startModelWorker). */
-export function startUnetWorker(config: UnetWorkerConfig, logger: Logger, handlers: (ctx: ServiceContext) => Promise<StageHandlersFor<'unet'>>): Promise<RunningService> {
+export function startUnetWorker(
+  config: UnetWorkerConfig,
+  logger: Logger,
+  handlers: (ctx: ServiceContext) => Promise<StageHandlersFor<'unet'>>,
+): Promise<RunningService> {
   return startModelWorker('unet', config, logger, handlers);
 }

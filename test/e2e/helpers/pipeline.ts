@@ -5,7 +5,23 @@ import { dirname, join } from 'node:path';
 import type { Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { basename } from '@vertxnet/core';
-import { DoneRecords, ImageFlows, JobWorker, PipelineKeys, PipelineQueues, RunEvents, RunStore, connectRedis, stageProcessor, type JobName, type JobWorkerOptions, type ProducerContext, type RunRecord, type SourceLister, type StageHandlers } from '@vertxnet/queue';
+import {
+  DoneRecords,
+  ImageFlows,
+  JobWorker,
+  PipelineKeys,
+  PipelineQueues,
+  RunEvents,
+  RunStore,
+  connectRedis,
+  stageProcessor,
+  type JobName,
+  type JobWorkerOptions,
+  type ProducerContext,
+  type RunRecord,
+  type SourceLister,
+  type StageHandlers,
+} from '@vertxnet/queue';
 import { listSource, resultName } from '@vertxnet/pipeline';
 import { TEST_REDIS_URL, deleteKeys } from '../../helpers/redis.js';
 
@@ -94,7 +110,14 @@ export async function openTestPipeline(): Promise<TestPipeline> {
 export function pipelineLister(s3?: NonNullable<Parameters<typeof listSource>[1]>['s3']): SourceLister {
   return async function* (source, cursor) {
     for await (const item of listSource(source, { ...(cursor !== undefined ? { startAfter: cursor } : {}), ...(s3 ? { s3 } : {}) })) {
-      yield { uri: item.uri, result: resultName(item.key), cursor: item.key, ...(item.etag ? { etag: item.etag } : {}), ...(item.view ? { view: item.view } : {}), ...(item.rejected ? { rejected: item.rejected } : {}) };
+      yield {
+        uri: item.uri,
+        result: resultName(item.key),
+        cursor: item.key,
+        ...(item.etag ? { etag: item.etag } : {}),
+        ...(item.view ? { view: item.view } : {}),
+        ...(item.rejected ? { rejected: item.rejected } : {}),
+      };
     }
   };
 }

@@ -120,7 +120,9 @@ export async function spawnService(name: string, entry: string, opts: SpawnOptio
 export const PIPELINE_API_TOKEN = 'pipeline-test-token-5e8c2a7f1b94';
 
 /** The four services on one fresh QUEUE_PREFIX, each ready; stop them with stopAll. */
-export async function startPipelineServices(env: Record<string, string> = {}): Promise<{ prefix: string; services: Record<ServiceName, ServiceProcess>; stopAll(): Promise<void> }> {
+export async function startPipelineServices(
+  env: Record<string, string> = {},
+): Promise<{ prefix: string; services: Record<ServiceName, ServiceProcess>; stopAll(): Promise<void> }> {
   const prefix = env.QUEUE_PREFIX ?? `test-${randomUUID()}`;
   const envOf = (name: ServiceName) => ({ QUEUE_PREFIX: prefix, ...(name === 'ingest' ? { API_TOKEN: PIPELINE_API_TOKEN } : {}), ...env });
   const started = await Promise.all(SERVICE_NAMES.map((name) => spawnService(name, serviceEntry(name), { env: envOf(name) })));

@@ -10,10 +10,23 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: unknown };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [k: string]: unknown;
+};
 
 const KNOWN_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'images', 'patches', 'configMapGenerator']);
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+]);
 
 interface Kustomization {
   apiVersion?: string;
@@ -22,7 +35,12 @@ interface Kustomization {
   resources?: string[];
   images?: Array<{ name: string; newName?: string; newTag?: string }>;
   patches?: Array<{ target: { kind: string; name: string }; patch: string }>;
-  configMapGenerator?: Array<{ name: string; files?: string[]; literals?: string[]; options?: { disableNameSuffixHash?: boolean; labels?: Record<string, string> } }>;
+  configMapGenerator?: Array<{
+    name: string;
+    files?: string[];
+    literals?: string[];
+    options?: { disableNameSuffixHash?: boolean; labels?: Record<string, string> };
+  }>;
 }
 
 export function kustomizationPath(dir: string): string {
@@ -75,8 +93,10 @@ export function kustomizeBuild(dir: string): K8sObject[] {
 }
 
 function generateConfigMap(dir: string, gen: NonNullable<Kustomization['configMapGenerator']>[number]): K8sObject {
-  for (const field of Object.keys(gen)) if (!['name', 'files', 'literals', 'options'].includes(field)) throw new Error(`configMapGenerator field ${field} not supported`);
-  for (const field of Object.keys(gen.options ?? {})) if (!['disableNameSuffixHash', 'labels'].includes(field)) throw new Error(`generator option ${field} not supported`);
+  for (const field of Object.keys(gen))
+    if (!['name', 'files', 'literals', 'options'].includes(field)) throw new Error(`configMapGenerator field ${field} not supported`);
+  for (const field of Object.keys(gen.options ?? {}))
+    if (!['disableNameSuffixHash', 'labels'].includes(field)) throw new Error(`generator option ${field} not supported`);
   // With a hash suffix, references to the ConfigMap would need rewriting: not implemented.
   if (gen.options?.disableNameSuffixHash !== true) throw new Error(`configMapGenerator ${gen.name}: only disableNameSuffixHash: true is supported`);
   const data: Record<string, string> = {};
@@ -116,7 +136,10 @@ export interface JsonPatchOp {
 
 function pointer(path: string): string[] {
   if (!path.startsWith('/')) throw new Error(`bad JSON pointer ${path}`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** RFC 6902 add / remove / replace / test on one document (copy and move are not used here). */

@@ -5,7 +5,9 @@
 (function () {
   'use strict';
   var D = window.VERTXNET_REVIEW;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   if (!D) {
     $('no-data').hidden = false;
     return;
@@ -43,7 +45,9 @@
       run: D.run.id,
       source: D.run.source,
       savedAt: new Date().toISOString(),
-      marks: names.map(function (n) { return { image: n, mark: marks[n].mark, time: marks[n].time }; }),
+      marks: names.map(function (n) {
+        return { image: n, mark: marks[n].mark, time: marks[n].time };
+      }),
     };
   }
 
@@ -55,7 +59,9 @@
     document.body.appendChild(a);
     a.click();
     a.remove();
-    setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+    setTimeout(function () {
+      URL.revokeObjectURL(a.href);
+    }, 10000);
   }
 
   function el(tag, cls, text) {
@@ -76,14 +82,20 @@
     option(flag, '', 'any');
     option(flag, 'none', 'no flags');
     option(flag, 'some', 'any flag');
-    D.flags.forEach(function (f, i) { option(flag, String(i), f); });
+    D.flags.forEach(function (f, i) {
+      option(flag, String(i), f);
+    });
     var view = $('filter-view');
     option(view, '', 'any');
-    D.views.forEach(function (v, i) { option(view, String(i), v); });
+    D.views.forEach(function (v, i) {
+      option(view, String(i), v);
+    });
     option(view, '-1', 'unknown');
     var level = $('filter-level');
     option(level, '', 'any');
-    D.levels.forEach(function (l, i) { option(level, String(i), 'has ' + l); });
+    D.levels.forEach(function (l, i) {
+      option(level, String(i), 'has ' + l);
+    });
     var status = $('filter-status');
     option(status, '', 'all');
     option(status, 'ok', 'with a result');
@@ -161,7 +173,21 @@
     if (card.c !== undefined && card.c < LOW_CONFIDENCE) conf.classList.add('low');
     meta.appendChild(conf);
     a.appendChild(meta);
-    a.appendChild(el('div', 'levels', card.l.length ? card.l.map(function (l) { return D.levels[l]; }).join(' ') : card.x ? '' : 'no levels'));
+    a.appendChild(
+      el(
+        'div',
+        'levels',
+        card.l.length
+          ? card.l
+              .map(function (l) {
+                return D.levels[l];
+              })
+              .join(' ')
+          : card.x
+            ? ''
+            : 'no levels',
+      ),
+    );
     var flags = el('div', 'flags');
     card.f.forEach(function (f) {
       var name = D.flags[f];
@@ -188,8 +214,16 @@
     var to = Math.min(state.filtered.length, from + PER_SCREEN);
     for (var at = from; at < to; at++) grid.appendChild(renderCard(state.filtered[at], at));
     var n = state.filtered.length;
-    $('count').textContent = n === 0 ? 'no image matches' : 'showing ' + (from + 1) + '–' + to + ' of ' + n.toLocaleString('en') +
-      (n !== D.cards.length ? ' (of ' + D.cards.length.toLocaleString('en') + ')' : '');
+    $('count').textContent =
+      n === 0
+        ? 'no image matches'
+        : 'showing ' +
+          (from + 1) +
+          '–' +
+          to +
+          ' of ' +
+          n.toLocaleString('en') +
+          (n !== D.cards.length ? ' (of ' + D.cards.length.toLocaleString('en') + ')' : '');
     $('page-label').textContent = 'page ' + (state.screen + 1) + ' of ' + screens();
     $('prev').disabled = state.screen === 0;
     $('next').disabled = state.screen + 1 >= screens();
@@ -259,7 +293,9 @@
       var waiting = pagesLoading[k];
       delete pagesLoading[k];
       var page = (window.VERTXNET_REVIEW_PAGES || {})[k];
-      waiting.forEach(function (w) { w.callback(page ? page[w.pos - k * D.pageSize] : undefined); });
+      waiting.forEach(function (w) {
+        w.callback(page ? page[w.pos - k * D.pageSize] : undefined);
+      });
     };
     s.onload = done;
     s.onerror = done;
@@ -308,7 +344,9 @@
     fig.textContent = '';
     info.textContent = '';
     if (!detail) {
-      info.appendChild(el('p', 'failure-reason', 'The details of this image could not be loaded (' + pageFile(Math.floor(state.filtered[state.selected] / D.pageSize)) + ').'));
+      info.appendChild(
+        el('p', 'failure-reason', 'The details of this image could not be loaded (' + pageFile(Math.floor(state.filtered[state.selected] / D.pageSize)) + ').'),
+      );
       return;
     }
     var folder = '../' + encodeURIComponent(detail.name) + '/';
@@ -342,8 +380,13 @@
       if (detail.image.pixelSpacing) dlRow(dl, 'pixel spacing', detail.image.pixelSpacing.row + ' × ' + detail.image.pixelSpacing.column + ' mm');
     }
     dlRow(dl, 'anterior side', detail.anteriorSide);
-    if (detail.models) Object.keys(detail.models).forEach(function (k) { dlRow(dl, k, detail.models[k]); });
-    (detail.notes || []).forEach(function (n) { dlRow(dl, 'note', n); });
+    if (detail.models)
+      Object.keys(detail.models).forEach(function (k) {
+        dlRow(dl, k, detail.models[k]);
+      });
+    (detail.notes || []).forEach(function (n) {
+      dlRow(dl, 'note', n);
+    });
     info.appendChild(dl);
     if (detail.vertebrae && detail.vertebrae.length) {
       var unit = detail.unit || 'px';
@@ -356,8 +399,18 @@
       var body = el('tbody');
       detail.vertebrae.forEach(function (v) {
         var tr = el('tr');
-        [v.level || '?', num(v.score, 2), v.source, num(v.area, 0), num(v.anteriorHeight, 1), num(v.middleHeight, 1), num(v.posteriorHeight, 1),
-          num(v.wedgeRatio, 3), num(v.superiorEndplateAngle, 1), num(v.inferiorEndplateAngle, 1)].forEach(function (c) {
+        [
+          v.level || '?',
+          num(v.score, 2),
+          v.source,
+          num(v.area, 0),
+          num(v.anteriorHeight, 1),
+          num(v.middleHeight, 1),
+          num(v.posteriorHeight, 1),
+          num(v.wedgeRatio, 3),
+          num(v.superiorEndplateAngle, 1),
+          num(v.inferiorEndplateAngle, 1),
+        ].forEach(function (c) {
           tr.appendChild(el('td', '', c));
         });
         body.appendChild(tr);
@@ -382,7 +435,8 @@
       tr.appendChild(el('td', 'failure-reason', f.reason));
       rows.appendChild(tr);
     });
-    if (D.failures.length > shown.length) $('failures-more').textContent = '… and ' + (D.failures.length - shown.length) + ' more: choose Status "failed" to page through them.';
+    if (D.failures.length > shown.length)
+      $('failures-more').textContent = '… and ' + (D.failures.length - shown.length) + ' more: choose Status "failed" to page through them.';
   }
 
   document.addEventListener('keydown', function (e) {
@@ -400,16 +454,35 @@
     else return;
     e.preventDefault();
   });
-  $('prev').addEventListener('click', function () { goScreen(-1); });
-  $('next').addEventListener('click', function () { goScreen(1); });
-  $('detail-prev').addEventListener('click', function () { select(state.selected - 1); });
-  $('detail-next').addEventListener('click', function () { select(state.selected + 1); });
+  $('prev').addEventListener('click', function () {
+    goScreen(-1);
+  });
+  $('next').addEventListener('click', function () {
+    goScreen(1);
+  });
+  $('detail-prev').addEventListener('click', function () {
+    select(state.selected - 1);
+  });
+  $('detail-next').addEventListener('click', function () {
+    select(state.selected + 1);
+  });
   $('detail-close').addEventListener('click', closeDetail);
-  $('mark-wrong').addEventListener('click', function () { mark('wrong'); });
-  $('mark-right').addEventListener('click', function () { mark('right'); });
+  $('mark-wrong').addEventListener('click', function () {
+    mark('wrong');
+  });
+  $('mark-right').addEventListener('click', function () {
+    mark('right');
+  });
   $('save-marks').addEventListener('click', downloadMarks);
 
-  $('run').textContent = 'run ' + D.run.id + ' · ' + D.run.source + ' · ' + D.cards.length.toLocaleString('en') + ' images' +
+  $('run').textContent =
+    'run ' +
+    D.run.id +
+    ' · ' +
+    D.run.source +
+    ' · ' +
+    D.cards.length.toLocaleString('en') +
+    ' images' +
     (D.failures.length ? ', ' + D.failures.length.toLocaleString('en') + ' failed' : '');
   setUpFilters();
   renderFailures();

@@ -78,7 +78,10 @@ async function importAndRead(file: string, out: string): Promise<TrainingSet> {
 function pythonLevels(dir: string): Record<string, string[]> | undefined {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import numpy, PIL'], { cwd: join(ROOT, 'training') });
   if (probe.status !== 0) return undefined;
-  const code = 'import json, sys\nfrom vertxnet_train.coco import load_records\n' + 'rs = load_records([sys.argv[1]], 256, log=lambda *a: None)\n' + 'print(json.dumps({r.file: sorted(i.level for i in r.instances) for r in rs}))';
+  const code =
+    'import json, sys\nfrom vertxnet_train.coco import load_records\n' +
+    'rs = load_records([sys.argv[1]], 256, log=lambda *a: None)\n' +
+    'print(json.dumps({r.file: sorted(i.level for i in r.instances) for r in rs}))';
   const py = spawnSync('/usr/bin/python3', ['-c', code, dir], { cwd: join(ROOT, 'training'), encoding: 'utf8' });
   expect(py.status, py.stderr).toBe(0);
   return JSON.parse(py.stdout) as Record<string, string[]>;
@@ -90,7 +93,10 @@ function expectTruth(set: TrainingSet, dir: string, tolerancePx: number): void {
   expect([...got.keys()].sort()).toEqual([...truth.keys()].sort());
   for (const [file, want] of truth) {
     const have = sorted(got.get(file)!);
-    expect(have.map((s) => s.level), file).toEqual(sorted(want).map((s) => s.level));
+    expect(
+      have.map((s) => s.level),
+      file,
+    ).toEqual(sorted(want).map((s) => s.level));
     sorted(want).forEach((w, k) => {
       expect(have[k]!.polygon).toHaveLength(w.polygon.length);
       for (let i = 0; i < w.polygon.length; i++) expect(Math.abs(have[k]!.polygon[i]! - w.polygon[i]!)).toBeLessThanOrEqual(tolerancePx);
@@ -111,14 +117,18 @@ describe('corrections round trip: run → export-task → reviewer → import-co
     expectTruth(set, join(tmp, 'set-cvat'), 0);
   });
 
-  it("Label Studio: the JSON export of the annotated tasks gives the ground truth (the annotations, not the predictions)", async () => {
+  it('Label Studio: the JSON export of the annotated tasks gives the ground truth (the annotations, not the predictions)', async () => {
     const tasks = JSON.parse(await readFile(join(tmp, 'task', 'label-studio/tasks.json'), 'utf8')) as Parameters<typeof labelStudioCorrected>[0];
-    const sizes = new Map(tasks.map((t) => [t.data.vertxnet_image!, { width: t.predictions[0]!.result[0]!.original_width, height: t.predictions[0]!.result[0]!.original_height }]));
+    const sizes = new Map(
+      tasks.map((t) => [t.data.vertxnet_image!, { width: t.predictions[0]!.result[0]!.original_width, height: t.predictions[0]!.result[0]!.original_height }]),
+    );
     await writeFile(join(tmp, 'ls-export.json'), JSON.stringify(labelStudioCorrected(tasks, truth, (f) => sizes.get(f)!)));
     const set = await importAndRead(join(tmp, 'ls-export.json'), join(tmp, 'set-ls'));
     expectTruth(set, join(tmp, 'set-ls'), 0.01);
     // The predictions differ from the truth, so the set above is the reviewer's and not the model's.
-    const predictedCounts = tasks.flatMap((t) => t.predictions[0]!.result.map((r) => (r as unknown as { value: { points: unknown[] } }).value.points.length * 2));
+    const predictedCounts = tasks.flatMap((t) =>
+      t.predictions[0]!.result.map((r) => (r as unknown as { value: { points: unknown[] } }).value.points.length * 2),
+    );
     const truthCounts = [...truth.values()].flat().map((t) => t.polygon.length);
     expect(predictedCounts.sort((a, b) => a - b)).not.toEqual(truthCounts.sort((a, b) => a - b));
   });

@@ -20,12 +20,16 @@ export function registerExportTask(program: Command): void {
     .command('export-task')
     .description("Write a correction task of a run's images for CVAT (COCO 1.0) and/or Label Studio, the run's outlines as pre-annotations")
     .argument('<run>', 'the --out folder of a local run (holding run.json)')
-    .addOption(new Option('--select <which>', 'images: flagged needs-review, marked wrong on the review page (needs --marks), or all').choices(SELECTIONS).default('needs-review'))
+    .addOption(
+      new Option('--select <which>', 'images: flagged needs-review, marked wrong on the review page (needs --marks), or all')
+        .choices(SELECTIONS)
+        .default('needs-review'),
+    )
     .option('--marks <file>', 'review-marks.json saved from the review page of this run (for --select wrong)')
     .addOption(new Option('--format <format>', 'the labelling tool').choices(TASK_FORMATS).default('both'))
     .requiredOption('-o, --out <dir>', 'a new folder for the task (refused if it exists)')
     .addOption(new Option('--images <how>', 'copy the source images into the task, or only reference them').choices(['copy', 'reference']).default('copy'))
-    .option('--image-root <url>', "Label Studio: the URL or path prefix the images are served under (data.image = <url>/<file>); default images/<file>")
+    .option('--image-root <url>', 'Label Studio: the URL or path prefix the images are served under (data.image = <url>/<file>); default images/<file>')
     .option('--json', 'print export.json instead of a summary')
     .addHelpText(
       'after',
@@ -41,7 +45,8 @@ export function registerExportTask(program: Command): void {
         'Exit codes: 0 written; 1 bad option, not a run, marks of another run, no image selected, --out exists.\n',
     )
     .action(async (run: string, opts: ExportCliOptions) => {
-      if (opts.imageRoot !== undefined && opts.format === 'cvat') throw new CorrectionsError('--image-root is for Label Studio tasks; CVAT matches images by file name');
+      if (opts.imageRoot !== undefined && opts.format === 'cvat')
+        throw new CorrectionsError('--image-root is for Label Studio tasks; CVAT matches images by file name');
       const manifest = await exportTask({
         run,
         select: opts.select,
@@ -52,7 +57,9 @@ export function registerExportTask(program: Command): void {
         ...(opts.imageRoot !== undefined ? { imageRoot: opts.imageRoot } : {}),
       });
       process.stdout.write(
-        opts.json ? `${JSON.stringify(manifest, null, 2)}\n` : `task of ${manifest.images.length} images of run ${manifest.run.id} written: ${opts.out} (${manifest.files.join(', ')})\n`,
+        opts.json
+          ? `${JSON.stringify(manifest, null, 2)}\n`
+          : `task of ${manifest.images.length} images of run ${manifest.run.id} written: ${opts.out} (${manifest.files.join(', ')})\n`,
       );
       process.exitCode = ExitCode.ok;
     });
@@ -72,14 +79,16 @@ export function registerImportCorrections(program: Command): void {
         '(not cancelled) wins over the prediction; a task never annotated keeps the prediction. CVAT polygons\n' +
         'and masks (RLE) are read; Label Studio polygonlabels are read (brushlabels are refused).\n' +
         'Writes --out/annotations.json (COCO: a category per level, file_name images/<file>) and --out/images/\n' +
-        '(the run\'s source images): python3 -m vertxnet_train.train --data OUT reads it.\n\n' +
+        "(the run's source images): python3 -m vertxnet_train.train --data OUT reads it.\n\n" +
         "Refused (exit code 1, nothing written): a file of another run (the run id of export-task's tasks;\n" +
         "CVAT's own export drops it, so there the image names and sizes must be the run's), a label that is\n" +
         'not a vertebral level, an image the run does not have, a box without an outline, a half-written file.\n',
     )
     .action(async (file: string, opts: { run: string; out: string; json?: boolean }) => {
       const report = await importCorrections(file, opts.run, opts.out);
-      const levels = Object.entries(report.levels).map(([l, n]) => `${l} ${n}`).join(', ');
+      const levels = Object.entries(report.levels)
+        .map(([l, n]) => `${l} ${n}`)
+        .join(', ');
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(report, null, 2)}\n`

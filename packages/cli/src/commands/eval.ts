@@ -134,22 +134,29 @@ export interface EvalReport {
 }
 
 /** Scores the result folders in `results` against the ground truth (matched by name). */
-export async function evaluateResults(results: string, truth: GroundTruthImage[], onImage?: (name: string) => void): Promise<{ summary: EvalSummary; images: ImageRow[]; missing: string[] }> {
+export async function evaluateResults(
+  results: string,
+  truth: GroundTruthImage[],
+  onImage?: (name: string) => void,
+): Promise<{ summary: EvalSummary; images: ImageRow[]; missing: string[] }> {
   const evals: EvalImage[] = [];
   const rows: ImageRow[] = [];
   const missing: string[] = [];
   const meta: Record<string, EvalImageMeta> = {};
   // Result folders are named after the source file; a label-mask PNG may stand for a .jpg source.
-  const folders = existsSync(results) ? byStem((await readdir(results, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name)) : new Map<string, string>();
+  const folders = existsSync(results)
+    ? byStem((await readdir(results, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name))
+    : new Map<string, string>();
   for (const gt of truth) {
     const t = await truthMask(gt);
-    const dir = join(results, existsSync(join(results, gt.name)) ? gt.name : folders.get(stem(gt.name)) ?? gt.name);
+    const dir = join(results, existsSync(join(results, gt.name)) ? gt.name : (folders.get(stem(gt.name)) ?? gt.name));
     let pred: Uint8Array;
     let flags: QcFlag[] = [];
     let view: View | null = null;
     if (existsSync(join(dir, 'labels.png')) && existsSync(join(dir, 'result.json'))) {
       const m = await readMask(join(dir, 'labels.png'));
-      if (m.width !== t.width || m.height !== t.height) throw new Error(`${gt.name}: labels.png is ${m.width}x${m.height}, ground truth ${t.width}x${t.height}`);
+      if (m.width !== t.width || m.height !== t.height)
+        throw new Error(`${gt.name}: labels.png is ${m.width}x${m.height}, ground truth ${t.width}x${t.height}`);
       pred = m.data;
       const r = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as { qc?: { flags?: QcFlag[] }; view?: { value?: View | null } };
       flags = r.qc?.flags ?? [];
@@ -239,7 +246,10 @@ async function cacheModelOutputs(truth: GroundTruthImage[], options: AblationOpt
  * The paper's ablation: the models run once per image (outputs cached), then fusion labels the
  * image three ways — both models, the U-Net alone, the Mask R-CNN alone — and each is scored.
  */
-export async function runAblation(truth: GroundTruthImage[], options: AblationOptions): Promise<{ summaries: Record<AblationMode, EvalSummary>; rows: Record<AblationMode, ImageRow[]> }> {
+export async function runAblation(
+  truth: GroundTruthImage[],
+  options: AblationOptions,
+): Promise<{ summaries: Record<AblationMode, EvalSummary>; rows: Record<AblationMode, ImageRow[]> }> {
   await mkdir(options.cacheDir, { recursive: true });
   await cacheModelOutputs(truth, options);
   const evals: Record<AblationMode, EvalImage[]> = { ensemble: [], 'unet-only': [], 'maskrcnn-only': [] };
@@ -251,7 +261,10 @@ export async function runAblation(truth: GroundTruthImage[], options: AblationOp
     const paths = cachePaths(options.cacheDir, gt);
     const foreground = decodeForeground(await readFile(paths.fg), gt.name);
     const instances = decodeInstances(await readFile(paths.in), gt.name);
-    classes ??= readModelManifest(join(options.modelsDir, 'maskrcnn')).then((m) => m.classes, () => undefined);
+    classes ??= readModelManifest(join(options.modelsDir, 'maskrcnn')).then(
+      (m) => m.classes,
+      () => undefined,
+    );
     if (!instances.classes) {
       const known = await classes;
       if (known) instances.classes = known;
@@ -285,21 +298,43 @@ const num = (v: number) => v.toFixed(3);
 export function renderReport(report: EvalReport): string {
   const parts = [renderEvalMarkdown(report.summary, 'VertXNet evaluation').trimEnd(), ''];
   parts.push(`Results: \`${report.results}\`; ground truth: \`${report.gt}\`. A missing or mislabelled vertebra scores Dice 0.`);
-  if (report.missingResults.length) parts.push('', `Images without a result (scored 0): ${report.missingResults.length} — ${report.missingResults.slice(0, 10).join(', ')}${report.missingResults.length > 10 ? ', …' : ''}`);
+  if (report.missingResults.length)
+    parts.push(
+      '',
+      `Images without a result (scored 0): ${report.missingResults.length} — ${report.missingResults.slice(0, 10).join(', ')}${report.missingResults.length > 10 ? ', …' : ''}`,
+    );
   if (report.ablation) {
-    parts.push('', `## Ablation (labels from each model alone, same fusion rule; view ${report.ablationViewFromGt ? 'given from the ground truth' : 'decided by fusion'})`, '');
-    parts.push('| labelling from | mean Dice | mean Dice (images) | identification | precision | recall | reference-not-found |', '| --- | --- | --- | --- | --- | --- | --- |');
+    parts.push(
+      '',
+      `## Ablation (labels from each model alone, same fusion rule; view ${report.ablationViewFromGt ? 'given from the ground truth' : 'decided by fusion'})`,
+      '',
+    );
+    parts.push(
+      '| labelling from | mean Dice | mean Dice (images) | identification | precision | recall | reference-not-found |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const mode of ABLATION_MODES) {
       const s = report.ablation[mode];
-      parts.push(`| ${mode} | ${num(s.meanDice)} | ${num(s.meanImageDice)} | ${pct(s.identificationAccuracy)} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.qcFlagRates['reference-not-found'])} |`);
+      parts.push(
+        `| ${mode} | ${num(s.meanDice)} | ${num(s.meanImageDice)} | ${pct(s.identificationAccuracy)} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.qcFlagRates['reference-not-found'])} |`,
+      );
     }
     const names = Object.keys(report.ablation.ensemble.subsets);
     if (names.length) {
       parts.push('', '| subset | ' + ABLATION_MODES.map((m) => `${m} Dice`).join(' | ') + ' |', '| --- |' + ABLATION_MODES.map(() => ' --- |').join(''));
-      for (const n of names) parts.push(`| ${n} | ${ABLATION_MODES.map((m) => (report.ablation![m].subsets[n] ? num(report.ablation![m].subsets[n]!.meanDice) : '–')).join(' | ')} |`);
+      for (const n of names)
+        parts.push(
+          `| ${n} | ${ABLATION_MODES.map((m) => (report.ablation![m].subsets[n] ? num(report.ablation![m].subsets[n]!.meanDice) : '–')).join(' | ')} |`,
+        );
     }
   }
-  parts.push('', '## Per image', '', '| image | view | AS | cut | levels | mean Dice | identified | TP | FP | FN | extra labels | flags |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  parts.push(
+    '',
+    '## Per image',
+    '',
+    '| image | view | AS | cut | levels | mean Dice | identified | TP | FP | FN | extra labels | flags |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
   const rows = [...report.images].sort((a, b) => a.meanDice - b.meanDice || (a.name < b.name ? -1 : 1));
   for (const r of rows) {
     parts.push(
@@ -336,49 +371,64 @@ export function registerEval(program: Command): void {
     .option('--view-from-gt', 'with --ablation: give fusion the view from the ground truth (as a manifest would)')
     .option('--limit <n>', 'only the first n ground-truth images', (v) => Number.parseInt(v, 10))
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { results: string; gt: string; out?: string; ablation?: boolean; models: string; images?: string; cache?: string; limit?: number; json?: boolean; viewFromGt?: boolean }) => {
-      await requireExisting(opts.results, '--results', 'folder');
-      await requireExisting(opts.gt, '--gt');
-      let truth = await loadGroundTruth(opts.gt, opts.images);
-      if (opts.limit !== undefined) {
-        if (!(opts.limit > 0)) throw new Error('--limit must be a whole number > 0');
-        truth = truth.slice(0, opts.limit);
-      }
-      if (!truth.length) throw new Error(`${opts.gt}: no ground-truth images`);
-      const progress = (what: string) => {
-        let n = 0;
-        return () => {
-          n++;
-          if (process.stderr.isTTY) process.stderr.write(`\r${what}: ${n}/${truth.length}${n === truth.length ? '\n' : ''}`);
-          else if (n % 50 === 0 || n === truth.length) process.stderr.write(`${what}: ${n}/${truth.length}\n`);
+    .action(
+      async (opts: {
+        results: string;
+        gt: string;
+        out?: string;
+        ablation?: boolean;
+        models: string;
+        images?: string;
+        cache?: string;
+        limit?: number;
+        json?: boolean;
+        viewFromGt?: boolean;
+      }) => {
+        await requireExisting(opts.results, '--results', 'folder');
+        await requireExisting(opts.gt, '--gt');
+        let truth = await loadGroundTruth(opts.gt, opts.images);
+        if (opts.limit !== undefined) {
+          if (!(opts.limit > 0)) throw new Error('--limit must be a whole number > 0');
+          truth = truth.slice(0, opts.limit);
+        }
+        if (!truth.length) throw new Error(`${opts.gt}: no ground-truth images`);
+        const progress = (what: string) => {
+          let n = 0;
+          return () => {
+            n++;
+            if (process.stderr.isTTY) process.stderr.write(`\r${what}: ${n}/${truth.length}${n === truth.length ? '\n' : ''}`);
+            else if (n % 50 === 0 || n === truth.length) process.stderr.write(`${what}: ${n}/${truth.length}\n`);
+          };
         };
-      };
-      const scored = await evaluateResults(opts.results, truth, progress('scoring results'));
-      const report: EvalReport = { results: opts.results, gt: opts.gt, summary: scored.summary, missingResults: scored.missing, images: scored.images };
-      if (opts.ablation) {
-        const ab = await runAblation(truth, {
-          modelsDir: opts.models,
-          cacheDir: opts.cache ?? join(opts.results, '.model-outputs'),
-          onImage: progress('ablation'),
-          ...(opts.viewFromGt ? { viewFromGt: true } : {}),
-        });
-        report.ablation = ab.summaries;
-        report.ablationImages = ab.rows;
-        if (opts.viewFromGt) report.ablationViewFromGt = true;
-      }
-      const { md, json } = outPaths(opts.out ?? join(opts.results, 'eval'));
-      await mkdir(dirname(resolve(md)), { recursive: true });
-      await writeFile(md, renderReport(report));
-      await writeFile(json, JSON.stringify(report, null, 2) + '\n');
-      const s = report.summary;
-      if (opts.json) process.stdout.write(JSON.stringify(s, null, 2) + '\n');
-      else {
-        process.stdout.write(
-          `${s.images} images, ${s.vertebrae} vertebrae: mean Dice ${num(s.meanDice)}, identification ${pct(s.identificationAccuracy)}, ` +
-            `precision ${pct(s.precision)}, recall ${pct(s.recall)}\n`,
-        );
-        if (report.ablation) for (const m of ABLATION_MODES) process.stdout.write(`  ${m}: mean Dice ${num(report.ablation[m].meanDice)}, identification ${pct(report.ablation[m].identificationAccuracy)}\n`);
-        process.stdout.write(`report: ${md}, ${json}\n`);
-      }
-    });
+        const scored = await evaluateResults(opts.results, truth, progress('scoring results'));
+        const report: EvalReport = { results: opts.results, gt: opts.gt, summary: scored.summary, missingResults: scored.missing, images: scored.images };
+        if (opts.ablation) {
+          const ab = await runAblation(truth, {
+            modelsDir: opts.models,
+            cacheDir: opts.cache ?? join(opts.results, '.model-outputs'),
+            onImage: progress('ablation'),
+            ...(opts.viewFromGt ? { viewFromGt: true } : {}),
+          });
+          report.ablation = ab.summaries;
+          report.ablationImages = ab.rows;
+          if (opts.viewFromGt) report.ablationViewFromGt = true;
+        }
+        const { md, json } = outPaths(opts.out ?? join(opts.results, 'eval'));
+        await mkdir(dirname(resolve(md)), { recursive: true });
+        await writeFile(md, renderReport(report));
+        await writeFile(json, JSON.stringify(report, null, 2) + '\n');
+        const s = report.summary;
+        if (opts.json) process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+        else {
+          process.stdout.write(
+            `${s.images} images, ${s.vertebrae} vertebrae: mean Dice ${num(s.meanDice)}, identification ${pct(s.identificationAccuracy)}, ` +
+              `precision ${pct(s.precision)}, recall ${pct(s.recall)}\n`,
+          );
+          if (report.ablation)
+            for (const m of ABLATION_MODES)
+              process.stdout.write(`  ${m}: mean Dice ${num(report.ablation[m].meanDice)}, identification ${pct(report.ablation[m].identificationAccuracy)}\n`);
+          process.stdout.write(`report: ${md}, ${json}\n`);
+        }
+      },
+    );
 }

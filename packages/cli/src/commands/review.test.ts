@@ -99,7 +99,10 @@ describe('vertxnet review: the page in headless Chromium', () => {
   it('shows a card per image in review order, failures listed with their reasons', async () => {
     expect(await visibleNames()).toEqual(ORDER);
     expect(await page.$eval('#count', (e) => e.textContent)).toBe('showing 1–7 of 7');
-    expect(await page.$$eval('#grid .card.needs-review', (cs) => cs.map((c) => c.getAttribute('data-name')))).toEqual(['cervical-flagged.png', 'lumbar-flagged.png']);
+    expect(await page.$$eval('#grid .card.needs-review', (cs) => cs.map((c) => c.getAttribute('data-name')))).toEqual([
+      'cervical-flagged.png',
+      'lumbar-flagged.png',
+    ]);
     expect(await page.$eval('#failures-rows', (e) => e.textContent)).toContain('PNG is truncated or corrupt');
     // Thumbnails load from file:// (a broken image has naturalWidth 0).
     await page.waitForFunction("[...document.querySelectorAll('#grid img.thumb')].every((i) => i.complete)");

@@ -18,9 +18,13 @@ interface Outcome {
 }
 
 /** Runs the built command line as a user would (stdout and stderr are pipes, not a terminal). */
-function vertxnet(args: string[], opts: { asUser?: number; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {}): Promise<Outcome> {
+function vertxnet(
+  args: string[],
+  opts: { asUser?: number; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {},
+): Promise<Outcome> {
   const command = opts.asUser !== undefined ? 'setpriv' : process.execPath;
-  const argv = opts.asUser !== undefined ? [`--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', process.execPath, MAIN, ...args] : [MAIN, ...args];
+  const argv =
+    opts.asUser !== undefined ? [`--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', process.execPath, MAIN, ...args] : [MAIN, ...args];
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
@@ -107,7 +111,9 @@ describe('vertxnet run: the output folder is checked before any model work', () 
     const out = join(tmp, 'no-models-out');
     const { code, stderr } = await vertxnet(['run', EXAMPLES, '--out', out, '--models', '/nonexistent']);
     expect(code).toBe(1);
-    expect(stderr).toBe('vertxnet: the U-Net model in /nonexistent/unet cannot be used: /nonexistent/unet/manifest.json: not found (the model folder has no manifest)\n');
+    expect(stderr).toBe(
+      'vertxnet: the U-Net model in /nonexistent/unet cannot be used: /nonexistent/unet/manifest.json: not found (the model folder has no manifest)\n',
+    );
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -199,7 +205,26 @@ describe('vertxnet run: results, exit codes, resuming and --overwrite', () => {
 describe('vertxnet run: what is listed', () => {
   it('takes DICOM by content whatever the name, follows links to files, notes extra TIFF pages, and lists every file left out with its reason', async () => {
     const ph = join(tmp, 'phantom-dicom');
-    expect((await vertxnet(['phantom', '--count', '1', '--view', 'lumbar', '--max-side', '320', '--format', 'png8', '--dicom', 'explicit-le', '--quiet', '--out', ph])).code).toBe(0);
+    expect(
+      (
+        await vertxnet([
+          'phantom',
+          '--count',
+          '1',
+          '--view',
+          'lumbar',
+          '--max-side',
+          '320',
+          '--format',
+          'png8',
+          '--dicom',
+          'explicit-le',
+          '--quiet',
+          '--out',
+          ph,
+        ])
+      ).code,
+    ).toBe(0);
     const [dcm] = await readdir(join(ph, 'dicom'));
     const bytes = await readFile(join(ph, 'dicom', dcm!));
     const src = await folder('by-content-src', {
@@ -209,9 +234,14 @@ describe('vertxnet run: what is listed', () => {
     await copyFile(join(EXAMPLES, GOOD), join(tmp, 'outside.png'));
     await symlink(join(tmp, 'outside.png'), join(src, 'linked.png'));
     const film = await sharp(join(EXAMPLES, GOOD)).resize({ width: 256 }).png().toBuffer();
-    await sharp([film, film, film], { join: { animated: true } }).toColourspace('b-w').tiff().toFile(join(src, 'pages.tif'));
+    await sharp([film, film, film], { join: { animated: true } })
+      .toColourspace('b-w')
+      .tiff()
+      .toFile(join(src, 'pages.tif'));
     // GIF encoders drop a frame that repeats the one before, so the second frame differs.
-    await sharp([film, await sharp(film).flop().toBuffer()], { join: { animated: true } }).gif().toFile(join(src, 'anim.gif'));
+    await sharp([film, await sharp(film).flop().toBuffer()], { join: { animated: true } })
+      .gif()
+      .toFile(join(src, 'anim.gif'));
     await symlink('/etc/passwd', join(src, 'passwd-link'));
     await symlink('self', join(src, 'self'));
     await symlink('missing-target', join(src, 'broken'));
@@ -220,7 +250,17 @@ describe('vertxnet run: what is listed', () => {
     const { code, stdout } = await vertxnet(['run', src, '--out', out]);
     expect(stdout).toMatch(/5 of 5 images labelled/);
     expect(code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['IM0001', 'IM0002', 'anim.gif', 'coco.json', 'linked.png', 'pages.tif', 'run.json', 'summary.csv', 'vertebrae.csv']);
+    expect((await readdir(out)).sort()).toEqual([
+      'IM0001',
+      'IM0002',
+      'anim.gif',
+      'coco.json',
+      'linked.png',
+      'pages.tif',
+      'run.json',
+      'summary.csv',
+      'vertebrae.csv',
+    ]);
     const gif = JSON.parse(await readFile(join(out, 'anim.gif', 'result.json'), 'utf8')) as { extra?: { frame?: string } };
     expect(gif.extra?.frame).toBe('animated: frame 1 of 2 used');
     const report = await runJson(out);

@@ -27,7 +27,10 @@ export function registerRun(program: Command): void {
     .option('--view <view>', "cervical or lumbar for every image (default: from metadata, else the U-Net's view head or the reference found)")
     .option('-c, --concurrency <n>', 'images in flight at once', (v) => Number.parseInt(v, 10), 2)
     .addOption(
-      new Option('--providers <list>', `onnxruntime execution providers, comma-separated in order of preference (${EXECUTION_PROVIDERS.join(', ')}); cpu is always added last`)
+      new Option(
+        '--providers <list>',
+        `onnxruntime execution providers, comma-separated in order of preference (${EXECUTION_PROVIDERS.join(', ')}); cpu is always added last`,
+      )
         .default('cpu')
         .env('INFERENCE_PROVIDERS'),
     )
@@ -84,7 +87,10 @@ export function registerRun(program: Command): void {
 
 /** `cuda,cpu` → ['cuda', 'cpu'], refusing names onnxruntime does not know. */
 export function parseProviders(list: string): string[] {
-  const names = list.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p.length > 0);
+  const names = list
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p.length > 0);
   const valid: readonly string[] = EXECUTION_PROVIDERS;
   const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length > 0) throw new Error(`--providers: unknown execution provider ${unknown.map((n) => `"${n}"`).join(', ')}; valid: ${valid.join(', ')}`);

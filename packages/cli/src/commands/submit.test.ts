@@ -18,8 +18,16 @@ async function submit(...args: string[]): Promise<string> {
 
 describe('vertxnet submit', () => {
   it('writes the run and its ingest job to Redis and prints the id', async () => {
-    const { id } = JSON.parse(await submit('s3://cohort/lateral', '--out', 's3://results/r', '--view', 'cervical', '--unet-model', 'unet@2.0.0', '--json')) as { id: string };
-    expect(await p.runs.get(id)).toMatchObject({ source: 's3://cohort/lateral', out: 's3://results/r', view: 'cervical', models: { unet: 'unet@2.0.0' }, listingDone: false });
+    const { id } = JSON.parse(await submit('s3://cohort/lateral', '--out', 's3://results/r', '--view', 'cervical', '--unet-model', 'unet@2.0.0', '--json')) as {
+      id: string;
+    };
+    expect(await p.runs.get(id)).toMatchObject({
+      source: 's3://cohort/lateral',
+      out: 's3://results/r',
+      view: 'cervical',
+      models: { unet: 'unet@2.0.0' },
+      listingDone: false,
+    });
     const job = await p.queues.queue('run').getJob(id);
     expect(job?.data).toEqual({ run: id });
   });

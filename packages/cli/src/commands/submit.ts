@@ -71,7 +71,11 @@ async function submitDirect(target: QueueTarget, request: Parameters<typeof subm
 
 async function postRun(api: string, request: Record<string, unknown>, auth: ApiAuthOptions): Promise<string> {
   const headers = apiHeaders(auth);
-  const res = await fetchService('the ingest API', new URL('/runs', api), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(request) });
+  const res = await fetchService('the ingest API', new URL('/runs', api), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(request),
+  });
   checkApiAuth(res, api, headers);
   const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
   if (res.status !== 202 || !body.id) throw new Error(`ingest API refused the run (${res.status}): ${body.error ?? 'no reason given'}`);

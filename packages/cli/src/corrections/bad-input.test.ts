@@ -29,7 +29,11 @@ function vertxnet(args: string[]): Promise<{ code: number | null; stdout: string
 
 /** A fake run whose results point at real local images (what import copies into the training set). */
 async function localRun(dir: string, id: string, src: string): Promise<void> {
-  await writeFakeRun(dir, NAMES.map((name) => ({ name, view: 'lumbar' as const, flags: ['needs-review'] })), { id, overlays: 'shared' });
+  await writeFakeRun(
+    dir,
+    NAMES.map((name) => ({ name, view: 'lumbar' as const, flags: ['needs-review'] })),
+    { id, overlays: 'shared' },
+  );
   for (const name of NAMES) {
     const file = join(dir, name, 'result.json');
     const result = JSON.parse(await readFile(file, 'utf8')) as { source: string };
@@ -44,7 +48,11 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'vx-corr-bad-'));
   const src = join(tmp, 'src');
   await mkdir(src);
-  for (const name of NAMES) await sharp({ create: { width: 300, height: 400, channels: 3, background: { r: 90, g: 90, b: 90 } } }).greyscale().png().toFile(join(src, name));
+  for (const name of NAMES)
+    await sharp({ create: { width: 300, height: 400, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+      .greyscale()
+      .png()
+      .toFile(join(src, name));
   await localRun(join(tmp, 'run-a'), 'run-a', src);
   await localRun(join(tmp, 'run-b'), 'run-b', src);
   task = join(tmp, 'task');
@@ -132,8 +140,24 @@ describe('export-task refuses bad input', () => {
   });
 
   it('selects the images marked wrong', async () => {
-    await writeFile(join(tmp, 'marks-a.json'), JSON.stringify({ run: 'run-a', marks: [{ image: 'film-2.png', mark: 'wrong', time: 't' }, { image: 'film-1.png', mark: 'right', time: 't' }] }));
-    const m = await exportTask({ run: join(tmp, 'run-a'), select: 'wrong', marks: join(tmp, 'marks-a.json'), format: 'cvat', out: join(tmp, 't3'), images: 'reference' });
+    await writeFile(
+      join(tmp, 'marks-a.json'),
+      JSON.stringify({
+        run: 'run-a',
+        marks: [
+          { image: 'film-2.png', mark: 'wrong', time: 't' },
+          { image: 'film-1.png', mark: 'right', time: 't' },
+        ],
+      }),
+    );
+    const m = await exportTask({
+      run: join(tmp, 'run-a'),
+      select: 'wrong',
+      marks: join(tmp, 'marks-a.json'),
+      format: 'cvat',
+      out: join(tmp, 't3'),
+      images: 'reference',
+    });
     expect(m.images.map((i) => i.name)).toEqual(['film-2.png']);
     expect(m.files).toEqual(['export.json', 'cvat/annotations/instances_default.json', 'cvat-coco-1.0.zip']);
   });

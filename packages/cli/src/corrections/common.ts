@@ -9,9 +9,7 @@ export class CorrectionsError extends Error {
 }
 
 /** The levels a task offers, cranial to caudal: every level a view labels (the categories of coco.json). */
-export const TASK_LEVELS: readonly string[] = [...new Set([...VIEW_LEVELS.cervical, ...VIEW_LEVELS.lumbar])].sort(
-  (a, b) => VERSE_CODES[a]! - VERSE_CODES[b]!,
-);
+export const TASK_LEVELS: readonly string[] = [...new Set([...VIEW_LEVELS.cervical, ...VIEW_LEVELS.lumbar])].sort((a, b) => VERSE_CODES[a]! - VERSE_CODES[b]!);
 
 /** A level's VerSe code: the COCO category id of that level. */
 export function levelCode(level: string): number {

@@ -8,7 +8,10 @@ import type { RunFolder, RunImage } from './run-folder.js';
  * imports from that path in a zip, or as a bare .json. Polygons are lists of flat [x, y, …] in
  * pixels; masks are RLE with iscrowd 1 (CVAT's mask shapes); labels are matched by category name.
  */
-const rleSchema = z.object({ size: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]), counts: z.union([z.array(z.number().int().nonnegative()), z.string()]) });
+const rleSchema = z.object({
+  size: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+  counts: z.union([z.array(z.number().int().nonnegative()), z.string()]),
+});
 const segmentationSchema = z.union([z.array(z.array(z.number())), rleSchema]);
 
 export const cvatCocoSchema = z
@@ -16,7 +19,9 @@ export const cvatCocoSchema = z
     licenses: z.array(z.object({ name: z.string(), id: z.number().int(), url: z.string() }).loose()).optional(),
     info: z.object({ description: z.string().optional() }).loose().optional(),
     categories: z.array(z.object({ id: z.number().int(), name: z.string(), supercategory: z.string().optional() }).loose()),
-    images: z.array(z.object({ id: z.number().int(), file_name: z.string().min(1), width: z.number().int().positive(), height: z.number().int().positive() }).loose()),
+    images: z.array(
+      z.object({ id: z.number().int(), file_name: z.string().min(1), width: z.number().int().positive(), height: z.number().int().positive() }).loose(),
+    ),
     annotations: z.array(
       z
         .object({
@@ -46,14 +51,39 @@ export function buildCvatCoco(run: RunFolder, images: readonly RunImage[], creat
       if (v.level === null || v.polygon.length < 3 || !TASK_LEVELS.includes(v.level)) continue;
       const segmentation = [flatPolygon(v.polygon)];
       const { bbox, area } = polygonStats(segmentation);
-      annotations.push({ id: annotations.length + 1, image_id: k + 1, category_id: levelCode(v.level), segmentation, area, bbox, iscrowd: 0, attributes: { occluded: false, score: v.score } });
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: k + 1,
+        category_id: levelCode(v.level),
+        segmentation,
+        area,
+        bbox,
+        iscrowd: 0,
+        attributes: { occluded: false, score: v.score },
+      });
     }
   });
   return {
     licenses: [{ name: '', id: 0, url: '' }],
-    info: { contributor: 'vertxnet export-task', date_created: createdAt.toISOString(), description: `VertXNet corrections task of run ${run.id}`, url: '', version: '1.0', year: String(createdAt.getUTCFullYear()) },
+    info: {
+      contributor: 'vertxnet export-task',
+      date_created: createdAt.toISOString(),
+      description: `VertXNet corrections task of run ${run.id}`,
+      url: '',
+      version: '1.0',
+      year: String(createdAt.getUTCFullYear()),
+    },
     categories: TASK_LEVELS.map((name) => ({ id: levelCode(name), name, supercategory: '' })),
-    images: images.map((img, k) => ({ id: k + 1, width: img.result.image.width, height: img.result.image.height, file_name: img.file, license: 0, flickr_url: '', coco_url: '', date_captured: 0 })),
+    images: images.map((img, k) => ({
+      id: k + 1,
+      width: img.result.image.width,
+      height: img.result.image.height,
+      file_name: img.file,
+      license: 0,
+      flickr_url: '',
+      coco_url: '',
+      date_captured: 0,
+    })),
     annotations,
   };
 }
@@ -90,7 +120,9 @@ export function parseCvatCoco(value: unknown, file: string): Corrections {
     const level = parseLevelLabel(label, `${file}: ${img.name}`);
     const seg = a.segmentation;
     if (Array.isArray(seg) ? !seg.some((p) => p.length >= 6) : seg.size[0] !== img.height || seg.size[1] !== img.width) {
-      throw new CorrectionsError(`${file}: ${img.name}: the ${level} annotation ${a.id} has no outline (a box?) or a mask of another size; draw polygons or masks`);
+      throw new CorrectionsError(
+        `${file}: ${img.name}: the ${level} annotation ${a.id} has no outline (a box?) or a mask of another size; draw polygons or masks`,
+      );
     }
     images.get(img.name)!.push({ level, segmentation: Array.isArray(seg) ? seg.filter((p) => p.length >= 6) : seg });
   }

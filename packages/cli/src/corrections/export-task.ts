@@ -40,7 +40,8 @@ export async function exportTask(opts: ExportTaskOptions): Promise<ExportManifes
   if (images.length === 0) throw new CorrectionsError(`no images of ${opts.run} are selected by --select ${opts.select}: nothing to export`);
   if (opts.images === 'copy') {
     const missing = images.find((i) => i.sourcePath === undefined);
-    if (missing) throw new CorrectionsError(`${missing.name}: its source ${missing.result.source} is not a local file; use --images reference --image-root URL`);
+    if (missing)
+      throw new CorrectionsError(`${missing.name}: its source ${missing.result.source} is not a local file; use --images reference --image-root URL`);
   }
   const createdAt = new Date();
   return writeFolderAtomically(opts.out, async (dir) => {

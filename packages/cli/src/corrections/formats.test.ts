@@ -34,7 +34,14 @@ let tmp: string;
 let run: RunFolder;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'vx-corr-formats-'));
-  await writeFakeRun(join(tmp, 'run'), [{ name: 'film-1.png', view: 'lumbar', flags: ['needs-review'] }, { name: 'film-2.png', view: 'cervical' }], { id: 'run-formats', overlays: 'shared' });
+  await writeFakeRun(
+    join(tmp, 'run'),
+    [
+      { name: 'film-1.png', view: 'lumbar', flags: ['needs-review'] },
+      { name: 'film-2.png', view: 'cervical' },
+    ],
+    { id: 'run-formats', overlays: 'shared' },
+  );
   run = await readRunFolder(join(tmp, 'run'));
 });
 afterAll(async () => rm(tmp, { recursive: true, force: true }));
@@ -57,7 +64,10 @@ describe('CVAT COCO 1.0', () => {
     expect(cvatCocoSchema.safeParse(ours).success).toBe(true);
     expectShapeLike(ours, await fixture('cvat-coco-1.0.json'));
     expect(ours.categories.map((c) => c.name)).toEqual(TASK_LEVELS);
-    expect(ours.images.map((i) => [i.file_name, i.width, i.height])).toEqual([['film-1.png', 300, 400], ['film-2.png', 300, 400]]);
+    expect(ours.images.map((i) => [i.file_name, i.width, i.height])).toEqual([
+      ['film-1.png', 300, 400],
+      ['film-2.png', 300, 400],
+    ]);
     expect(ours.annotations.length).toBeGreaterThan(5);
     expect(parseCvatCoco(ours, 'ours').run).toBe('run-formats');
   });
@@ -87,10 +97,16 @@ describe('Label Studio', () => {
     const c = parseLsExport(await fixture('label-studio-export.json'), 'export', () => undefined);
     expect(c.images.get('film-1.png')).toEqual([{ level: 'C4', segmentation: [[10, 6, 20, 6, 20, 12, 10, 12]] }]);
     const { annotations: _dropped, ...unannotated } = ((await fixture('label-studio-export.json')) as Record<string, unknown>[])[0]!;
-    expect(parseLsExport([unannotated], 'export', () => undefined).images.get('film-1.png')!.map((s) => s.level)).toEqual(['C3']);
+    expect(
+      parseLsExport([unannotated], 'export', () => undefined)
+        .images.get('film-1.png')!
+        .map((s) => s.level),
+    ).toEqual(['C3']);
     // An export without original_width/height: the run's size of the image stands in.
     const bare = JSON.parse(JSON.stringify(await fixture('label-studio-export.json')).replace(/"original_(width|height)":\d+,/g, '')) as unknown;
-    expect(parseLsExport(bare, 'export', () => ({ width: 40, height: 30 })).images.get('film-1.png')![0]!.segmentation).toEqual([[10, 6, 20, 6, 20, 12, 10, 12]]);
+    expect(parseLsExport(bare, 'export', () => ({ width: 40, height: 30 })).images.get('film-1.png')![0]!.segmentation).toEqual([
+      [10, 6, 20, 6, 20, 12, 10, 12],
+    ]);
     expect(() => parseLsExport(bare, 'export', () => undefined)).toThrow(/without original_width/);
   });
 
@@ -98,7 +114,10 @@ describe('Label Studio', () => {
     const tasks = buildLsTasks(run, [...run.images.values()]);
     const c = parseLsExport(tasks, 'tasks', () => undefined);
     expect(c.run).toBe('run-formats');
-    const predicted = run.images.get('film-1.png')!.result.vertebrae.filter((v) => v.level !== null).map((v) => v.level);
+    const predicted = run.images
+      .get('film-1.png')!
+      .result.vertebrae.filter((v) => v.level !== null)
+      .map((v) => v.level);
     expect(c.images.get('film-1.png')!.map((s) => s.level)).toEqual(predicted);
   });
 });

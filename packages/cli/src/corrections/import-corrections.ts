@@ -57,7 +57,8 @@ export function matchRun(corrections: Corrections, run: RunFolder, file: string)
     if (size && (size.width !== width || size.height !== height)) {
       throw new CorrectionsError(`${file}: ${name} is ${size.width}×${size.height} there but ${width}×${height} in run ${run.id}: not the same image`);
     }
-    if (img.sourcePath === undefined) throw new CorrectionsError(`${name}: its source ${img.result.source} is not a local file; the training set needs the image`);
+    if (img.sourcePath === undefined)
+      throw new CorrectionsError(`${name}: its source ${img.result.source} is not a local file; the training set needs the image`);
     return { img, shapes };
   });
 }

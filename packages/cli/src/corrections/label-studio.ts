@@ -21,7 +21,9 @@ const polygonResultSchema = z
     original_width: z.number().positive(),
     original_height: z.number().positive(),
     image_rotation: z.number().optional(),
-    value: z.object({ points: z.array(z.tuple([z.number(), z.number()])).min(3), polygonlabels: z.array(z.string()).length(1), closed: z.boolean().optional() }).loose(),
+    value: z
+      .object({ points: z.array(z.tuple([z.number(), z.number()])).min(3), polygonlabels: z.array(z.string()).length(1), closed: z.boolean().optional() })
+      .loose(),
     score: z.number().optional(),
   })
   .loose();
@@ -165,7 +167,8 @@ function polygonShape(
   if (!p.success) throw new CorrectionsError(`${where}: a polygon region is incomplete: ${p.error.issues[0]!.path.join('.')}: ${p.error.issues[0]!.message}`);
   const w = p.data.original_width ?? runSize?.width;
   const h = p.data.original_height ?? runSize?.height;
-  if (w === undefined || h === undefined) throw new CorrectionsError(`${where}: a polygon region without original_width/original_height, of an image the run does not have`);
+  if (w === undefined || h === undefined)
+    throw new CorrectionsError(`${where}: a polygon region without original_width/original_height, of an image the run does not have`);
   const level = parseLevelLabel(p.data.value.polygonlabels[0]!, where);
   const polygon = p.data.value.points.flatMap(([x, y]) => [Math.round(x * w) / 100, Math.round(y * h) / 100]);
   return { shape: { level, segmentation: [polygon] }, size: { width: w, height: h } };

@@ -45,10 +45,12 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) throw new CorrectionsError(`${dir}: give a local run folder (copy the run down first)`);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new CorrectionsError(`${dir}: no such run folder`);
-  const runJson = runJsonSchema.safeParse(await readJsonFile(join(dir, 'run.json')).catch((err: unknown) => {
-    if (err instanceof CorrectionsError && err.message.endsWith('no such file')) throw new CorrectionsError(`${dir} is not a run folder: it has no run.json`);
-    throw err;
-  }));
+  const runJson = runJsonSchema.safeParse(
+    await readJsonFile(join(dir, 'run.json')).catch((err: unknown) => {
+      if (err instanceof CorrectionsError && err.message.endsWith('no such file')) throw new CorrectionsError(`${dir} is not a run folder: it has no run.json`);
+      throw err;
+    }),
+  );
   if (!runJson.success) throw new CorrectionsError(`${join(dir, 'run.json')} is not a run's report: it has no run id`);
   const images = new Map<string, RunImage>();
   const folders = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);

@@ -74,12 +74,17 @@ export function buildTrainingCoco(
     for (const shape of img.shapes) {
       levels.add(shape.level);
       const stats = Array.isArray(shape.segmentation) ? polygonStats(shape.segmentation) : rleStats(shape.segmentation);
-      annotations.push({ id: annotations.length + 1, image_id: k + 1, category_id: levelCode(shape.level), segmentation: shape.segmentation, ...stats, iscrowd: 0 });
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: k + 1,
+        category_id: levelCode(shape.level),
+        segmentation: shape.segmentation,
+        ...stats,
+        iscrowd: 0,
+      });
     }
   });
-  const categories = [...levels]
-    .map((name) => ({ id: levelCode(name), name, supercategory: 'vertebra' as const }))
-    .sort((a, b) => a.id - b.id);
+  const categories = [...levels].map((name) => ({ id: levelCode(name), name, supercategory: 'vertebra' as const })).sort((a, b) => a.id - b.id);
   return {
     info: {
       description: `VertXNet corrections of run ${from.run}`,

@@ -56,9 +56,7 @@ export interface ReviewDetail {
 export function itemFromResult(name: string, result: ImageResult, overlay?: string): ReviewItem {
   const flags: string[] = [...result.qc.flags];
   const levels = result.vertebrae.map((v) => v.level).filter((l): l is string => l !== null);
-  const models = Object.fromEntries(
-    Object.entries(result.models).flatMap(([k, m]) => (m ? [[k, `${m.name}@${m.version}`]] : [])),
-  );
+  const models = Object.fromEntries(Object.entries(result.models).flatMap(([k, m]) => (m ? [[k, `${m.name}@${m.version}`]] : [])));
   const notes = Object.entries(result.extra ?? {}).flatMap(([k, v]) =>
     typeof v === 'string' ? [`${k}: ${v}`] : Array.isArray(v) ? [`${k}: ${v.map(String).join('; ')}`] : [],
   );

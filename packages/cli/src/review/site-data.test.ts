@@ -40,7 +40,15 @@ describe('review cards', () => {
       item('a-mid.png', 0.6),
       item('flagged-low.png', 0.2, ['low-confidence', 'needs-review']),
     ];
-    expect([...items].sort(reviewOrder).map((i) => i.name)).toEqual(['bad.png', 'flagged-low.png', 'flagged.png', 'low.png', 'a-mid.png', 'b-mid.png', 'sure.png']);
+    expect([...items].sort(reviewOrder).map((i) => i.name)).toEqual([
+      'bad.png',
+      'flagged-low.png',
+      'flagged.png',
+      'low.png',
+      'a-mid.png',
+      'b-mid.png',
+      'sure.png',
+    ]);
   });
 });
 

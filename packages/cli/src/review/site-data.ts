@@ -104,5 +104,8 @@ export function pageScript(k: number, details: readonly ReviewDetail[]): string 
 
 /** JSON that is safe inside a script: no `</script>`, no line separators a JS parser would choke on. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

@@ -16,12 +16,7 @@ export function envInt(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTE
     .trim()
     .regex(/^[+-]?\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min, `must be at least ${min}`)
-        .max(max, `must be at most ${max}`),
-    );
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
 /** A URL variable whose scheme must be one of `schemes`. */
@@ -29,11 +24,14 @@ export function envUrl(schemes: string[]) {
   return z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+    );
 }

@@ -70,7 +70,10 @@ describe('needs-review', () => {
 });
 
 describe('measurements and level probability', () => {
-  const probable = (level: string, p: number): FusionResult => ({ ...lumbar, vertebrae: lumbar.vertebrae.map((v) => (v.level === level ? { ...v, levelProbability: p } : { ...v, levelProbability: 0.99 })) });
+  const probable = (level: string, p: number): FusionResult => ({
+    ...lumbar,
+    vertebrae: lumbar.vertebrae.map((v) => (v.level === level ? { ...v, levelProbability: p } : { ...v, levelProbability: 0.99 })),
+  });
 
   it('writes the lordosis when both its end levels are sure', () => {
     expect(measure(probable('S1', 0.99), { minLevelProbability: 0.9 }).image.lordosis?.name).toBe('L1-S1');

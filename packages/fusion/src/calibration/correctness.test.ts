@@ -11,7 +11,10 @@ function strip(codes: number[]): Uint8Array {
 
 const judge = (pred: number[], gt: number[]) => {
   const e = evaluateImage(strip(pred), strip(gt), gt.length * 4, 3);
-  return judgeLabels(e, pred.map((c) => ({ verseCode: c || null })));
+  return judgeLabels(
+    e,
+    pred.map((c) => ({ verseCode: c || null })),
+  );
 };
 
 describe('judgeLabels', () => {

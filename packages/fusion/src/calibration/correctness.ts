@@ -16,6 +16,6 @@ export function judgeLabels(evaluation: Pick<ImageEvaluation, 'levels' | 'extraL
   const identified = new Map(evaluation.levels.map((l) => [l.code, l.identified]));
   return {
     allRight: evaluation.extraLevels.length === 0 && evaluation.levels.every((l) => l.identified),
-    levelRight: predicted.map((v) => (v.verseCode === null ? null : identified.get(v.verseCode) ?? false)),
+    levelRight: predicted.map((v) => (v.verseCode === null ? null : (identified.get(v.verseCode) ?? false))),
   };
 }

@@ -24,7 +24,12 @@ describe('fitLogistic', () => {
   });
 
   it('keeps weights finite when a feature separates the outcomes', () => {
-    const x = [[1, 0], [1, 0], [1, 1], [1, 1]];
+    const x = [
+      [1, 0],
+      [1, 0],
+      [1, 1],
+      [1, 1],
+    ];
     const w = fitLogistic(x, [true, true, false, false]);
     expect(w.every(Number.isFinite)).toBe(true);
     expect(w[1]).toBeLessThan(0);
@@ -37,7 +42,10 @@ describe('fitLogistic', () => {
 
 describe('expected calibration error', () => {
   it('is 0 when every bin is as right as it says and |gap| weighted by share otherwise', () => {
-    expect(expectedCalibrationError([0.95, 0.95, 0.25, 0.25, 0.25, 0.25], [true, true, true, false, false, false])).toBeCloseTo((2 / 6) * 0.05 + (4 / 6) * 0, 6);
+    expect(expectedCalibrationError([0.95, 0.95, 0.25, 0.25, 0.25, 0.25], [true, true, true, false, false, false])).toBeCloseTo(
+      (2 / 6) * 0.05 + (4 / 6) * 0,
+      6,
+    );
     expect(expectedCalibrationError([0.9, 0.9], [false, false])).toBeCloseTo(0.9, 6);
   });
 
@@ -60,7 +68,16 @@ describe('needs-review threshold', () => {
     expect(chooseThreshold([{ p, y }], [0.3, 0.5, 0.7, 0.9, 0.975], { minUnflaggedRight: 0.98, maxFlagged: 0.75 })).toBe(0.975);
   });
   it('puts precision first when no threshold meets the budget', () => {
-    expect(chooseThreshold([{ p, y }, { p: [0.95, 0.8], y: [true, false] }], [0.3, 0.5, 0.7, 0.9], { minUnflaggedRight: 0.98, maxFlagged: 0.2 })).toBe(0.9);
+    expect(
+      chooseThreshold(
+        [
+          { p, y },
+          { p: [0.95, 0.8], y: [true, false] },
+        ],
+        [0.3, 0.5, 0.7, 0.9],
+        { minUnflaggedRight: 0.98, maxFlagged: 0.2 },
+      ),
+    ).toBe(0.9);
     expect(chooseThreshold([{ p, y }], [0.3, 0.5, 0.7, 0.9, 0.975], { minUnflaggedRight: 0.98, maxFlagged: 0.3 })).toBe(0.7);
     expect(chooseThreshold([{ p: [0.9], y: [false] }], [0.3, 0.5], { minUnflaggedRight: 0.98, maxFlagged: 0.2 })).toBe(0.5);
   });

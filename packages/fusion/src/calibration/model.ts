@@ -5,7 +5,15 @@ import type { QcFlag } from '../qc.js';
  * The features the calibration reads, all from what result.json already carries, so that a fit
  * needs nothing but run folders and a refit needs no new run (scripts/calibrate.ts).
  */
-export const IMAGE_FEATURES = ['bias', 'logitRawConfidence', 'referenceNotFound', 'viewUncertain', 'countTrouble', 'modelDisagreement', 'levelsMissing'] as const;
+export const IMAGE_FEATURES = [
+  'bias',
+  'logitRawConfidence',
+  'referenceNotFound',
+  'viewUncertain',
+  'countTrouble',
+  'modelDisagreement',
+  'levelsMissing',
+] as const;
 export const VERTEBRA_FEATURES = ['bias', 'logitScore', 'logitRawConfidence', 'stepsFromAnchor', 'noReference'] as const;
 export type ImageFeature = (typeof IMAGE_FEATURES)[number];
 export type VertebraFeature = (typeof VERTEBRA_FEATURES)[number];

@@ -30,7 +30,11 @@ describe('evaluateImage', () => {
     const gt = mask([20, 21, 22]);
     const pred = mask([20, 23, 22]); // L2 called L4
     const e = evaluateImage(pred, gt, W, H);
-    expect(e.levels.map((l) => [l.level, l.dice])).toEqual([['L1', 1], ['L2', 0], ['L3', 1]]);
+    expect(e.levels.map((l) => [l.level, l.dice])).toEqual([
+      ['L1', 1],
+      ['L2', 0],
+      ['L3', 1],
+    ]);
     expect(e.meanDice).toBeCloseTo(2 / 3, 10);
     expect(e.identificationRate).toBeCloseTo(2 / 3, 10);
     expect(e.extraLevels).toEqual(['L4']);
@@ -92,7 +96,15 @@ describe('summariseEval', () => {
 describe('rasteriseCoco', () => {
   it('fills polygons at pixel centres with the category id, holes by even-odd', () => {
     const m = rasteriseCoco(
-      [{ category_id: 22, segmentation: [[10, 10, 30, 10, 30, 20, 10, 20], [15, 12, 20, 12, 20, 17, 15, 17]] }],
+      [
+        {
+          category_id: 22,
+          segmentation: [
+            [10, 10, 30, 10, 30, 20, 10, 20],
+            [15, 12, 20, 12, 20, 17, 15, 17],
+          ],
+        },
+      ],
       40,
       30,
     );

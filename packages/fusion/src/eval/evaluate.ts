@@ -75,10 +75,11 @@ export function evaluateImage(pred: Uint8Array, gt: Uint8Array, width: number, h
     if (gtCount[c]) gtCodes.push(c);
   }
   const pairs: { p: number; g: number; iou: number }[] = [];
-  for (const p of predCodes) for (const g of gtCodes) {
-    const iou = iouOf(p, g);
-    if (iou >= IDENTIFICATION_IOU) pairs.push({ p, g, iou });
-  }
+  for (const p of predCodes)
+    for (const g of gtCodes) {
+      const iou = iouOf(p, g);
+      if (iou >= IDENTIFICATION_IOU) pairs.push({ p, g, iou });
+    }
   pairs.sort((a, b) => b.iou - a.iou);
   const usedP = new Set<number>();
   const usedG = new Set<number>();

@@ -17,7 +17,13 @@ export function renderEvalMarkdown(summary: EvalSummary, title = 'VertXNet evalu
   for (const [flag, rate] of Object.entries(summary.qcFlagRates)) if (rate > 0) lines.push(`| ${flag} | ${pct(rate)} |`);
   const subsets = Object.entries(summary.subsets);
   if (subsets.length) {
-    lines.push('', '## Subsets', '', '| subset | images | vertebrae | mean Dice | identification | precision | recall |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '',
+      '## Subsets',
+      '',
+      '| subset | images | vertebrae | mean Dice | identification | precision | recall |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const [name, s] of subsets) {
       lines.push(`| ${name} | ${s.images} | ${s.vertebrae} | ${num(s.meanDice)} | ${pct(s.identificationAccuracy)} | ${pct(s.precision)} | ${pct(s.recall)} |`);
     }

@@ -4,14 +4,26 @@ import type { FusedVertebra } from '../types.js';
 import { anteriorOf, anteriorSide, localCaudal, spineAxis } from './axis.js';
 import { measureSpace } from './space.js';
 
-const body = (x: number, y: number, chainIndex: number | null): FusedVertebra => ({ level: null, verseCode: null, score: 1, source: 'both', bbox: [0, 0, 1, 1], area: 1, centroid: [x, y], chainIndex });
+const body = (x: number, y: number, chainIndex: number | null): FusedVertebra => ({
+  level: null,
+  verseCode: null,
+  score: 1,
+  source: 'both',
+  bbox: [0, 0, 1, 1],
+  area: 1,
+  centroid: [x, y],
+  chainIndex,
+});
 const space = measureSpace({ frame: frameFor(100, 100, 100) });
 
 describe('spineAxis', () => {
   it('keeps the chain bodies and points caudally from the first to the last', () => {
     const a = spineAxis([body(50, 10, 0), body(90, 90, null), body(50, 50, 1)], space);
     expect(a.chain).toEqual([0, 2]);
-    expect(a.points).toEqual([[50, 10], [50, 50]]);
+    expect(a.points).toEqual([
+      [50, 10],
+      [50, 50],
+    ]);
     expect(a.caudal).toEqual([0, 1]);
     expect(spineAxis([], space).caudal).toEqual([0, 1]);
   });

@@ -52,7 +52,7 @@ export function anteriorSide(axis: SpineAxis, override: AnteriorSide | undefined
 /** The unit normal to a caudal direction that points to the anterior side. */
 export function anteriorOf(c: Point2, side: AnteriorSide): Point2 {
   const n: Point2 = [c[1], -c[0]];
-  return (side === 'left') === (n[0] <= 0) ? n : [-n[0], -n[1]];
+  return (side === 'left') === n[0] <= 0 ? n : [-n[0], -n[1]];
 }
 
 /** The local caudal direction at a body: along its chain neighbours, else the whole spine's. */

@@ -32,7 +32,15 @@ describe('bodyCorners', () => {
 
 describe('vertebraMeasurements', () => {
   it('gives heights, wedge ratio and endplate angles, corners in source px', () => {
-    const m = vertebraMeasurements([[5.5, 5.5], [14.5, 5.5], [14.5, 11.5], [5.5, 9.5]], space);
+    const m = vertebraMeasurements(
+      [
+        [5.5, 5.5],
+        [14.5, 5.5],
+        [14.5, 11.5],
+        [5.5, 9.5],
+      ],
+      space,
+    );
     expect(m).toMatchObject({ anteriorHeight: 4, posteriorHeight: 6, middleHeight: 5, wedgeRatio: 0.667, superiorEndplateAngle: 0, unit: 'px' });
     expect(m.inferiorEndplateAngle).toBeCloseTo(-12.53, 2);
     expect(m.corners.inferiorAnterior).toEqual([5.5, 9.5]);

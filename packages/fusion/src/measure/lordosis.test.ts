@@ -6,9 +6,21 @@ import { lordosis } from './lordosis.js';
 import { measureSpace } from './space.js';
 
 const space = measureSpace({ frame: frameFor(100, 100, 100) });
-const at = (level: FusedVertebra['level']): FusedVertebra => ({ level, verseCode: null, score: 1, source: 'both', bbox: [0, 0, 1, 1], area: 1, centroid: [0, 0], chainIndex: 0 });
+const at = (level: FusedVertebra['level']): FusedVertebra => ({
+  level,
+  verseCode: null,
+  score: 1,
+  source: 'both',
+  bbox: [0, 0, 1, 1],
+  area: 1,
+  centroid: [0, 0],
+  chainIndex: 0,
+});
 /** A body whose superior endplate runs from posterior (right) to anterior (left), dropping `drop` px. */
-const endplate = (drop: number) => ({ corners: { superiorPosterior: [60, 10], superiorAnterior: [40, 10 + drop], inferiorPosterior: [60, 30], inferiorAnterior: [40, 30 + drop] } }) as unknown as VertebraMeasurements;
+const endplate = (drop: number) =>
+  ({
+    corners: { superiorPosterior: [60, 10], superiorAnterior: [40, 10 + drop], inferiorPosterior: [60, 30], inferiorAnterior: [40, 30 + drop] },
+  }) as unknown as VertebraMeasurements;
 
 describe('lordosis', () => {
   it('is the angle between the L1 and S1 superior endplates, against the spine axis', () => {

@@ -20,7 +20,13 @@ const ENDPLATES = {
  * Step 6: the angle between the two endplates, each as a tilt against the whole spine's axis
  * (caudal, anterior); lordosis positive. Undefined without a view or either body.
  */
-export function lordosis(fusion: Pick<FusionResult, 'view' | 'vertebrae'>, measured: readonly (VertebraMeasurements | undefined)[], caudal: Point2, anterior: Point2, space: MeasureSpace): Lordosis | undefined {
+export function lordosis(
+  fusion: Pick<FusionResult, 'view' | 'vertebrae'>,
+  measured: readonly (VertebraMeasurements | undefined)[],
+  caudal: Point2,
+  anterior: Point2,
+  space: MeasureSpace,
+): Lordosis | undefined {
   if (!fusion.view) return undefined;
   const e = ENDPLATES[fusion.view];
   const byLevel = (level: string) => {

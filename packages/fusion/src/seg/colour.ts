@@ -24,7 +24,7 @@ function linear(c: number): number {
 }
 
 function f(t: number): number {
-  return t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116;
+  return t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116;
 }
 
 function scale(v: number, lo: number, hi: number): number {

@@ -65,12 +65,18 @@ const LUMBAR = ['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1'];
 const CERVICAL = ['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1'];
 
 describe('DICOM SEG as the field expects it', () => {
-  it('types each segment by its vertebra\'s SNOMED CT code, category Anatomical Structure, no private codes', async () => {
+  it("types each segment by its vertebra's SNOMED CT code, category Anatomical Structure, no private codes", async () => {
     const ds = naturalize(await segFor(phantomDx(), LUMBAR));
     const segments = [ds.SegmentSequence].flat();
     expect(segments.map((s) => s.SegmentLabel)).toEqual(LUMBAR);
     const expected: Record<string, string> = {
-      T12: '23215003', L1: '66794005', L2: '14293000', L3: '36470004', L4: '11994002', L5: '49668003', S1: '65985001',
+      T12: '23215003',
+      L1: '66794005',
+      L2: '14293000',
+      L3: '36470004',
+      L4: '11994002',
+      L5: '49668003',
+      S1: '65985001',
     };
     for (const s of segments) {
       const type = [s.SegmentedPropertyTypeCodeSequence].flat()[0];
@@ -84,17 +90,29 @@ describe('DICOM SEG as the field expects it', () => {
 
   it('has the SNOMED CT code the issue names for every level', () => {
     expect(Object.fromEntries(Object.entries(VERTEBRA_CODES).map(([l, c]) => [l, c.value]))).toEqual({
-      C2: '39976000', C3: '113205007', C4: '5329002', C5: '36978003', C6: '36054005', C7: '87391001', T1: '64864005',
-      T12: '23215003', L1: '66794005', L2: '14293000', L3: '36470004', L4: '11994002', L5: '49668003', S1: '65985001',
+      C2: '39976000',
+      C3: '113205007',
+      C4: '5329002',
+      C5: '36978003',
+      C6: '36054005',
+      C7: '87391001',
+      T1: '64864005',
+      T12: '23215003',
+      L1: '66794005',
+      L2: '14293000',
+      L3: '36470004',
+      L4: '11994002',
+      L5: '49668003',
+      S1: '65985001',
     });
   });
 
   it('converts display colours to D50 CIELab as DICOM scales them', () => {
     // Reference: sRGB red is L* 54.29, a* 80.81, b* 69.89 under D50 (Bradford), Lindbloom's tables.
     const [l, a, b] = srgbToDicomLab('#ff0000');
-    expect(l / 65535 * 100).toBeCloseTo(54.29, 1);
-    expect(a / 65535 * 255 - 128).toBeCloseTo(80.81, 1);
-    expect(b / 65535 * 255 - 128).toBeCloseTo(69.89, 1);
+    expect((l / 65535) * 100).toBeCloseTo(54.29, 1);
+    expect((a / 65535) * 255 - 128).toBeCloseTo(80.81, 1);
+    expect((b / 65535) * 255 - 128).toBeCloseTo(69.89, 1);
     expect(srgbToDicomLab('#ffffff')).toEqual([65535, 32896, 32896]);
   });
 
@@ -102,7 +120,20 @@ describe('DICOM SEG as the field expects it', () => {
     const dx = phantomDx();
     const source = naturalize(dx);
     const ds = naturalize(await segFor(dx, ['L3']));
-    for (const k of ['PatientName', 'PatientID', 'PatientBirthDate', 'PatientSex', 'StudyInstanceUID', 'StudyDate', 'StudyTime', 'StudyID', 'AccessionNumber', 'ReferringPhysicianName', 'PatientOrientation', 'SpecificCharacterSet']) {
+    for (const k of [
+      'PatientName',
+      'PatientID',
+      'PatientBirthDate',
+      'PatientSex',
+      'StudyInstanceUID',
+      'StudyDate',
+      'StudyTime',
+      'StudyID',
+      'AccessionNumber',
+      'ReferringPhysicianName',
+      'PatientOrientation',
+      'SpecificCharacterSet',
+    ]) {
       expect(JSON.stringify(ds[k]), k).toBe(JSON.stringify(source[k]));
     }
     expect([ds.PatientName].flat()[0]).toMatchObject({ Alphabetic: PATIENT.name });
@@ -118,7 +149,18 @@ describe('DICOM SEG as the field expects it', () => {
       algorithm: { name: 'VertXNet', version: '1' },
     });
     const dump = spawnSync('dcmdump', [writeTmp(bytes, 'bare.dcm')], { encoding: 'utf8' }).stdout;
-    for (const tag of ['(0010,0010) PN', '(0010,0020) LO', '(0010,0030) DA', '(0010,0040) CS', '(0008,0020) DA', '(0008,0030) TM', '(0008,0050) SH', '(0008,0090) PN', '(0020,0010) SH', '(0020,0020) CS']) {
+    for (const tag of [
+      '(0010,0010) PN',
+      '(0010,0020) LO',
+      '(0010,0030) DA',
+      '(0010,0040) CS',
+      '(0008,0020) DA',
+      '(0008,0030) TM',
+      '(0008,0050) SH',
+      '(0008,0090) PN',
+      '(0020,0010) SH',
+      '(0020,0020) CS',
+    ]) {
       expect(dump).toContain(`${tag} (no value available)`);
     }
     expect(dump).toContain('(0020,000d) UI [1.2.3]');

@@ -73,7 +73,10 @@ describe('DICOM SEG writer', () => {
     expect(ds.StudyInstanceUID).toBe(source.studyInstanceUid);
     const bits = new Uint8Array(ds.PixelData[0] ?? ds.PixelData);
     const l = labels();
-    for (const [frame, code] of [[0, 22], [1, 23]] as const) {
+    for (const [frame, code] of [
+      [0, 22],
+      [1, 23],
+    ] as const) {
       for (let i = 0; i < W * H; i++) {
         const b = frame * W * H + i;
         expect((bits[b >> 3]! >> (b & 7)) & 1).toBe(l[i] === code ? 1 : 0);
@@ -93,13 +96,27 @@ describe('DICOM SEG writer', () => {
 
   it('refuses a source with an invalid UID', () => {
     expect(() =>
-      buildSegmentation({ width: W, height: H, labels: labels(), segments: [{ verseCode: 22, level: 'L2' }], source: { ...source, sopInstanceUid: '1.2.03.abc' }, algorithm: { name: 'x', version: '1' } }),
+      buildSegmentation({
+        width: W,
+        height: H,
+        labels: labels(),
+        segments: [{ verseCode: 22, level: 'L2' }],
+        source: { ...source, sopInstanceUid: '1.2.03.abc' },
+        algorithm: { name: 'x', version: '1' },
+      }),
     ).toThrow("the source's sopInstanceUid is not a valid DICOM UID");
   });
 
   it('refuses labels that do not fit the image', () => {
     expect(() =>
-      buildSegmentation({ width: W, height: H, labels: new Uint8Array(3), segments: [{ verseCode: 22, level: 'L2' }], source, algorithm: { name: 'x', version: '1' } }),
+      buildSegmentation({
+        width: W,
+        height: H,
+        labels: new Uint8Array(3),
+        segments: [{ verseCode: 22, level: 'L2' }],
+        source,
+        algorithm: { name: 'x', version: '1' },
+      }),
     ).toThrow(/labels hold 3 pixels/);
   });
 });

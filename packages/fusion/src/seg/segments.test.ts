@@ -12,7 +12,11 @@ describe('segmentSequence', () => {
       { verseCode: 22, level: 'L2' },
       { verseCode: 23, level: 'L3' },
     ];
-    const sq = segmentSequence(segments, segments.map((s) => vertebraCode(s.level)), { name: 'VertXNet', version: '1' });
+    const sq = segmentSequence(
+      segments,
+      segments.map((s) => vertebraCode(s.level)),
+      { name: 'VertXNet', version: '1' },
+    );
     expect(sq.tag).toBe(0x00620002);
     expect(items(sq).map((i) => value(i, 0x00620004))).toEqual([1, 2]);
     expect(items(sq).map((i) => value(i, 0x00620005))).toEqual(['L2', 'L3']);

@@ -48,11 +48,7 @@ export function perFrameGroups(frames: number, sourceRef: DicomItem): DicomWrite
       el(0x00089124, 'SQ', [
         [
           el(0x00082112, 'SQ', [
-            [
-              ...sourceRef,
-              el(0x0028135a, 'CS', 'YES'),
-              el(0x0040a170, 'SQ', [code('121322', 'DCM', 'Source image for image processing operation')]),
-            ],
+            [...sourceRef, el(0x0028135a, 'CS', 'YES'), el(0x0040a170, 'SQ', [code('121322', 'DCM', 'Source image for image processing operation')])],
           ]),
           el(0x00089215, 'SQ', [code('113076', 'DCM', 'Segmentation')]),
         ],

@@ -52,7 +52,8 @@ export function paintBodies(m: ModelMasks, a: InstanceAssignment, o: FusionOptio
   // Where the U-Net caught only part of a body (faint under the shoulders, cut by a plate), its
   // instance mask fills in the rest, where no other body is.
   regions.forEach((r, i) => {
-    if (r.instance && r.instance.score > 0 && (a.covered.get(r.instance) ?? 0) < UNDERSEGMENTED * r.instance.area) paintInstance(r.instance, W, regionMap, i + 1);
+    if (r.instance && r.instance.score > 0 && (a.covered.get(r.instance) ?? 0) < UNDERSEGMENTED * r.instance.area)
+      paintInstance(r.instance, W, regionMap, i + 1);
   });
   for (const c of a.uncovered) {
     regions.push({ source: 'maskrcnn', instance: c });
@@ -75,7 +76,10 @@ function componentBodies(m: ModelMasks, comps: Components, a: InstanceAssignment
     const big = area > FUSED_AREA * typicalArea;
     // Cheap test first: the unclaimed pixels must at least hold one core.
     const unclaimed = area - (a.claimed.get(id) ?? 0);
-    const cores = (inside.length > 0 || big) && unclaimed >= CORE_AREA * typicalArea ? unclaimedCores(comps.labels, W, id, bbox, inside, Math.max(2, Math.round(CORE_EROSION * m.typicalSide)), CORE_AREA * typicalArea) : [];
+    const cores =
+      (inside.length > 0 || big) && unclaimed >= CORE_AREA * typicalArea
+        ? unclaimedCores(comps.labels, W, id, bbox, inside, Math.max(2, Math.round(CORE_EROSION * m.typicalSide)), CORE_AREA * typicalArea)
+        : [];
     const seeds = [...inside, ...(inside.length > 0 || cores.length >= 2 ? cores : [])];
     if (seeds.length === 0) {
       if (area < Math.max(m.minArea, o.minRelativeArea * typicalArea)) continue;

@@ -24,11 +24,23 @@ describe('chainFeatures', () => {
     const s = syntheticSpine({ view: 'lumbar', classes: LANDMARK_MODEL });
     s.foreground.levels = { offsets: [0, 1], width: 4, height: 4, probability: new Float32Array(32).fill(0.5) };
     const t = traceFusion(s);
-    const f = chainFeatures(t.bodies, t.chain, t.landmarks, { frame: t.input.frame, roi: t.masks.roi, levelGrid: s.foreground.levels, instances: s.instances }, DEFAULT_FUSION_OPTIONS);
+    const f = chainFeatures(
+      t.bodies,
+      t.chain,
+      t.landmarks,
+      { frame: t.input.frame, roi: t.masks.roi, levelGrid: s.foreground.levels, instances: s.instances },
+      DEFAULT_FUSION_OPTIONS,
+    );
     const bodies = f.bodies('lumbar');
     expect(bodies.map((b) => b.marked)).toEqual(Array(7).fill(false));
     expect(bodies.every((b) => b.levels !== undefined)).toBe(true);
-    const off = chainFeatures(t.bodies, t.chain, t.landmarks, { frame: t.input.frame, roi: t.masks.roi, levelGrid: s.foreground.levels }, { ...DEFAULT_FUSION_OPTIONS, levelWeight: 0 });
+    const off = chainFeatures(
+      t.bodies,
+      t.chain,
+      t.landmarks,
+      { frame: t.input.frame, roi: t.masks.roi, levelGrid: s.foreground.levels },
+      { ...DEFAULT_FUSION_OPTIONS, levelWeight: 0 },
+    );
     expect(off.bodies('lumbar').some((b) => 'levels' in b || 'marked' in b)).toBe(false);
   });
 });

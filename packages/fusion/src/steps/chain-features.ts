@@ -48,7 +48,13 @@ export function chainFeatures(bodies: Bodies, chain: SpineChain, landmarks: Land
       const r = alive[k]!;
       const truncated = touchesEdge(stats, r, src.frame.width, src.frame.height);
       const levels = view ? levelsOf(r) : undefined;
-      return { ratio: ratiosOf()[i] ?? 0, area: stats.area[r]!, truncated, ...(landmark ? { marked: landmarks.score(k, landmark) > 0 } : {}), ...(levels ? { levels } : {}) };
+      return {
+        ratio: ratiosOf()[i] ?? 0,
+        area: stats.area[r]!,
+        truncated,
+        ...(landmark ? { marked: landmarks.score(k, landmark) > 0 } : {}),
+        ...(levels ? { levels } : {}),
+      };
     });
   };
   return { ratios: ratiosOf, bodies: chainBodies };

@@ -16,7 +16,9 @@ describe('checkInput', () => {
     expect(() => checkInput({})).toThrow(/neither a U-Net nor a Mask R-CNN/);
     expect(() => checkInput({ foreground: s.foreground, instances: { ...s.instances, frame: frameFor(256, 256, 256) } })).toThrow(FusionInputError);
     expect(() => checkInput({ foreground: { ...s.foreground, probability: new Uint8Array(3) } })).toThrow(/3 values/);
-    expect(() => checkInput({ foreground: { ...s.foreground, levels: { offsets: [0], width: 2, height: 2, probability: new Float32Array(3) } } })).toThrow(/level grid/);
+    expect(() => checkInput({ foreground: { ...s.foreground, levels: { offsets: [0], width: 2, height: 2, probability: new Float32Array(3) } } })).toThrow(
+      /level grid/,
+    );
     expect(() => checkInput({ instances: { frame: s.frame, detections: {} as never } })).toThrow(/not an array/);
   });
 });

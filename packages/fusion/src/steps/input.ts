@@ -14,7 +14,8 @@ export function checkInput(input: FusionInput): CheckedInput {
   const { foreground, instances } = input ?? {};
   if (!foreground && !instances) throw new FusionInputError('neither a U-Net nor a Mask R-CNN output was given');
   const frame = (foreground ?? instances)!.frame;
-  const valid = (f: Frame | undefined) => !!f && [f.width, f.height, f.size].every((v) => Number.isInteger(v) && v > 0) && f.width <= f.size && f.height <= f.size;
+  const valid = (f: Frame | undefined) =>
+    !!f && [f.width, f.height, f.size].every((v) => Number.isInteger(v) && v > 0) && f.width <= f.size && f.height <= f.size;
   if (!valid(frame)) throw new FusionInputError('analysis frame is malformed');
   if (foreground && instances) {
     const g = instances.frame;
@@ -29,7 +30,9 @@ export function checkInput(input: FusionInput): CheckedInput {
   if (grid) {
     const shaped = [grid.width, grid.height].every((v) => Number.isInteger(v) && v > 0) && Array.isArray(grid.offsets) && grid.offsets.length > 0;
     if (!shaped || !(grid.probability instanceof Float32Array) || grid.probability.length !== grid.offsets.length * grid.width * grid.height) {
-      throw new FusionInputError(`level grid is malformed (${grid.offsets?.length} offsets on ${grid.width}x${grid.height}, ${grid.probability?.length} values)`);
+      throw new FusionInputError(
+        `level grid is malformed (${grid.offsets?.length} offsets on ${grid.width}x${grid.height}, ${grid.probability?.length} values)`,
+      );
     }
   }
   if (instances && !Array.isArray(instances.detections)) throw new FusionInputError('instance detections are not an array');

@@ -27,11 +27,21 @@ export interface ChainLevels {
  * that the level head doubts, decodes the most likely levels from body shapes, far-end landmark
  * marks and the level head (anchor.ts).
  */
-export function assignLevels(view: View | null, bodies: Bodies, chain: SpineChain, landmarks: Landmarks, features: ChainFeatures, hasLevelGrid: boolean, size: { width: number; height: number }, o: FusionOptions): ChainLevels {
+export function assignLevels(
+  view: View | null,
+  bodies: Bodies,
+  chain: SpineChain,
+  landmarks: Landmarks,
+  features: ChainFeatures,
+  hasLevelGrid: boolean,
+  size: { width: number; height: number },
+  o: FusionOptions,
+): ChainLevels {
   const { order, refK, refClass, bodySide } = chain;
   const chainPoints = order.map((k) => bodies.points[k]!);
   const found = refK >= 0 ? order.indexOf(refK) : -1;
-  const doubtful = found >= 0 && o.cutReferenceCost > 0 && o.levelWeight > 0 && hasLevelGrid && touchesEdge(bodies.stats, bodies.alive[refK]!, size.width, size.height);
+  const doubtful =
+    found >= 0 && o.cutReferenceCost > 0 && o.levelWeight > 0 && hasLevelGrid && touchesEdge(bodies.stats, bodies.alive[refK]!, size.width, size.height);
   const decoded =
     view && (found < 0 || doubtful) && order.length >= 1 && o.templateAnchor
       ? decodeChainLevels(features.bodies(view), view, undefined, o.levelWeight, doubtful ? { at: found, cost: o.cutReferenceCost } : undefined)

@@ -62,8 +62,17 @@ export function maskModels(input: CheckedInput, o: FusionOptions): ModelMasks {
 export function instanceCandidates(instances: InstanceSet, frame: Frame, o: FusionOptions, minArea: number): Candidate[] {
   const floor = Math.min(o.scoreThreshold, o.landmarkThreshold, o.referenceThreshold);
   const all = candidatesFrom(instances.detections, frame, floor, o.maxDetections, minArea);
-  const kept = maskNms(all.filter((c) => c.score >= o.scoreThreshold), o.nmsIoU, o.nmsContainment);
-  attachLandmarkHints(all.filter((c) => c.score < o.scoreThreshold && isLandmarkClass(c.className)), kept, o.nmsIoU, o.nmsContainment);
+  const kept = maskNms(
+    all.filter((c) => c.score >= o.scoreThreshold),
+    o.nmsIoU,
+    o.nmsContainment,
+  );
+  attachLandmarkHints(
+    all.filter((c) => c.score < o.scoreThreshold && isLandmarkClass(c.className)),
+    kept,
+    o.nmsIoU,
+    o.nmsContainment,
+  );
   return kept;
 }
 

@@ -46,7 +46,11 @@ export function checkQuality(e: QualityEvidence, o: FusionOptions): QualityRepor
   if (labels.skipped) flags.add('labels-skipped');
   if (vertebrae.length === 0) flags.add('empty');
   else if (view && labels.referenceScore === undefined) flags.add('reference-not-found');
-  if (view === 'lumbar' && labels.anchor !== undefined && transitionalSigns(chain.order, labels.anchor, (k) => e.landmarks.score(k, 'S1'), bodies.alive, bodies.stats, o.scoreThreshold)) {
+  if (
+    view === 'lumbar' &&
+    labels.anchor !== undefined &&
+    transitionalSigns(chain.order, labels.anchor, (k) => e.landmarks.score(k, 'S1'), bodies.alive, bodies.stats, o.scoreThreshold)
+  ) {
     flags.add('transitional-vertebra');
   }
   if (vertebrae.length > 0 && (chain.off.length > 0 || vertebrae.length < 3 || (view && vertebrae.length > VIEW_LEVELS[view].length + 2))) {
@@ -96,7 +100,14 @@ function paintInstanceBinary(c: Candidate, W: number, out: Uint8Array): void {
  * Signs of a lumbosacral transitional vertebra: a second S1-like detection next to the reference
  * on the chain, or a body-sized segment caudal to S1 (a lumbarised S1 leaves a mobile S1–S2 level).
  */
-export function transitionalSigns(order: number[], anchor: number, s1Score: (k: number) => number, alive: number[], stats: RegionStats, threshold: number): boolean {
+export function transitionalSigns(
+  order: number[],
+  anchor: number,
+  s1Score: (k: number) => number,
+  alive: number[],
+  stats: RegionStats,
+  threshold: number,
+): boolean {
   const neighbours = [order[anchor - 1], order[anchor + 1]].filter((k): k is number => k !== undefined);
   if (neighbours.some((k) => s1Score(k) >= threshold)) return true;
   const typical = median(alive.map((r) => stats.area[r]!));

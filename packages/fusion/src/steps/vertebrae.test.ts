@@ -26,5 +26,3 @@ describe('collectVertebrae', () => {
     expect(Math.min(...vertebrae.filter((v) => v.source === 'both').map((v) => v.score))).toBeGreaterThan(unet.score);
   });
 });
-
-

@@ -33,7 +33,7 @@ export function collectVertebrae(bodies: Bodies, chain: SpineChain, labels: Chai
   const vertebrae: FusedVertebra[] = sequence.map((k, i) => {
     const r = alive[k]!;
     const region = regions[r - 1]!;
-    const level = i < order.length ? labels.levels[i] ?? null : null;
+    const level = i < order.length ? (labels.levels[i] ?? null) : null;
     const meanProb = stats.probabilitySum[r]! / stats.area[r]! / 255;
     const inst = region.instance?.score ?? 0;
     const score = region.source === 'both' ? (inst + meanProb) / 2 : region.source === 'unet' ? UNET_ONLY_WEIGHT * meanProb : MASKRCNN_ONLY_WEIGHT * inst;

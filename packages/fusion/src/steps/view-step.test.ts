@@ -8,7 +8,11 @@ describe('readView', () => {
   it('takes the view from metadata first, else from the reference class', () => {
     const t = traceFusion(syntheticSpine({ view: 'lumbar' }));
     const size = t.input.frame;
-    expect(readView(undefined, t.bodies, t.landmarks, undefined, size, DEFAULT_FUSION_OPTIONS)).toEqual({ view: 'lumbar', source: 'reference', uncertain: false });
+    expect(readView(undefined, t.bodies, t.landmarks, undefined, size, DEFAULT_FUSION_OPTIONS)).toEqual({
+      view: 'lumbar',
+      source: 'reference',
+      uncertain: false,
+    });
     expect(readView('lumbar', t.bodies, t.landmarks, undefined, size, DEFAULT_FUSION_OPTIONS)).toMatchObject({ view: 'lumbar', source: 'metadata' });
   });
 

@@ -11,7 +11,14 @@ import type { SpineChain } from './spine-chain.js';
  * Step 6: the view from metadata, the reference class (the better-scored of C2 and S1; one cut by
  * the film edge counts less), the view head or a far-end landmark (view.ts decideView).
  */
-export function readView(hint: View | undefined, bodies: Bodies, landmarks: Landmarks, viewScores: Record<View, number> | undefined, size: { width: number; height: number }, o: FusionOptions): ViewDecision {
+export function readView(
+  hint: View | undefined,
+  bodies: Bodies,
+  landmarks: Landmarks,
+  viewScores: Record<View, number> | undefined,
+  size: { width: number; height: number },
+  o: FusionOptions,
+): ViewDecision {
   const { best, scores } = landmarks;
   const bestRefK = scores.C2 >= scores.S1 ? best.C2 : best.S1;
   const referenceCut = o.cutReferenceCost > 0 && bestRefK >= 0 && touchesEdge(bodies.stats, bodies.alive[bestRefK]!, size.width, size.height);

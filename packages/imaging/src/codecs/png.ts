@@ -8,21 +8,13 @@ export type PngChannels = 1 | 2 | 3 | 4;
  * Encodes interleaved samples losslessly as PNG: Uint8Array → 8-bit, Uint16Array → 16-bit.
  * Label masks rely on the values coming back exactly.
  */
-export async function encodePng(
-  data: Uint8Array | Uint16Array,
-  width: number,
-  height: number,
-  channels: PngChannels = 1,
-): Promise<Buffer> {
+export async function encodePng(data: Uint8Array | Uint16Array, width: number, height: number, channels: PngChannels = 1): Promise<Buffer> {
   if (data.length !== width * height * channels) {
     throw new RangeError(`encodePng: ${data.length} samples for ${width}x${height}x${channels}`);
   }
   const sixteen = data instanceof Uint16Array;
   const colourspace = channels <= 2 ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
-  return sharp(data, { raw: { width, height, channels } })
-    .toColourspace(colourspace)
-    .png({ compressionLevel: 6, adaptiveFiltering: false })
-    .toBuffer();
+  return sharp(data, { raw: { width, height, channels } }).toColourspace(colourspace).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
 }
 
 /**

@@ -97,10 +97,17 @@ describe('decodeImage', () => {
   });
 
   it('decodes page 1 of a multi-page TIFF and frame 1 of an animated GIF, and says so', async () => {
-    const page = (grey: number) => sharp({ create: { width: 40, height: 30, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toBuffer();
+    const page = (grey: number) =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: { r: grey, g: grey, b: grey } } })
+        .png()
+        .toBuffer();
     const pages = await Promise.all([page(10), page(128), page(250)]);
-    const tiff = await sharp(pages, { join: { animated: true } }).tiff().toBuffer();
-    const gif = await sharp(pages, { join: { animated: true } }).gif().toBuffer();
+    const tiff = await sharp(pages, { join: { animated: true } })
+      .tiff()
+      .toBuffer();
+    const gif = await sharp(pages, { join: { animated: true } })
+      .gif()
+      .toBuffer();
     for (const [bytes, format, note] of [
       [tiff, 'tiff', 'multi-page: page 1 of 3 used'],
       [gif, 'gif', 'animated: frame 1 of 3 used'],
@@ -116,7 +123,9 @@ describe('decodeImage', () => {
   it('refuses a truncated PNG or JPEG instead of decoding half of it', async () => {
     const png = await encodePng(ramp16(200, 200), 200, 200);
     await expectInputError(decodeImage(png.subarray(0, png.length >> 1), 'dir/scan.png'), 'scan.png: PNG is truncated or corrupt');
-    const jpeg = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
     await expectInputError(decodeImage(jpeg.subarray(0, jpeg.length >> 1), 'x.jpg'), 'x.jpg: JPEG is truncated or corrupt');
   });
 
@@ -126,7 +135,9 @@ describe('decodeImage', () => {
     await expectInputError(decodeImage(Buffer.from('<html>not found</html>\n'), 'x.png'), 'x.png: not an image (the content is text)');
     const dicom = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(64)]);
     await expectInputError(decodeImage(dicom, 'x.dcm'), 'x.dcm: DICOM file is broken: no file meta information after DICM');
-    const webp = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).webp().toBuffer();
+    const webp = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+      .webp()
+      .toBuffer();
     await expectInputError(decodeImage(webp, 'x.png'), 'x.png: WebP is not a supported image format (use PNG, JPEG, TIFF or GIF)');
     await expectInputError(decodeImage(Buffer.from([0, 1, 2, 3, 250, 251]), 'x.png'), 'x.png: not an image (unrecognised content)');
   });
@@ -134,19 +145,13 @@ describe('decodeImage', () => {
   it('refuses a decompression bomb from its header alone', async () => {
     const bomb = bombPng(100_000, 100_000);
     expect(bomb.length).toBeLessThan(200);
-    const e = await expectInputError(
-      decodeImage(bomb, 'bomb.png'),
-      'bomb.png: image is 100000x100000 (10000 megapixels), over the limit of 32 megapixels',
-    );
+    const e = await expectInputError(decodeImage(bomb, 'bomb.png'), 'bomb.png: image is 100000x100000 (10000 megapixels), over the limit of 32 megapixels');
     expect(e.code).toBe('INPUT_TOO_LARGE');
   });
 
   it('applies a caller-given pixel limit', async () => {
     const png = await encodePng(ramp8(100, 50), 100, 50);
-    await expectInputError(
-      decodeImage(png, 'a.png', { maxPixels: 4000 }),
-      'a.png: image is 100x50 (0 megapixels), over the limit of 0 megapixels',
-    );
+    await expectInputError(decodeImage(png, 'a.png', { maxPixels: 4000 }), 'a.png: image is 100x50 (0 megapixels), over the limit of 0 megapixels');
     await expect(decodeImage(png, 'a.png', { maxPixels: 5000 })).resolves.toMatchObject({ width: 100 });
   });
 });

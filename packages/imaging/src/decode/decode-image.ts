@@ -30,17 +30,14 @@ export async function decodeImage(bytes: Buffer, name: string, limits: DecodeLim
     case 'other':
       throw InputError.forFile(
         name,
-        sniffed.name
-          ? `${sniffed.name} is not a supported image format (use PNG, JPEG, TIFF or GIF)`
-          : 'not an image (unrecognised content)',
+        sniffed.name ? `${sniffed.name} is not a supported image format (use PNG, JPEG, TIFF or GIF)` : 'not an image (unrecognised content)',
         { code: sniffed.name ? 'INPUT_UNSUPPORTED' : 'INPUT_NOT_IMAGE' },
       );
     case 'image':
       break;
   }
   const { format } = sniffed;
-  const corrupt = (cause: unknown) =>
-    InputError.forFile(name, `${FORMAT_NAMES[format]} is truncated or corrupt`, { cause, code: 'INPUT_CORRUPT' });
+  const corrupt = (cause: unknown) => InputError.forFile(name, `${FORMAT_NAMES[format]} is truncated or corrupt`, { cause, code: 'INPUT_CORRUPT' });
 
   // The header alone: refuse bombs before a single pixel is decompressed.
   let meta: Metadata;

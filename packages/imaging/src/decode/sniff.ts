@@ -1,12 +1,7 @@
 import { looksLikeDicom } from '../dicom/parse.js';
 import type { ImageFormat } from '../image/types.js';
 
-export type SniffResult =
-  | { kind: 'image'; format: ImageFormat }
-  | { kind: 'dicom' }
-  | { kind: 'empty' }
-  | { kind: 'text' }
-  | { kind: 'other'; name?: string };
+export type SniffResult = { kind: 'image'; format: ImageFormat } | { kind: 'dicom' } | { kind: 'empty' } | { kind: 'text' } | { kind: 'other'; name?: string };
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -31,7 +31,9 @@ function load(module: string): Promise<Record<string, new () => WasmDecoder>> {
     const mod = require(module) as Factory | { default: Factory };
     const factory = typeof mod === 'function' ? mod : mod.default;
     // The codecs print progress and errors to stdout; keep the errors for the failure message instead.
-    const keep = (line: string) => { if (/error/i.test(line)) codecErrors.push(line.replace(/^\[ERROR\]\s*/, '')); };
+    const keep = (line: string) => {
+      if (/error/i.test(line)) codecErrors.push(line.replace(/^\[ERROR\]\s*/, ''));
+    };
     p = factory({ print: keep, printErr: keep });
     cache.set(module, p);
   }

@@ -88,10 +88,18 @@ function readImageHeader(ds: DicomDataset, name: string, maxPixels: number): Ima
   if (!Number.isInteger(frames) || frames < 1) throw fail(name, `Number of Frames '${framesText}' is not a positive integer`);
   if (rows === 0 || cols === 0) throw fail(name, `image is ${cols}x${rows}`);
   if (rows * cols > maxPixels) {
-    throw fail(name, `image is ${cols}x${rows} (${(rows * cols / 1e6).toFixed(1)} megapixels), over the limit of ${(maxPixels / 1e6).toFixed(1)} megapixels`, 'INPUT_TOO_LARGE');
+    throw fail(
+      name,
+      `image is ${cols}x${rows} (${((rows * cols) / 1e6).toFixed(1)} megapixels), over the limit of ${(maxPixels / 1e6).toFixed(1)} megapixels`,
+      'INPUT_TOO_LARGE',
+    );
   }
   if (spp !== 1 || (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2')) {
-    throw fail(name, `photometric interpretation ${photometric} with ${spp} samples per pixel is not supported (grayscale radiographs only)`, 'INPUT_UNSUPPORTED');
+    throw fail(
+      name,
+      `photometric interpretation ${photometric} with ${spp} samples per pixel is not supported (grayscale radiographs only)`,
+      'INPUT_UNSUPPORTED',
+    );
   }
   if (bitsAllocated !== 8 && bitsAllocated !== 16) {
     throw fail(name, `${bitsAllocated} bits allocated per pixel is not supported (8 or 16)`, 'INPUT_UNSUPPORTED');

@@ -21,9 +21,37 @@ export function viewFromTags(bodyPart: string | undefined, seriesDescription: st
 
 /** Body Part Examined values (letters only, upper case) of films that are not of the cervical or lumbar spine. */
 const OTHER_BODY_PARTS = new Set([
-  'CHEST', 'THORAX', 'RIBS', 'TSPINE', 'THORACICSPINE', 'BWS', 'SKULL', 'HEAD', 'FACE', 'SINUS', 'ABDOMEN', 'BREAST',
-  'SHOULDER', 'CLAVICLE', 'HUMERUS', 'ELBOW', 'FOREARM', 'WRIST', 'HAND', 'FINGER', 'HIP', 'FEMUR', 'KNEE', 'LEG',
-  'ANKLE', 'FOOT', 'TOE', 'EXTREMITY', 'UPPEREXTREMITY', 'LOWEREXTREMITY', 'ARM',
+  'CHEST',
+  'THORAX',
+  'RIBS',
+  'TSPINE',
+  'THORACICSPINE',
+  'BWS',
+  'SKULL',
+  'HEAD',
+  'FACE',
+  'SINUS',
+  'ABDOMEN',
+  'BREAST',
+  'SHOULDER',
+  'CLAVICLE',
+  'HUMERUS',
+  'ELBOW',
+  'FOREARM',
+  'WRIST',
+  'HAND',
+  'FINGER',
+  'HIP',
+  'FEMUR',
+  'KNEE',
+  'LEG',
+  'ANKLE',
+  'FOOT',
+  'TOE',
+  'EXTREMITY',
+  'UPPEREXTREMITY',
+  'LOWEREXTREMITY',
+  'ARM',
 ]);
 
 /** View Position values that are not a lateral projection (PS3.3 C.8.11.5: AP, PA, obliques). */
@@ -35,7 +63,11 @@ const FRONTAL_OR_OBLIQUE = new Set(['AP', 'PA', 'RLO', 'LLO', 'RAO', 'LAO', 'RPO
  * Series Description only when it names a frontal or oblique projection or another region and
  * no lateral one (a series "L-SPINE AP+LAT" holds both, so it decides nothing).
  */
-export function scopeFromTags(tags: { viewPosition?: string | undefined; bodyPart?: string | undefined; seriesDescription?: string | undefined }): string | undefined {
+export function scopeFromTags(tags: {
+  viewPosition?: string | undefined;
+  bodyPart?: string | undefined;
+  seriesDescription?: string | undefined;
+}): string | undefined {
   const norm = (s: string) => s.toUpperCase().replace(/[^A-Z]/g, '');
   const position = tags.viewPosition ? norm(tags.viewPosition) : '';
   if (FRONTAL_OR_OBLIQUE.has(position)) return `DICOM View Position is ${position}, not lateral`;
@@ -96,6 +128,9 @@ export function describe(
   // MONOCHROME1 images carry INVERSE as a restatement of the same inversion (DX IOD), not a second one.
   info.inverted = photometric === 'MONOCHROME1' || shape === 'INVERSE';
   set('view', viewFromTags(getString(ds, T.bodyPart), getString(ds, T.seriesDescription)));
-  set('outOfScope', scopeFromTags({ viewPosition: getString(ds, T.viewPosition), bodyPart: getString(ds, T.bodyPart), seriesDescription: getString(ds, T.seriesDescription) }));
+  set(
+    'outOfScope',
+    scopeFromTags({ viewPosition: getString(ds, T.viewPosition), bodyPart: getString(ds, T.bodyPart), seriesDescription: getString(ds, T.seriesDescription) }),
+  );
   return info;
 }

@@ -226,14 +226,18 @@ describe('refusals name the file and the problem', () => {
     ['mr_12bits_allocated_no_preamble.dcm', /: 12 bits allocated per pixel is not supported/],
   ];
   for (const [file, re] of cases) {
-    it(file, async () => {
-      const err = await decodeImage(read(file), `some/dir/${file}`).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(InputError);
-      expect((err as Error).message).toMatch(re);
-    }, 30_000);
+    it(
+      file,
+      async () => {
+        const err = await decodeImage(read(file), `some/dir/${file}`).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(InputError);
+        expect((err as Error).message).toMatch(re);
+      },
+      30_000,
+    );
   }
 
   it('names the transfer syntax it cannot decode', async () => {
@@ -245,9 +249,7 @@ describe('refusals name the file and the problem', () => {
     const patched = Buffer.concat([bytes.subarray(0, at - 2), Buffer.from([mpeg.length + 1, 0]), Buffer.from(mpeg + '\0', 'latin1'), bytes.subarray(at + 20)]);
     // Fix the meta group length (0002,0000) UL value at offset 140.
     patched.writeUInt32LE(patched.readUInt32LE(140) + (mpeg.length + 1 - 20), 140);
-    await expect(decodeImage(patched, 'x.dcm')).rejects.toThrow(
-      'x.dcm: transfer syntax 1.2.840.10008.1.2.4.100 (MPEG2) is not supported',
-    );
+    await expect(decodeImage(patched, 'x.dcm')).rejects.toThrow('x.dcm: transfer syntax 1.2.840.10008.1.2.4.100 (MPEG2) is not supported');
   });
 
   it('stops inflating a Deflated dataset past the budget of the pixel limit (a deflate bomb)', async () => {

@@ -1,12 +1,4 @@
-import {
-  decodeHtj2k,
-  decodeJ2k,
-  decodeJpegBaseline,
-  decodeJpegLossless,
-  decodeJpegLs,
-  decodeRle,
-  type CodecFrame,
-} from './codecs.js';
+import { decodeHtj2k, decodeJ2k, decodeJpegBaseline, decodeJpegLossless, decodeJpegLs, decodeRle, type CodecFrame } from './codecs.js';
 import { decodeJpegSequential } from './jpeg12.js';
 import type { Codec } from './transfer-syntax.js';
 
@@ -49,7 +41,15 @@ export function firstFrameFragments(fragments: Uint8Array[], frames: number, cod
 }
 
 /** Decodes frame 1's compressed bytes to little-endian words of `bytesPerSample`, checked against the header. */
-export async function decodeFrame(codec: Codec, encoded: Uint8Array, pixels: number, bytesPerSample: number, bitsAllocated: number, rows: number, cols: number): Promise<Uint8Array> {
+export async function decodeFrame(
+  codec: Codec,
+  encoded: Uint8Array,
+  pixels: number,
+  bytesPerSample: number,
+  bitsAllocated: number,
+  rows: number,
+  cols: number,
+): Promise<Uint8Array> {
   const check = (f: CodecFrame): Uint8Array => {
     if (f.width !== cols || f.height !== rows) throw new Error(`the codestream is ${f.width}x${f.height}, the header says ${cols}x${rows}`);
     if (f.componentCount !== 1) throw new Error(`the codestream has ${f.componentCount} components`);
@@ -67,7 +67,14 @@ export async function decodeFrame(codec: Codec, encoded: Uint8Array, pixels: num
     case 'jpeg': {
       if (readSofPrecision(encoded) > 8) {
         const f = decodeJpegSequential(encoded);
-        return check({ width: f.width, height: f.height, bitsPerSample: f.precision, componentCount: 1, isSigned: false, bytes: new Uint8Array(f.data.buffer) });
+        return check({
+          width: f.width,
+          height: f.height,
+          bitsPerSample: f.precision,
+          componentCount: 1,
+          isSigned: false,
+          bytes: new Uint8Array(f.data.buffer),
+        });
       }
       return check(await decodeJpegBaseline(encoded));
     }
@@ -92,7 +99,7 @@ export async function decodeFrame(codec: Codec, encoded: Uint8Array, pixels: num
 
 /** Sample precision from the first SOF marker of a JPEG stream (0 when not found). */
 function readSofPrecision(b: Uint8Array): number {
-  for (let i = 2; i + 4 < b.length; ) {
+  for (let i = 2; i + 4 < b.length;) {
     if (b[i] !== 0xff) return 0;
     const m = b[i + 1]!;
     if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return b[i + 4]!;

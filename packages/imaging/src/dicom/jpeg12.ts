@@ -5,8 +5,8 @@
  */
 
 const ZIGZAG = Int32Array.from([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49,
-  56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22,
+  15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
 
 interface Huffman {
@@ -82,7 +82,7 @@ export function decodeJpegSequential(b: Uint8Array): Jpeg12Frame {
     const end = pos + 2 + len;
     if (end > b.length) throw new Error('JPEG marker segment runs past the end');
     if (marker === 0xdb) {
-      for (let p = seg; p < end; ) {
+      for (let p = seg; p < end;) {
         const pq = b[p]! >> 4;
         const tq = b[p]! & 15;
         p++;
@@ -94,7 +94,7 @@ export function decodeJpegSequential(b: Uint8Array): Jpeg12Frame {
         qt[tq] = t;
       }
     } else if (marker === 0xc4) {
-      for (let p = seg; p < end; ) {
+      for (let p = seg; p < end;) {
         const tc = b[p]! >> 4;
         const th = b[p]! & 15;
         const counts = b.subarray(p + 1, p + 17);
@@ -206,7 +206,7 @@ function readBlock(reader: BitReader, pred: number, q: Int32Array, dcT: Huffman,
   const t = reader.decode(dcT);
   pred += extend(reader.receive(t), t);
   coef[0] = pred * q[0]!;
-  for (let k = 1; k < 64; ) {
+  for (let k = 1; k < 64;) {
     const rs = reader.decode(acT);
     const r = rs >> 4;
     const s = rs & 15;

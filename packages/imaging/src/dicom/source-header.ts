@@ -62,10 +62,7 @@ const SOP_INSTANCE = 0x00080018;
  * record; prepare writes it there for the fusion stage, which copies it into the SEG.
  */
 export function extractSourceHeader(ds: DicomDataset): Uint8Array {
-  const elements: DicomWriteElement[] = [
-    el(SOP_CLASS, 'UI', getString(ds, SOP_CLASS) ?? ''),
-    el(SOP_INSTANCE, 'UI', getString(ds, SOP_INSTANCE) ?? ''),
-  ];
+  const elements: DicomWriteElement[] = [el(SOP_CLASS, 'UI', getString(ds, SOP_CLASS) ?? ''), el(SOP_INSTANCE, 'UI', getString(ds, SOP_INSTANCE) ?? '')];
   for (const { tag, vr } of SOURCE_HEADER_ELEMENTS) {
     const e = ds.elements.get(tag);
     if (e && !e.items) elements.push(el(tag, vr, e.value));

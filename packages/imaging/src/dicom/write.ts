@@ -148,7 +148,10 @@ export function writeDicom(dataset: DicomWriteElement[], options: WriteOptions =
   writeElements([el(0x00020000, 'UL', meta.length)], out);
   out.push(meta.bytes());
   if (options.encapsulated) {
-    writeElements(dataset.filter((e) => e.tag !== 0x7fe00010), out);
+    writeElements(
+      dataset.filter((e) => e.tag !== 0x7fe00010),
+      out,
+    );
     out.u16(0x7fe0);
     out.u16(0x0010);
     out.push(Uint8Array.of(0x4f, 0x42, 0, 0)); // OB, reserved

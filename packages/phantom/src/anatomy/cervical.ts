@@ -132,10 +132,32 @@ function skullBase(s: Sketch, c2: BuiltVertebra): Skull {
   const denW = d2 * 0.42;
   structures.push(bone(dens(c2, denCenter, denW, denH, rng.range(-1.5, 1)), 0.55, 1.2));
   const archAlong = -denH * 0.6;
-  structures.push(bone(ellipse(at(c2, archAlong, denCenter + denW / 2 + 2 + 3.5 * size), 3.3 * size, 5.5 * size, Math.atan2(c2.v.y, c2.v.x), 18), 0.6, 1.3, 0.9));
-  structures.push(bone(polyAt(c2, [[-denH * 0.95, denCenter - denW / 2 - 5], [-denH * 0.95, denCenter + denW / 2 + 1], [-denH * 0.1, denCenter + denW / 2], [-denH * 0.15, denCenter - denW / 2 - 6]]), 0.35, 0.6, 1.2, 0.4));
+  structures.push(
+    bone(ellipse(at(c2, archAlong, denCenter + denW / 2 + 2 + 3.5 * size), 3.3 * size, 5.5 * size, Math.atan2(c2.v.y, c2.v.x), 18), 0.6, 1.3, 0.9),
+  );
+  structures.push(
+    bone(
+      polyAt(c2, [
+        [-denH * 0.95, denCenter - denW / 2 - 5],
+        [-denH * 0.95, denCenter + denW / 2 + 1],
+        [-denH * 0.1, denCenter + denW / 2],
+        [-denH * 0.15, denCenter - denW / 2 - 6],
+      ]),
+      0.35,
+      0.6,
+      1.2,
+      0.4,
+    ),
+  );
   const posteriorArch = bezier(at(c2, -denH * 0.45, denCenter - denW / 2 - 6), at(c2, -denH * 0.7, -25 * size), at(c2, -denH * 0.45, -40 * size), 10);
-  structures.push(bone(band(posteriorArch, (t) => (2.4 + 1.2 * t) * size), 0.5, 1.2, 0.8));
+  structures.push(
+    bone(
+      band(posteriorArch, (t) => (2.4 + 1.2 * t) * size),
+      0.5,
+      1.2,
+      0.8,
+    ),
+  );
   structures.push(bone(ellipse(at(c2, -denH * 0.45, -42 * size), 4.5 * size, 6 * size, 0, 14), 0.5, 1.2));
 
   const flex = rng.range(-8, 8);
@@ -145,10 +167,20 @@ function skullBase(s: Sketch, c2: BuiltVertebra): Skull {
   const vaultCenter = sk(-100 * size, 15 * size);
   const vault = ellipse(vaultCenter, 100 * size, 82 * size, 0.1, 24).map((p, i) => lerp(vaultCenter, p, 1 + 0.04 * Math.sin(i * 1.7 + flex)));
   structures.push(bone(chaikin(vault, 2), 0.3, 0.8, rng.range(4, 8) * size, 0.3));
-  structures.push({ outline: blob(rng, sk(-16, -8 * size), 15 * size, 11 * size, 0.25), layer: 'fine', value: 0.5 * density, mottle: { amplitude: 0.5, scaleMm: 2.5 } });
+  structures.push({
+    outline: blob(rng, sk(-16, -8 * size), 15 * size, 11 * size, 0.25),
+    layer: 'fine',
+    value: 0.5 * density,
+    mottle: { amplitude: 0.5, scaleMm: 2.5 },
+  });
   structures.push(bone(chaikin(band(bezier(sk(-6, denCenter), sk(-20, denCenter + 8), sk(-36, denCenter + 22), 8), taper(size, 3, 6)), 1), 0.45, 0.7, 1.2));
   structures.push(bone(chaikin(band(bezier(sk(-22, 20 * size), sk(-25, 50 * size), sk(-24, 88 * size), 8), taper(size, 2.5, 3.5)), 1), 0.6, 0.9, 1));
-  structures.push({ outline: blob(rng, sk(-45, 62 * size), 26 * size, 20 * size, 0.3), layer: 'fine', value: 0.12 * density, mottle: { amplitude: 0.4, scaleMm: 5 } });
+  structures.push({
+    outline: blob(rng, sk(-45, 62 * size), 26 * size, 20 * size, 0.3),
+    layer: 'fine',
+    value: 0.12 * density,
+    mottle: { amplitude: 0.4, scaleMm: 5 },
+  });
   return { c2, denH, denCenter, vaultCenter, sk };
 }
 
@@ -167,7 +199,10 @@ function mandible(s: Sketch, skull: Skull, hyoid: BuiltVertebra): number {
   const bite = denH + jawDrop * 0.55 - 14;
   const arch = (along: number, sign: number) =>
     band(bezier(sk(along, 36 * size), sk(along + sign * 3, 60 * size), sk(along - sign * 2, 84 * size), 8), (t) => (5.5 - 1.5 * t) * size);
-  for (const [along, sign] of [[bite + 6 * size, 1], [bite - 6 * size, -1]] as const) {
+  for (const [along, sign] of [
+    [bite + 6 * size, 1],
+    [bite - 6 * size, -1],
+  ] as const) {
     structures.push({ outline: chaikin(arch(along, sign), 1), layer: 'fine', value: 1.3 * density, mottle: { amplitude: 0.35, scaleMm: 3 } });
   }
   structures.push(bone(ellipse(at(hyoid, hyoid.spec.height * 0.6, hyoid.spec.depth + rng.range(22, 32) * size), 7 * size, 3 * size, 0.3, 14), 0.5, 1.0, 0.7));
@@ -185,8 +220,22 @@ function airway(s: Sketch, skull: Skull, vb: readonly BuiltVertebra[]): void {
   const airWidth = rng.range(4, 7) * size;
   const air = -rng.range(0.12, 0.3);
   // Two nested bands: the airway edge is gradual, its width varies along the neck.
-  structures.push({ outline: chaikin(band(airway, (t) => airWidth * (1.1 + 0.3 * Math.sin(7 * t))), 1), layer: 'fine', value: air * 0.5 });
-  structures.push({ outline: chaikin(band(airway, (t) => airWidth * (0.7 + 0.25 * Math.sin(5 * t + 1))), 1), layer: 'fine', value: air * 0.5 });
+  structures.push({
+    outline: chaikin(
+      band(airway, (t) => airWidth * (1.1 + 0.3 * Math.sin(7 * t))),
+      1,
+    ),
+    layer: 'fine',
+    value: air * 0.5,
+  });
+  structures.push({
+    outline: chaikin(
+      band(airway, (t) => airWidth * (0.7 + 0.25 * Math.sin(5 * t + 1))),
+      1,
+    ),
+    layer: 'fine',
+    value: air * 0.5,
+  });
 }
 
 /** Neck and head soft tissue (coarse layer: smooth thickness edges). */
@@ -227,7 +276,17 @@ function shoulders(s: Sketch, vb: readonly BuiltVertebra[]): void {
     structures.push({ outline: ellipse(center, rx, ry, rng.range(-0.3, 0.3), 36), layer: 'coarse', value: heavy ? rng.range(2.2, 3.4) : rng.range(1.0, 2.0) });
     structures.push(bone(ellipse(at(topVb, top + 28, rng.range(-20, 25)), 23 * size, 23 * size, 0, 28), 0.3, 0.45, 2));
     const clavicle = bezier(at(topVb, top + 8, 70 * size), at(topVb, top + 20, 10), at(topVb, top + 12 + rng.range(0, 25), -60 * size), 10);
-    structures.push(bone(chaikin(band(clavicle, (t) => (3.5 + 2 * Math.abs(t - 0.5)) * size), 1), 0.22, 0.45, 1.3));
+    structures.push(
+      bone(
+        chaikin(
+          band(clavicle, (t) => (3.5 + 2 * Math.abs(t - 0.5)) * size),
+          1,
+        ),
+        0.22,
+        0.45,
+        1.3,
+      ),
+    );
   }
 }
 
@@ -242,7 +301,16 @@ function anteriorPlate(s: Sketch, column: BuiltColumn): void {
   for (let k = first; k <= first + levels && k < vb.length; k++) {
     const v = vb[k]!;
     plate.push(at(v, v.spec.height * 0.5, v.spec.depth + 1.5));
-    structures.push(rod(polyAt(v, [[v.spec.height * 0.45, v.spec.depth + 1], [v.spec.height * 0.4, v.spec.depth * 0.25]]), 1.6, metal));
+    structures.push(
+      rod(
+        polyAt(v, [
+          [v.spec.height * 0.45, v.spec.depth + 1],
+          [v.spec.height * 0.4, v.spec.depth * 0.25],
+        ]),
+        1.6,
+        metal,
+      ),
+    );
     if (k < first + levels) structures.push(cage(column.discs[k]!, 0.7, metal));
   }
   structures.push(rod(plate, 1.3, metal));

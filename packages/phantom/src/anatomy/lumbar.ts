@@ -131,7 +131,11 @@ function pelvis(s: Sketch, vb: readonly BuiltVertebra[]): void {
     const acetabulum = at(vb[S1 + 2]!, 20 + shift, s1.spec.depth * rng.range(1.3, 1.8));
     const notch = at(vb[S1 + 2]!, shift, s1.spec.depth * 0.2);
     const crest = bezier(psis, crestTop, asis, 14);
-    const wing: Polygon = [...crest, ...bezier(asis, lerp(asis, acetabulum, 0.5), acetabulum, 4).slice(1), ...bezier(acetabulum, lerp(notch, acetabulum, 0.3), notch, 4).slice(1)];
+    const wing: Polygon = [
+      ...crest,
+      ...bezier(asis, lerp(asis, acetabulum, 0.5), acetabulum, 4).slice(1),
+      ...bezier(acetabulum, lerp(notch, acetabulum, 0.3), notch, 4).slice(1),
+    ];
     // The wing is a thin plate seen face-on: faint, but its crest and the sciatic notch are seen edge-on.
     structures.push({ outline: chaikin(wing, 3), layer: 'fine', value: 0.07 * density, mottle: { amplitude: 0.3, scaleMm: 4 } });
     structures.push({ outline: band(crest.slice(1, -1), (t) => (1.2 + 1.5 * Math.sin(Math.PI * t)) * size), layer: 'fine', value: 0.3 * density });
@@ -151,7 +155,18 @@ function ribs(s: Sketch, vb: readonly BuiltVertebra[]): void {
       const reach = k === 2 ? rng.range(0.5, 1.0) : rng.range(0.9, 1.8);
       const mid = at(v, v.spec.height * (0.6 + reach * 0.5), v.spec.depth * reach * 0.5);
       const end = at(v, v.spec.height * (1.0 + reach * 1.3), v.spec.depth * reach * 1.3);
-      structures.push(bone(chaikin(band(bezier(start, mid, end, 12), (t) => (4.5 - 2 * t) * size), 1), 0.1, 0.25, 1.2, 0.2));
+      structures.push(
+        bone(
+          chaikin(
+            band(bezier(start, mid, end, 12), (t) => (4.5 - 2 * t) * size),
+            1,
+          ),
+          0.1,
+          0.25,
+          1.2,
+          0.2,
+        ),
+      );
     }
   }
 }
@@ -181,7 +196,12 @@ function trunk(s: Sketch, vb: readonly BuiltVertebra[]): void {
 function bowelGas(s: Sketch, vb: readonly BuiltVertebra[]): void {
   const { rng, size, structures } = s;
   const bubble = (c: Point, r: number) =>
-    structures.push({ outline: blob(rng, c, r, r * rng.range(0.45, 1), 0.45), layer: 'fine', value: -rng.range(0.04, 0.16), mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) } });
+    structures.push({
+      outline: blob(rng, c, r, r * rng.range(0.45, 1), 0.45),
+      layer: 'fine',
+      value: -rng.range(0.04, 0.16),
+      mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) },
+    });
   const loose = rng.int(2, 14);
   for (let i = 0; i < loose; i++) {
     const v = vb[rng.int(L1, S1 + 1)]!;
@@ -191,7 +211,12 @@ function bowelGas(s: Sketch, vb: readonly BuiltVertebra[]): void {
   for (let c = 0; c < colons; c++) {
     const a = vb[rng.int(L1, L5)]!;
     const b = vb[rng.int(L1, S1)]!;
-    const path = bezier(at(a, 0, a.spec.depth * rng.range(0.5, 3)), at(a, rng.range(20, 80), a.spec.depth * rng.range(1, 4)), at(b, rng.range(0, 40), b.spec.depth * rng.range(0.5, 3)), 10);
+    const path = bezier(
+      at(a, 0, a.spec.depth * rng.range(0.5, 3)),
+      at(a, rng.range(20, 80), a.spec.depth * rng.range(1, 4)),
+      at(b, rng.range(0, 40), b.spec.depth * rng.range(0.5, 3)),
+      10,
+    );
     for (const p of path) bubble(p, rng.range(6, 14) * size);
   }
 }

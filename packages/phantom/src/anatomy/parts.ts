@@ -63,9 +63,7 @@ export function syndesmophyte(rng: Rng, upper: BuiltVertebra, lower: BuiltVerteb
   const start = anterior
     ? at(upper, upper.spec.height * (1 - rng.range(0.1, 0.3)), upper.spec.depth + 0.2)
     : at(upper, upper.spec.height * (1 - rng.range(0.1, 0.25)), -0.2);
-  const end = anterior
-    ? at(lower, lower.spec.height * rng.range(0.1, 0.3), lower.spec.depth + 0.2)
-    : at(lower, lower.spec.height * rng.range(0.1, 0.25), -0.2);
+  const end = anterior ? at(lower, lower.spec.height * rng.range(0.1, 0.3), lower.spec.depth + 0.2) : at(lower, lower.spec.height * rng.range(0.1, 0.25), -0.2);
   const outward = scale(anterior ? upper.v : upper.v, anterior ? rng.range(0.8, 2.5) : -rng.range(0.5, 1.2));
   const path = bezier(start, add(lerp(start, end, 0.5), outward), end, 10);
   const width = rng.range(0.5, 1.1) * (upper.spec.depth / 17) ** 0.5;

@@ -24,15 +24,43 @@ function jaw(s: Sketch, c2: Point, width: number): void {
   const left = { x: c2.x - width * 0.5, y: chin.y - 55 * size };
   const right = { x: c2.x + width * 0.5, y: chin.y - 55 * size };
   const body = bezier(left, { x: c2.x, y: chin.y + 45 * size }, right, 18);
-  structures.push(bone(band(body, (t) => (7 + 4 * Math.sin(Math.PI * t)) * size), 0.25, 0.55, 2, 0.4));
-  for (const side of [left, right]) structures.push(bone(band([side, { x: side.x + (side.x - c2.x) * 0.15, y: side.y - 55 * size }], () => 8 * size), 0.14, 0.32, 2, 0.4));
+  structures.push(
+    bone(
+      band(body, (t) => (7 + 4 * Math.sin(Math.PI * t)) * size),
+      0.25,
+      0.55,
+      2,
+      0.4,
+    ),
+  );
+  for (const side of [left, right])
+    structures.push(
+      bone(
+        band([side, { x: side.x + (side.x - c2.x) * 0.15, y: side.y - 55 * size }], () => 8 * size),
+        0.14,
+        0.32,
+        2,
+        0.4,
+      ),
+    );
   const teeth = rng.int(8, 14);
   for (let i = 0; i < teeth; i++) {
     const p = body[2 + Math.floor((i / teeth) * (body.length - 4))]!;
     structures.push({ outline: ellipse({ x: p.x, y: p.y - 14 * size }, 4 * size, 9 * size, 0, 10), layer: 'fine', value: 0.3 * s.density });
   }
   const skull = bezier({ x: c2.x - width * 0.7, y: c2.y - 40 * size }, { x: c2.x, y: c2.y - 110 * size }, { x: c2.x + width * 0.7, y: c2.y - 40 * size }, 16);
-  structures.push(bone(chaikin(band(skull, () => 9 * size), 1), 0.16, 0.32, 2, 0.6));
+  structures.push(
+    bone(
+      chaikin(
+        band(skull, () => 9 * size),
+        1,
+      ),
+      0.16,
+      0.32,
+      2,
+      0.6,
+    ),
+  );
   structures.push(bone(ellipse({ x: c2.x, y: c2.y - 40 * size }, 10 * size, 14 * size, 0, 14), 0.3, 0.5, 1.5, 0.5)); // dens over C1
 }
 
@@ -45,21 +73,61 @@ export function apCervicalScene(rng: Rng): NegativeScene {
   const c2 = c[0]!;
   const t2 = c[c.length - 1]!;
   const neck = rng.range(50, 65) * size;
-  s.structures.push(soft([{ x: c2.x - neck, y: c2.y - 200 }, { x: c2.x + neck, y: c2.y - 200 }, { x: t2.x + neck, y: t2.y - 40 }, { x: t2.x + 230, y: t2.y }, { x: t2.x + 230, y: t2.y + 200 }, { x: t2.x - 230, y: t2.y + 200 }, { x: t2.x - 230, y: t2.y }, { x: t2.x - neck, y: t2.y - 40 }], rng.range(1.6, 2.6) * size));
+  s.structures.push(
+    soft(
+      [
+        { x: c2.x - neck, y: c2.y - 200 },
+        { x: c2.x + neck, y: c2.y - 200 },
+        { x: t2.x + neck, y: t2.y - 40 },
+        { x: t2.x + 230, y: t2.y },
+        { x: t2.x + 230, y: t2.y + 200 },
+        { x: t2.x - 230, y: t2.y + 200 },
+        { x: t2.x - 230, y: t2.y },
+        { x: t2.x - neck, y: t2.y - 40 },
+      ],
+      rng.range(1.6, 2.6) * size,
+    ),
+  );
   const trachea = [beside(vc.column.vertebrae[3]!, 0, rng.range(-3, 3)), beside(vc.column.vertebrae[7]!, 20, rng.range(-6, 6))];
-  s.structures.push(soft(band(trachea, () => rng.range(8, 11) * size), -0.5 * size));
+  s.structures.push(
+    soft(
+      band(trachea, () => rng.range(8, 11) * size),
+      -0.5 * size,
+    ),
+  );
   drawBodies(s, vc);
   drawParts(s, vc, cervicalParts);
   const jawDrop = rng.range(-40, 15) * size;
   jaw(s, { x: c2.x, y: c2.y + jawDrop }, rng.range(90, 115) * size);
   for (const side of [-1, 1]) {
     const start = beside(vc.column.vertebrae[7]!, 5, side * 25 * size);
-    const clavicle = bezier(start, { x: start.x + side * 70 * size, y: start.y + rng.range(-5, 15) }, { x: start.x + side * 150 * size, y: start.y - rng.range(10, 35) }, 14);
-    s.structures.push(s.bone(band(clavicle, () => 6.5 * size), 0.22, 0.5, 1.5, 0.4));
+    const clavicle = bezier(
+      start,
+      { x: start.x + side * 70 * size, y: start.y + rng.range(-5, 15) },
+      { x: start.x + side * 150 * size, y: start.y - rng.range(10, 35) },
+      14,
+    );
+    s.structures.push(
+      s.bone(
+        band(clavicle, () => 6.5 * size),
+        0.22,
+        0.5,
+        1.5,
+        0.4,
+      ),
+    );
     for (const k of [6, 7]) {
       const r0 = beside(vc.column.vertebrae[k]!, 0, side * vc.width[k]! * 0.6);
       const rib = bezier(r0, { x: r0.x + side * 60 * size, y: r0.y - 25 * size }, { x: r0.x + side * 80 * size, y: r0.y + 50 * size }, 12);
-      s.structures.push(s.bone(band(rib, () => 4.5 * size), 0.12, 0.3, 1.2, 0.2));
+      s.structures.push(
+        s.bone(
+          band(rib, () => 4.5 * size),
+          0.12,
+          0.3,
+          1.2,
+          0.2,
+        ),
+      );
     }
   }
   const height = t2.y - c2.y + rng.range(80, 140) * size;

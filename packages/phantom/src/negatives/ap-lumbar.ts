@@ -14,15 +14,41 @@ export function lumbarSurroundings(s: Sketch, vc: ViewColumn, xScale: number): v
   const c = centers(vc);
   const top = c[0]!;
   const half = rng.range(150, 210) * size * Math.max(0.75, xScale);
-  structures.push(soft([{ x: top.x - half, y: top.y - 250 }, { x: top.x + half, y: top.y - 250 }, { x: top.x + half * 1.1, y: top.y + 500 }, { x: top.x - half * 1.1, y: top.y + 500 }], rng.range(2.0, 3.2) * size));
+  structures.push(
+    soft(
+      [
+        { x: top.x - half, y: top.y - 250 },
+        { x: top.x + half, y: top.y - 250 },
+        { x: top.x + half * 1.1, y: top.y + 500 },
+        { x: top.x - half * 1.1, y: top.y + 500 },
+      ],
+      rng.range(2.0, 3.2) * size,
+    ),
+  );
   for (const side of [-1, 1]) {
     const psoas = [beside(vc.column.vertebrae[2]!, 0, side * 18 * xScale), beside(vc.column.vertebrae[S1]!, 20, side * 70 * xScale)];
-    structures.push(soft(band(psoas, (t) => (10 + 25 * t) * size * xScale), 0.25 * size));
+    structures.push(
+      soft(
+        band(psoas, (t) => (10 + 25 * t) * size * xScale),
+        0.25 * size,
+      ),
+    );
     for (const k of [0, 1]) {
       const start = beside(vc.column.vertebrae[k]!, -5, side * vc.width[k]! * 0.55 * xScale);
       const end = beside(vc.column.vertebrae[k]!, rng.range(40, 90), side * rng.range(90, 150) * xScale * size);
       const mid = beside(vc.column.vertebrae[k]!, 5, side * rng.range(60, 100) * xScale * size);
-      structures.push(s.bone(chaikin(band(bezier(start, mid, end, 12), (t) => (5 - 2 * t) * size), 1), 0.1, 0.25, 1.2, 0.2));
+      structures.push(
+        s.bone(
+          chaikin(
+            band(bezier(start, mid, end, 12), (t) => (5 - 2 * t) * size),
+            1,
+          ),
+          0.1,
+          0.25,
+          1.2,
+          0.2,
+        ),
+      );
     }
   }
   const gas = rng.int(3, 16);
@@ -30,7 +56,12 @@ export function lumbarSurroundings(s: Sketch, vc: ViewColumn, xScale: number): v
     const v = c[rng.int(2, S1)]!;
     const at: Point = { x: v.x + rng.range(-140, 140) * size * xScale, y: v.y + rng.range(-30, 60) };
     const r = rng.range(6, 22) * size;
-    structures.push({ outline: blob(rng, at, r, r * rng.range(0.45, 1), 0.45), layer: 'fine', value: -rng.range(0.04, 0.16) * density, mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) } });
+    structures.push({
+      outline: blob(rng, at, r, r * rng.range(0.45, 1), 0.45),
+      layer: 'fine',
+      value: -rng.range(0.04, 0.16) * density,
+      mottle: { amplitude: 0.6, scaleMm: rng.range(3, 8) },
+    });
   }
 }
 

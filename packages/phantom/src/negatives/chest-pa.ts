@@ -34,11 +34,41 @@ export function chestPaScene(rng: Rng): NegativeScene {
   const domeR = c[rng.int(9, 10)]!.y;
   const domeL = domeR + rng.range(5, 25);
   const { structures } = s;
-  structures.push(soft([{ x: top.x - 40, y: top.y - 150 }, { x: top.x + 40, y: top.y - 150 }, { x: top.x + 70, y: top.y - 20 }, { x: top.x + half + 60, y: top.y }, { x: top.x + half + 30, y: domeL + 200 }, { x: top.x - half - 30, y: domeL + 200 }, { x: top.x - half - 60, y: top.y }, { x: top.x - 70, y: top.y - 20 }], rng.range(2.4, 3.4) * size));
+  structures.push(
+    soft(
+      [
+        { x: top.x - 40, y: top.y - 150 },
+        { x: top.x + 40, y: top.y - 150 },
+        { x: top.x + 70, y: top.y - 20 },
+        { x: top.x + half + 60, y: top.y },
+        { x: top.x + half + 30, y: domeL + 200 },
+        { x: top.x - half - 30, y: domeL + 200 },
+        { x: top.x - half - 60, y: top.y },
+        { x: top.x - 70, y: top.y - 20 },
+      ],
+      rng.range(2.4, 3.4) * size,
+    ),
+  );
   structures.push(soft(lung(s, top, half, domeR, -1), -rng.range(1.6, 2.1) * size));
   structures.push(soft(lung(s, top, half, domeL, 1), -rng.range(1.6, 2.1) * size));
-  structures.push(soft(ellipse({ x: top.x + 0.22 * half, y: domeL - rng.range(70, 90) * size }, rng.range(0.38, 0.5) * half, rng.range(50, 62) * size, rng.range(-0.3, 0), 24), rng.range(1.2, 1.6) * size));
-  structures.push(soft(band([{ x: top.x, y: top.y - 100 }, { x: top.x, y: domeR - 60 }], () => 28 * size), 0.5 * size));
+  structures.push(
+    soft(
+      ellipse({ x: top.x + 0.22 * half, y: domeL - rng.range(70, 90) * size }, rng.range(0.38, 0.5) * half, rng.range(50, 62) * size, rng.range(-0.3, 0), 24),
+      rng.range(1.2, 1.6) * size,
+    ),
+  );
+  structures.push(
+    soft(
+      band(
+        [
+          { x: top.x, y: top.y - 100 },
+          { x: top.x, y: domeR - 60 },
+        ],
+        () => 28 * size,
+      ),
+      0.5 * size,
+    ),
+  );
   structures.push(soft(ellipse({ x: top.x + 0.5 * half, y: domeL + 25 }, 30 * size, 18 * size, 0, 16), -0.6 * size)); // gastric bubble
   drawBodies(s, vc, 0.45);
   drawParts(s, vc, lumbarParts, 0.4);
@@ -48,15 +78,59 @@ export function chestPaScene(rng: Rng): NegativeScene {
       const start = { x: p.x + side * vc.width[k]! * 0.55, y: p.y - v.spec.height * 0.3 };
       const lateral = { x: top.x + side * half * 0.97, y: p.y + 25 + k * 4 };
       const posterior = bezier(start, { x: top.x + side * half * 0.75, y: p.y - 35 }, lateral, 14);
-      s.structures.push(s.bone(chaikin(band(posterior, (t) => (4.5 + 1.5 * t) * size), 1), 0.1, 0.28, 1.1, 0.2));
+      s.structures.push(
+        s.bone(
+          chaikin(
+            band(posterior, (t) => (4.5 + 1.5 * t) * size),
+            1,
+          ),
+          0.1,
+          0.28,
+          1.1,
+          0.2,
+        ),
+      );
       const anterior = bezier(lateral, { x: top.x + side * half * 0.6, y: lateral.y + 30 }, { x: top.x + side * 35, y: lateral.y + 55 + k * 3 }, 12);
-      s.structures.push(s.bone(band(anterior, () => 5 * size), 0.05, 0.12, 1, 0.1));
+      s.structures.push(
+        s.bone(
+          band(anterior, () => 5 * size),
+          0.05,
+          0.12,
+          1,
+          0.1,
+        ),
+      );
     });
     const sc = { x: top.x + side * 20, y: top.y - 5 };
-    const clavicle = bezier(sc, { x: top.x + side * half * 0.45, y: top.y + rng.range(0, 20) }, { x: top.x + side * half * 0.95, y: top.y - rng.range(15, 40) }, 14);
-    s.structures.push(s.bone(band(clavicle, () => 7 * size), 0.22, 0.5, 1.5, 0.4));
-    const scapula = [{ x: top.x + side * half * 0.95, y: top.y }, { x: top.x + side * half * 0.7, y: c[3]!.y }, { x: top.x + side * half * 0.85, y: c[7]!.y }];
-    s.structures.push({ outline: chaikin(band(scapula, () => 18 * size), 1), layer: 'fine', value: 0.05 * s.density, mottle: { amplitude: 0.3, scaleMm: 5 } });
+    const clavicle = bezier(
+      sc,
+      { x: top.x + side * half * 0.45, y: top.y + rng.range(0, 20) },
+      { x: top.x + side * half * 0.95, y: top.y - rng.range(15, 40) },
+      14,
+    );
+    s.structures.push(
+      s.bone(
+        band(clavicle, () => 7 * size),
+        0.22,
+        0.5,
+        1.5,
+        0.4,
+      ),
+    );
+    const scapula = [
+      { x: top.x + side * half * 0.95, y: top.y },
+      { x: top.x + side * half * 0.7, y: c[3]!.y },
+      { x: top.x + side * half * 0.85, y: c[7]!.y },
+    ];
+    s.structures.push({
+      outline: chaikin(
+        band(scapula, () => 18 * size),
+        1,
+      ),
+      layer: 'fine',
+      value: 0.05 * s.density,
+      mottle: { amplitude: 0.3, scaleMm: 5 },
+    });
     s.structures.push(s.bone(ellipse({ x: top.x + side * (half + 20), y: top.y - 10 }, 25 * size, 25 * size, 0, 24), 0.22, 0.45, 2, 0.5));
   }
   const width = 2 * half + rng.range(40, 110);

@@ -19,7 +19,10 @@ const share = (value: string) => {
 /** `all` or a comma-separated list of kinds. */
 export function parseKinds(value: string): NegativeKind[] {
   if (value.trim() === 'all') return [...NEGATIVE_KINDS];
-  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   for (const k of kinds) if (!isNegativeKind(k)) throw new InvalidArgumentError(`unknown kind "${k}" (kinds: ${NEGATIVE_KINDS.join(', ')})`);
   if (kinds.length === 0) throw new InvalidArgumentError('no kinds');
   return kinds as NegativeKind[];
@@ -42,7 +45,7 @@ interface NegativesCliOptions {
 /** `phantom negatives`: out-of-scope films (chest, thoracic, AP and oblique spine, pelvis, limbs) in the phantom's film look. */
 export function negativesCommand(name = 'negatives'): Command {
   return new Command(name)
-    .description('Write out-of-scope films (not lateral cervical or lumbar spine) through the phantom\'s rendering and film look')
+    .description("Write out-of-scope films (not lateral cervical or lumbar spine) through the phantom's rendering and film look")
     .requiredOption('--out <dir>', 'output folder')
     .addOption(new Option('--kinds <list>', `all | comma-separated: ${NEGATIVE_KINDS.join(', ')}`).argParser(parseKinds).default([...NEGATIVE_KINDS], 'all'))
     .option('--count <n>', 'number of images (kinds cycle)', int, 40)

@@ -59,7 +59,13 @@ function roiMask(scene: NegativeScene, camera: Camera): Uint8Array {
   const { width, height } = camera;
   const field = new Float32Array(width * height);
   const p = camera.toPixel;
-  addPolygon(field, width, height, scene.roi.map((q) => ({ x: p.a * q.x + p.b * q.y + p.c, y: p.d * q.x + p.e * q.y + p.f })), 1);
+  addPolygon(
+    field,
+    width,
+    height,
+    scene.roi.map((q) => ({ x: p.a * q.x + p.b * q.y + p.c, y: p.d * q.x + p.e * q.y + p.f })),
+    1,
+  );
   const mask = new Uint8Array(width * height);
   for (let i = 0; i < mask.length; i++) mask[i] = field[i]! > 0.5 ? 1 : 0;
   return mask;

@@ -14,7 +14,19 @@ export function pelvisApScene(rng: Rng): NegativeScene {
   const s1 = vc.column.vertebrae[3]!;
   const o: Point = beside(s1, -s1.spec.height / 2 + 6, 0);
   const half = rng.range(170, 230) * size;
-  s.structures.push(soft([{ x: o.x - half, y: o.y - 200 }, { x: o.x + half, y: o.y - 200 }, { x: o.x + half * 1.05, y: o.y + 260 * size }, { x: o.x + 25, y: o.y + 400 }, { x: o.x - 25, y: o.y + 400 }, { x: o.x - half * 1.05, y: o.y + 260 * size }], rng.range(2.2, 3.4) * size));
+  s.structures.push(
+    soft(
+      [
+        { x: o.x - half, y: o.y - 200 },
+        { x: o.x + half, y: o.y - 200 },
+        { x: o.x + half * 1.05, y: o.y + 260 * size },
+        { x: o.x + 25, y: o.y + 400 },
+        { x: o.x - 25, y: o.y + 400 },
+        { x: o.x - half * 1.05, y: o.y + 260 * size },
+      ],
+      rng.range(2.2, 3.4) * size,
+    ),
+  );
   drawBodies(s, vc);
   drawParts(s, vc, lumbarParts);
   frontalPelvis(s, o, vc.width[3]!, 1, true);

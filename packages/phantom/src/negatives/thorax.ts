@@ -26,9 +26,31 @@ export function lateralThorax(rng: Rng): LateralThorax {
   const front = spineFront + rng.range(130, 190) * size;
   const t1 = c[0]!;
   const l1 = c[c.length - 1]!;
-  s.structures.push(soft([{ x: back, y: t1.y - 150 }, { x: front - 20, y: t1.y - 150 }, { x: front, y: t1.y + 40 }, { x: front + 15, y: l1.y + 250 }, { x: back - 10, y: l1.y + 250 }], rng.range(2.6, 3.6) * size));
+  s.structures.push(
+    soft(
+      [
+        { x: back, y: t1.y - 150 },
+        { x: front - 20, y: t1.y - 150 },
+        { x: front, y: t1.y + 40 },
+        { x: front + 15, y: l1.y + 250 },
+        { x: back - 10, y: l1.y + 250 },
+      ],
+      rng.range(2.6, 3.6) * size,
+    ),
+  );
   lungs(s, c, back, front);
-  s.structures.push(soft(band([{ x: spineFront + 20, y: t1.y - 120 }, { x: spineFront + 25, y: c[4]!.y }], () => 8 * size), -0.6 * size)); // trachea
+  s.structures.push(
+    soft(
+      band(
+        [
+          { x: spineFront + 20, y: t1.y - 120 },
+          { x: spineFront + 25, y: c[4]!.y },
+        ],
+        () => 8 * size,
+      ),
+      -0.6 * size,
+    ),
+  ); // trachea
   drawBodies(s, vc);
   vc.column.vertebrae.forEach((v, k) => {
     const d = v.spec.depth;
@@ -86,24 +108,72 @@ function ribs(s: Sketch, vc: ViewColumn, back: number, front: number): void {
       const y = start.y;
       const sweep = 30 + i * 6;
       const path = bezier(start, { x: back + 15, y: y + 10 + shift }, { x: front - rng.range(15, 40), y: y + sweep * size + 40 + shift }, 14);
-      structures.push(bone(chaikin(band(path, (t) => (4.5 - 1.5 * t) * size), 1), 0.08, 0.22, 1.0, 0.2));
+      structures.push(
+        bone(
+          chaikin(
+            band(path, (t) => (4.5 - 1.5 * t) * size),
+            1,
+          ),
+          0.08,
+          0.22,
+          1.0,
+          0.2,
+        ),
+      );
     }
   });
 }
 
 function sternumAndArms(s: Sketch, c: readonly Point[], front: number): void {
   const { rng, size, structures, bone } = s;
-  const sternum = [{ x: front - 12, y: c[1]!.y }, { x: front - 8, y: c[5]!.y }, { x: front - 14, y: c[9]!.y }];
-  structures.push(bone(band(sternum, (t) => (t < 0.25 ? 11 : 7) * size), 0.15, 0.35, 1.5, 0.5));
+  const sternum = [
+    { x: front - 12, y: c[1]!.y },
+    { x: front - 8, y: c[5]!.y },
+    { x: front - 14, y: c[9]!.y },
+  ];
+  structures.push(
+    bone(
+      band(sternum, (t) => (t < 0.25 ? 11 : 7) * size),
+      0.15,
+      0.35,
+      1.5,
+      0.5,
+    ),
+  );
   const t1 = c[0]!;
   // Arms raised forwards out of the field, as for a lateral chest film.
   for (let side = 0; side < 2; side++) {
     const shoulder = { x: t1.x + rng.range(20, 60) * size, y: t1.y + rng.range(-30, 10) };
     const hand = { x: shoulder.x + rng.range(40, 200), y: shoulder.y - 320 };
-    structures.push(soft(band([shoulder, hand], () => 40 * size), 0.35 * size));
-    structures.push(bone(band([shoulder, hand], (t) => (11 - 2 * t) * size), 0.06, 0.18, 3, 0.3));
+    structures.push(
+      soft(
+        band([shoulder, hand], () => 40 * size),
+        0.35 * size,
+      ),
+    );
+    structures.push(
+      bone(
+        band([shoulder, hand], (t) => (11 - 2 * t) * size),
+        0.06,
+        0.18,
+        3,
+        0.3,
+      ),
+    );
     structures.push(bone(ellipse(shoulder, 20 * size, 20 * size, 0, 24), 0.08, 0.16, 2, 0.5));
-    const scapula = [{ x: t1.x - 20, y: t1.y + 5 }, { x: t1.x - 55 * size, y: c[3]!.y }, { x: t1.x - 30 * size, y: c[7]!.y }];
-    structures.push({ outline: chaikin(band(scapula, () => 14 * size), 1), layer: 'fine', value: 0.05 * s.density, mottle: { amplitude: 0.3, scaleMm: 5 } });
+    const scapula = [
+      { x: t1.x - 20, y: t1.y + 5 },
+      { x: t1.x - 55 * size, y: c[3]!.y },
+      { x: t1.x - 30 * size, y: c[7]!.y },
+    ];
+    structures.push({
+      outline: chaikin(
+        band(scapula, () => 14 * size),
+        1,
+      ),
+      layer: 'fine',
+      value: 0.05 * s.density,
+      mottle: { amplitude: 0.3, scaleMm: 5 },
+    });
   }
 }

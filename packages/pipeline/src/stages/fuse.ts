@@ -70,7 +70,11 @@ export interface LabelInput {
  * The fusion step of every run and of the evaluation: model outputs → labelled vertebrae (the
  * ensemble rule) → label mask at the source image's size. Pure.
  */
-export function labelImage(input: LabelInput, size: { width: number; height: number }, options?: Partial<FusionOptions>): { fusion: FusionResult; labels: Uint8Array } {
+export function labelImage(
+  input: LabelInput,
+  size: { width: number; height: number },
+  options?: Partial<FusionOptions>,
+): { fusion: FusionResult; labels: Uint8Array } {
   const fused = fuse(
     {
       ...(input.foreground ? { foreground: input.foreground } : {}),
@@ -183,10 +187,7 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
 
 /** labels.png, overlay.png and overlay-small.jpg, then result.json last: its presence means the folder is complete. */
 async function writeImageFiles(out: Storage, folder: string, img: GrayImage, labels: Uint8Array, result: ImageResult): Promise<void> {
-  const [labelsPng, overlayPng] = await Promise.all([
-    renderLabelsPng(labels, img.width, img.height),
-    renderOverlay(img.data, img.width, img.height, result),
-  ]);
+  const [labelsPng, overlayPng] = await Promise.all([renderLabelsPng(labels, img.width, img.height), renderOverlay(img.data, img.width, img.height, result)]);
   // The full overlay is 5 MB at film size; the small one is what a reviewer opens.
   const overlaySmall = await downsizeOverlay(overlayPng);
   await Promise.all([

@@ -1,5 +1,13 @@
 import { ModelError, type ModelManifest, type ModelProvenance } from '@vertxnet/core';
-import { createBatcher, loadModel, readModelManifest, readVerifiedWeights, type InferenceModel, type LoadModelOptions, type ModelRunner } from '@vertxnet/inference';
+import {
+  createBatcher,
+  loadModel,
+  readModelManifest,
+  readVerifiedWeights,
+  type InferenceModel,
+  type LoadModelOptions,
+  type ModelRunner,
+} from '@vertxnet/inference';
 
 /** The two model stages, by the job name they answer. */
 export type ModelRole = 'unet' | 'maskrcnn';

@@ -14,7 +14,10 @@ function provenanceOf(runner: ModelRunner) {
 }
 
 function outputKey(folder: string, image: string, runner: ModelRunner): string {
-  const id = createHash('sha256').update(`${image}|${modelRef(provenanceOf(runner))}`).digest('hex').slice(0, 32);
+  const id = createHash('sha256')
+    .update(`${image}|${modelRef(provenanceOf(runner))}`)
+    .digest('hex')
+    .slice(0, 32);
   return `${folder}/${id}.bin`;
 }
 

@@ -12,9 +12,7 @@ import { InputError, NotFoundError, VIEWS, type View } from '@vertxnet/core';
 export const RunIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id: 1–64 letters, digits, "-" or "_"');
 
 /** "name@version", as in a model manifest. */
-export const ModelRefSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9._+-]+$/, 'model reference must be "name@version"');
+export const ModelRefSchema = z.string().regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9._+-]+$/, 'model reference must be "name@version"');
 export type ModelRef = z.infer<typeof ModelRefSchema>;
 
 export const ModelRefsSchema = z.object({ unet: ModelRefSchema, maskrcnn: ModelRefSchema });

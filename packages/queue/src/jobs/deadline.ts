@@ -5,12 +5,7 @@ import { TransientError } from '@vertxnet/core';
  * the limit passes or `outer` aborts (BullMQ cancelling the job); an attempt over its limit is
  * rejected with a TransientError at once (so it is retried), even if the handler ignores the signal.
  */
-export async function withDeadline<T>(
-  stage: string,
-  timeoutMs: number,
-  outer: AbortSignal | undefined,
-  run: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
+export async function withDeadline<T>(stage: string, timeoutMs: number, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const forward = (): void => controller.abort(outer?.reason);
   if (outer?.aborted) forward();

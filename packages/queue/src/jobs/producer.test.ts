@@ -2,7 +2,17 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
-import { awaitRunFinished, etagIdentity, produceRun, reconcileInFlight, runStatus, stageProcessor, type FusionPayload, type ListedImage, type StageHandlers } from '@vertxnet/queue';
+import {
+  awaitRunFinished,
+  etagIdentity,
+  produceRun,
+  reconcileInFlight,
+  runStatus,
+  stageProcessor,
+  type FusionPayload,
+  type ListedImage,
+  type StageHandlers,
+} from '@vertxnet/queue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImageFolder, openTestPipeline, trivialHandlers, type TestPipeline } from '../../../../test/e2e/helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../../../test/helpers/redis.js';
@@ -172,7 +182,10 @@ describe('paced producer', () => {
     const { dir, names } = await folder(3);
     const { stats, handlers } = sampling('r1');
     // Same bytes under three names: one content identity (as prepare's sha256 of the bytes would be).
-    const sameContent: StageHandlers = { ...handlers, prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), image: 'work/same.png', identity: 'sha256:same' }) };
+    const sameContent: StageHandlers = {
+      ...handlers,
+      prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), image: 'work/same.png', identity: 'sha256:same' }),
+    };
     p.startStages(sameContent);
     const opts = { maxPending: 4, batchSize: 4, quietMs: 60_000 };
     for (const id of ['r1', 'r2']) {
@@ -190,7 +203,10 @@ describe('paced producer', () => {
       for (let i = 0; i < 3; i++) yield { uri: `s3://cohort/copy-${i}.dcm`, result: `copy-${i}`, cursor: `copy-${i}.dcm`, etag: 'same-etag' };
     };
     const { stats, handlers } = sampling('r1');
-    p.startStages({ ...handlers, prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), identity: etagIdentity(job.etag ?? 'missing') }) });
+    p.startStages({
+      ...handlers,
+      prepare: async (job, signal) => ({ ...(await handlers.prepare(job, signal)), identity: etagIdentity(job.etag ?? 'missing') }),
+    });
     const ctx = { ...p.producer, listSource: listing };
     for (const id of ['r1', 'r2']) {
       await p.runs.create({ id, source: 's3://cohort', out: 's3://out', models });

@@ -162,7 +162,15 @@ async function queueItems(run: RunRecord, items: ListedImage[], ctx: ProducerCon
       const data = item.rejected
         ? rejectedJobData(run.id, item.uri, item.result, item.rejected)
         : prepareJobData(
-            { run: run.id, source: item.uri, result: item.result, out: run.out, models: run.models, ...(item.etag ? { etag: item.etag } : {}), ...(view ? { view } : {}) },
+            {
+              run: run.id,
+              source: item.uri,
+              result: item.result,
+              out: run.out,
+              models: run.models,
+              ...(item.etag ? { etag: item.etag } : {}),
+              ...(view ? { view } : {}),
+            },
             run,
           );
       return { name: 'prepare', data, opts: { ...jobOptions('prepare'), jobId: members[i] as string } };
@@ -180,4 +188,3 @@ async function alreadyDone(run: RunRecord, items: ListedImage[], done: DoneRecor
   withEtag.forEach((e, k) => (result[e.i] = found[k] === true));
   return result;
 }
-

@@ -33,7 +33,9 @@ describe('checkRedisHashSetting', () => {
   });
 
   it('says so, and goes on, where CONFIG GET is refused', async () => {
-    const refusing = { config: async () => Promise.reject(new Error("ERR unknown command 'CONFIG'")) } as unknown as Parameters<typeof checkRedisHashSetting>[0];
+    const refusing = { config: async () => Promise.reject(new Error("ERR unknown command 'CONFIG'")) } as unknown as Parameters<
+      typeof checkRedisHashSetting
+    >[0];
     const { logger, lines } = capture();
     expect(await checkRedisHashSetting(refusing, logger, 1000)).toEqual({ hashMaxListpackValue: undefined, compact: undefined });
     expect(lines.map((l) => l.msg).join('\n')).toMatch(/could not be read/);

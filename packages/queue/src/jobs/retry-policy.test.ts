@@ -31,7 +31,7 @@ describe('retry policy', () => {
     expect(retryDelay('run', 10, other)).toBe(-1);
   });
 
-  it('stores the outage tries and the policy\'s backoff type with every job', () => {
+  it("stores the outage tries and the policy's backoff type with every job", () => {
     expect(jobOptions('prepare')).toEqual({ attempts: 12, backoff: { type: 'vertxnet', delay: 2_000 } });
     expect(jobOptions('run')).toEqual({ attempts: 12, backoff: { type: 'vertxnet', delay: 5_000 } });
   });

@@ -55,7 +55,17 @@ describe('a storage outage', () => {
     const logger = createLogger('unet-worker', 'info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
     const reads: string[] = [];
     const service: RunningService = await startService(
-      { service: 'unet-worker', redisUrl: TEST_REDIS_URL, prefix, httpHost: '127.0.0.1', httpPort: 0, shutdownTimeoutMs: 5_000, logger, queues: ['unet'], storage: { store, probeMs: 200 } },
+      {
+        service: 'unet-worker',
+        redisUrl: TEST_REDIS_URL,
+        prefix,
+        httpHost: '127.0.0.1',
+        httpPort: 0,
+        shutdownTimeoutMs: 5_000,
+        logger,
+        queues: ['unet'],
+        storage: { store, probeMs: 200 },
+      },
       async (ctx) => {
         const unet = async (job: { image: string }) => {
           await store.get(job.image);
@@ -96,7 +106,9 @@ describe('a storage outage', () => {
     await until('/readyz reports storage', async () => (await readiness()).body.reasons.includes('storage unreachable'));
     expect((await readiness()).status).toBe(503);
     await until('the workers pause', () => logs.some((l) => l.msg === 'storage unavailable: workers paused until it answers'));
-    await until('a failed try is logged with its class', () => logs.some((l) => l.msg === 'attempt failed; retried with backoff' && l.errorClass === 'storage'));
+    await until('a failed try is logged with its class', () =>
+      logs.some((l) => l.msg === 'attempt failed; retried with backoff' && l.errorClass === 'storage'),
+    );
     // The outage itself: the server stays down this long (the fault, not a wait for a result).
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     expect(failedForGood).toEqual([]);

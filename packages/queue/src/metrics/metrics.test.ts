@@ -31,7 +31,13 @@ function series(text: string, selector: string): number | undefined {
   const parse = (sel: string) => {
     const brace = sel.indexOf('{');
     const name = brace === -1 ? sel : sel.slice(0, brace);
-    const labels = brace === -1 ? [] : sel.slice(brace + 1, -1).split(',').sort();
+    const labels =
+      brace === -1
+        ? []
+        : sel
+            .slice(brace + 1, -1)
+            .split(',')
+            .sort();
     return `${name}{${labels.join(',')}}`;
   };
   const wanted = parse(selector);
@@ -102,7 +108,11 @@ describe('startHealthServer', () => {
     const errors: unknown[] = [];
     const failing = new TransientError('redis down');
     const registry = createServiceRegistry('other');
-    new QueueMetrics(registry, async () => Promise.reject(failing), (e) => errors.push(e));
+    new QueueMetrics(
+      registry,
+      async () => Promise.reject(failing),
+      (e) => errors.push(e),
+    );
     const { scrape: scrapeOther } = await serve({ registry });
     const otherText = await scrapeOther();
     expect(otherText).toContain('process_cpu_user_seconds_total');

@@ -6,9 +6,7 @@ import { LOG_LEVELS, envBool, envInt, envUrl, parseEnv } from '@vertxnet/config'
 
 /** Variables every queue-backed service reads. Spread into a service's own z.object({...}). */
 export const serviceEnv = {
-  REDIS_URL: envUrl(['redis', 'rediss'])
-    .default('redis://127.0.0.1:6379')
-    .describe('Redis that carries the BullMQ queues (job records only, never pixels).'),
+  REDIS_URL: envUrl(['redis', 'rediss']).default('redis://127.0.0.1:6379').describe('Redis that carries the BullMQ queues (job records only, never pixels).'),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, 'may only contain letters, digits, "_", "." and "-"')
@@ -26,16 +24,14 @@ export const serviceEnv = {
     .describe(
       'Address the HTTP server binds. The default answers this machine only; containers and pods set 0.0.0.0 so that probes, Prometheus and (ingest) API clients reach it.',
     ),
-  HTTP_PORT: envInt(0, 65535)
-    .default(8080)
-    .describe('Port of the HTTP server for /metrics, /healthz and /readyz (0 picks a free port).'),
+  HTTP_PORT: envInt(0, 65535).default(8080).describe('Port of the HTTP server for /metrics, /healthz and /readyz (0 picks a free port).'),
   SHUTDOWN_TIMEOUT_MS: envInt(0, 3_600_000)
     .default(25_000)
     .describe('On SIGTERM, how long active jobs may run before they are handed back; keep it under the pod grace period.'),
   QUEUE_EVENTS_MAX_LEN: envInt(0, 1_000_000)
     .default(QUEUE_EVENTS_MAX_LEN)
     .describe(
-      'Events kept in each queue\'s BullMQ event stream (about 100 B each; BullMQ\'s default is 10,000). Nothing in the pipeline reads them; raise it for QueueEvents-based tools. Give every service and the CLI the same value.',
+      "Events kept in each queue's BullMQ event stream (about 100 B each; BullMQ's default is 10,000). Nothing in the pipeline reads them; raise it for QueueEvents-based tools. Give every service and the CLI the same value.",
     ),
 };
 
@@ -53,17 +49,11 @@ export const s3Env = {
     .optional()
     .describe('S3-compatible endpoint (MinIO, Ceph...); unset means AWS. Credentials come from the AWS SDK chain.'),
   S3_REGION: z.string().min(1).default('us-east-1').describe('S3 region.'),
-  S3_FORCE_PATH_STYLE: envBool()
-    .optional()
-    .describe('Path-style bucket addressing (true/false); defaults to true when S3_ENDPOINT is set, as MinIO needs.'),
+  S3_FORCE_PATH_STYLE: envBool().optional().describe('Path-style bucket addressing (true/false); defaults to true when S3_ENDPOINT is set, as MinIO needs.'),
 };
 
 /** The S3 client options an env parsed with `s3Env` asks for. */
-export function s3OptionsFromEnv(env: {
-  S3_ENDPOINT?: string | undefined;
-  S3_REGION: string;
-  S3_FORCE_PATH_STYLE?: boolean | undefined;
-}): S3ClientOptions {
+export function s3OptionsFromEnv(env: { S3_ENDPOINT?: string | undefined; S3_REGION: string; S3_FORCE_PATH_STYLE?: boolean | undefined }): S3ClientOptions {
   return {
     region: env.S3_REGION,
     ...(env.S3_ENDPOINT !== undefined ? { endpoint: env.S3_ENDPOINT } : {}),

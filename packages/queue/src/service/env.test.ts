@@ -74,9 +74,11 @@ describe('parseEnv', () => {
 
   it('maps the S3 variables to client options', () => {
     expect(s3OptionsFromEnv(parseEnv(z.object(s3Env), {}))).toEqual({ region: 'us-east-1' });
-    expect(
-      s3OptionsFromEnv(parseEnv(z.object(s3Env), { S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'false' })),
-    ).toEqual({ region: 'us-east-1', endpoint: 'http://minio:9000', forcePathStyle: false });
+    expect(s3OptionsFromEnv(parseEnv(z.object(s3Env), { S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'false' }))).toEqual({
+      region: 'us-east-1',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: false,
+    });
   });
 });
 

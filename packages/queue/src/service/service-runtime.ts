@@ -91,7 +91,11 @@ function openServiceCore(settings: ServiceSettings): ServiceCore {
   const queues = new PipelineQueues(redis, settings.prefix, settings.eventsMaxLen !== undefined ? { eventsMaxLen: settings.eventsMaxLen } : {});
   const registry = createServiceRegistry(settings.service);
   const stages = new StageMetrics(registry);
-  new QueueMetrics(registry, () => queueCounts(queues, settings.queues), (err) => logger.warn({ err }, 'queue depth not read'));
+  new QueueMetrics(
+    registry,
+    () => queueCounts(queues, settings.queues),
+    (err) => logger.warn({ err }, 'queue depth not read'),
+  );
   const stopping = new AbortController();
   const workers: JobWorker[] = [];
   const probe = settings.storage ? pausingProbe(settings.storage, workers, logger) : undefined;
