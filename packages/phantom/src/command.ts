@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { FILM_LOOKS, type FilmLookChoice } from './look/film-look.js';
 import { IMAGE_FORMATS, parseSize } from './options.js';
 import { writePhantomSet } from './write-set.js';
+import { progressLine } from './progress.js';
 
 const int = (value: string) => {
   const n = Number(value);
@@ -59,6 +60,7 @@ export function phantomCommand(name = 'phantom'): Command {
     .option('--quiet', 'no progress output')
     .action(async (opts: PhantomCliOptions) => {
       const started = performance.now();
+      const progress = opts.quiet ? undefined : progressLine('phantom');
       const result = await writePhantomSet({
         out: opts.out,
         count: opts.count,
@@ -74,10 +76,10 @@ export function phantomCommand(name = 'phantom'): Command {
         dicom: opts.dicom,
         look: opts.look,
         lookStrength: opts.lookStrength,
-        onProgress: opts.quiet ? undefined : (done, total) => process.stderr.write(`\rphantom ${done}/${total}`),
+        onProgress: progress ? (done, total) => progress.update(done, total) : undefined,
       });
       const seconds = (performance.now() - started) / 1000;
-      if (!opts.quiet) process.stderr.write('\n');
+      progress?.end();
       console.log(`${result.images} images in ${seconds.toFixed(1)} s (${(result.images / seconds).toFixed(2)}/s); annotations: ${result.annotationsPath}`);
     });
 }

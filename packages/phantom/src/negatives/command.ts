@@ -3,6 +3,7 @@ import { FILM_LOOKS, type FilmLookChoice } from '../look/film-look.js';
 import { IMAGE_FORMATS, type FormatChoice } from '../options.js';
 import { isNegativeKind, NEGATIVE_KINDS, type NegativeKind } from './scene.js';
 import { writeNegativeSet } from './write.js';
+import { progressLine } from '../progress.js';
 
 const int = (value: string) => {
   const n = Number(value);
@@ -59,11 +60,12 @@ export function negativesCommand(name = 'negatives'): Command {
     .option('--quiet', 'no progress output')
     .action(async (opts: NegativesCliOptions) => {
       const started = performance.now();
+      const progress = opts.quiet ? undefined : progressLine('negatives');
       const result = await writeNegativeSet({
         ...opts,
-        onProgress: opts.quiet ? undefined : (done, total) => process.stderr.write(`\rnegatives ${done}/${total}`),
+        onProgress: progress ? (done, total) => progress.update(done, total) : undefined,
       });
-      if (!opts.quiet) process.stderr.write('\n');
+      progress?.end();
       const seconds = (performance.now() - started) / 1000;
       console.log(`${result.images} out-of-scope images in ${seconds.toFixed(1)} s; list: ${result.csvPath}`);
     });
