@@ -28,75 +28,103 @@ export function toSourceLabels(
   if (foreground && foreground.probability.length !== frame.width * frame.height) {
     throw new FusionInputError('foreground does not match the fusion frame');
   }
-  const W = frame.width;
-  const H = frame.height;
   const codes = new Uint8Array(vertebrae.length + 1);
   vertebrae.forEach((v, i) => (codes[i + 1] = v.verseCode ?? 0));
+  const grid: SourceGrid = { W: frame.width, H: frame.height, sourceWidth, sourceHeight, kx: frame.width / sourceWidth, ky: frame.height / sourceHeight };
+  if (method === 'nearest') return nearestLabels(grid, instanceMap, codes);
   const out = new Uint8Array(sourceWidth * sourceHeight);
-  const kx = W / sourceWidth;
-  const ky = H / sourceHeight;
-  if (method === 'nearest') {
-    for (let y = 0; y < sourceHeight; y++) {
-      const fy = Math.min(H - 1, Math.floor((y + 0.5) * ky));
-      for (let x = 0; x < sourceWidth; x++) out[y * sourceWidth + x] = codes[instanceMap[fy * W + Math.min(W - 1, Math.floor((x + 0.5) * kx))]!]!;
-    }
-    return out;
-  }
   const prob = foreground?.probability;
   vertebrae.forEach((v, idx) => {
     const code = codes[idx + 1]!;
     if (!code) return;
-    const k = idx + 1;
-    const useProb = prob !== undefined && v.source !== 'maskrcnn';
-    const [bx0, by0, bx1, by1] = v.bbox;
-    const sx0 = Math.max(0, Math.floor((bx0 - 1) / kx));
-    const sy0 = Math.max(0, Math.floor((by0 - 1) / ky));
-    const sx1 = Math.min(sourceWidth, Math.ceil((bx1 + 1) / kx));
-    const sy1 = Math.min(sourceHeight, Math.ceil((by1 + 1) / ky));
-    for (let y = sy0; y < sy1; y++) {
-      const fy = (y + 0.5) * ky - 0.5;
-      const y0 = Math.max(0, Math.min(H - 1, Math.floor(fy)));
-      const y1 = Math.min(H - 1, y0 + 1);
-      const wy = Math.min(1, Math.max(0, fy - y0));
-      for (let x = sx0; x < sx1; x++) {
-        const o = y * sourceWidth + x;
-        if (out[o]) continue;
-        const fx = (x + 0.5) * kx - 0.5;
-        const x0 = Math.max(0, Math.min(W - 1, Math.floor(fx)));
-        const x1 = Math.min(W - 1, x0 + 1);
-        const wx = Math.min(1, Math.max(0, fx - x0));
-        const i00 = y0 * W + x0;
-        const i01 = y0 * W + x1;
-        const i10 = y1 * W + x0;
-        const i11 = y1 * W + x1;
-        const w00 = (1 - wx) * (1 - wy);
-        const w01 = wx * (1 - wy);
-        const w10 = (1 - wx) * wy;
-        const w11 = wx * wy;
-        const l00 = instanceMap[i00]!;
-        const l01 = instanceMap[i01]!;
-        const l10 = instanceMap[i10]!;
-        const l11 = instanceMap[i11]!;
-        const own = (l00 === k ? w00 : 0) + (l01 === k ? w01 : 0) + (l10 === k ? w10 : 0) + (l11 === k ? w11 : 0);
-        if (own === 0) continue;
-        // Largest share among the other bodies at this position (0 = background does not compete).
-        let other = 0;
-        if (l00 && l00 !== k) other = Math.max(other, shareOf(l00, l00, l01, l10, l11, w00, w01, w10, w11));
-        if (l01 && l01 !== k) other = Math.max(other, shareOf(l01, l00, l01, l10, l11, w00, w01, w10, w11));
-        if (l10 && l10 !== k) other = Math.max(other, shareOf(l10, l00, l01, l10, l11, w00, w01, w10, w11));
-        if (l11 && l11 !== k) other = Math.max(other, shareOf(l11, l00, l01, l10, l11, w00, w01, w10, w11));
-        if (own < other) continue;
-        if (useProb && !(own >= 0.5 && instanceOnly(k, l00, l01, l10, l11, prob[i00]!, prob[i01]!, prob[i10]!, prob[i11]!))) {
-          const p = prob[i00]! * w00 + prob[i01]! * w01 + prob[i10]! * w10 + prob[i11]! * w11;
-          if (p <= 127.5) continue;
-        } else if (own + other < 0.5) {
-          continue;
-        }
-        out[o] = code;
-      }
-    }
+    paintBody(out, grid, instanceMap, v.source !== 'maskrcnn' ? prob : undefined, idx + 1, code, v.bbox);
   });
   return out;
+}
+
+/** Frame size, source size, and frame pixels per source pixel along each axis. */
+interface SourceGrid {
+  W: number;
+  H: number;
+  sourceWidth: number;
+  sourceHeight: number;
+  kx: number;
+  ky: number;
+}
+
+/** 'nearest': the frame pixel under each source pixel, as its VerSe code. */
+function nearestLabels(grid: SourceGrid, instanceMap: FusionResult['instanceMap'], codes: Uint8Array): Uint8Array {
+  const { W, H, sourceWidth, sourceHeight, kx, ky } = grid;
+  const out = new Uint8Array(sourceWidth * sourceHeight);
+  for (let y = 0; y < sourceHeight; y++) {
+    const fy = Math.min(H - 1, Math.floor((y + 0.5) * ky));
+    for (let x = 0; x < sourceWidth; x++) out[y * sourceWidth + x] = codes[instanceMap[fy * W + Math.min(W - 1, Math.floor((x + 0.5) * kx))]!]!;
+  }
+  return out;
+}
+
+/**
+ * 'smooth' for one body (instance `k`, VerSe `code`): over the source pixels its frame bbox covers
+ * (one frame pixel of margin), claim each still-unclaimed pixel the body wins by bilinear share and,
+ * where `prob` is given (the body has U-Net support), by interpolated foreground probability.
+ */
+function paintBody(
+  out: Uint8Array,
+  grid: SourceGrid,
+  instanceMap: FusionResult['instanceMap'],
+  prob: ForegroundMap['probability'] | undefined,
+  k: number,
+  code: number,
+  bbox: readonly [number, number, number, number],
+): void {
+  const { W, H, sourceWidth, sourceHeight, kx, ky } = grid;
+  const [bx0, by0, bx1, by1] = bbox;
+  const sx0 = Math.max(0, Math.floor((bx0 - 1) / kx));
+  const sy0 = Math.max(0, Math.floor((by0 - 1) / ky));
+  const sx1 = Math.min(sourceWidth, Math.ceil((bx1 + 1) / kx));
+  const sy1 = Math.min(sourceHeight, Math.ceil((by1 + 1) / ky));
+  for (let y = sy0; y < sy1; y++) {
+    const fy = (y + 0.5) * ky - 0.5;
+    const y0 = Math.max(0, Math.min(H - 1, Math.floor(fy)));
+    const y1 = Math.min(H - 1, y0 + 1);
+    const wy = Math.min(1, Math.max(0, fy - y0));
+    for (let x = sx0; x < sx1; x++) {
+      const o = y * sourceWidth + x;
+      if (out[o]) continue;
+      const fx = (x + 0.5) * kx - 0.5;
+      const x0 = Math.max(0, Math.min(W - 1, Math.floor(fx)));
+      const x1 = Math.min(W - 1, x0 + 1);
+      const wx = Math.min(1, Math.max(0, fx - x0));
+      const i00 = y0 * W + x0;
+      const i01 = y0 * W + x1;
+      const i10 = y1 * W + x0;
+      const i11 = y1 * W + x1;
+      const w00 = (1 - wx) * (1 - wy);
+      const w01 = wx * (1 - wy);
+      const w10 = (1 - wx) * wy;
+      const w11 = wx * wy;
+      const l00 = instanceMap[i00]!;
+      const l01 = instanceMap[i01]!;
+      const l10 = instanceMap[i10]!;
+      const l11 = instanceMap[i11]!;
+      const own = (l00 === k ? w00 : 0) + (l01 === k ? w01 : 0) + (l10 === k ? w10 : 0) + (l11 === k ? w11 : 0);
+      if (own === 0) continue;
+      // Largest share among the other bodies at this position (0 = background does not compete).
+      let other = 0;
+      if (l00 && l00 !== k) other = Math.max(other, shareOf(l00, l00, l01, l10, l11, w00, w01, w10, w11));
+      if (l01 && l01 !== k) other = Math.max(other, shareOf(l01, l00, l01, l10, l11, w00, w01, w10, w11));
+      if (l10 && l10 !== k) other = Math.max(other, shareOf(l10, l00, l01, l10, l11, w00, w01, w10, w11));
+      if (l11 && l11 !== k) other = Math.max(other, shareOf(l11, l00, l01, l10, l11, w00, w01, w10, w11));
+      if (own < other) continue;
+      if (prob !== undefined && !(own >= 0.5 && instanceOnly(k, l00, l01, l10, l11, prob[i00]!, prob[i01]!, prob[i10]!, prob[i11]!))) {
+        const p = prob[i00]! * w00 + prob[i01]! * w01 + prob[i10]! * w10 + prob[i11]! * w11;
+        if (p <= 127.5) continue;
+      } else if (own + other < 0.5) {
+        continue;
+      }
+      out[o] = code;
+    }
+  }
 }
 
 /**

@@ -9,10 +9,9 @@ function longBone(s: Sketch, path: Point[], width: (t: number) => number): void 
   s.structures.push(s.bone(chaikin(band(path, width), 1), 0.15, 0.6, 3.5 * Math.min(1.5, width(0.5) / 12), 0.3));
 }
 
-/** Knee (AP or lateral): femur with condyles, tibia with plateau, fibula, patella, in a soft-tissue leg. */
-function knee(s: Sketch, lateral: boolean): NegativeScene {
-  const { rng, size, structures, bone } = s;
-  const w = rng.range(36, 44) * size;
+/** The soft-tissue leg around the knee, tapering distally. */
+function legSoftTissue(s: Sketch): void {
+  const { rng, size, structures } = s;
   structures.push(
     soft(
       band(
@@ -25,6 +24,11 @@ function knee(s: Sketch, lateral: boolean): NegativeScene {
       rng.range(1.8, 2.6) * size,
     ),
   );
+}
+
+/** Femur shaft and distal end with the patella: condyles side-on and the patella in front when lateral, condyles side by side under it when AP. */
+function femur(s: Sketch, w: number, lateral: boolean): void {
+  const { rng, size, structures, bone } = s;
   longBone(
     s,
     [
@@ -57,6 +61,11 @@ function knee(s: Sketch, lateral: boolean): NegativeScene {
     for (const side of [-1, 1]) structures.push(bone(ellipse({ x: side * w * 0.45, y: -15 }, w * 0.5, 24 * size, 0, 24), 0.22, 0.5, 2));
     structures.push(bone(ellipse({ x: rng.range(-5, 5), y: -40 }, 22 * size, 26 * size, 0, 20), 0.12, 0.25, 1.5));
   }
+}
+
+/** Tibia with its plateau, and the fibula beside it (behind it when lateral). */
+function tibiaFibula(s: Sketch, w: number, lateral: boolean): void {
+  const { size, structures, bone } = s;
   structures.push(
     bone(
       chaikin(
@@ -91,6 +100,16 @@ function knee(s: Sketch, lateral: boolean): NegativeScene {
     ],
     () => 6 * size,
   );
+}
+
+/** Knee (AP or lateral): femur with condyles, tibia with plateau, fibula, patella, in a soft-tissue leg. */
+function knee(s: Sketch, lateral: boolean): NegativeScene {
+  const { rng, size, structures } = s;
+  // Draw order is the seeded order: width, soft tissue, femur (patella), then tibia and fibula.
+  const w = rng.range(36, 44) * size;
+  legSoftTissue(s);
+  femur(s, w, lateral);
+  tibiaFibula(s, w, lateral);
   return {
     structures,
     center: { x: 0, y: rng.range(-20, 20) },
