@@ -172,3 +172,21 @@ def test_split_links_the_held_out_fifth(other, tmp_path):
     linked = sorted(os.listdir(str(out)))
     assert linked == sorted(os.path.basename(f) for f in scope.list_images([other], "test"))
     assert linked and all(os.path.islink(str(out / n)) for n in linked)
+
+
+def test_fine_tuning_starts_from_the_given_head(lateral, other, tmp_path):
+    rng = np.random.default_rng(2)
+    lat = scope.lateral_films([lateral], 0, rng, log=lambda *_: None)
+    oth = scope.other_films([other], None, variants=0, rng=rng, log=lambda *_: None)
+    x = torch.stack(lat + oth)
+    y = torch.tensor([0] * len(lat) + [1] * len(oth))
+    first, _ = train_scope(x, y, epochs=4, seed=3, batch=8, lr=3e-3, log=lambda *_: None)
+    path = str(tmp_path / "first.vxw")
+    save_scope(first, {"threshold": 0.5}, path)
+    # One epoch at a tiny rate from the saved head keeps its learnt weights; from scratch it has others.
+    tuned, _ = train_scope(x, y, epochs=1, seed=4, batch=8, lr=1e-7, init=path, log=lambda *_: None)
+    fresh, _ = train_scope(x, y, epochs=1, seed=4, batch=8, lr=1e-7, log=lambda *_: None)
+
+    def distance(model):
+        return max(float((a - b).abs().max()) for a, b in zip(model.parameters(), first.parameters()))
+    assert distance(tuned) < 1e-4 < distance(fresh)
