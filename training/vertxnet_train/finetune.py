@@ -33,7 +33,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -254,20 +253,6 @@ def local_version(version: str, suffix: str) -> str:
     return "%s%s%s" % (version, "." if "+" in version else "+", suffix)
 
 
-def hardware(cuda: bool) -> str:
-    import torch
-    if cuda:
-        return "%s, torch %s" % (torch.cuda.get_device_name(0), torch.__version__)
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            names = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    return "%s, %d cores, torch %s (CPU)" % (cpu, os.cpu_count() or 1, torch.__version__)
-
-
 def classes_option(manifest: dict) -> str:
     """The train.py --classes giving the shipped Mask R-CNN's class list."""
     named = (manifest.get("training", {}).get("config") or {}).get("classes")
@@ -324,7 +309,8 @@ def start_report(ctx) -> None:
     args, split = ctx.args, ctx.split
     cuda = torch.cuda.is_available()
     ctx.device = "cuda" if cuda else "cpu"
-    ctx.hw = hardware(cuda)
+    from .heads.common import hardware  # imports torch: only when a fine-tune starts
+    ctx.hw = hardware(cuda=cuda)
     ctx.torch_version = torch.__version__
     ctx.note = args.data_note or "%d corrected films" % (split["trainImages"] + split["heldOutImages"])
     if not args.real_data:

@@ -55,6 +55,14 @@ export function drawSize(rng: Rng): { width: number; height: number } {
   return aspect >= 1 ? { width: Math.round(long), height: Math.round(long / aspect) } : { width: Math.round(long * aspect), height: Math.round(long) };
 }
 
+/** The size scaled down, aspect kept, so that its long side is at most `maxSide` (no change without one). */
+export function limitSide(size: { width: number; height: number }, maxSide: number | undefined): { width: number; height: number } {
+  const long = Math.max(size.width, size.height);
+  if (!maxSide || long <= maxSide) return size;
+  const k = maxSide / long;
+  return { width: Math.max(1, Math.round(size.width * k)), height: Math.max(1, Math.round(size.height * k)) };
+}
+
 /** Stored sample values: 8-bit, or 10–14 significant bits in a 16-bit container (png16). */
 export function quantise(image: Float32Array, format: ImageFormat, rng: Rng): { pixels: Uint8Array | Uint16Array; bitsStored: number } {
   if (format !== 'png16') {
@@ -92,12 +100,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const anatomy = root.fork(`anatomy-${view}`);
   const scene = view === 'cervical' ? cervicalScene(anatomy, { ankylosing, implants }) : lumbarScene(anatomy, { ankylosing, implants });
 
-  let { width, height } = o.size ?? drawSize(root.fork('size'));
-  if (!o.size && o.maxSide && Math.max(width, height) > o.maxSide) {
-    const k = o.maxSide / Math.max(width, height);
-    width = Math.max(1, Math.round(width * k));
-    height = Math.max(1, Math.round(height * k));
-  }
+  const { width, height } = o.size ?? limitSide(drawSize(root.fork('size')), o.maxSide);
   const pose = root.fork('pose');
   const tilt = (pose.gauss(0, 8, -20, 20) * Math.PI) / 180;
   const facing: Facing = pose.chance(0.5) ? 'right' : 'left';

@@ -47,9 +47,11 @@ def fit_head(make_model: Callable[[], nn.Module], images: int,
                    "train_seconds": round(time.time() - start, 1), "hardware": hardware(), "history": history}
 
 
-def hardware() -> str:
-    """What a head was trained on, for its manifest: the CPU model and threads (heads train on the CPU)."""
+def hardware(*, cuda: bool = False) -> str:
+    """What a model was trained on, for its manifest: the GPU, else the CPU model and threads."""
     import platform
+    if cuda:
+        return "%s, torch %s" % (torch.cuda.get_device_name(0), torch.__version__)
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as fh:

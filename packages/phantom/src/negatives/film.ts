@@ -4,7 +4,7 @@ import { develop, drawExposure } from '../develop.js';
 import { drawFilmLook, applyFilmLook, type FilmLook, type FilmLookChoice } from '../look/film-look.js';
 import { burnInText } from '../markers.js';
 import type { ImageFormat } from '../options.js';
-import { drawSize, quantise } from '../phantom.js';
+import { drawSize, limitSide, quantise } from '../phantom.js';
 import { Rng } from '../prng.js';
 import { addPolygon } from '../raster.js';
 import { renderAttenuation } from '../render.js';
@@ -77,12 +77,7 @@ export function generateNegative(o: NegativeOptions): NegativeFilm {
   const formatDraw = root.fork('flags').next();
   const format: ImageFormat = o.format && o.format !== 'mix' ? o.format : formatDraw < 0.4 ? 'png8' : formatDraw < 0.7 ? 'png16' : 'jpeg';
   const scene = NEGATIVE_SCENES[o.kind](root.fork(`anatomy-${o.kind}`));
-  let { width, height } = drawSize(root.fork('size'));
-  if (o.maxSide && Math.max(width, height) > o.maxSide) {
-    const k = o.maxSide / Math.max(width, height);
-    width = Math.max(1, Math.round(width * k));
-    height = Math.max(1, Math.round(height * k));
-  }
+  const { width, height } = limitSide(drawSize(root.fork('size')), o.maxSide);
   const pose = root.fork('pose');
   const tilt = (pose.gauss(0, 5, -15, 15) * Math.PI) / 180;
   const facing: Facing = pose.chance(0.5) ? 'right' : 'left';
