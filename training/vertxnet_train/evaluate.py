@@ -150,7 +150,7 @@ def maskrcnn_metrics(dets: List[dict], score: float = 0.5, reference_score: floa
             g = gt_levels.index(ref)
             if any(classes[d] == ref and iou[d, g] >= IOU_MATCH for d in range(len(keep))):
                 ref_found += 1
-        true_refs = [g for g, l in enumerate(gt_levels) if l in ("C2", "S1")]
+        true_refs = [g for g, level in enumerate(gt_levels) if level in ("C2", "S1")]
 
         def is_true_ref(d):
             return any(iou[d, g] >= IOU_MATCH and gt_levels[g] == classes[d] for g in true_refs)
