@@ -7,7 +7,7 @@ python3 -m vertxnet_train.finetune --data CORRECTED[,MORE] --models ../models --
 CORRECTED is a COCO folder as training reads it (annotations.json + images/), e.g. what
 `vertxnet import-corrections` writes. The films are split into a train and a held-out part by the
 sha256 of each file name (reruns and added films keep their side); both parts are written as COCO
-folders under OUT/work/. Then, each step a subprocess running the documented command lines:
+folders under OUT/finetune-data/. Then, each step a subprocess running the documented command lines:
 
 1. `vertxnet_train.train --init MODELS/<model>/weights.vxw` for the U-Net and the Mask R-CNN (the
    shipped model's size, base width and classes; the config's learning rate times --lr-factor; the
@@ -123,7 +123,7 @@ def read_sources(paths):
 
 
 def write_split(sources, share: float, work: str) -> dict:
-    """OUT/work/train and OUT/work/heldout: COCO folders (annotations.json + images/, hard links where
+    """OUT/finetune-data/train and OUT/finetune-data/heldout: COCO folders (annotations.json + images/, hard links where
     possible), categories merged by name, ids renumbered. Returns the counts and the folders."""
     entries = []  # (unique name, source index, image)
     taken = set()
@@ -295,7 +295,7 @@ def check_inputs(args):
 
 
 def prepare_split(ctx) -> None:
-    """Reads and checks the corrected films, then writes the train and held-out folders under OUT/work."""
+    """Reads and checks the corrected films, then writes the train and held-out folders under OUT/finetune-data."""
     sources = read_sources([os.path.abspath(p) for p in ctx.args.data.split(",") if p])
     os.makedirs(ctx.logs, exist_ok=True)
     ctx.split = split = write_split(sources, ctx.args.held_out_share, ctx.work)
@@ -507,7 +507,7 @@ def finetune(args) -> dict:
     """The whole fine-tuning, step by step (see the module's docstring); returns the report it writes."""
     t_start = time.time()
     models, out, base = check_inputs(args)
-    work = os.path.join(out, "work")
+    work = os.path.join(out, "finetune-data")
     ctx = types.SimpleNamespace(args=args, models=models, out=out, base=base, work=work,
                                 logs=os.path.join(work, "logs"), new_models={}, level=None)
     prepare_split(ctx)
@@ -537,7 +537,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, help="corrected COCO folder(s), comma-separated")
     ap.add_argument("--models", required=True, help="the shipped models: a folder holding unet/ and maskrcnn/")
-    ap.add_argument("--out", required=True, help="new models folder (unet/, maskrcnn/, finetune.json, work/)")
+    ap.add_argument("--out", required=True, help="new models folder (unet/, maskrcnn/, finetune.json, finetune-data/)")
     ap.add_argument("--real-data", action="store_true", help="the films are real (patient) films: training.synthetic false")
     ap.add_argument("--data-note", default=None, help="what the corrected films are (manifest training.data); no patient details")
     ap.add_argument("--minutes-unet", type=float, default=None, help="wall-clock budget of the U-Net's fine-tuning")
@@ -552,7 +552,7 @@ def main(argv=None) -> int:
                     help="epochs of the level head's fine-tuning from the shipped level.vxw (0 keeps the shipped head)")
     ap.add_argument("--pipeline", action="store_true",
                     help="also run the whole pipeline (vertxnet run + vertxnet eval) on the held-out films, before and after")
-    ap.add_argument("--quiet", action="store_true", help="keep the commands' output in OUT/work/logs only")
+    ap.add_argument("--quiet", action="store_true", help="keep the commands' output in OUT/finetune-data/logs only")
     args = ap.parse_args(argv)
     try:
         report = finetune(args)

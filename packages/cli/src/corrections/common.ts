@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 // The only imports from the other packages in corrections/.
 import { VERSE_CODES, VIEW_LEVELS } from '@vertxnet/core';
+import { polygonArea } from '@vertxnet/fusion';
 
 /** Bad input to export-task or import-corrections: said in one line, exit code 1, nothing written. */
 export class CorrectionsError extends Error {
@@ -108,28 +109,15 @@ export function flatPolygon(points: readonly (readonly [number, number])[]): num
   return points.flatMap(([x, y]) => [x, y]);
 }
 
-/** Bounding box [x, y, w, h] and shoelace area of flat COCO polygons. */
+/** Bounding box [x, y, w, h] and area (fusion's shoelace) of flat COCO polygons. */
 export function polygonStats(polygons: readonly number[][]): { bbox: [number, number, number, number]; area: number } {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  let area = 0;
-  for (const p of polygons) {
-    let twice = 0;
-    for (let i = 0; i + 1 < p.length; i += 2) {
-      const x = p[i]!;
-      const y = p[i + 1]!;
-      x0 = Math.min(x0, x);
-      y0 = Math.min(y0, y);
-      x1 = Math.max(x1, x);
-      y1 = Math.max(y1, y);
-      const j = (i + 2) % p.length;
-      twice += x * p[j + 1]! - p[j]! * y;
-    }
-    area += Math.abs(twice) / 2;
-  }
-  if (!Number.isFinite(x0)) return { bbox: [0, 0, 0, 0], area: 0 };
+  const rings = polygons.map((p) => Array.from({ length: p.length >> 1 }, (_, i): [number, number] => [p[2 * i]!, p[2 * i + 1]!]));
+  const points = rings.flat();
+  if (points.length === 0) return { bbox: [0, 0, 0, 0], area: 0 };
+  const xs = points.map(([x]) => x);
+  const ys = points.map(([, y]) => y);
+  const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
+  const area = rings.reduce((sum, ring) => sum + polygonArea(ring), 0);
   const r = (v: number) => Math.round(v * 100) / 100;
-  return { bbox: [r(x0), r(y0), r(x1 - x0), r(y1 - y0)], area: r(area) };
+  return { bbox: [r(x0), r(y0), r(Math.max(...xs) - x0), r(Math.max(...ys) - y0)], area: r(area) };
 }
