@@ -11,7 +11,8 @@ import pytest
 
 from synth import make_dataset
 from test_export import check_manifest_schema
-from vertxnet_train.finetune import held_out_fraction, main, split_names, write_split
+from vertxnet_train.finetune import main
+from vertxnet_train.finetune_data import held_out_fraction, split_names, write_split
 from vertxnet_train.export import sha256_file
 
 
@@ -74,7 +75,7 @@ def test_the_split_is_deterministic_disjoint_and_stable():
 
 
 def test_split_folders_are_coco_and_agree_on_reruns(corrected, tmp_path):
-    from vertxnet_train.finetune import read_sources
+    from vertxnet_train.finetune_data import read_sources
     sources = read_sources([corrected])
     a = write_split(sources, 0.3, str(tmp_path / "a"))
     b = write_split(sources, 0.3, str(tmp_path / "b"))

@@ -1,4 +1,4 @@
-"""House rules for the training package, kept by a test: no function over 80 lines, and no
+"""House rules for the training package, kept by a test: no module over 400 lines, no function over 80 lines, and no
 function taking more than three arguments by position (self and cls not counted); options past
 the third are keyword-only (`def f(a, b, c, *, d)`)."""
 import ast
@@ -6,6 +6,7 @@ import os
 
 PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "vertxnet_train")
 MAX_LINES = 80
+MAX_MODULE_LINES = 400
 MAX_POSITIONAL = 3
 
 
@@ -52,3 +53,14 @@ def test_no_function_takes_more_than_three_arguments_by_position():
     wide = ["%s:%d %s(%s)" % (rel, line, name, ", ".join(positional(fn)))
             for rel, line, name, fn in functions() if len(positional(fn)) > MAX_POSITIONAL]
     assert not wide, "make the arguments past the third keyword-only (`*,`):\n" + "\n".join(wide)
+
+
+def test_no_module_is_over_400_lines():
+    long = []
+    for folder, _, files in os.walk(PACKAGE):
+        for name in sorted(f for f in files if f.endswith(".py")):
+            with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                count = sum(1 for _ in fh)
+            if count > MAX_MODULE_LINES:
+                long.append("%s is %d lines" % (os.path.relpath(os.path.join(folder, name), PACKAGE), count))
+    assert not long, "split these modules:\n" + "\n".join(long)
