@@ -17,7 +17,7 @@ export function registerReview(program: Command): void {
     .option('--json', 'print what was written as JSON')
     .addHelpText(
       'after',
-      '\nRUN/review/ gets index.html, review.js, review.css, thumbs/<image>.jpg (overlay thumbnails, long\n' +
+      '\nRUN/review/ gets index.html, review.js, review-detail.js, review.css, thumbs/<image>.jpg (overlay thumbnails, long\n' +
         `side ${THUMBNAIL_LONG_SIDE} px; kept when newer than the overlay) and data/ (index.js with every card, page-NNNN.js with\n` +
         'the details), all loaded with <script> so that the page works from file:// and from a static website.\n' +
         'One card per image: thumbnail, view, confidence, levels, flags; failed images first, then those\n' +

@@ -15,7 +15,7 @@ export const THUMBNAIL_LONG_SIDE = 256;
 /** Overlays a card can show, best first: the small copy decodes in a fraction of the time. */
 const OVERLAYS = ['overlay-small.jpg', 'overlay.png'] as const;
 const ASSETS = fileURLToPath(new URL('../../assets/review/', import.meta.url));
-const ASSET_FILES = ['index.html', 'review.css', 'review.js'] as const;
+const ASSET_FILES = ['index.html', 'review.css', 'review.js', 'review-detail.js'] as const;
 
 /** The folder given is not a run this command can read: said in one line, exit code 1. */
 export class ReviewInputError extends Error {
