@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InputError, VIEWS } from '@vertxnet/core';
 import { ModelRefSchema, runStatus, sendJson, submitRun, type ModelRefs, type PipelineQueues, type RouteHandler, type RunStore } from '@vertxnet/queue';
 import { isAuthorized, refuseUnauthorized, type ApiAuth } from './api-auth.js';
+import { methodNotAllowed, readJsonBody } from './http-body.js';
 import { checkRunUris, type RunUriPolicy } from './uri-guard.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -53,14 +54,9 @@ export function runsApi(ctx: { runs: RunStore; queues: PipelineQueues }, setting
 }
 
 async function createRun(req: IncomingMessage, res: ServerResponse, ctx: { runs: RunStore; queues: PipelineQueues }, settings: RunsApiSettings): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch (err) {
-    sendJson(res, err instanceof InputError ? 413 : 400, { error: err instanceof InputError ? err.message : 'body is not valid JSON' });
-    return;
-  }
-  const parsed = CreateRunBody.safeParse(body);
+  const read = await readJsonBody(req, res, MAX_BODY_BYTES);
+  if (!read) return;
+  const parsed = CreateRunBody.safeParse(read.body);
   if (!parsed.success) {
     sendJson(res, 400, { error: z.prettifyError(parsed.error) });
     return;
@@ -74,21 +70,4 @@ async function createRun(req: IncomingMessage, res: ServerResponse, ctx: { runs:
     if (!(err instanceof InputError)) throw err;
     sendJson(res, 400, { error: err.message });
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new InputError(`body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): true {
-  res.setHeader('Allow', allow);
-  sendJson(res, 405, { error: 'method not allowed' });
-  return true;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envBool, envInt } from '@vertxnet/config';
 import { DEFAULT_MAX_PIXELS } from '@vertxnet/imaging';
 import { parseUriPolicy } from '@vertxnet/storage';
+import { parseCorsOrigins } from './cors.js';
 import { concurrencyEnv, jobLockEnv, modelRefEnv, s3Env, serviceEnv, storageProbeEnv } from '@vertxnet/queue';
 
 /** A URI prefix list (see parseUriPolicy), validated at start. */
@@ -32,7 +33,7 @@ export const IngestEnv = z
       .min(16, 'must be at least 16 characters')
       .optional()
       .describe(
-        'Bearer token that callers of POST /runs and GET /runs/:id send (Authorization: Bearer …), from a Secret. This or API_TOKEN_FILE is required unless API_INSECURE_DEV=true.',
+        'Bearer token that callers of the runs API (POST /runs, GET /runs/:id, GET and POST /runs/:id/marks) send (Authorization: Bearer …), from a Secret. This or API_TOKEN_FILE is required unless API_INSECURE_DEV=true.',
       ),
     API_TOKEN_FILE: z
       .string()
@@ -43,6 +44,16 @@ export const IngestEnv = z
       .default(false)
       .describe(
         "true serves the runs API without a token when none is set. Local development only: whoever reaches the port can start runs that read and write storage with the service's credentials.",
+      ),
+    API_CORS_ORIGINS: z
+      .string()
+      .default('')
+      .refine(
+        (text) => [...parseCorsOrigins(text)].every((o) => o === 'null' || (URL.canParse(o) && new URL(o).origin === o)),
+        'each origin is scheme://host[:port] (no path, no trailing slash) or null',
+      )
+      .describe(
+        'Origins whose review pages may post marks to POST /runs/:id/marks from a browser, comma-separated (e.g. "https://review.example.org"); "null" admits pages opened from a file. Empty: no browser access (the token still guards every call).',
       ),
     ALLOWED_SOURCES: uriPrefixList(
       's3://',

@@ -7,6 +7,7 @@ import {
   checkRedisHashSetting,
   connectRedis,
   runProcessor,
+  s3OptionsFromEnv,
   startService,
   stageProcessor,
   type RunRecord,
@@ -16,6 +17,8 @@ import {
 } from '@vertxnet/queue';
 import { runsApi } from './api.js';
 import { readApiAuth } from './api-auth.js';
+import { parseCorsOrigins } from './cors.js';
+import { marksApi } from './marks-api.js';
 import { guardPrepare, guardRunProcessor, runUriPolicy } from './uri-guard.js';
 import type { RunFinisher } from './run-files.js';
 import type { IngestConfig } from './env.js';
@@ -86,8 +89,10 @@ export async function startIngest(
         },
         (err) => logger.warn({ err }, 'run progress not read'),
       );
+      const runs = runsApi(ctx, { defaultModels: { unet: config.UNET_MODEL, maskrcnn: config.MASKRCNN_MODEL }, auth, uris });
+      const marks = marksApi(ctx, { auth, cors: parseCorsOrigins(config.API_CORS_ORIGINS), s3: s3OptionsFromEnv(config), logger });
       return {
-        routes: runsApi(ctx, { defaultModels: { unet: config.UNET_MODEL, maskrcnn: config.MASKRCNN_MODEL }, auth, uris }),
+        routes: async (req, res) => (await marks(req, res)) || runs(req, res),
         close: async () => subscriber.disconnect(),
       };
     },

@@ -21,11 +21,14 @@ export function registerExportTask(program: Command): void {
     .description("Write a correction task of a run's images for CVAT (COCO 1.0) and/or Label Studio, the run's outlines as pre-annotations")
     .argument('<run>', 'the --out folder of a local run (holding run.json)')
     .addOption(
-      new Option('--select <which>', 'images: flagged needs-review, marked wrong on the review page (needs --marks), or all')
+      new Option('--select <which>', 'images: flagged needs-review, marked wrong on the review page (--marks, or RUN/review-marks.json), or all')
         .choices(SELECTIONS)
         .default('needs-review'),
     )
-    .option('--marks <file>', 'review-marks.json saved from the review page of this run (for --select wrong)')
+    .option(
+      '--marks <file>',
+      'review-marks.json saved from the review page of this run (for --select wrong; default: RUN/review-marks.json, where the ingest API stores posted marks)',
+    )
     .addOption(new Option('--format <format>', 'the labelling tool').choices(TASK_FORMATS).default('both'))
     .requiredOption('-o, --out <dir>', 'a new folder for the task (refused if it exists)')
     .addOption(new Option('--images <how>', 'copy the source images into the task, or only reference them').choices(['copy', 'reference']).default('copy'))

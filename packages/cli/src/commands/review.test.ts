@@ -66,6 +66,11 @@ describe('vertxnet review: the command', () => {
     const s3 = await vertxnet(['review', 's3://bucket/run']);
     expect(s3.code).toBe(1);
     expect(s3.stderr.trimEnd().split('\n')).toHaveLength(1);
+    for (const api of ['ftp://ingest.example.org', 'not a url', 'https://user:pw@ingest.example.org']) {
+      const bad = await vertxnet(['review', run, '--api', api]);
+      expect(bad.code, api).toBe(1);
+      expect(bad.stderr, api).toMatch(/^vertxnet: --api [^\n]*\n$/);
+    }
   });
 
   it('writes RUN/review/index.html and says where', async () => {
@@ -91,6 +96,8 @@ describe('vertxnet review: the page in headless Chromium', () => {
     await page.goto(pathToFileURL(join(run, 'review', 'index.html')).href);
     await page.waitForSelector('#grid .card');
     expect(errors).toEqual([]);
+    // Built without --api: no posting controls.
+    expect(await page.$eval('#post', (e) => e.hasAttribute('hidden'))).toBe(true);
   });
   afterAll(async () => browser?.close());
 

@@ -129,7 +129,10 @@ describe('import-corrections refuses bad input in one line, exit code 1, writing
 
 describe('export-task refuses bad input', () => {
   it('marks of another run, --select wrong without marks, an --out that exists', async () => {
-    await writeFile(join(tmp, 'marks-b.json'), JSON.stringify({ run: 'run-b', marks: [{ image: 'film-1.png', mark: 'wrong', time: 't' }] }));
+    await writeFile(
+      join(tmp, 'marks-b.json'),
+      JSON.stringify({ run: 'run-b', marks: [{ image: 'film-1.png', mark: 'wrong', time: '2026-12-03T10:00:00.000Z' }] }),
+    );
     const args = (out: string, ...more: string[]) => ['export-task', join(tmp, 'run-a'), '--out', join(tmp, out), ...more];
     const other = await vertxnet(args('t1', '--select', 'wrong', '--marks', join(tmp, 'marks-b.json')));
     expect(other).toMatchObject({ code: 1, stderr: expect.stringMatching(/holds marks of run run-b, not of .*run-a/) as unknown });
@@ -145,8 +148,8 @@ describe('export-task refuses bad input', () => {
       JSON.stringify({
         run: 'run-a',
         marks: [
-          { image: 'film-2.png', mark: 'wrong', time: 't' },
-          { image: 'film-1.png', mark: 'right', time: 't' },
+          { image: 'film-2.png', mark: 'wrong', time: '2026-12-03T10:00:00.000Z' },
+          { image: 'film-1.png', mark: 'right', time: '2026-12-03T10:00:00.000Z' },
         ],
       }),
     );

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { REVIEW_MARKS_FILE, ReviewMarksSchema } from '@vertxnet/core';
 import type { ImageResult } from '@vertxnet/fusion';
 import { CorrectionsError, readJsonFile } from './common.js';
 
@@ -77,19 +78,20 @@ function localPath(source: string): string | undefined {
 export type Selection = 'needs-review' | 'wrong' | 'all';
 export const SELECTIONS: readonly Selection[] = ['needs-review', 'wrong', 'all'];
 
-const marksSchema = z.object({
-  run: z.string(),
-  marks: z.array(z.object({ image: z.string(), mark: z.enum(['wrong', 'right']) }).loose()),
-});
-
 /** The names review-marks.json marks wrong; the file must be of this run. */
 export async function wrongMarks(file: string, run: RunFolder): Promise<Set<string>> {
-  const parsed = marksSchema.safeParse(await readJsonFile(file));
+  const parsed = ReviewMarksSchema.safeParse(await readJsonFile(file));
   if (!parsed.success) throw new CorrectionsError(`${file} is not a review marks file (run, marks: image, mark) as "Save marks" downloads`);
   if (parsed.data.run !== run.id) throw new CorrectionsError(`${file} holds marks of run ${parsed.data.run}, not of ${run.dir} (run ${run.id})`);
   const unknown = parsed.data.marks.filter((m) => !run.images.has(m.image)).map((m) => m.image);
   if (unknown.length > 0) throw new CorrectionsError(`${file} marks ${unknown[0]}, an image ${run.dir} has no result for`);
   return new Set(parsed.data.marks.filter((m) => m.mark === 'wrong').map((m) => m.image));
+}
+
+/** RUN/review-marks.json, where the ingest API stores the marks posted from the review page. */
+async function storedMarks(run: RunFolder): Promise<string | undefined> {
+  const file = join(run.dir, REVIEW_MARKS_FILE);
+  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
 }
 
 /** The run's images a task holds, in name order. */
@@ -101,8 +103,10 @@ export async function selectImages(run: RunFolder, select: Selection, marks?: st
     case 'needs-review':
       return all.filter((i) => i.result.qc.flags.includes('needs-review'));
     case 'wrong': {
-      if (marks === undefined) throw new CorrectionsError('--select wrong needs --marks FILE (review-marks.json from the review page)');
-      const wrong = await wrongMarks(marks, run);
+      const file = marks ?? (await storedMarks(run));
+      if (file === undefined)
+        throw new CorrectionsError(`--select wrong needs --marks FILE (review-marks.json from the review page), or ${REVIEW_MARKS_FILE} in the run folder`);
+      const wrong = await wrongMarks(file, run);
       return all.filter((i) => wrong.has(i.name));
     }
   }

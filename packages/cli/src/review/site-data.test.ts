@@ -119,7 +119,15 @@ describe('writeReviewSite', () => {
     await mkdir(join(run, 'empty-folder'));
     const first = await writeReviewSite(run, { pageSize: 2 });
     expect(first).toMatchObject({ images: 4, failed: 1, thumbnails: { written: 3, reused: 0 } });
-    expect((await readdir(join(run, 'review'))).sort()).toEqual(['data', 'index.html', 'review-detail.js', 'review.css', 'review.js', 'thumbs']);
+    expect((await readdir(join(run, 'review'))).sort()).toEqual([
+      'data',
+      'index.html',
+      'review-detail.js',
+      'review-post.js',
+      'review.css',
+      'review.js',
+      'thumbs',
+    ]);
     expect((await readdir(join(run, 'review', 'data'))).sort()).toEqual(['index.js', 'page-0001.js', 'page-0002.js']);
     const thumb = await sharp(join(run, 'review', 'thumbs', 'b.png.jpg')).metadata();
     expect([thumb.format, Math.max(thumb.width, thumb.height)]).toEqual(['jpeg', 256]);

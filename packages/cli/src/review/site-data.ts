@@ -8,6 +8,8 @@ export interface ReviewRun {
   id: string;
   source: string;
   finishedAt?: string;
+  /** Base URL of the ingest API that stores the marks (POST /runs/:id/marks), for a distributed run. */
+  api?: string;
 }
 
 /**

@@ -15,7 +15,7 @@ export const THUMBNAIL_LONG_SIDE = 256;
 /** Overlays a card can show, best first: the small copy decodes in a fraction of the time. */
 const OVERLAYS = ['overlay-small.jpg', 'overlay.png'] as const;
 const ASSETS = fileURLToPath(new URL('../../assets/review/', import.meta.url));
-const ASSET_FILES = ['index.html', 'review.css', 'review.js', 'review-detail.js'] as const;
+const ASSET_FILES = ['index.html', 'review.css', 'review.js', 'review-detail.js', 'review-post.js'] as const;
 
 /** The folder given is not a run this command can read: said in one line, exit code 1. */
 export class ReviewInputError extends Error {
@@ -27,6 +27,8 @@ export interface ReviewSiteOptions {
   pageSize?: number;
   /** Files read and thumbnails made at once. @defaultValue availableParallelism() × 2 */
   concurrency?: number;
+  /** The ingest API the page posts marks to (a distributed run): its base URL. */
+  api?: string;
 }
 
 export interface ReviewSiteReport {
@@ -70,7 +72,8 @@ export async function writeReviewSite(runDir: string, opts: ReviewSiteOptions = 
   const withResult = new Set(items.map((i) => i.name));
   for (const f of runJson.failures) if (!withResult.has(f.name)) items.push(itemFromFailure(f.name, f.source, f.reason));
 
-  const data = buildReviewData(runJson.run, items, { thumbnails, ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}) });
+  const run = { ...runJson.run, ...(opts.api !== undefined ? { api: opts.api } : {}) };
+  const data = buildReviewData(run, items, { thumbnails, ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}) });
   // The data of an earlier build goes: its pages would outlive a run with fewer images.
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });

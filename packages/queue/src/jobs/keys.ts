@@ -33,6 +33,11 @@ export class PipelineKeys {
     return `${this.prefix}:run:${id}:finished:${epochMinute}`;
   }
 
+  /** String with a short expiry: held while one review-marks post of the run reads, merges and writes (any ingest replica). */
+  marksLock(id: string): string {
+    return `${this.prefix}:run:${id}:marks-lock`;
+  }
+
   /** Sorted set of run ids by creation time. */
   runs(): string {
     return `${this.prefix}:runs`;
