@@ -50,11 +50,12 @@ def shipped(tmp_path_factory, corrected):
     cfg = {"name": "tiny", "size": 128, "unet_base": 8}
     (unet / "manifest.json").write_text(json.dumps(_manifest(
         "vertxnet-unet", "0.4.0", "foreground-segmentation", {"foreground": "foreground", "view": "view", "level": "level"},
-        ["background", "vertebral-body"], cfg, viewClasses=["cervical", "lumbar"], testTimeMirror=True)))
+        ["background", "vertebral-body"], cfg, viewClasses=["cervical", "lumbar"], testTimeMirror=True,
+        mirrorPass=True)))
     (mrcnn / "manifest.json").write_text(json.dumps(_manifest(
         "vertxnet-maskrcnn", "0.2.0", "instance-segmentation",
         {"boxes": "boxes", "labels": "labels", "scores": "scores", "masks": "masks"},
-        ["background", "vertebra", "C2", "S1", "T1", "T12"], {**cfg, "classes": "landmarks"})))
+        ["background", "vertebra", "C2", "S1", "T1", "T12"], {**cfg, "classes": "landmarks"}, mirrorPass=True)))
     return str(root)
 
 
@@ -133,7 +134,10 @@ def test_tiny_finetune_writes_suffixed_models_with_the_data_note(corrected, ship
     assert sha256_file(os.path.join(out, "unet", "view.vxw")) == sha256_file(os.path.join(shipped, "unet", "view.vxw"))
     level_held = report["models"]["unet"]["levelHead"]["heldOut"]
     assert set(level_held) == {"before", "after"} and unet["metrics"]["level"]["bodies"] == level_held["after"]["bodies"]
-    assert json.load(open(os.path.join(out, "maskrcnn", "manifest.json")))["classes"][-2:] == ["T1", "T12"]
+    mrcnn = json.load(open(os.path.join(out, "maskrcnn", "manifest.json")))
+    assert mrcnn["classes"][-2:] == ["T1", "T12"]
+    # Run as the shipped models are: with the mirrored pass.
+    assert unet["mirrorPass"] is True and mrcnn["mirrorPass"] is True
 
 
 def _refused(capsys, argv):

@@ -46,6 +46,12 @@ export const ModelManifestSchema = z.object({
     .optional(),
   /** The graph averages its heads over the frame and its mirror (test-time mirroring; informational). */
   testTimeMirror: z.boolean().optional(),
+  /**
+   * The pipeline also runs the model on the film mirrored left-right and combines both answers
+   * (the U-Net's foreground averaged, the Mask R-CNN's detections merged), so that a mirrored film
+   * gets exactly the mirrored outputs. One more pass per image.
+   */
+  mirrorPass: z.boolean().optional(),
   /** With an output `level` (a U-Net that also places levels): the level offset of each of its channels. */
   levelOffsets: z
     .array(z.number().int())

@@ -6,3 +6,4 @@ export * from './postprocess.js';
 export * from './preprocess.js';
 export * from './resample.js';
 export * from './tasks.js';
+export * from './mirror.js';

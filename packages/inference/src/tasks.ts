@@ -3,6 +3,7 @@ import { type ForegroundMap, type Frame, type InstanceSet, ModelError, type Mode
 import type { Batcher } from './batcher.js';
 import type { InferenceModel, ModelOutputs } from './model.js';
 import { toForegroundMap, toInstanceSet, toFacing, toLevelGrid, toOutOfScope, toViewScores, type InstanceOptions } from './postprocess.js';
+import { averageMirrored, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
 import { letterbox, normalise } from './preprocess.js';
 
 /** A model, or a batcher in front of one (what a worker uses so concurrent jobs share runs). */
@@ -18,8 +19,16 @@ export function prepareInput(manifest: ModelManifest, gray8: Uint8Array, width: 
 export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
   const manifest = expectTask(runner, 'foreground-segmentation');
   const { input, frame } = prepareInput(manifest, gray8, width, height);
-  const outputs = await runOne(runner, input);
-  const map = toForegroundMap(float32(outputs, 'foreground', manifest), frame);
+  const mirrored = manifest.mirrorPass ? prepareInput(manifest, mirrorImage(gray8, width, height), width, height).input : undefined;
+  const [outputs, mirroredOutputs] = await runAll(runner, mirrored ? [input, mirrored] : [input]);
+  const map = toForegroundMap(float32(outputs!, 'foreground', manifest), frame);
+  if (mirroredOutputs)
+    map.probability = averageMirrored(map.probability, toForegroundMap(float32(mirroredOutputs, 'foreground', manifest), frame).probability, frame);
+  // The heads need no second pass: the graph already averages them over the frame and its mirror (testTimeMirror).
+  return withHeads(map, outputs!, manifest);
+}
+
+function withHeads(map: ForegroundMap, outputs: ModelOutputs, manifest: ModelManifest): ForegroundMap {
   if (manifest.outputs['view']) map.viewScores = toViewScores(float32(outputs, 'view', manifest), manifest.viewClasses ?? ['cervical', 'lumbar']);
   if (manifest.outputs['scope']) map.outOfScope = toOutOfScope(float32(outputs, 'scope', manifest), manifest.scopeClasses ?? ['lateral', 'other']);
   if (manifest.outputs['facing']) map.facing = toFacing(float32(outputs, 'facing', manifest), manifest.facingClasses ?? ['left', 'right']);
@@ -31,7 +40,15 @@ export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, 
 export async function detectInstances(runner: ModelRunner, gray8: Uint8Array, width: number, height: number, options?: InstanceOptions): Promise<InstanceSet> {
   const manifest = expectTask(runner, 'instance-segmentation');
   const { input, frame } = prepareInput(manifest, gray8, width, height);
-  const outputs = await runOne(runner, input);
+  const mirrored = manifest.mirrorPass ? prepareInput(manifest, mirrorImage(gray8, width, height), width, height).input : undefined;
+  const [outputs, mirroredOutputs] = await runAll(runner, mirrored ? [input, mirrored] : [input]);
+  const set = instancesOf(outputs!, frame, manifest, options);
+  if (!mirroredOutputs) return set;
+  const back = mirrorDetections(instancesOf(mirroredOutputs, frame, manifest, options).detections, frame);
+  return { ...set, detections: mergeMirrored(set.detections, back, frame) };
+}
+
+function instancesOf(outputs: ModelOutputs, frame: Frame, manifest: ModelManifest, options: InstanceOptions | undefined): InstanceSet {
   const labels = tensor(outputs, 'labels', manifest).data;
   if (!(labels instanceof BigInt64Array || labels instanceof Int32Array)) {
     throw new ModelError(`${manifest.name}: output 'labels' is ${tensor(outputs, 'labels', manifest).type}; expected int64`, {
@@ -51,10 +68,10 @@ export async function detectInstances(runner: ModelRunner, gray8: Uint8Array, wi
   );
 }
 
-async function runOne(runner: ModelRunner, input: Float32Array): Promise<ModelOutputs> {
-  if ('infer' in runner) return runner.infer(input);
-  const [outputs] = await runner.run([input]);
-  return outputs!;
+/** Each input's outputs, in order: a batcher queues them together, a model runs them as it can. */
+async function runAll(runner: ModelRunner, inputs: Float32Array[]): Promise<ModelOutputs[]> {
+  if ('infer' in runner) return Promise.all(inputs.map((input) => runner.infer(input)));
+  return runner.run(inputs);
 }
 
 function expectTask(runner: ModelRunner, task: ModelManifest['task']): ModelManifest {

@@ -14,8 +14,10 @@ function provenanceOf(runner: ModelRunner) {
 }
 
 function outputKey(folder: string, image: string, runner: ModelRunner): string {
+  // A second, mirrored pass changes the outputs of the same weights: it is part of what they are cached under.
+  const mirror = ('infer' in runner ? runner.model : runner).manifest.mirrorPass ? '|mirror' : '';
   const id = createHash('sha256')
-    .update(`${image}|${modelRef(provenanceOf(runner))}`)
+    .update(`${image}|${modelRef(provenanceOf(runner))}${mirror}`)
     .digest('hex')
     .slice(0, 32);
   return `${folder}/${id}.bin`;

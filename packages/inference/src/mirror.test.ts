@@ -1,0 +1,45 @@
+import type { Frame, InstanceDetection } from '@vertxnet/core';
+import { describe, expect, it } from 'vitest';
+import { averageMirrored, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
+
+const frame: Frame = { sourceWidth: 8, sourceHeight: 4, scale: 1, width: 8, height: 4, size: 8 };
+
+function detection(className: string, score: number, x: number, y: number, w: number, h: number): InstanceDetection {
+  const data = new Uint8Array(w * h);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7 + x) % 3 === 0 ? 1 : 0;
+  return { className, score, box: [x, y, x + w, y + h], mask: { x, y, width: w, height: h, data } };
+}
+
+describe('test-time mirroring', () => {
+  it('mirrors an image, and twice is the image again', () => {
+    const img = Uint8Array.from({ length: 12 }, (_, i) => i);
+    expect([...mirrorImage(img, 4, 3)]).toEqual([3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8]);
+    expect(mirrorImage(mirrorImage(img, 4, 3), 4, 3)).toEqual(img);
+  });
+
+  it('averages a map with its mirrored pass so that the mirrored film gets exactly the mirrored map', () => {
+    const a = Uint8Array.from({ length: 32 }, (_, i) => (i * 37) % 256);
+    const b = Uint8Array.from({ length: 32 }, (_, i) => (i * 91 + 5) % 256);
+    const fused = averageMirrored(a, b, frame);
+    expect(fused[0]).toBe((a[0]! + b[7]! + 1) >> 1);
+    // The mirrored film: its first pass is b, its mirrored pass is a.
+    expect(averageMirrored(b, a, frame)).toEqual(mirrorImage(fused, 8, 4));
+  });
+
+  it('mirrors detections back (box and mask), and twice is the detection again', () => {
+    const d = detection('vertebra', 0.9, 1, 0, 3, 2);
+    const [m] = mirrorDetections([d], frame);
+    expect(m!.box).toEqual([4, 0, 7, 2]);
+    expect(m!.mask.x).toBe(4);
+    expect([...m!.mask.data.subarray(0, 3)]).toEqual([...d.mask.data.subarray(0, 3)].reverse());
+    expect(mirrorDetections([m!], frame)).toEqual([d]);
+  });
+
+  it('merges a body seen by both passes into one, keeps classes apart, and does not depend on the order of the passes', () => {
+    const a = [detection('vertebra', 0.9, 0, 0, 3, 3), detection('C2', 0.6, 0, 0, 3, 3), detection('vertebra', 0.5, 5, 0, 3, 3)];
+    const b = [detection('vertebra', 0.8, 0, 0, 3, 3), detection('vertebra', 0.7, 4, 1, 2, 2)];
+    const merged = mergeMirrored(a, b, frame);
+    expect(merged.map((d) => `${d.className}@${d.score}`)).toEqual(['vertebra@0.9', 'vertebra@0.7', 'C2@0.6', 'vertebra@0.5']);
+    expect(mergeMirrored(b, a, frame)).toEqual(merged);
+  });
+});

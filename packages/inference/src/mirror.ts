@@ -1,0 +1,76 @@
+import type { Frame, InstanceDetection } from '@vertxnet/core';
+
+/*
+ * Test-time mirroring: a model whose manifest sets `mirrorPass` also runs on the film mirrored
+ * left-right, and the two answers are combined so that the combination does not depend on which
+ * way the film faces: a mirrored film gets exactly the mirrored outputs. Real films face either
+ * way, and a model trained on one generator's films is not mirror-symmetric on others.
+ */
+
+/** A row-major 8-bit image mirrored left-right. */
+export function mirrorImage(gray8: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(gray8.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = gray8[row + width - 1 - x]!;
+  }
+  return out;
+}
+
+/**
+ * The mean of a foreground map (content region, frame.width × frame.height, 0–255) and the map of
+ * the mirrored film mirrored back. Symmetric in its two arguments, so exact under mirroring.
+ */
+export function averageMirrored(map: Uint8Array, mirroredMap: Uint8Array, frame: Frame): Uint8Array {
+  const { width, height } = frame;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = (map[row + x]! + mirroredMap[row + width - 1 - x]! + 1) >> 1;
+  }
+  return out;
+}
+
+/** Detections of the mirrored film, mirrored back into the film's frame. */
+export function mirrorDetections(detections: readonly InstanceDetection[], frame: Frame): InstanceDetection[] {
+  const W = frame.width;
+  return detections.map((d) => {
+    const { x, y, width, height, data } = d.mask;
+    const flipped = new Uint8Array(data.length);
+    for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) flipped[r * width + c] = data[r * width + width - 1 - c]!;
+    return {
+      className: d.className,
+      score: d.score,
+      box: [W - d.box[2], d.box[1], W - d.box[0], d.box[3]],
+      mask: { x: W - (x + width), y, width, height, data: flipped },
+    };
+  });
+}
+
+function boxIou(a: InstanceDetection['box'], b: InstanceDetection['box']): number {
+  const ix = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const iy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (ix <= 0 || iy <= 0) return 0;
+  const inter = ix * iy;
+  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+}
+
+/** A detection found by both passes is one body: boxes of one class overlapping this much are merged. */
+const SAME_BODY_IOU = 0.5;
+
+/**
+ * Both passes' detections as one set: per class, greedily by score, a detection overlapping a kept
+ * one (box IoU ≥ 0.5) is the same body seen twice and is dropped (test-time-augmentation NMS).
+ * Ties in score are ordered by class, then by the box's distance from the frame's vertical centre
+ * line and its top, so that the result is the same whichever pass came first.
+ */
+export function mergeMirrored(a: readonly InstanceDetection[], b: readonly InstanceDetection[], frame: Frame): InstanceDetection[] {
+  const centre = frame.width / 2;
+  const offCentre = (d: InstanceDetection) => Math.abs((d.box[0] + d.box[2]) / 2 - centre);
+  const all = [...a, ...b].sort(
+    (p, q) => q.score - p.score || (p.className < q.className ? -1 : p.className > q.className ? 1 : 0) || offCentre(p) - offCentre(q) || p.box[1] - q.box[1],
+  );
+  const kept: InstanceDetection[] = [];
+  for (const d of all) if (!kept.some((k) => k.className === d.className && boxIou(k.box, d.box) >= SAME_BODY_IOU)) kept.push(d);
+  return kept;
+}

@@ -1,0 +1,56 @@
+import { mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectInstances, loadModel, mirrorImage, segmentForeground, type InferenceModel } from '@vertxnet/inference';
+import { generatePhantom } from '@vertxnet/phantom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The shipped models with `mirrorPass` on, on a phantom film and on the same film mirrored: the
+// outputs must be exact mirrors of each other (what makes a mirrored film get the same levels).
+
+const MODELS = new URL('../models/', import.meta.url).pathname;
+let tmp: string;
+const models: Record<'unet' | 'maskrcnn', InferenceModel | undefined> = { unet: undefined, maskrcnn: undefined };
+
+async function withMirrorPass(kind: 'unet' | 'maskrcnn'): Promise<string> {
+  const dir = join(tmp, kind);
+  await mkdir(dir);
+  const manifest = JSON.parse(await readFile(join(MODELS, kind, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, mirrorPass: true }));
+  await symlink(join(MODELS, kind, manifest.file as string), join(dir, manifest.file as string));
+  return dir;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'vx-mirror-pass-'));
+  models.unet = await loadModel(await withMirrorPass('unet'), { intraOpThreads: 1 });
+  models.maskrcnn = await loadModel(await withMirrorPass('maskrcnn'), { intraOpThreads: 1 });
+}, 60_000);
+afterAll(async () => {
+  await models.unet?.close();
+  await models.maskrcnn?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('mirrorPass with the shipped models', () => {
+  // Long side 512 = the models' input: the film is not resampled, so the mirror is exact to the pixel.
+  const film = generatePhantom({ seed: 4242, maxSide: 512, view: 'lumbar' });
+  const gray8 = Uint8Array.from(film.image, (v) => Math.round(v * 255));
+  const mirrored = mirrorImage(gray8, film.width, film.height);
+
+  it('the U-Net: the mirrored film gets exactly the mirrored foreground', async () => {
+    const a = await segmentForeground(models.unet!, gray8, film.width, film.height);
+    const b = await segmentForeground(models.unet!, mirrored, film.width, film.height);
+    expect(a.probability.some((p) => p > 128)).toBe(true);
+    expect(b.probability).toEqual(mirrorImage(a.probability, a.frame.width, a.frame.height));
+  }, 60_000);
+
+  it('the Mask R-CNN: the mirrored film gets the mirrored detections', async () => {
+    const a = await detectInstances(models.maskrcnn!, gray8, film.width, film.height);
+    const b = await detectInstances(models.maskrcnn!, mirrored, film.width, film.height);
+    expect(a.detections.length).toBeGreaterThan(3);
+    const key = (d: (typeof a.detections)[number]) => `${d.className}|${d.score.toFixed(5)}|${d.box.map((v) => v.toFixed(2)).join(',')}`;
+    const back = b.detections.map((d) => ({ ...d, box: [a.frame.width - d.box[2], d.box[1], a.frame.width - d.box[0], d.box[3]] as typeof d.box }));
+    expect(back.map(key).sort()).toEqual(a.detections.map(key).sort());
+  }, 60_000);
+});
