@@ -35,11 +35,13 @@ describe('test-time mirroring', () => {
     expect(mirrorDetections([m!], frame)).toEqual([d]);
   });
 
-  it('merges a body seen by both passes into one, keeps classes apart, and does not depend on the order of the passes', () => {
-    const a = [detection('vertebra', 0.9, 0, 0, 3, 3), detection('C2', 0.6, 0, 0, 3, 3), detection('vertebra', 0.5, 5, 0, 3, 3)];
-    const b = [detection('vertebra', 0.8, 0, 0, 3, 3), detection('vertebra', 0.7, 4, 1, 2, 2)];
-    const merged = mergeMirrored(a, b, frame);
-    expect(merged.map((d) => `${d.className}@${d.score}`)).toEqual(['vertebra@0.9', 'vertebra@0.7', 'C2@0.6', 'vertebra@0.5']);
-    expect(mergeMirrored(b, a, frame)).toEqual(merged);
+  it('merges a body seen by both passes into one with their mean score, halves what one pass saw, keeps classes apart, and does not depend on the order of the passes', () => {
+    const a = [detection('vertebra', 0.9, 0, 0, 3, 3), detection('C2', 0.7, 0, 0, 3, 3), detection('vertebra', 0.5, 5, 0, 3, 3)];
+    const b = [detection('vertebra', 0.7, 0, 0, 3, 3), detection('vertebra', 0.8, 4, 1, 2, 2), detection('C2', 0.5, 0, 0, 3, 3)];
+    const merged = mergeMirrored(a, b, frame, 0.3);
+    // vertebra at the left: (0.9 + 0.7) / 2; C2: (0.7 + 0.5) / 2; the right-hand pair overlaps under 0.5, so each is alone and halved (0.25 is dropped).
+    expect(merged.map((d) => `${d.className}@${d.score.toFixed(2)}`)).toEqual(['vertebra@0.80', 'C2@0.60', 'vertebra@0.40']);
+    expect(merged[0]!.box).toEqual(a[0]!.box);
+    expect(mergeMirrored(b, a, frame, 0.3)).toEqual(merged);
   });
 });

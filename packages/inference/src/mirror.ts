@@ -55,22 +55,44 @@ function boxIou(a: InstanceDetection['box'], b: InstanceDetection['box']): numbe
   return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 }
 
-/** A detection found by both passes is one body: boxes of one class overlapping this much are merged. */
+/** A detection found by both passes is one body: boxes of one class overlapping this much are matched. */
 const SAME_BODY_IOU = 0.5;
 
+interface Member {
+  detection: InstanceDetection;
+  pass: 0 | 1;
+}
+
 /**
- * Both passes' detections as one set: per class, greedily by score, a detection overlapping a kept
- * one (box IoU ≥ 0.5) is the same body seen twice and is dropped (test-time-augmentation NMS).
- * Ties in score are ordered by class, then by the box's distance from the frame's vertical centre
- * line and its top, so that the result is the same whichever pass came first.
+ * Both passes' detections as one set, as an ensemble of the two: per class, greedily by score, a
+ * detection joins the best-scoring cluster of its class that it overlaps (box IoU ≥ 0.5) and that
+ * holds nothing of its own pass yet. A cluster's score is the mean over the two passes (a pass that
+ * did not see the body counts 0), its box and mask are its best member's; clusters under
+ * `scoreThreshold` are dropped. A body seen by one pass only is therefore half as sure, which is
+ * what keeps a mark the model makes on one side of a film only from deciding anything. Ties in
+ * score are ordered by class, distance from the frame's vertical centre line, then top, so the
+ * result is the same whichever pass came first.
  */
-export function mergeMirrored(a: readonly InstanceDetection[], b: readonly InstanceDetection[], frame: Frame): InstanceDetection[] {
+export function mergeMirrored(a: readonly InstanceDetection[], b: readonly InstanceDetection[], frame: Frame, scoreThreshold: number): InstanceDetection[] {
   const centre = frame.width / 2;
   const offCentre = (d: InstanceDetection) => Math.abs((d.box[0] + d.box[2]) / 2 - centre);
-  const all = [...a, ...b].sort(
-    (p, q) => q.score - p.score || (p.className < q.className ? -1 : p.className > q.className ? 1 : 0) || offCentre(p) - offCentre(q) || p.box[1] - q.box[1],
-  );
-  const kept: InstanceDetection[] = [];
-  for (const d of all) if (!kept.some((k) => k.className === d.className && boxIou(k.box, d.box) >= SAME_BODY_IOU)) kept.push(d);
-  return kept;
+  const order = (p: InstanceDetection, q: InstanceDetection) =>
+    q.score - p.score || (p.className < q.className ? -1 : p.className > q.className ? 1 : 0) || offCentre(p) - offCentre(q) || p.box[1] - q.box[1];
+  const all: Member[] = [...a.map((detection) => ({ detection, pass: 0 as const })), ...b.map((detection) => ({ detection, pass: 1 as const }))];
+  all.sort((p, q) => order(p.detection, q.detection));
+  const clusters: Member[][] = [];
+  for (const m of all) {
+    const home = clusters.find(
+      (c) =>
+        c[0]!.detection.className === m.detection.className &&
+        !c.some((o) => o.pass === m.pass) &&
+        boxIou(c[0]!.detection.box, m.detection.box) >= SAME_BODY_IOU,
+    );
+    if (home) home.push(m);
+    else clusters.push([m]);
+  }
+  return clusters
+    .map((c) => ({ ...c[0]!.detection, score: c.reduce((sum, m) => sum + m.detection.score, 0) / 2 }))
+    .filter((d) => d.score >= scoreThreshold)
+    .sort(order);
 }

@@ -73,7 +73,9 @@ export interface InstanceOptions {
   maskThreshold?: number;
 }
 
-const INSTANCE_DEFAULTS: Required<InstanceOptions> = { scoreThreshold: 0.3, maskThreshold: 0.5 };
+/** Detections under this score are dropped unless told otherwise. */
+export const INSTANCE_SCORE_THRESHOLD = 0.3;
+const INSTANCE_DEFAULTS: Required<InstanceOptions> = { scoreThreshold: INSTANCE_SCORE_THRESHOLD, maskThreshold: 0.5 };
 
 /**
  * Keeps detections at or above the score threshold, thresholds each mask at once inside its box

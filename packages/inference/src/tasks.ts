@@ -2,7 +2,16 @@ import type { Tensor } from 'onnxruntime-node';
 import { type ForegroundMap, type Frame, type InstanceSet, ModelError, type ModelManifest } from '@vertxnet/core';
 import type { Batcher } from './batcher.js';
 import type { InferenceModel, ModelOutputs } from './model.js';
-import { toForegroundMap, toInstanceSet, toFacing, toLevelGrid, toOutOfScope, toViewScores, type InstanceOptions } from './postprocess.js';
+import {
+  INSTANCE_SCORE_THRESHOLD,
+  toForegroundMap,
+  toInstanceSet,
+  toFacing,
+  toLevelGrid,
+  toOutOfScope,
+  toViewScores,
+  type InstanceOptions,
+} from './postprocess.js';
 import { averageMirrored, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
 import { letterbox, normalise } from './preprocess.js';
 
@@ -42,10 +51,13 @@ export async function detectInstances(runner: ModelRunner, gray8: Uint8Array, wi
   const { input, frame } = prepareInput(manifest, gray8, width, height);
   const mirrored = manifest.mirrorPass ? prepareInput(manifest, mirrorImage(gray8, width, height), width, height).input : undefined;
   const [outputs, mirroredOutputs] = await runAll(runner, mirrored ? [input, mirrored] : [input]);
-  const set = instancesOf(outputs!, frame, manifest, options);
-  if (!mirroredOutputs) return set;
-  const back = mirrorDetections(instancesOf(mirroredOutputs, frame, manifest, options).detections, frame);
-  return { ...set, detections: mergeMirrored(set.detections, back, frame) };
+  if (!mirroredOutputs) return instancesOf(outputs!, frame, manifest, options);
+  // Each pass keeps what it saw down to half the threshold: the mean of the two decides.
+  const threshold = options?.scoreThreshold ?? INSTANCE_SCORE_THRESHOLD;
+  const perPass = { ...options, scoreThreshold: threshold / 2 };
+  const set = instancesOf(outputs!, frame, manifest, perPass);
+  const back = mirrorDetections(instancesOf(mirroredOutputs, frame, manifest, perPass).detections, frame);
+  return { ...set, detections: mergeMirrored(set.detections, back, frame, threshold) };
 }
 
 function instancesOf(outputs: ModelOutputs, frame: Frame, manifest: ModelManifest, options: InstanceOptions | undefined): InstanceSet {
