@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,29 +13,16 @@ import { writeFakeRun } from '../helpers/review-run.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3Server, type S3TestServer } from '../helpers/s3.js';
 import { openTestPipeline, pipelineLister, trivialHandlers, type TestPipeline } from './helpers/pipeline.js';
+import { vertxnet } from '../helpers/vertxnet-cli.js';
 
 // Review marks in distributed mode: the review page of a run, opened from a file in headless
 // Chromium, posts its marks to the ingest API (real HTTP, real Redis), which merges them into
 // review-marks.json beside the run's results in a real S3-protocol server; export-task then
 // selects the images marked wrong from that file.
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-const MAIN = join(ROOT, 'packages/cli/dist/main.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'review-token-3c9d1e7a5b2f4860';
 const NAMES = ['a.png', 'b.png', 'c.png', 'd.png'];
-
-function vertxnet(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let p: TestPipeline;
 let s3: S3TestServer;

@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cvatCorrected, labelStudioCorrected, truthByFile, type TruthShape } from '../../../../test/helpers/play-annotator.js';
+import { vertxnet } from '../../../../test/helpers/vertxnet-cli.js';
 
 /**
  * The corrections round trip, end to end with the real models: a run of 6 phantom films →
@@ -13,25 +14,6 @@ import { cvatCorrected, labelStudioCorrected, truthByFile, type TruthShape } fro
  * loader reads it. About a minute on 2 cores.
  */
 const ROOT = new URL('../../../../', import.meta.url).pathname;
-const MAIN = join(ROOT, 'packages/cli/dist/main.js');
-
-function vertxnet(args: string[], timeoutMs = 150_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.INFERENCE_PROVIDERS;
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface TrainingSet {
   info: { vertxnet: { run: string; format: string } };

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,22 +9,9 @@ import { CorrectionsError, writeFolderAtomically } from './common.js';
 import { exportTask } from './export-task.js';
 import { importCorrections } from './import-corrections.js';
 import { readableError } from '../readable-error.js';
+import { vertxnet } from '../../../../test/helpers/vertxnet-cli.js';
 
-const ROOT = new URL('../../../../', import.meta.url).pathname;
-const MAIN = join(ROOT, 'packages/cli/dist/main.js');
 const NAMES = ['film-1.png', 'film-2.png'];
-
-function vertxnet(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A fake run whose results point at real local images (what import copies into the training set). */
 async function localRun(dir: string, id: string, src: string): Promise<void> {
