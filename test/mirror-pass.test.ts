@@ -33,8 +33,8 @@ afterAll(async () => {
 });
 
 describe('mirrorPass with the shipped models', () => {
-  // Long side 512 = the models' input: the film is not resampled, so the mirror is exact to the pixel.
-  const film = generatePhantom({ seed: 4242, maxSide: 512, view: 'lumbar' });
+  // A portrait film of 352 × 512: not resampled (its long side is the models' input), and narrower than the frame.
+  const film = generatePhantom({ seed: 4242, size: { width: 352, height: 512 }, view: 'lumbar' });
   const gray8 = Uint8Array.from(film.image, (v) => Math.round(v * 255));
   const mirrored = mirrorImage(gray8, film.width, film.height);
 
@@ -43,6 +43,12 @@ describe('mirrorPass with the shipped models', () => {
     const b = await segmentForeground(models.unet!, mirrored, film.width, film.height);
     expect(a.probability.some((p) => p > 128)).toBe(true);
     expect(b.probability).toEqual(mirrorImage(a.probability, a.frame.width, a.frame.height));
+    // The heads too: the view and scope the same, the facing swapped.
+    expect(a.frame.width).toBeLessThan(a.frame.size);
+    expect(b.viewScores!.lumbar).toBeCloseTo(a.viewScores!.lumbar, 6);
+    expect(b.outOfScope).toBeCloseTo(a.outOfScope!, 6);
+    expect(b.facing!.left).toBeCloseTo(a.facing!.right, 6);
+    expect(b.facing!.right).toBeCloseTo(a.facing!.left, 6);
   }, 60_000);
 
   it('the Mask R-CNN: the mirrored film gets the mirrored detections', async () => {

@@ -1,6 +1,6 @@
 import type { Frame, InstanceDetection } from '@vertxnet/core';
 import { describe, expect, it } from 'vitest';
-import { averageMirrored, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
+import { averageMirrored, combineMirroredHeads, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
 
 const frame: Frame = { sourceWidth: 8, sourceHeight: 4, scale: 1, width: 8, height: 4, size: 8 };
 
@@ -43,5 +43,34 @@ describe('test-time mirroring', () => {
     expect(merged.map((d) => `${d.className}@${d.score.toFixed(2)}`)).toEqual(['vertebra@0.80', 'C2@0.60', 'vertebra@0.40']);
     expect(merged[0]!.box).toEqual(a[0]!.box);
     expect(mergeMirrored(b, a, frame, 0.3)).toEqual(merged);
+  });
+
+  it('combines the heads of both passes: view and scope averaged, facing swapped, the level grid mirrored back across the content', () => {
+    // Content 8 px wide in a 16 px frame, a level grid of 4 cells (4 px each): cell 0 mirrors to cell 1, cell 1 to cell 0.
+    const wide: Frame = { sourceWidth: 8, sourceHeight: 16, scale: 1, width: 8, height: 16, size: 16 };
+    const grid = (values: number[]) => ({ offsets: [0], width: 4, height: 1, probability: Float32Array.from(values) });
+    const map = {
+      frame: wide,
+      probability: new Uint8Array(128),
+      viewScores: { cervical: 0.2, lumbar: 0.8 },
+      outOfScope: 0.1,
+      facing: { left: 0.9, right: 0.1 },
+      levels: grid([1, 0, 0, 0]),
+    };
+    const back = {
+      frame: wide,
+      probability: new Uint8Array(128),
+      viewScores: { cervical: 0.4, lumbar: 0.6 },
+      outOfScope: 0.3,
+      facing: { left: 0.3, right: 0.7 },
+      levels: grid([0.2, 0.5, 0, 0]),
+    };
+    combineMirroredHeads(map, back);
+    expect(map.viewScores.lumbar).toBeCloseTo(0.7);
+    expect(map.outOfScope).toBeCloseTo(0.2);
+    expect(map.facing.left).toBeCloseTo(0.8);
+    expect(map.facing.right).toBeCloseTo(0.2);
+    // Cells right of the content look at the mirrored pass's first cell (nothing is there to label).
+    expect([...map.levels.probability].map((p) => Math.round(p * 100) / 100)).toEqual([0.75, 0.1, 0.1, 0.1]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Frame, InstanceDetection } from '@vertxnet/core';
+import type { ForegroundMap, Frame, InstanceDetection, LevelGrid } from '@vertxnet/core';
 
 /*
  * Test-time mirroring: a model whose manifest sets `mirrorPass` also runs on the film mirrored
@@ -95,4 +95,38 @@ export function mergeMirrored(a: readonly InstanceDetection[], b: readonly Insta
     .map((c) => ({ ...c[0]!.detection, score: c.reduce((sum, m) => sum + m.detection.score, 0) / 2 }))
     .filter((d) => d.score >= scoreThreshold)
     .sort(order);
+}
+
+/**
+ * The heads of both passes as one answer: view and scope averaged, facing with the mirrored pass's
+ * sides swapped, the level grid averaged with the mirrored pass's grid mirrored back across the
+ * film's content (cells laid over the whole square frame; the content is at its left). The graph's
+ * own mirroring flips the square, which for a film narrower than the frame is not its mirror.
+ */
+export function combineMirroredHeads(map: ForegroundMap, mirrored: ForegroundMap): void {
+  const mean = (a: number, b: number) => (a + b) / 2;
+  if (map.viewScores && mirrored.viewScores) {
+    const m = mirrored.viewScores;
+    map.viewScores = Object.fromEntries(Object.entries(map.viewScores).map(([view, p]) => [view, mean(p, m[view as keyof typeof m])])) as typeof map.viewScores;
+  }
+  if (map.outOfScope !== undefined && mirrored.outOfScope !== undefined) map.outOfScope = mean(map.outOfScope, mirrored.outOfScope);
+  if (map.facing && mirrored.facing) map.facing = { left: mean(map.facing.left, mirrored.facing.right), right: mean(map.facing.right, mirrored.facing.left) };
+  if (map.levels && mirrored.levels) map.levels = { ...map.levels, probability: averageMirroredGrid(map.levels, mirrored.levels, map.frame) };
+}
+
+function averageMirroredGrid(grid: LevelGrid, mirrored: LevelGrid, frame: Frame): Float32Array {
+  const { width, height, offsets } = grid;
+  const cell = frame.size / width;
+  const out = new Float32Array(grid.probability.length);
+  for (let cx = 0; cx < width; cx++) {
+    // The cell holding the mirror of this cell's centre, within the content (clamped at the frame's edges).
+    const mx = Math.min(width - 1, Math.max(0, Math.floor((frame.width - (cx + 0.5) * cell) / cell)));
+    for (let c = 0; c < offsets.length; c++) {
+      for (let y = 0; y < height; y++) {
+        const at = (c * height + y) * width;
+        out[at + cx] = (grid.probability[at + cx]! + mirrored.probability[at + mx]!) / 2;
+      }
+    }
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import {
   toViewScores,
   type InstanceOptions,
 } from './postprocess.js';
-import { averageMirrored, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
+import { averageMirrored, combineMirroredHeads, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
 import { letterbox, normalise } from './preprocess.js';
 
 /** A model, or a batcher in front of one (what a worker uses so concurrent jobs share runs). */
@@ -30,11 +30,12 @@ export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, 
   const { input, frame } = prepareInput(manifest, gray8, width, height);
   const mirrored = manifest.mirrorPass ? prepareInput(manifest, mirrorImage(gray8, width, height), width, height).input : undefined;
   const [outputs, mirroredOutputs] = await runAll(runner, mirrored ? [input, mirrored] : [input]);
-  const map = toForegroundMap(float32(outputs!, 'foreground', manifest), frame);
-  if (mirroredOutputs)
-    map.probability = averageMirrored(map.probability, toForegroundMap(float32(mirroredOutputs, 'foreground', manifest), frame).probability, frame);
-  // The heads need no second pass: the graph already averages them over the frame and its mirror (testTimeMirror).
-  return withHeads(map, outputs!, manifest);
+  const map = withHeads(toForegroundMap(float32(outputs!, 'foreground', manifest), frame), outputs!, manifest);
+  if (!mirroredOutputs) return map;
+  const back = withHeads(toForegroundMap(float32(mirroredOutputs, 'foreground', manifest), frame), mirroredOutputs, manifest);
+  map.probability = averageMirrored(map.probability, back.probability, frame);
+  combineMirroredHeads(map, back);
+  return map;
 }
 
 function withHeads(map: ForegroundMap, outputs: ModelOutputs, manifest: ModelManifest): ForegroundMap {
