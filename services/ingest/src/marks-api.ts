@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { mergeReviewMarks, REVIEW_MARKS_FILE, ReviewMarksSchema, type ReviewMarks } from '@vertxnet/core';
 import type { Logger } from '@vertxnet/config';
 import { sendJson, type RouteHandler, type ServiceContext } from '@vertxnet/queue';
-import { openStorage, type S3ClientOptions } from '@vertxnet/storage';
+import { openStorage, type S3ClientOptions, type Storage } from '@vertxnet/storage';
 import { isAuthorized, refuseUnauthorized, type ApiAuth } from './api-auth.js';
 import { corsHeaders, type CorsPolicy } from './cors.js';
 import { methodNotAllowed, readJsonBody } from './http-body.js';
@@ -52,7 +52,7 @@ export function marksApi(ctx: MarksApiContext, settings: MarksApiSettings): Rout
     }
     const storage = openStorage(run.out, settings.s3);
     if (req.method === 'GET') {
-      const stored = await readStored(storage);
+      const stored = await readStored(storage, settings.logger);
       if (stored === undefined) sendJson(res, 404, { error: `no marks were posted for run ${id}` });
       else sendJson(res, 200, stored);
       return true;
@@ -62,19 +62,24 @@ export function marksApi(ctx: MarksApiContext, settings: MarksApiSettings): Rout
   };
 }
 
-type RunOutput = ReturnType<typeof openStorage>;
-
-async function readStored(storage: RunOutput): Promise<ReviewMarks | undefined> {
+/** The stored marks; undefined when none were posted, or when the file there is not a marks file (a post then replaces it). */
+async function readStored(storage: Storage, logger: Logger): Promise<ReviewMarks | undefined> {
   if (!(await storage.exists(REVIEW_MARKS_FILE))) return undefined;
-  const parsed = ReviewMarksSchema.safeParse(JSON.parse((await storage.get(REVIEW_MARKS_FILE)).toString('utf8')));
-  // A file nobody could have written through this API is not merged into: it is replaced, and the log says so.
-  return parsed.success ? parsed.data : undefined;
+  let parsed;
+  try {
+    parsed = ReviewMarksSchema.safeParse(JSON.parse((await storage.get(REVIEW_MARKS_FILE)).toString('utf8')));
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.success) return parsed.data;
+  logger.warn({ file: storage.uriOf(REVIEW_MARKS_FILE) }, 'the stored review marks are not a marks file: a post replaces them');
+  return undefined;
 }
 
 async function postMarks(
   req: IncomingMessage,
   res: ServerResponse,
-  job: { id: string; storage: RunOutput; ctx: MarksApiContext; logger: Logger },
+  job: { id: string; storage: Storage; ctx: MarksApiContext; logger: Logger },
 ): Promise<void> {
   const read = await readJsonBody(req, res, MAX_MARKS_BYTES);
   if (!read) return;
@@ -88,7 +93,7 @@ async function postMarks(
     return;
   }
   const stored = await withLock(job.ctx, job.id, async () => {
-    const before = await readStored(job.storage);
+    const before = await readStored(job.storage, job.logger);
     const marks = mergeReviewMarks(before?.marks ?? [], parsed.data.marks);
     const file: ReviewMarks = {
       run: job.id,
