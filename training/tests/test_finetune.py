@@ -118,6 +118,8 @@ def test_tiny_finetune_writes_suffixed_models_with_the_data_note(corrected, ship
         ft = m["training"]["fineTune"]
         assert ft["realData"] is True and ft["base"].endswith(("@0.4.0", "@0.2.0")) and ft["hardware"]
         assert m["metrics"]["heldOut"]["images"] == held and m["metrics"]["heldOutBaseline"]["images"] == held
+        # polarity augmentation by default: a site's exports mix MONOCHROME1 and MONOCHROME2 films
+        assert m["training"]["config"]["invert_share"] == 0.2 == report["models"][kind]["invertShare"]
         for when in ("before", "after"):
             assert report["models"][kind]["heldOut"][when]["images"] == held
         check_manifest_schema(os.path.join(folder, "manifest.json"))
@@ -130,7 +132,7 @@ def test_tiny_finetune_writes_suffixed_models_with_the_data_note(corrected, ship
     bundled, shipped_level = os.path.join(out, "unet", "level.vxw"), os.path.join(shipped, "unet", "level.vxw")
     assert sha256_file(bundled) != sha256_file(shipped_level)
     assert ft["levelHead"]["sha256"] == sha256_file(bundled) and ft["levelHead"]["baseSha256"] == sha256_file(shipped_level)
-    assert ft["levelHead"]["epochs"] == 1 and unet["training"]["level"]["init"] == "level.vxw"
+    assert ft["levelHead"]["epochs"] == 1 and ft["levelHead"]["invertShare"] == 0.2 and unet["training"]["level"]["init"] == "level.vxw"
     assert sha256_file(os.path.join(out, "unet", "view.vxw")) == sha256_file(os.path.join(shipped, "unet", "view.vxw"))
     level_held = report["models"]["unet"]["levelHead"]["heldOut"]
     assert set(level_held) == {"before", "after"} and unet["metrics"]["level"]["bodies"] == level_held["after"]["bodies"]
@@ -166,4 +168,5 @@ def test_refusals(shipped, tmp_path, capsys):
     (style_b / "annotations.json").write_text(json.dumps({"info": {"generator": "phantom-b"}, "images": [], "annotations": []}))
     assert "held-out style" in _refused(capsys, ["--data", str(style_b)] + common)
     assert "build metadata" in _refused(capsys, ["--data", str(style_b), "--version-suffix", "site 1"] + common)
+    assert "--invert-share" in _refused(capsys, ["--data", str(style_b), "--invert-share", "1.5"] + common)
     assert not os.path.exists(str(tmp_path / "out"))

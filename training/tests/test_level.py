@@ -87,3 +87,12 @@ def test_export_bundles_the_level_head_as_a_third_output(unet_run, tmp_path):
     with torch.no_grad():
         fg, p, lv = UNetViewExport(unet, load_view(view)[0], level=load_level(level)[0]).eval()(torch.randn(2, 1, 64, 64))
     assert torch.allclose(lv.sum(1), torch.ones(2, 4, 4), atol=1e-5)
+
+
+def test_invert_pooled_negates_the_content_and_keeps_the_padding():
+    from vertxnet_train.heads.common import invert_pooled
+    pad = (0.0 - 0.5) / 0.25
+    x = torch.tensor([[[[0.4, -1.0], [pad, 1.5]]], [[[0.4, -1.0], [pad, 1.5]]]])
+    out = invert_pooled(x, torch.tensor([True, False]))
+    assert torch.allclose(out[0, 0], torch.tensor([[-0.4, 1.0], [pad, -1.5]]))
+    assert torch.equal(out[1], x[1])

@@ -123,3 +123,16 @@ def test_landmark_classes_label_t1_and_t12(dataset):
     levels = {x.level for r in recs for x in r.instances}
     for lm in ("C2", "S1", "T1", "T12"):
         assert (lm in seen) == (lm in levels)
+
+
+def test_invert_share_inverts_the_content_and_keeps_the_padding(dataset):
+    rec = load_records([dataset], 128)[0]
+    plain = ForegroundDataset([rec], augment=True, seed=3)
+    flipped = ForegroundDataset([rec], augment=True, seed=3, invert_share=1.0)
+    img, inv = plain[0][0][0].int(), flipped[0][0][0].int()
+    # the same warp, blur and tone draws, then 255 - v on the content; the letterbox stays black
+    padding = (img == 0) & (inv == 0)
+    assert bool(((inv == 255 - img) | padding).all())
+    assert 0 < int(padding.sum()) < img.numel() // 2 and int(((inv == 255 - img) & (img > 0)).sum()) > img.numel() // 2
+    # without the option no draw is made: samples replay as before it existed
+    assert torch.equal(plain[0][0], ForegroundDataset([rec], augment=True, seed=3, invert_share=0.0)[0][0])

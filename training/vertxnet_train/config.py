@@ -15,6 +15,7 @@ COMMON = {
     "detections": 30,
     "classes": "reference",
     "aug_strength": 1.0,
+    "invert_share": 0.0,
     "warmup": 50,
     "min_lr_ratio": 0.02,
     "weight_decay": 1e-4,

@@ -41,8 +41,11 @@ def _warp(arr: np.ndarray, size: int, coeffs, *, resample) -> np.ndarray:
     return np.array(im.transform((size, size), _AFFINE, coeffs, resample=resample, fillcolor=0))
 
 
-def _intensity(img: np.ndarray, valid: np.ndarray, rng: np.random.Generator, *, strength: float) -> np.ndarray:
-    """Gamma, contrast/brightness, blur and noise on the content only; padding stays zero."""
+def _intensity(img: np.ndarray, valid: np.ndarray, rng: np.random.Generator, *, strength: float,
+               invert_share: float = 0.0) -> np.ndarray:
+    """Gamma, contrast/brightness, blur and noise on the content only; padding stays zero. With
+    `invert_share`, that share of the films also has its polarity inverted (bone dark: a MONOCHROME1
+    film exported as if MONOCHROME2); no draw is made without it, so older runs replay exactly."""
     if rng.random() < 0.25 * strength:
         img = np.array(Image.fromarray(img).filter(ImageFilter.GaussianBlur(radius=rng.uniform(0.4, 1.2))))
     x = img.astype(np.float32) / 255.0
@@ -51,6 +54,8 @@ def _intensity(img: np.ndarray, valid: np.ndarray, rng: np.random.Generator, *, 
     if rng.random() < 0.5 * strength:
         x = x + rng.normal(0, rng.uniform(0.005, 0.03), x.shape).astype(np.float32)
     out = np.clip(np.floor(x * 255.0 + 0.5), 0, 255).astype(np.uint8)
+    if invert_share > 0 and rng.random() < invert_share:
+        out = 255 - out
     return out * valid
 
 
@@ -65,7 +70,8 @@ def label_map(record: Record) -> np.ndarray:
     return out
 
 
-def augmented_sample(record: Record, rng: Optional[np.random.Generator], strength: float = 1.0):
+def augmented_sample(record: Record, rng: Optional[np.random.Generator], strength: float = 1.0, *,
+                     invert_share: float = 0.0):
     """Canvas (uint8 S x S) and instance label map (uint8 S x S), augmented if rng is given.
 
     One warp of a label map instead of one per instance: fast, and small to pass between workers.
@@ -80,7 +86,7 @@ def augmented_sample(record: Record, rng: Optional[np.random.Generator], strengt
     valid[: record.frame.height, : record.frame.width] = 1
     valid = _warp(valid, size, coeffs, resample=NEAREST)
     canvas = _warp(canvas, size, coeffs, resample=BILINEAR)
-    canvas = _intensity(canvas, valid, rng, strength=strength)
+    canvas = _intensity(canvas, valid, rng, strength=strength, invert_share=invert_share)
     labels = _warp(labels, size, coeffs, resample=NEAREST)
     return canvas, labels
 
@@ -89,12 +95,13 @@ class _Base(torch.utils.data.Dataset):
     """Samples carry the 8-bit canvas; the trainer normalises on the device (4x less to transfer)."""
 
     def __init__(self, records: List[Record], augment: bool, seed: int, *, min_length: int = 0,
-                 strength: float = 1.0):
+                 strength: float = 1.0, invert_share: float = 0.0):
         self.records = records
         self.augment = augment
         self.seed = seed
         self.epoch = 0
         self.strength = strength
+        self.invert_share = invert_share
         self.length = max(len(records), min_length)
 
     def __len__(self):
@@ -103,7 +110,7 @@ class _Base(torch.utils.data.Dataset):
     def _sample(self, idx: int):
         rec = self.records[idx % len(self.records)]
         rng = np.random.default_rng([self.seed, self.epoch, idx]) if self.augment else None
-        canvas, labels = augmented_sample(rec, rng, self.strength)
+        canvas, labels = augmented_sample(rec, rng, self.strength, invert_share=self.invert_share)
         return rec, torch.from_numpy(canvas)[None], labels
 
 
@@ -119,8 +126,8 @@ class InstanceDataset(_Base):
     """Mask R-CNN samples: (canvas uint8 [1,S,S], {boxes, labels, ids, labelmap}); see expand_masks."""
 
     def __init__(self, records, augment, seed, *, classes: List[str], min_length: int = 0,
-                 strength: float = 1.0, min_area: int = 12):
-        super().__init__(records, augment, seed, min_length=min_length, strength=strength)
+                 strength: float = 1.0, invert_share: float = 0.0, min_area: int = 12):
+        super().__init__(records, augment, seed, min_length=min_length, strength=strength, invert_share=invert_share)
         self.classes = classes
         self.min_area = min_area
 

@@ -2,7 +2,7 @@
 
 python3 -m vertxnet_train.finetune --data CORRECTED[,MORE] --models ../models --out NEWMODELS
     [--real-data] [--data-note TEXT] [--minutes-unet M --minutes-maskrcnn M] [--config cpu|gpu|tiny]
-    [--held-out-share 0.2] [--version-suffix site1] [--lr-factor 0.2] [--iters N] [--level-epochs 3]
+    [--held-out-share 0.2] [--version-suffix site1] [--lr-factor 0.2] [--iters N] [--level-epochs 3] [--invert-share 0.2]
 
 CORRECTED is a COCO folder as training reads it (annotations.json + images/), e.g. what
 `vertxnet import-corrections` writes. The films are split into a train and a held-out part by the
@@ -45,7 +45,7 @@ HEADS = ("view", "level", "scope", "facing")
 LEVEL_LR = 1e-3  # the level head's fine-tuning rate (a third of its from-scratch peak)
 SUFFIX = re.compile(r"^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$")  # semver build-metadata identifiers
 CONFIG_KEYS = ("name", "size", "batch", "lr", "iters", "classes", "unet_base", "unet_depth", "fpn_channels",
-               "trunk_layers", "box_head", "mask_convs", "detections", "aug_strength", "seed")
+               "trunk_layers", "box_head", "mask_convs", "detections", "aug_strength", "invert_share", "seed")
 
 
 def sha256_of(path: str) -> str:
@@ -88,6 +88,8 @@ def check_inputs(args):
         raise Refused("--held-out-share must lie strictly between 0 and 1")
     if args.level_epochs < 0:
         raise Refused("--level-epochs must be 0 (keep the shipped level head) or more")
+    if not 0 <= args.invert_share <= 1:
+        raise Refused("--invert-share must lie between 0 and 1")
     models = os.path.abspath(args.models)
     out = os.path.abspath(args.out)
     if os.path.abspath(models) == out:
@@ -138,7 +140,8 @@ def train_model(ctx, kind: str) -> None:
     shutil.rmtree(runs, ignore_errors=True)
     cmd = ["vertxnet_train.train", "--model", kind, "--data", ctx.split["train"], "--out", runs,
            "--config", args.config, "--init", os.path.join(ctx.models, kind, "weights.vxw"), "--size", size,
-           "--lr", "%.3g" % lr, "--cache", os.path.join(work, "train-%d.pkl" % size)]
+           "--lr", "%.3g" % lr, "--cache", os.path.join(work, "train-%d.pkl" % size),
+           "--invert-share", "%g" % args.invert_share]
     if kind == "unet":
         cmd += ["--unet-base", int(bcfg.get("unet_base", 16))]
     else:
@@ -154,7 +157,7 @@ def train_model(ctx, kind: str) -> None:
     summary = read_json(os.path.join(runs, "train.json"))
     ctx.report["models"][kind] = {"base": "%s@%s" % (m["name"], m["version"]), "baseSha256": m["sha256"],
                                   "steps": summary["steps"], "trainSeconds": round(time.time() - t0, 1),
-                                  "lr": float("%.3g" % lr), "maxMinutes": minutes}
+                                  "lr": float("%.3g" % lr), "maxMinutes": minutes, "invertShare": args.invert_share}
     ctx.new_models[kind] = (os.path.join(runs, "%s.vxw" % kind), summary)
 
 
@@ -173,12 +176,13 @@ def finetune_level_head(ctx) -> None:
         ctx.note, ctx.split["trainImages"], m["name"], m["version"], ", itself trained on: %s" % before if before else "")
     t0 = time.time()
     run(["vertxnet_train.heads.level", "train", "--data", ctx.split["train"], "--out", dest,
-         "--epochs", ctx.args.level_epochs, "--init", shipped, "--lr", "%g" % LEVEL_LR, "--data-note", note],
+         "--epochs", ctx.args.level_epochs, "--init", shipped, "--lr", "%g" % LEVEL_LR, "--data-note", note,
+         "--invert-share", "%g" % ctx.args.invert_share],
         os.path.join(ctx.logs, "train-level.log"), quiet=ctx.args.quiet)
     ctx.level = dest
     ctx.report["models"]["unet"]["levelHead"] = {
         "base": "level.vxw of %s@%s" % (m["name"], m["version"]), "baseSha256": sha256_of(shipped),
-        "sha256": sha256_of(dest), "epochs": ctx.args.level_epochs, "lr": LEVEL_LR,
+        "sha256": sha256_of(dest), "epochs": ctx.args.level_epochs, "lr": LEVEL_LR, "invertShare": ctx.args.invert_share,
         "trainSeconds": round(time.time() - t0, 1)}
 
 
@@ -276,7 +280,7 @@ def fine_tune_record(ctx, kind: str) -> dict:
         ft["heads"] = "%s kept as shipped with %s %s" % (", ".join(kept), m["name"], m["version"])
     if ctx.level:
         lh = r["levelHead"]
-        ft["levelHead"] = {k: lh[k] for k in ("base", "baseSha256", "sha256", "epochs", "lr")}
+        ft["levelHead"] = {k: lh[k] for k in ("base", "baseSha256", "sha256", "epochs", "lr", "invertShare")}
         ft["levelHead"]["trainImages"] = split["trainImages"]
     return ft
 
@@ -358,6 +362,8 @@ def main(argv=None) -> int:
     ap.add_argument("--iters", type=int, default=None, help="step cap for both models (overrides the budget)")
     ap.add_argument("--level-epochs", type=int, default=3,
                     help="epochs of the level head's fine-tuning from the shipped level.vxw (0 keeps the shipped head)")
+    ap.add_argument("--invert-share", type=float, default=0.2,
+                    help="share of training films shown with inverted polarity (0 to 1; 0 turns it off)")
     ap.add_argument("--pipeline", action="store_true",
                     help="also run the whole pipeline (vertxnet run + vertxnet eval) on the held-out films, before and after")
     ap.add_argument("--quiet", action="store_true", help="keep the commands' output in OUT/finetune-data/logs only")

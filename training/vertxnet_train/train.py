@@ -216,6 +216,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--cache-workers", type=int, default=None, help="processes decoding the images")
     ap.add_argument("--prepare-only", action="store_true", help="decode the data into --cache and stop")
     ap.add_argument("--device", default=None)
+    ap.add_argument("--invert-share", type=float, default=None,
+                    help="share of training films shown with inverted polarity (default 0)")
     return ap.parse_args(argv)
 
 
@@ -223,7 +225,8 @@ def build_config(args: argparse.Namespace) -> dict:
     return get_config(args.config, args.model, {"size": args.size, "batch": args.batch, "lr": args.lr,
                                                 "workers": args.workers, "classes": args.classes,
                                                 "unet_base": args.unet_base, "iters": args.iters,
-                                                "cache_workers": args.cache_workers})
+                                                "cache_workers": args.cache_workers,
+                                                "invert_share": args.invert_share})
 
 
 def pick_device(name: Optional[str], kind: str) -> torch.device:
@@ -281,7 +284,8 @@ def make_loader(session: Session, records) -> Tuple[torch.utils.data.Dataset, di
     """The dataset and the DataLoader's arguments; its generator is reseeded every epoch."""
     cfg = session.cfg
     common = dict(records=records, augment=cfg["aug_strength"] > 0,
-                  seed=cfg["seed"], min_length=cfg["batch"] * 64, strength=cfg["aug_strength"])
+                  seed=cfg["seed"], min_length=cfg["batch"] * 64, strength=cfg["aug_strength"],
+                  invert_share=cfg["invert_share"])
     if session.kind == "unet":
         ds = ForegroundDataset(**common)
         collate = None

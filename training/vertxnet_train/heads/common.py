@@ -114,15 +114,25 @@ def mirrored_softmax(model: nn.Module, x: torch.Tensor, swap: bool = False) -> t
     return torch.cat(rows) if rows else torch.empty((0, 2))
 
 
-def mirror_and_light(x: torch.Tensor, gen: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor]:
+def mirror_and_light(x: torch.Tensor, gen: torch.Generator, invert_share: float = 0.0) -> Tuple[torch.Tensor, torch.Tensor]:
     """The heads' augmentation: half the batch mirrored (patients face either way), a little
-    contrast and brightness. Returns the films and which of them were mirrored."""
+    contrast and brightness, and with `invert_share` that share of the films with inverted polarity
+    (no draw without it, so older runs replay exactly). Returns the films and which were mirrored."""
     n = x.shape[0]
+    if invert_share > 0:
+        x = invert_pooled(x, torch.rand(n, generator=gen) < invert_share)
     flip = torch.rand(n, generator=gen) < 0.5
     x = torch.where(flip[:, None, None, None], x.flip(3), x)
     gain = 1 + 0.2 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
     bias = 0.3 * (torch.rand(n, 1, 1, 1, generator=gen) - 0.5)
     return x * gain + bias, flip
+
+
+def invert_pooled(x: torch.Tensor, which: torch.Tensor) -> torch.Tensor:
+    """Pooled films (pool_canvas) with the polarity of the `which` ones inverted: the content's
+    normalised grey g becomes -g (255 - v before normalising, MEAN 0.5), the letterbox padding stays."""
+    padding = x <= (0.0 - MEAN) / STD + 1e-4
+    return torch.where(which[:, None, None, None] & ~padding, -x, x)
 
 
 def random_shift(gen: torch.Generator) -> Tuple[int, int]:

@@ -105,9 +105,11 @@ def load_level_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.
     return x, y, [r.view for r in records]
 
 
-def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Mirror, contrast and brightness, and a shift of a few pixels applied to image and target alike."""
-    x, flip = mirror_and_light(x, gen)
+def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator, *,
+            invert_share: float = 0.0) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Mirror, contrast and brightness (and polarity, see mirror_and_light), and a shift of a few
+    pixels applied to image and target alike."""
+    x, flip = mirror_and_light(x, gen, invert_share)
     y = torch.where(flip[:, None, None], y.flip(2), y)
     shift = random_shift(gen)
     return torch.roll(x, shifts=shift, dims=(2, 3)), torch.roll(y, shifts=shift, dims=(1, 2))
@@ -139,12 +141,13 @@ def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str
 
 
 def train_level(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 24, batch: int = BATCH, lr: float = 3e-3, seed: int = SEED,
-                val: Tuple[torch.Tensor, torch.Tensor] = None, init: Optional[str] = None, log=print) -> Tuple[LevelNet, dict]:
+                val: Tuple[torch.Tensor, torch.Tensor] = None, init: Optional[str] = None, invert_share: float = 0.0,
+                log=print) -> Tuple[LevelNet, dict]:
     """Trains a level head from scratch, or from `init` (a level head's .vxw) to fine-tune it."""
     make = (lambda: load_level(init)[0].train()) if init else LevelNet
 
     def batch_loss(model, gen, idx):
-        xb, yb = augment(x[idx], y[idx], gen)
+        xb, yb = augment(x[idx], y[idx], gen, invert_share=invert_share)
         return F.cross_entropy(pixel_logits(model, xb), yb, ignore_index=IGNORE)
 
     def epoch_row(model, start):
@@ -168,6 +171,7 @@ def main(argv: List[str] = None) -> int:
     ap, _, t, _ = head_cli(__doc__, "level head (pixel and body accuracy)", 24)
     t.add_argument("--init", default=None, help="start from this level head (.vxw), to fine-tune it")
     t.add_argument("--lr", type=float, default=None, help="peak learning rate (default 3e-3)")
+    t.add_argument("--invert-share", type=float, default=0.0, help="share of films shown with inverted polarity")
     args = ap.parse_args(argv)
     set_threads()
     if args.cmd == "train":
@@ -175,10 +179,13 @@ def main(argv: List[str] = None) -> int:
         x, y, _ = load_level_set(args.data.split(","))
         val = load_level_set(args.val.split(","))[:2] if args.val else None
         lr = {"lr": args.lr} if args.lr else {}
-        model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val, init=args.init, **lr)
+        model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val, init=args.init,
+                                  invert_share=args.invert_share, **lr)
         meta["data"] = data_note(args)
         if args.init:
             meta["init"] = os.path.basename(args.init)
+        if args.invert_share:
+            meta["invert_share"] = args.invert_share
         meta["metrics"] = {k: v for k, v in meta["history"][-1].items() if k.startswith("val_")}
         if val is not None:
             meta["metrics"]["val_images"] = len(val[0])
