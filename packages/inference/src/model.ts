@@ -60,6 +60,9 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: providers,
       graphOptimizationLevel: 'all',
+      // Idle pool threads block instead of spinning: spinning burns CPU a worker's quota pays for
+      // (and the other model's stage on the same node needs), for no gain on convolutions this size.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       ...(intraOpThreads !== undefined ? { intraOpNumThreads: intraOpThreads } : {}),
     });
   } catch (err) {
