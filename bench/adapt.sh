@@ -5,7 +5,8 @@
 # → fine-tune → the shipped and the fine-tuned models on held-out films of that look, side by side.
 # About 90 minutes on 2 cores with the default budgets (most of it the two fine-tunings).
 #
-#   bash bench/adapt.sh WORK_DIR [MINUTES_PER_MODEL] [CORRECTED_FILMS] [HELD_OUT_FILMS]
+#   [FINETUNE_ARGS="--level-epochs 10"] bash bench/adapt.sh WORK_DIR [MINUTES_PER_MODEL] [CORRECTED_FILMS] [HELD_OUT_FILMS]
+# FINETUNE_ARGS: more options for vertxnet_train.finetune (--level-epochs, --invert-share, --lr-factor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${1:?usage: bench/adapt.sh WORK_DIR [MINUTES_PER_MODEL] [CORRECTED_FILMS] [HELD_OUT_FILMS]}
@@ -33,7 +34,7 @@ npx tsx bench/play-annotator.ts --task "$WORK/task/cvat/annotations/instances_de
 rm -rf "$WORK/models-site"
 (cd training && /usr/bin/python3 -m vertxnet_train.finetune --data "$WORK/corrected" --models ../models --out "$WORK/models-site" \
   --data-note "phantom random film look (seed 13100), corrected from the ground truth by bench/play-annotator.ts" \
-  --minutes-unet "$MINUTES" --minutes-maskrcnn "$MINUTES" --version-suffix site --quiet)
+  --minutes-unet "$MINUTES" --minutes-maskrcnn "$MINUTES" --version-suffix site --quiet ${FINETUNE_ARGS:-})
 
 # Held-out films of the site's look, and our own look: shipped models, then the fine-tuned ones.
 for set in heldout own; do
