@@ -130,7 +130,9 @@ def mirror_and_light(x: torch.Tensor, gen: torch.Generator, invert_share: float 
 
 def invert_pooled(x: torch.Tensor, which: torch.Tensor) -> torch.Tensor:
     """Pooled films (pool_canvas) with the polarity of the `which` ones inverted: the content's
-    normalised grey g becomes -g (255 - v before normalising, MEAN 0.5), the letterbox padding stays."""
+    normalised grey g becomes -g (255 - v before normalising, MEAN 0.5), the letterbox padding stays.
+    Padding is told by its value (pixel 0), as the pooled tensors carry no frame: a content cell that
+    is black all through stays black too, which an augmentation can afford."""
     padding = x <= (0.0 - MEAN) / STD + 1e-4
     return torch.where(which[:, None, None, None] & ~padding, -x, x)
 
