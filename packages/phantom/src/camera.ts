@@ -26,11 +26,8 @@ export interface CameraChoice {
  * with margins (full view) or with an edge passing through a labelled body (partial view).
  */
 export function chooseCamera(rng: Rng, scene: Scene, width: number, height: number, tilt: number, facing: Facing, partial: boolean): CameraChoice {
-  const c = Math.cos(tilt);
-  const s = Math.sin(tilt);
-  const m = facing === 'right' ? 1 : -1;
-  const toView: Affine = { a: m * c, b: -m * s, c: 0, d: s, e: c, f: 0 };
-  const labelled = scene.bodies.filter((b) => b.labelled).map((b) => bounds(b.outline.map((p) => applyAffine(toView, p))));
+  const toView = viewTransform(tilt, facing);
+  const labelled = labelledInView(scene, toView);
   const first = labelled[0]!;
   const last = labelled[labelled.length - 1]!;
   let top = first.minY - rng.range(...scene.marginAbove);
@@ -57,7 +54,48 @@ export function chooseCamera(rng: Rng, scene: Scene, width: number, height: numb
     left = Math.min(left, minX - widthMm * 0.025);
     left = Math.max(left, maxX + widthMm * 0.025 - widthMm);
   }
-  const mmPerPixel = heightMm / height;
+  return { camera: cameraAt(toView, width, height, heightMm / height, left, top), cut };
+}
+
+/**
+ * A head film (cephalogram): the whole head in the field and the column cut below C4 (at times
+ * through C5), so that C2–C4 sit small in a lower corner. The space the film's aspect leaves over
+ * goes mostly above the vertex and to either side at random.
+ */
+export function chooseHeadCamera(rng: Rng, scene: Scene, width: number, height: number, tilt: number, facing: Facing): CameraChoice {
+  if (!scene.head) throw new RangeError(`a ${scene.view} scene has no head to frame`);
+  const toView = viewTransform(tilt, facing);
+  const head = bounds(scene.head.map((p) => applyAffine(toView, p)));
+  const labelled = labelledInView(scene, toView);
+  const [c4, c5] = [labelled[2]!, labelled[3]!];
+  let bottom = rng.chance(0.5) ? c4.maxY + rng.range(1, 4) : c5.minY + (c5.maxY - c5.minY) * rng.range(0.2, 0.9);
+  let top = head.minY - rng.range(-10, 15);
+  const upper = labelled.slice(0, 3);
+  const minX = Math.min(head.minX, ...upper.map((b) => b.minX)) - rng.range(0, 15);
+  const maxX = Math.max(head.maxX, ...upper.map((b) => b.maxX)) + rng.range(0, 15);
+  const mmPerPixel = Math.max((bottom - top) / height, (maxX - minX) / width);
+  const extraY = height * mmPerPixel - (bottom - top);
+  const above = extraY * rng.range(0.6, 1);
+  top -= above;
+  bottom += extraY - above;
+  const left = minX - (width * mmPerPixel - (maxX - minX)) * rng.range(0, 1);
+  return { camera: cameraAt(toView, width, height, mmPerPixel, left, top), cut: 'bottom' };
+}
+
+/** World mm → view mm: tilt, then mirror for a patient facing left. */
+function viewTransform(tilt: number, facing: Facing): Affine {
+  const c = Math.cos(tilt);
+  const s = Math.sin(tilt);
+  const m = facing === 'right' ? 1 : -1;
+  return { a: m * c, b: -m * s, c: 0, d: s, e: c, f: 0 };
+}
+
+function labelledInView(scene: Scene, toView: Affine) {
+  return scene.bodies.filter((b) => b.labelled).map((b) => bounds(b.outline.map((p) => applyAffine(toView, p))));
+}
+
+/** The detector whose top-left corner is (left, top) in view mm, at `mmPerPixel`. */
+function cameraAt(toView: Affine, width: number, height: number, mmPerPixel: number, left: number, top: number): Camera {
   const k = 1 / mmPerPixel;
   const toPixel: Affine = {
     a: toView.a * k,
@@ -67,7 +105,7 @@ export function chooseCamera(rng: Rng, scene: Scene, width: number, height: numb
     e: toView.e * k,
     f: -top * k,
   };
-  return { camera: { width, height, mmPerPixel, toPixel, toWorld: invertAffine(toPixel) }, cut };
+  return { width, height, mmPerPixel, toPixel, toWorld: invertAffine(toPixel) };
 }
 
 export function project(camera: Camera, outline: Polygon): Polygon {

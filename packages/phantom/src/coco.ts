@@ -17,6 +17,8 @@ export interface CocoImage {
   bits_stored: number;
   format: string;
   cut: string;
+  /** 'head' on head films (the whole skull in the field); absent on spine films. */
+  field?: 'head';
   label_file: string;
   /** The randomised film look (written only with look 'random'), for slicing an evaluation. */
   look?: FilmLook;
@@ -85,6 +87,7 @@ export function addToCoco(dataset: CocoDataset, phantom: Phantom, fileName: stri
     bits_stored: m.bitsStored,
     format: phantom.format,
     cut: m.cut,
+    ...(m.field ? { field: m.field } : {}),
     label_file: labelFile,
     ...(m.look ? { look: m.look } : {}),
   });

@@ -26,6 +26,7 @@ interface PhantomCliOptions {
   asShare: number;
   implantShare: number;
   partialShare: number;
+  headShare: number;
   markers: boolean;
   dicom?: 'explicit-le' | 'rle' | 'mixed';
   look: FilmLookChoice;
@@ -47,6 +48,7 @@ export function phantomCommand(name = 'phantom'): Command {
     .option('--as-share <p>', 'share of images with ankylosing spondylitis', share, 0.15)
     .option('--implant-share <p>', 'share of images with implants', share, 0.05)
     .option('--partial-share <p>', 'share of images cut through labelled levels', share, 0.3)
+    .option('--head-share <p>', 'share of cervical images framed as head films (whole skull, C2–C4 small in a corner)', share, 0)
     .option('--no-markers', 'no burned-in L/R marker and text')
     .addOption(new Option('--look <look>', "film look: the generator's own (default) or randomised on top (random)").choices(FILM_LOOKS).default('default'))
     .option('--look-strength <s>', 'how far the random look goes, 0 (none) to 1 (full ranges)', share, 1)
@@ -72,6 +74,7 @@ export function phantomCommand(name = 'phantom'): Command {
         asShare: opts.asShare,
         implantShare: opts.implantShare,
         partialShare: opts.partialShare,
+        headShare: opts.headShare,
         markers: opts.markers,
         dicom: opts.dicom,
         look: opts.look,

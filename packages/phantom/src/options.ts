@@ -30,6 +30,11 @@ export const phantomOptionsSchema = z.object({
   implantShare: share.default(0.05),
   /** Share of images whose field of view cuts through labelled levels. @defaultValue 0.3 */
   partialShare: share.default(0.3),
+  /**
+   * Share of cervical images framed as head films (cephalograms): the whole skull in the field and
+   * C2–C4 small in a lower corner. @defaultValue 0
+   */
+  headShare: share.default(0),
   /** Burn in L/R marker and view text. @defaultValue true */
   markers: z.boolean().default(true),
   /** Randomised film look on top of the generator's own (see docs/PHANTOM.md). @defaultValue 'default' (none) */

@@ -213,6 +213,32 @@ describe('generatePhantom', () => {
     }
   });
 
+  it('head films frame the whole head, with C2–C4 small in a lower corner', () => {
+    for (let seed = 0; seed < 8; seed++) {
+      const p = generatePhantom({ seed, maxSide: 400, view: 'cervical', headShare: 1 });
+      expect(p.meta.field).toBe('head');
+      expect(p.meta.cut).toBe('bottom');
+      expect(p.meta.levelsInView.slice(0, 3)).toEqual(['C2', 'C3', 'C4']);
+      expect(p.meta.levelsInView.length).toBeLessThanOrEqual(5);
+      // The column is small in the field: its bodies span less than half the film's height, in its lower half.
+      const top = Math.min(...p.instances.map((i) => i.bbox[1]));
+      const bottom = Math.max(...p.instances.map((i) => i.bbox[1] + i.bbox[3]));
+      expect(bottom - top).toBeLessThan(0.5 * p.height);
+      expect(top).toBeGreaterThan(0.4 * p.height);
+    }
+  });
+
+  it('a head share leaves lumbar films and the drawing of every other film as they were', () => {
+    for (let seed = 0; seed < 6; seed++) {
+      const plain = generatePhantom({ seed, maxSide: 200 });
+      const withShare = generatePhantom({ seed, maxSide: 200, headShare: plain.meta.view === 'lumbar' ? 1 : 0.0001 });
+      if (withShare.meta.field) continue;
+      expect(withShare.image).toEqual(plain.image);
+      expect(withShare.meta).toEqual(plain.meta);
+    }
+    expect(generatePhantom({ seed: 1, maxSide: 200, view: 'lumbar', headShare: 1 }).meta.field).toBeUndefined();
+  });
+
   it('AS images appear at the configured share', () => {
     const n = 120;
     let as = 0;

@@ -1,7 +1,7 @@
 import type { Level, View } from '@vertxnet/core';
 import { cervicalScene } from './anatomy/cervical.js';
 import { lumbarScene } from './anatomy/lumbar.js';
-import { chooseCamera, type Cut, type Facing } from './camera.js';
+import { chooseCamera, chooseHeadCamera, type Cut, type Facing } from './camera.js';
 import { develop, drawExposure } from './develop.js';
 import { groundTruth, type PhantomInstance, type UnlabelledBody } from './ground-truth.js';
 import { burnInMarkers } from './markers.js';
@@ -21,6 +21,8 @@ export interface PhantomMeta {
   levelsInView: Level[];
   /** Edge(s) of the field of view that cut through labelled levels. */
   cut: Cut;
+  /** Present on head films (`headShare`): the whole skull in the field, C2–C4 small in a corner. */
+  field?: 'head';
   tiltDegrees: number;
   mmPerPixel: number;
   /** Bits per sample in the file (8 or 16) and significant bits of the values. */
@@ -95,6 +97,8 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const ankylosing = asDraw < o.asShare;
   const implants = implantDraw < o.implantShare;
   const partial = partialDraw < o.partialShare;
+  // Its own stream, so that films of earlier sets (head share 0) are drawn exactly as before.
+  const head = view === 'cervical' && root.fork('field').next() < o.headShare;
   const format: ImageFormat = o.format !== 'mix' ? o.format : formatDraw < 0.4 ? 'png8' : formatDraw < 0.7 ? 'png16' : 'jpeg';
 
   const anatomy = root.fork(`anatomy-${view}`);
@@ -104,7 +108,9 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const pose = root.fork('pose');
   const tilt = (pose.gauss(0, 8, -20, 20) * Math.PI) / 180;
   const facing: Facing = pose.chance(0.5) ? 'right' : 'left';
-  const { camera, cut } = chooseCamera(root.fork('camera'), scene, width, height, tilt, facing, partial);
+  const { camera, cut } = head
+    ? chooseHeadCamera(root.fork('camera'), scene, width, height, tilt, facing)
+    : chooseCamera(root.fork('camera'), scene, width, height, tilt, facing, partial);
 
   const exposureRng = root.fork('exposure');
   const exposure = drawExposure(exposureRng);
@@ -136,6 +142,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       implants,
       levelsInView: instances.map((i) => i.level),
       cut,
+      ...(head ? { field: 'head' as const } : {}),
       tiltDegrees: Math.round(((tilt * 180) / Math.PI) * 100) / 100,
       mmPerPixel: camera.mmPerPixel,
       bits: format === 'png16' ? 16 : 8,

@@ -56,4 +56,6 @@ export interface Scene {
   marginBelow: [number, number];
   ankylosing: boolean;
   implants: boolean;
+  /** Outline of the head (vault, face and jaw, soft tissue included), where the scene has one: a head film frames it. */
+  head?: Polygon;
 }

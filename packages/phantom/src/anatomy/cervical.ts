@@ -46,7 +46,7 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   const skull = skullBase(s, vb[0]!);
   const jawDrop = mandible(s, skull, vb[2]!);
   airway(s, skull, vb);
-  neckAndHead(s, skull, jawDrop, vb);
+  const head = neckAndHead(s, skull, jawDrop, vb);
   shoulders(s, vb);
   if (o.ankylosing) {
     const start = rng.int(0, 4);
@@ -63,6 +63,7 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     marginBelow: [5, 45],
     ankylosing: o.ankylosing,
     implants: o.implants,
+    head,
   };
 }
 
@@ -238,8 +239,8 @@ function airway(s: Sketch, skull: Skull, vb: readonly BuiltVertebra[]): void {
   });
 }
 
-/** Neck and head soft tissue (coarse layer: smooth thickness edges). */
-function neckAndHead(s: Sketch, skull: Skull, jawDrop: number, vb: readonly BuiltVertebra[]): void {
+/** Neck and head soft tissue (coarse layer: smooth thickness edges); returns the head's outline (no draws of its own). */
+function neckAndHead(s: Sketch, skull: Skull, jawDrop: number, vb: readonly BuiltVertebra[]): Polygon {
   const { rng, size, structures } = s;
   const { denH, sk, vaultCenter } = skull;
   const c4 = vb[2]!;
@@ -260,6 +261,7 @@ function neckAndHead(s: Sketch, skull: Skull, jawDrop: number, vb: readonly Buil
   structures.push({ outline: ellipse(vaultCenter, 112 * size, 96 * size, 0.1, 40), layer: 'coarse', value: 0.9 });
   structures.push({ outline: blob(rng, sk(-5, 60 * size), 50 * size, 55 * size, 0.15), layer: 'coarse', value: 0.9 });
   structures.push({ outline: blob(rng, sk(denH + jawDrop * 0.5, 60 * size), 40 * size, 30 * size), layer: 'coarse', value: 0.5 });
+  return [...ellipse(vaultCenter, 112 * size, 96 * size, 0.1, 40), ...ellipse(sk(-5, 60 * size), 50 * size, 55 * size, 0, 16), neck[0]!];
 }
 
 /** Shoulders: soft tissue mass plus humeral heads and clavicles, sometimes hiding C6–T1 heavily. */
