@@ -51,11 +51,12 @@ def shipped(tmp_path_factory, corrected):
     (unet / "manifest.json").write_text(json.dumps(_manifest(
         "vertxnet-unet", "0.4.0", "foreground-segmentation", {"foreground": "foreground", "view": "view", "level": "level"},
         ["background", "vertebral-body"], cfg, viewClasses=["cervical", "lumbar"], testTimeMirror=True,
-        mirrorPass=True)))
+        mirrorPass=True, regionPass=True)))
     (mrcnn / "manifest.json").write_text(json.dumps(_manifest(
         "vertxnet-maskrcnn", "0.2.0", "instance-segmentation",
         {"boxes": "boxes", "labels": "labels", "scores": "scores", "masks": "masks"},
-        ["background", "vertebra", "C2", "S1", "T1", "T12"], {**cfg, "classes": "landmarks"}, mirrorPass=True)))
+        ["background", "vertebra", "C2", "S1", "T1", "T12"], {**cfg, "classes": "landmarks"}, mirrorPass=True,
+        regionPass=True)))
     return str(root)
 
 
@@ -138,8 +139,9 @@ def test_tiny_finetune_writes_suffixed_models_with_the_data_note(corrected, ship
     assert set(level_held) == {"before", "after"} and unet["metrics"]["level"]["bodies"] == level_held["after"]["bodies"]
     mrcnn = json.load(open(os.path.join(out, "maskrcnn", "manifest.json")))
     assert mrcnn["classes"][-2:] == ["T1", "T12"]
-    # Run as the shipped models are: with the mirrored pass.
+    # Run as the shipped models are: with the mirrored and the region pass.
     assert unet["mirrorPass"] is True and mrcnn["mirrorPass"] is True
+    assert unet["regionPass"] is True and mrcnn["regionPass"] is True
 
 
 def _refused(capsys, argv):

@@ -210,9 +210,9 @@ def export_model(ctx, kind: str) -> None:
                "--version", version, "--data-note", ctx.note] + (["--real-data"] if args.real_data else [])
         heads = {}
     run(cmd, os.path.join(ctx.logs, "export-%s.log" % kind), quiet=args.quiet)
-    if m.get("mirrorPass"):  # how the pipeline runs the model: the fine-tuned one is run the same way
-        manifest_path = os.path.join(dest, "manifest.json")
-        write_json(manifest_path, dict(read_json(manifest_path), mirrorPass=True))
+    passes = {k: True for k in ("mirrorPass", "regionPass") if m.get(k)}  # the fine-tuned model is run as the shipped one
+    if passes:
+        write_json(os.path.join(dest, "manifest.json"), dict(read_json(os.path.join(dest, "manifest.json")), **passes))
     shutil.copyfile(weights, os.path.join(dest, "weights.vxw"))
     ctx.report["models"][kind].update({"version": version, "folder": dest,
                                        "heads": sorted(heads) if kind == "unet" else None})

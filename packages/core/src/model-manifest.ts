@@ -52,6 +52,12 @@ export const ModelManifestSchema = z.object({
    * gets exactly the mirrored outputs. One more pass per image.
    */
   mirrorPass: z.boolean().optional(),
+  /**
+   * Coarse to fine: on a film where what the model finds spans a small part of the field (a head
+   * film), the pipeline runs it again on a window around that, half the film's size, and returns
+   * the answer on a frame of the film twice as fine. One more pass (two with `mirrorPass`) on such films only.
+   */
+  regionPass: z.boolean().optional(),
   /** With an output `level` (a U-Net that also places levels): the level offset of each of its channels. */
   levelOffsets: z
     .array(z.number().int())

@@ -1,4 +1,4 @@
-import type { ForegroundMap } from '@vertxnet/core';
+import { foregroundOnFrame, type ForegroundMap } from '@vertxnet/core';
 import { FusionInputError } from './errors.js';
 import type { FusionResult } from './types.js';
 
@@ -24,6 +24,15 @@ export function toSourceLabels(
   const { frame, instanceMap, vertebrae } = fusion;
   if (!(Number.isInteger(sourceWidth) && Number.isInteger(sourceHeight) && sourceWidth > 0 && sourceHeight > 0)) {
     throw new FusionInputError(`source size ${sourceWidth}x${sourceHeight} is invalid`);
+  }
+  // A U-Net answer on a coarser frame of the film than fusion's (the Mask R-CNN took a region pass) is put on fusion's frame.
+  if (
+    foreground &&
+    foreground.frame.size < frame.size &&
+    foreground.frame.sourceWidth === frame.sourceWidth &&
+    foreground.frame.sourceHeight === frame.sourceHeight
+  ) {
+    foreground = foregroundOnFrame(foreground, frame);
   }
   if (foreground && foreground.probability.length !== frame.width * frame.height) {
     throw new FusionInputError('foreground does not match the fusion frame');

@@ -7,3 +7,4 @@ export * from './preprocess.js';
 export * from './resample.js';
 export * from './tasks.js';
 export * from './mirror.js';
+export * from './region.js';

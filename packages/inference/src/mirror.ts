@@ -47,7 +47,8 @@ export function mirrorDetections(detections: readonly InstanceDetection[], frame
   });
 }
 
-function boxIou(a: InstanceDetection['box'], b: InstanceDetection['box']): number {
+/** Intersection over union of two boxes (x0, y0, x1, y1). */
+export function boxIou(a: InstanceDetection['box'], b: InstanceDetection['box']): number {
   const ix = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
   const iy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
   if (ix <= 0 || iy <= 0) return 0;

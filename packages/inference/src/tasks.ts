@@ -14,6 +14,7 @@ import {
 } from './postprocess.js';
 import { averageMirrored, combineMirroredHeads, mergeMirrored, mirrorDetections, mirrorImage } from './mirror.js';
 import { letterbox, normalise } from './preprocess.js';
+import { cropImage, detectionsExtent, foregroundExtent, REGION_MIN_BODIES, regionWindow, zoomForeground, zoomInstances } from './region.js';
 
 /** A model, or a batcher in front of one (what a worker uses so concurrent jobs share runs). */
 export type ModelRunner = InferenceModel | Batcher;
@@ -24,9 +25,21 @@ export function prepareInput(manifest: ModelManifest, gray8: Uint8Array, width: 
   return { input: normalise(pixels, manifest.input.mean, manifest.input.std), frame };
 }
 
-/** U-Net: foreground probability over the image's analysis frame. */
+/**
+ * U-Net: foreground probability over the image's analysis frame. With the manifest's `regionPass`,
+ * a film whose foreground spans a small part of it is segmented again in a window around it, on a
+ * frame twice as fine (region.ts).
+ */
 export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
   const manifest = expectTask(runner, 'foreground-segmentation');
+  const map = await segmentFilm(runner, manifest, gray8, width, height);
+  const window = manifest.regionPass ? regionWindow(foregroundExtent(map), map.frame, REGION_MIN_BODIES.foreground) : undefined;
+  if (!window) return map;
+  const fine = await segmentFilm(runner, manifest, cropImage(gray8, width, window), window.width, window.height);
+  return zoomForeground(map, fine, window);
+}
+
+async function segmentFilm(runner: ModelRunner, manifest: ModelManifest, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
   const { input, frame } = prepareInput(manifest, gray8, width, height);
   const mirrored = manifest.mirrorPass ? prepareInput(manifest, mirrorImage(gray8, width, height), width, height).input : undefined;
   const [outputs, mirroredOutputs] = await runAll(runner, mirrored ? [input, mirrored] : [input]);
@@ -46,9 +59,28 @@ function withHeads(map: ForegroundMap, outputs: ModelOutputs, manifest: ModelMan
   return map;
 }
 
-/** Mask R-CNN: thresholded instances in the image's analysis frame. */
+/**
+ * Mask R-CNN: thresholded instances in the image's analysis frame. With the manifest's
+ * `regionPass`, a film whose detections span a small part of it is run again in a window around
+ * them, on a frame twice as fine (region.ts).
+ */
 export async function detectInstances(runner: ModelRunner, gray8: Uint8Array, width: number, height: number, options?: InstanceOptions): Promise<InstanceSet> {
   const manifest = expectTask(runner, 'instance-segmentation');
+  const set = await detectFilm(runner, manifest, gray8, width, height, options);
+  const window = manifest.regionPass ? regionWindow(detectionsExtent(set), set.frame, REGION_MIN_BODIES.detections) : undefined;
+  if (!window) return set;
+  const fine = await detectFilm(runner, manifest, cropImage(gray8, width, window), window.width, window.height, options);
+  return zoomInstances(set, fine, window);
+}
+
+async function detectFilm(
+  runner: ModelRunner,
+  manifest: ModelManifest,
+  gray8: Uint8Array,
+  width: number,
+  height: number,
+  options: InstanceOptions | undefined,
+): Promise<InstanceSet> {
   const { input, frame } = prepareInput(manifest, gray8, width, height);
   const mirrored = manifest.mirrorPass ? prepareInput(manifest, mirrorImage(gray8, width, height), width, height).input : undefined;
   const [outputs, mirroredOutputs] = await runAll(runner, mirrored ? [input, mirrored] : [input]);

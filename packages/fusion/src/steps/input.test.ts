@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { frameFor } from '@vertxnet/core';
+import { frameFor, instancesOnFrame, zoomedFrame } from '@vertxnet/core';
 import { FusionInputError } from '../errors.js';
+import { fuse } from '../fuse.js';
+import { toSourceLabels } from '../source-labels.js';
 import { syntheticSpine } from '../synthetic.js';
 import { checkInput } from './input.js';
 
@@ -20,5 +22,29 @@ describe('checkInput', () => {
       /level grid/,
     );
     expect(() => checkInput({ instances: { frame: s.frame, detections: {} as never } })).toThrow(/not an array/);
+  });
+
+  it('puts both models on the finer frame when one took a region pass on the same film', () => {
+    const fine = zoomedFrame(s.frame, 2);
+    const checked = checkInput({ foreground: s.foreground, instances: instancesOnFrame(s.instances, fine) });
+    expect(checked.frame).toEqual(fine);
+    expect(checked.foreground!.frame).toEqual(fine);
+    expect(checked.foreground!.probability).toHaveLength(fine.width * fine.height);
+    const swapped = checkInput({ foreground: { ...s.foreground, probability: new Uint8Array(fine.width * fine.height), frame: fine }, instances: s.instances });
+    expect(swapped.frame).toEqual(fine);
+    expect(swapped.instances!.frame).toEqual(fine);
+  });
+
+  it('labels a mixed pair as it labels the pair on one frame, at the source size too', () => {
+    const one = fuse(s);
+    const mixed = fuse({ foreground: s.foreground, instances: instancesOnFrame(s.instances, zoomedFrame(s.frame, 2)) });
+    expect(mixed.frame.size).toBe(2 * s.frame.size);
+    expect(mixed.vertebrae.map((v) => v.level)).toEqual(one.vertebrae.map((v) => v.level));
+    const labels = toSourceLabels(mixed, s.foreground, s.frame.sourceWidth, s.frame.sourceHeight);
+    const reference = toSourceLabels(one, s.foreground, s.frame.sourceWidth, s.frame.sourceHeight);
+    let same = 0;
+    for (let i = 0; i < labels.length; i++) if (labels[i] === reference[i]) same++;
+    expect(same / labels.length).toBeGreaterThan(0.98);
+    expect(labels.some((v) => v > 0)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { ForegroundMap, Frame, InstanceSet } from '@vertxnet/core';
+import { foregroundOnFrame, instancesOnFrame, type ForegroundMap, type Frame, type InstanceSet } from '@vertxnet/core';
 import { FusionInputError } from '../errors.js';
 import type { FusionInput } from '../types.js';
 
@@ -20,6 +20,7 @@ export function checkInput(input: FusionInput): CheckedInput {
   if (foreground && instances) {
     const g = instances.frame;
     if (!valid(g) || g.width !== frame.width || g.height !== frame.height || g.size !== frame.size) {
+      if (valid(g) && g.sourceWidth === frame.sourceWidth && g.sourceHeight === frame.sourceHeight) return checkInput(onFinerFrame(foreground, instances));
       throw new FusionInputError(`U-Net frame ${frame.width}x${frame.height}/${frame.size} and Mask R-CNN frame ${g?.width}x${g?.height}/${g?.size} differ`);
     }
   }
@@ -37,4 +38,14 @@ export function checkInput(input: FusionInput): CheckedInput {
   }
   if (instances && !Array.isArray(instances.detections)) throw new FusionInputError('instance detections are not an array');
   return { frame, ...(foreground ? { foreground } : {}), ...(instances ? { instances } : {}) };
+}
+
+/**
+ * Both models' outputs on the finer of their two frames of one film: a model's region pass
+ * (inference's region.ts) answers on a frame twice as fine, and the other model may not have taken one.
+ */
+function onFinerFrame(foreground: ForegroundMap, instances: InstanceSet): FusionInput {
+  return foreground.frame.size >= instances.frame.size
+    ? { foreground, instances: instancesOnFrame(instances, foreground.frame) }
+    : { foreground: foregroundOnFrame(foreground, instances.frame), instances };
 }

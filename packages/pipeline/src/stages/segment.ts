@@ -14,10 +14,11 @@ function provenanceOf(runner: ModelRunner) {
 }
 
 function outputKey(folder: string, image: string, runner: ModelRunner): string {
-  // A second, mirrored pass changes the outputs of the same weights: it is part of what they are cached under.
-  const mirror = ('infer' in runner ? runner.model : runner).manifest.mirrorPass ? '|mirror' : '';
+  // A mirrored or a region pass changes the outputs of the same weights: they are part of what they are cached under.
+  const { mirrorPass, regionPass } = ('infer' in runner ? runner.model : runner).manifest;
+  const passes = `${mirrorPass ? '|mirror' : ''}${regionPass ? '|region' : ''}`;
   const id = createHash('sha256')
-    .update(`${image}|${modelRef(provenanceOf(runner))}${mirror}`)
+    .update(`${image}|${modelRef(provenanceOf(runner))}${passes}`)
     .digest('hex')
     .slice(0, 32);
   return `${folder}/${id}.bin`;
