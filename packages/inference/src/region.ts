@@ -18,7 +18,8 @@ import { boxIou } from './mirror.js';
  * the vertebrae at twice the resolution and without the rest of the field. Its answer comes back
  * on a frame of the whole film twice as fine: the window's pass inside the window, the first pass
  * outside it (and, for detections, what the first pass saw that the window's did not), and the heads
- * (view, scope, facing, level grid) of the first pass, which saw the whole film. Fusion puts a coarser answer of the other model on the same frame.
+ * (view, scope, facing, level grid) of the first pass, which saw the whole film. Fusion puts a
+ * coarser answer of the other model on the same frame.
  */
 
 /** The region pass runs only where what the first pass found spans at most this share of the film's long side. */
