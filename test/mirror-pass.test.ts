@@ -1,38 +1,28 @@
-import { join } from 'node:path';
-import { detectInstances, loadModel, mirrorImage, segmentForeground, type InferenceModel } from '@vertxnet/inference';
+import { detectInstances, mirrorImage, segmentForeground } from '@vertxnet/inference';
 import { generatePhantom } from '@vertxnet/phantom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { filmGray8, useShippedModels } from './helpers/shipped-models.js';
 
 // The shipped models (their manifests set `mirrorPass`), on a phantom film and on the same film
 // mirrored: the outputs must be exact mirrors of each other (what makes a mirrored film get the
 // same levels).
 
-const MODELS = new URL('../models/', import.meta.url).pathname;
-const models: Record<'unet' | 'maskrcnn', InferenceModel | undefined> = { unet: undefined, maskrcnn: undefined };
-
-beforeAll(async () => {
-  models.unet = await loadModel(join(MODELS, 'unet'), { intraOpThreads: 1 });
-  models.maskrcnn = await loadModel(join(MODELS, 'maskrcnn'), { intraOpThreads: 1 });
-}, 60_000);
-afterAll(async () => {
-  await models.unet?.close();
-  await models.maskrcnn?.close();
-});
+const models = useShippedModels();
 
 describe('mirrorPass with the shipped models', () => {
   it('is on in both shipped manifests', () => {
-    expect(models.unet!.manifest.mirrorPass).toBe(true);
-    expect(models.maskrcnn!.manifest.mirrorPass).toBe(true);
+    expect(models.unet.manifest.mirrorPass).toBe(true);
+    expect(models.maskrcnn.manifest.mirrorPass).toBe(true);
   });
 
   // A portrait film of 352 × 512: not resampled (its long side is the models' input), and narrower than the frame.
   const film = generatePhantom({ seed: 4242, size: { width: 352, height: 512 }, view: 'lumbar' });
-  const gray8 = Uint8Array.from(film.image, (v) => Math.round(v * 255));
+  const gray8 = filmGray8(film);
   const mirrored = mirrorImage(gray8, film.width, film.height);
 
   it('the U-Net: the mirrored film gets exactly the mirrored foreground', async () => {
-    const a = await segmentForeground(models.unet!, gray8, film.width, film.height);
-    const b = await segmentForeground(models.unet!, mirrored, film.width, film.height);
+    const a = await segmentForeground(models.unet, gray8, film.width, film.height);
+    const b = await segmentForeground(models.unet, mirrored, film.width, film.height);
     expect(a.probability.some((p) => p > 128)).toBe(true);
     expect(b.probability).toEqual(mirrorImage(a.probability, a.frame.width, a.frame.height));
     // The heads too: the view and scope the same, the facing swapped.
@@ -44,8 +34,8 @@ describe('mirrorPass with the shipped models', () => {
   }, 60_000);
 
   it('the Mask R-CNN: the mirrored film gets the mirrored detections', async () => {
-    const a = await detectInstances(models.maskrcnn!, gray8, film.width, film.height);
-    const b = await detectInstances(models.maskrcnn!, mirrored, film.width, film.height);
+    const a = await detectInstances(models.maskrcnn, gray8, film.width, film.height);
+    const b = await detectInstances(models.maskrcnn, mirrored, film.width, film.height);
     expect(a.detections.length).toBeGreaterThan(3);
     const key = (d: (typeof a.detections)[number]) => `${d.className}|${d.score.toFixed(5)}|${d.box.map((v) => v.toFixed(2)).join(',')}`;
     const back = b.detections.map((d) => ({ ...d, box: [a.frame.width - d.box[2], d.box[1], a.frame.width - d.box[0], d.box[3]] as typeof d.box }));
