@@ -118,6 +118,25 @@ describe('fuse', () => {
     expect(r.reference?.level).toBe('C2');
   });
 
+  it("weighs a landmark's class against where it sits: a T1 class atop a lumbar spine is its T12", () => {
+    // No S1 class, and the model calls the top body of a whole lumbar spine T1 (the other view's
+    // class): a T1 with six bodies below it and none above is no cervical spine's T1.
+    const s = syntheticSpine({ view: 'lumbar', referenceClass: false, anatomical: true, classes: LANDMARK_MODEL });
+    s.instances.detections[0]!.className = 'T1';
+    const r = fuse(s);
+    expect(r.view).toBe('lumbar');
+    expect(r.viewSource).toBe('landmark');
+    expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(r.qc.flags).toContain('view-uncertain');
+    // The class alone, as before the weighing, would have made it a cervical spine.
+    expect(fuse(s, { weighLandmarkView: false }).view).toBe('cervical');
+    // Where it sits agrees with its class: kept, and not doubted.
+    const c = syntheticSpine({ view: 'cervical', levels: ['C4', 'C5', 'C6', 'C7', 'T1'], cut: 'top', anatomical: true, classes: LANDMARK_MODEL });
+    c.instances.detections[4]!.className = 'T1';
+    expect(fuse(c).view).toBe('cervical');
+    expect(fuse(c).qc.flags).not.toContain('view-uncertain');
+  });
+
   it('weighs every landmark mark with the body shapes, and takes a weak detection as a mark', () => {
     // A film cut through C3, bodies shaped as their levels. The T1 class fires on C7 (it does now
     // and then) and only weakly on the true T1, under the body threshold over its 'vertebra' detection.

@@ -65,7 +65,7 @@ export function traceFusion(raw: FusionInput, options?: Partial<FusionOptions>):
     { frame, roi: masks.roi, ...(foreground?.levels ? { levelGrid: foreground.levels } : {}), ...(instances ? { instances } : {}) },
     o,
   );
-  const decision = settleView(firstView, bodies, chain, features, o);
+  const decision = settleView(firstView, bodies, chain, features, o, o.viewHead ? foreground?.viewScores : undefined);
   const labels = assignLevels(decision.view, bodies, chain, landmarks, features, !!foreground?.levels, frame, o);
   const fused = collectVertebrae(bodies, chain, labels, frame, masks.roi);
   const quality = checkQuality({ input, masks, bodies, landmarks, chain, decision, labels, fused }, o);

@@ -40,6 +40,12 @@ export interface FusionOptions {
    * false = count from the chain end. @defaultValue true
    */
   templateAnchor: boolean;
+  /**
+   * A view that only a far-end landmark's class (T1, T12) would decide is weighed against the other
+   * view on the whole chain: where the mark sits, the body shapes, the level head and the view head
+   * (weigh-views.ts). @defaultValue true
+   */
+  weighLandmarkView: boolean;
   /** Take the view from the U-Net's view head (when its model has one) where no reference class says it. @defaultValue true */
   viewHead: boolean;
   /** The view head decides only at this probability or above; below it the classes and shapes do. @defaultValue 0.9 */
@@ -81,6 +87,7 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   lowConfidence: 0.5,
   disagreementDice: 0.7,
   templateAnchor: true,
+  weighLandmarkView: true,
   viewHead: true,
   viewThreshold: 0.9,
   scopeThreshold: 0.9,

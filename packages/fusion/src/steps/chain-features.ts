@@ -17,8 +17,12 @@ export const FAR_END_LANDMARK: Readonly<Record<View, LandmarkClass>> = { cervica
 export interface ChainFeatures {
   /** Depth/height of each chain body ([] for a chain under 2 bodies). */
   ratios(): number[];
-  /** The chain bodies as the template decoder sees them (with a view: landmark marks and level-head readings). */
-  bodies(view?: View): ChainBody[];
+  /**
+   * The chain bodies as the template decoder sees them (with a view: landmark marks and level-head
+   * readings). `marks: 'far-end'` marks a body carrying either far-end class (T1 or T12), for
+   * weighing the two views against each other on the same evidence.
+   */
+  bodies(view?: View, marks?: 'view' | 'far-end'): ChainBody[];
 }
 
 export interface ChainFeatureSources {
@@ -41,9 +45,11 @@ export function chainFeatures(bodies: Bodies, chain: SpineChain, landmarks: Land
     levelsByRegion ??= bodyLevels(bodies.regionMap, src.frame, bodies.regions.length, src.levelGrid, src.roi);
     return levelsByRegion[r];
   };
-  const chainBodies = (view?: View): ChainBody[] => {
-    // An unmarked body is evidence only from a model that has the landmark class.
-    const landmark = view && src.instances?.classes?.includes(FAR_END_LANDMARK[view]) ? FAR_END_LANDMARK[view] : undefined;
+  const chainBodies = (view?: View, marks: 'view' | 'far-end' = 'view'): ChainBody[] => {
+    // An unmarked body is evidence only from a model that has the landmark class(es).
+    const classes = src.instances?.classes;
+    const wanted: LandmarkClass[] = !view ? [] : marks === 'far-end' ? ['T1', 'T12'] : [FAR_END_LANDMARK[view]];
+    const landmark = wanted.length > 0 && wanted.every((c) => classes?.includes(c)) ? wanted : undefined;
     return order.map((k, i) => {
       const r = alive[k]!;
       const truncated = touchesEdge(stats, r, src.frame.width, src.frame.height);
@@ -52,7 +58,7 @@ export function chainFeatures(bodies: Bodies, chain: SpineChain, landmarks: Land
         ratio: ratiosOf()[i] ?? 0,
         area: stats.area[r]!,
         truncated,
-        ...(landmark ? { marked: landmarks.score(k, landmark) > 0 } : {}),
+        ...(landmark ? { marked: landmark.some((c) => landmarks.score(k, c) > 0) } : {}),
         ...(levels ? { levels } : {}),
       };
     });

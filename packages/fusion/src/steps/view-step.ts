@@ -1,7 +1,8 @@
 import type { View } from '@vertxnet/core';
-import { fitChainToTemplate } from '../anchor.js';
+import { decodeChainLevels, fitChainToTemplate } from '../anchor.js';
 import type { FusionOptions } from '../options.js';
 import { decideView, guessViewFromShape, type ViewDecision } from '../view.js';
+import { weighViews } from '../weigh-views.js';
 import { touchesEdge, type Bodies } from './bodies.js';
 import type { ChainFeatures } from './chain-features.js';
 import type { Landmarks } from './landmarks.js';
@@ -26,10 +27,30 @@ export function readView(
 }
 
 /**
- * Step 8: with no view from metadata, reference, view head or landmark, the view whose level
- * template the body shapes along the chain fit better (else a guess from the shapes alone).
+ * Step 8: a view that only a far-end landmark's class decided is weighed against the other view on
+ * the whole chain (weigh-views.ts: where the mark sits, the shapes, the level head, the view head);
+ * one it overturns is uncertain. With no view from metadata, reference, view head or landmark, the
+ * view whose level template the body shapes along the chain fit better (else a guess from the
+ * shapes alone).
  */
-export function settleView(decision: ViewDecision, bodies: Bodies, chain: SpineChain, features: ChainFeatures, o: FusionOptions): ViewDecision {
+export function settleView(
+  decision: ViewDecision,
+  bodies: Bodies,
+  chain: SpineChain,
+  features: ChainFeatures,
+  o: FusionOptions,
+  viewScores?: Record<View, number>,
+): ViewDecision {
+  if (decision.source === 'landmark' && decision.view && o.templateAnchor && o.weighLandmarkView && chain.order.length >= 2) {
+    const weighed = weighViews(
+      (view) => decodeChainLevels(features.bodies(view, 'far-end'), view, undefined, o.levelWeight),
+      chain.order.length,
+      decision.view,
+      viewScores,
+    );
+    if (weighed && weighed.view !== decision.view) return { view: weighed.view, source: 'landmark', uncertain: true };
+    return decision;
+  }
   if (decision.view || bodies.alive.length === 0) return decision;
   const chainBodies = features.bodies();
   const cervical = chain.order.length >= 2 && o.templateAnchor ? fitChainToTemplate(chainBodies, 'cervical') : undefined;
