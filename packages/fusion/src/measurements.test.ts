@@ -6,6 +6,9 @@ import { rasteriseCoco } from './eval/rasterise.js';
 import { syntheticSpine } from './synthetic.js';
 import type { FusionResult } from './types.js';
 
+/** The geometry is under test here, not the calibration's `measureFrom` (calibration/apply.test.ts): every level counts as sure. */
+const ANY_LEVEL = { minLevelProbability: 0 };
+
 /** One body: a trapezoid with its anterior side (left) 40 px tall and posterior side 50 px tall. */
 function trapezoidFusion(spacing?: { row: number; column: number }): FusionResult {
   const frame = frameFor(100, 100, 100);
@@ -63,12 +66,12 @@ describe('measure', () => {
 
   it('finds the anterior side from the lordotic bulge and measures L1–S1 lordosis', () => {
     // Heading turns 0.5 rad over six steps; L1 to S1 spans five: 0.5 × 5/6 rad = 23.9°.
-    const lumbar = measure(fuse(syntheticSpine({ view: 'lumbar', lordosis: 0.5 })));
+    const lumbar = measure(fuse(syntheticSpine({ view: 'lumbar', lordosis: 0.5 })), ANY_LEVEL);
     expect(lumbar.image.anterior).toEqual({ side: 'left', basis: 'curvature' });
     expect(lumbar.image.lordosis?.name).toBe('L1-S1');
     expect(lumbar.image.lordosis!.degrees).toBeGreaterThan(21.9);
     expect(lumbar.image.lordosis!.degrees).toBeLessThan(25.9);
-    const cervical = measure(fuse(syntheticSpine({ view: 'cervical', lordosis: 0.5 })));
+    const cervical = measure(fuse(syntheticSpine({ view: 'cervical', lordosis: 0.5 })), ANY_LEVEL);
     expect(cervical.image.lordosis?.name).toBe('C2-C7');
     expect(cervical.image.lordosis!.degrees).toBeGreaterThan(21.9);
     expect(cervical.image.lordosis!.degrees).toBeLessThan(25.9);
@@ -78,7 +81,7 @@ describe('measure', () => {
 
   it('finds anterior on the right for a mirrored film', () => {
     const s = syntheticSpine({ view: 'lumbar', lordosis: -0.5 });
-    const m = measure(fuse(s));
+    const m = measure(fuse(s), ANY_LEVEL);
     expect(m.image.anterior).toEqual({ side: 'right', basis: 'curvature' });
     expect(m.image.lordosis!.degrees).toBeGreaterThan(21.9);
   });

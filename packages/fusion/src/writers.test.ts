@@ -21,6 +21,8 @@ function lumbarResult() {
     sourceLabels: labels,
     models: { unet: { name: 'unet', version: '1', sha256: 'a'.repeat(64) } },
     timings: { fusion: 4.2 },
+    // The writers are under test, not the calibration's measureFrom (calibration/apply.test.ts).
+    measureOptions: { minLevelProbability: 0 },
   });
   return { s, fusion, labels, result };
 }
