@@ -70,7 +70,25 @@ describe('test-time mirroring', () => {
     expect(map.outOfScope).toBeCloseTo(0.2);
     expect(map.facing.left).toBeCloseTo(0.8);
     expect(map.facing.right).toBeCloseTo(0.2);
-    // Cells right of the content look at the mirrored pass's first cell (nothing is there to label).
-    expect([...map.levels.probability].map((p) => Math.round(p * 100) / 100)).toEqual([0.75, 0.1, 0.1, 0.1]);
+    // One column per frame pixel: columns 0–3 (cell 0) mirror onto 7–4 (cell 1) and the other way
+    // round; columns right of the content look at the mirrored pass's first column (nothing is there to label).
+    expect(map.levels.width).toBe(16);
+    expect([...map.levels.probability].map((p) => Math.round(p * 100) / 100)).toEqual([...Array(4).fill(0.75), ...Array(12).fill(0.1)]);
+  });
+
+  it('gives a film and its mirror exactly mirrored level grids when the content does not fill the frame', () => {
+    // Content 7 px wide in a 16 px frame: 1.75 cells of 4 px, which no cell-to-cell mirror maps onto itself.
+    const narrow: Frame = { sourceWidth: 7, sourceHeight: 16, scale: 1, width: 7, height: 16, size: 16 };
+    const grid = (values: number[]) => ({ offsets: [0, 1], width: 4, height: 2, probability: Float32Array.from(values) });
+    const head = (levels: ReturnType<typeof grid>) => ({ frame: narrow, probability: new Uint8Array(256), levels });
+    const first = grid([0.9, 0.3, 0.2, 0.1, 0.8, 0.4, 0.3, 0.2, 0.1, 0.7, 0.8, 0.9, 0.2, 0.6, 0.7, 0.8]);
+    const second = grid([0.5, 0.6, 0.1, 0.3, 0.4, 0.2, 0.9, 0.1, 0.5, 0.4, 0.9, 0.7, 0.6, 0.8, 0.1, 0.3]);
+    // The film: its first pass, then the pass on its mirror; the mirrored film: the same two the other way round.
+    const film = head(first);
+    combineMirroredHeads(film, head(second));
+    const mirror = head(second);
+    combineMirroredHeads(mirror, head(first));
+    const at = (g: typeof film.levels, c: number, y: number, x: number) => g.probability[(c * g.height + y) * g.width + x];
+    for (let c = 0; c < 2; c++) for (let y = 0; y < 2; y++) for (let x = 0; x < 7; x++) expect(at(mirror.levels, c, y, 6 - x)).toBe(at(film.levels, c, y, x));
   });
 });

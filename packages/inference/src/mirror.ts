@@ -101,8 +101,9 @@ export function mergeMirrored(a: readonly InstanceDetection[], b: readonly Insta
 /**
  * The heads of both passes as one answer: view and scope averaged, facing with the mirrored pass's
  * sides swapped, the level grid averaged with the mirrored pass's grid mirrored back across the
- * film's content (cells laid over the whole square frame; the content is at its left). The graph's
- * own mirroring flips the square, which for a film narrower than the frame is not its mirror.
+ * film's content (cells laid over the whole square frame; the content is at its left), column by
+ * column of the frame's pixels. The graph's own mirroring flips the square, which for a film
+ * narrower than the frame is not its mirror.
  */
 export function combineMirroredHeads(map: ForegroundMap, mirrored: ForegroundMap): void {
   const mean = (a: number, b: number) => (a + b) / 2;
@@ -112,22 +113,27 @@ export function combineMirroredHeads(map: ForegroundMap, mirrored: ForegroundMap
   }
   if (map.outOfScope !== undefined && mirrored.outOfScope !== undefined) map.outOfScope = mean(map.outOfScope, mirrored.outOfScope);
   if (map.facing && mirrored.facing) map.facing = { left: mean(map.facing.left, mirrored.facing.right), right: mean(map.facing.right, mirrored.facing.left) };
-  if (map.levels && mirrored.levels) map.levels = { ...map.levels, probability: averageMirroredGrid(map.levels, mirrored.levels, map.frame) };
+  if (map.levels && mirrored.levels) map.levels = averageMirroredGrid(map.levels, mirrored.levels, map.frame);
 }
 
-function averageMirroredGrid(grid: LevelGrid, mirrored: LevelGrid, frame: Frame): Float32Array {
+function averageMirroredGrid(grid: LevelGrid, mirrored: LevelGrid, frame: Frame): LevelGrid {
+  // One column per frame pixel: the mirror of a pixel column inside the content is a pixel column, so
+  // the film and its mirror get exactly mirrored grids (a 32-cell grid over a frame the content does
+  // not fill has no cell-to-cell mirror). Each column reads the cell that fusion would sample there.
   const { width, height, offsets } = grid;
-  const cell = frame.size / width;
-  const out = new Float32Array(grid.probability.length);
-  for (let cx = 0; cx < width; cx++) {
-    // The cell holding the mirror of this cell's centre, within the content (clamped at the frame's edges).
-    const mx = Math.min(width - 1, Math.max(0, Math.floor((frame.width - (cx + 0.5) * cell) / cell)));
+  const columns = frame.size;
+  const cellOf = (x: number) => Math.min(width - 1, Math.floor(((x + 0.5) * width) / columns));
+  const out = new Float32Array(offsets.length * height * columns);
+  for (let x = 0; x < columns; x++) {
+    const cx = cellOf(x);
+    // Columns right of the content (nothing there to label) mirror onto the content's first column.
+    const mx = cellOf(x < frame.width ? frame.width - 1 - x : 0);
     for (let c = 0; c < offsets.length; c++) {
       for (let y = 0; y < height; y++) {
         const at = (c * height + y) * width;
-        out[at + cx] = (grid.probability[at + cx]! + mirrored.probability[at + mx]!) / 2;
+        out[(c * height + y) * columns + x] = (grid.probability[at + cx]! + mirrored.probability[at + mx]!) / 2;
       }
     }
   }
-  return out;
+  return { offsets, width: columns, height, probability: out };
 }
