@@ -46,7 +46,7 @@ export const FITTED_CALIBRATION: CalibrationModel = {
         "sha256": "61b28242d9efb04957839568d8d5a95249479cc2d573c3d18f35839db9233689"
       }
     ],
-    "date": "2026-12-03T19:24:47.513Z",
+    "date": "2026-12-03T20:15:25.455Z",
     "rule": "highest of 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99 that the fit sets pooled meet; needsReviewBelow: {\"minUnflaggedRight\":0.98,\"maxFlagged\":0.2} of films; measureFrom: {\"minUnflaggedRight\":0.995,\"maxFlagged\":0.05} of labelled vertebrae"
   }
 };
