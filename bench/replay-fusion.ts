@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { View } from '@vertxnet/core';
-import { evaluateImage, rasteriseCoco, summariseEval, traceFusion, type CocoPolygonAnnotation, type EvalImage } from '@vertxnet/fusion';
+import { evaluateImage, rasteriseCoco, summariseEval, type CocoPolygonAnnotation, type EvalImage } from '@vertxnet/fusion';
 import { decodeForeground, decodeInstances, labelImage } from '@vertxnet/pipeline';
 import type { CocoDataset } from '@vertxnet/phantom';
 
@@ -53,8 +53,7 @@ for (const image of coco.images) {
   const { fusion, labels } = labelImage({ foreground, instances, ...(view ? { view } : {}) }, image, options);
   const evaluation = evaluateImage(labels, truth, image.width, image.height);
   evals.push({ name, evaluation, flags: fusion.qc.flags, view: fusion.view });
-  const trace = traceFusion({ foreground, instances, ...(view ? { view } : {}) }, options);
-  const source = `${trace.firstView.source}→${trace.decision.source}`;
+  const source = fusion.viewSource;
   const s = bySource.get(source) ?? { films: 0, wrong: 0 };
   s.films++;
   if (fusion.view !== truthView) s.wrong++;

@@ -1,4 +1,4 @@
-export { fuse, traceFusion, type FusionTrace } from './fuse.js';
+export { fuse } from './fuse.js';
 export type { FusionInput, FusionResult, FusedVertebra, PixelSpacing, VertebraSource, ViewSource } from './types.js';
 export { DEFAULT_FUSION_OPTIONS, type FusionOptions } from './options.js';
 export { FusionInputError } from './errors.js';
