@@ -8,6 +8,10 @@
 # unet.log, maskrcnn.log. Checkpoints and the decoded-image cache stay in $VERTXNET_WORK
 # (default: a temporary folder). VERTXNET_CONFIG picks the config (default gpu; tiny for a test);
 # VERTXNET_ITERS caps the steps (the time budget still ends training first when shorter).
+# To fine-tune instead of training from scratch: VERTXNET_INIT_UNET / VERTXNET_INIT_MASKRCNN (weights to
+# start from), VERTXNET_CLASSES (the Mask R-CNN's class set, e.g. landmarks), VERTXNET_LR_UNET /
+# VERTXNET_LR_MASKRCNN (learning rates), VERTXNET_WORKERS_UNET / VERTXNET_WORKERS_MASKRCNN (DataLoader
+# workers each: the Mask R-CNN's loading is the heavier, so it is the one to give cores to).
 set -euo pipefail
 export PYTHONUNBUFFERED=1
 export NO_PROXY='*' HF_HUB_OFFLINE=1 TORCH_HOME="${TORCH_HOME:-/nonexistent-no-downloads}"
@@ -46,14 +50,18 @@ NOW=$(date +%s)
 LEFT=$("$PY" -c "print(max(0.5, $MINUTES - ($NOW - $START + 20) / 60.0))")
 echo "training budget: $LEFT minutes each"
 
-run() {  # model
-  "$PY" -m vertxnet_train.train --model "$1" --config "$CONFIG" --data "$DATA" --out "$WORK/$1" \
+run() {  # model, then extra options
+  local model="$1"
+  shift
+  "$PY" -m vertxnet_train.train --model "$model" --config "$CONFIG" --data "$DATA" --out "$WORK/$model" \
     --cache "$WORK/records.pkl" --max-minutes "$LEFT" --resume \
-    --save-half --save-chunks "$CHUNK_MB" --weights "$OUT/$1.vxw" ${VERTXNET_ITERS:+--iters "$VERTXNET_ITERS"} \
-    > "$OUT/$1.log" 2>&1
+    --save-half --save-chunks "$CHUNK_MB" --weights "$OUT/$model.vxw" ${VERTXNET_ITERS:+--iters "$VERTXNET_ITERS"} \
+    "$@" > "$OUT/$model.log" 2>&1
 }
-run unet & UNET_PID=$!
-run maskrcnn & MRCNN_PID=$!
+run unet ${VERTXNET_INIT_UNET:+--init "$VERTXNET_INIT_UNET"} ${VERTXNET_LR_UNET:+--lr "$VERTXNET_LR_UNET"} \
+  ${VERTXNET_WORKERS_UNET:+--workers "$VERTXNET_WORKERS_UNET"} & UNET_PID=$!
+run maskrcnn ${VERTXNET_INIT_MASKRCNN:+--init "$VERTXNET_INIT_MASKRCNN"} ${VERTXNET_LR_MASKRCNN:+--lr "$VERTXNET_LR_MASKRCNN"} \
+  ${VERTXNET_WORKERS_MASKRCNN:+--workers "$VERTXNET_WORKERS_MASKRCNN"} ${VERTXNET_CLASSES:+--classes "$VERTXNET_CLASSES"} & MRCNN_PID=$!
 
 STATUS=0
 wait "$UNET_PID" || { echo "U-Net training failed (see $OUT/unet.log)" >&2; STATUS=1; }

@@ -5,6 +5,7 @@
 // thousand images fit the transfer limit; the label masks and COCO annotations are kept.
 //
 //   node training/make_compact_set.mjs --out DIR --count N --seed S [--max-side 512] [--quality 82]
+//        [--look default|random] [--look-strength 1] [--partial-share 0.3] [--head-share 0]
 import { mkdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1000' },
     'max-side': { type: 'string', default: '512' },
     quality: { type: 'string', default: '82' },
+    look: { type: 'string', default: 'default' },
+    'look-strength': { type: 'string', default: '1' },
+    'partial-share': { type: 'string', default: '0.3' },
+    'head-share': { type: 'string', default: '0' },
   },
 });
 if (!values.out) throw new Error('--out is required');
@@ -31,6 +36,10 @@ await writePhantomSet({
   count: Number(values.count),
   seed: Number(values.seed),
   maxSide: Number(values['max-side']),
+  look: values.look,
+  lookStrength: Number(values['look-strength']),
+  partialShare: Number(values['partial-share']),
+  headShare: Number(values['head-share']),
   onProgress: (d, t) => d % 100 === 0 && process.stderr.write(`generated ${d}/${t}\n`),
 });
 const coco = JSON.parse(await readFile(join(raw, 'annotations.json'), 'utf8'));

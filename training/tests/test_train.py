@@ -88,6 +88,20 @@ def test_gpu_driver_script_on_cpu(tmp_path, dataset):
                          env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0
 
+    # fine-tuning: each model starts from the first run's weights, the Mask R-CNN onto another class set
+    tuned = tmp_path / "tuned"
+    env2 = dict(env, VERTXNET_WORK=str(tmp_path / "work2"), VERTXNET_INIT_UNET=str(out / "unet.vxw"),
+                VERTXNET_INIT_MASKRCNN=str(out / "maskrcnn.vxw"), VERTXNET_CLASSES="landmarks",
+                VERTXNET_LR_UNET="1e-4", VERTXNET_LR_MASKRCNN="5e-5", VERTXNET_WORKERS_MASKRCNN="1")
+    r = subprocess.run([os.path.join(HERE, "..", "gpu_train.sh"), dataset, str(tuned), "1"], env=env2,
+                       capture_output=True, text=True, timeout=170)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for model in ("unet", "maskrcnn"):
+        assert "initialised from %s" % (out / ("%s.vxw" % model)) in (tuned / ("%s.log" % model)).read_text()
+    state, meta = load_weights(str(tuned / "maskrcnn.vxw"))
+    assert meta["classes"] == ["background", "vertebra", "C2", "S1", "T1", "T12"]
+    assert meta["config"]["lr"] == 5e-5 and meta["config"]["workers"] == 1
+
 
 def test_remap_classes_keeps_old_rows_and_seeds_new_ones():
     from vertxnet_train.levels import LANDMARK_CLASSES, REFERENCE_CLASSES
