@@ -144,6 +144,40 @@ def test_tiny_finetune_writes_suffixed_models_with_the_data_note(corrected, ship
     assert unet["regionPass"] is True and mrcnn["regionPass"] is True
 
 
+def test_train_only_then_trained_finishes_on_another_machine(corrected, shipped, tmp_path, capsys):
+    import shutil
+    first = str(tmp_path / "gpu")
+    common = ["--data", corrected, "--models", shipped, "--config", "tiny", "--iters", "1", "--quiet"]
+    assert main(common + ["--out", first, "--train-only"]) == 0
+    assert "--trained %s" % os.path.join(first, "finetune-data") in capsys.readouterr().out
+    assert not os.path.exists(os.path.join(first, "unet")) and not os.path.exists(os.path.join(first, "finetune.json"))
+    # Only the record and the two run folders' weights and summaries travel back.
+    moved = tmp_path / "moved"
+    for f in ("trained.json", "run-unet/unet.vxw", "run-unet/train.json", "run-maskrcnn/maskrcnn.vxw",
+              "run-maskrcnn/train.json"):
+        os.makedirs(os.path.dirname(str(moved / f)), exist_ok=True)
+        shutil.copyfile(os.path.join(first, "finetune-data", f), str(moved / f))
+    record = json.load(open(str(moved / "trained.json")))
+    record["hardware"] = "a GPU machine (test)"  # where it trained is what the manifests must record
+    (moved / "trained.json").write_text(json.dumps(record))
+    out = str(tmp_path / "new")
+    assert main(common + ["--out", out, "--trained", str(moved), "--level-epochs", "0"]) == 0, capsys.readouterr().err
+    report = json.load(open(os.path.join(out, "finetune.json")))
+    assert report["trainedOn"]["hardware"] == "a GPU machine (test)"
+    for kind in ("unet", "maskrcnn"):
+        m = json.load(open(os.path.join(out, kind, "manifest.json")))
+        assert m["training"]["fineTune"]["hardware"] == "a GPU machine (test)" and m["training"]["fineTune"]["steps"] == 1
+        assert sha256_file(os.path.join(out, kind, "weights.vxw")) == sha256_file(str(moved / ("run-%s/%s.vxw" % (kind, kind))))
+        onnx.checker.check_model(onnx.load(os.path.join(out, kind, "model.onnx")))
+    capsys.readouterr()
+    # Another split, or no record at all, is refused before anything is written.
+    other = str(tmp_path / "other")
+    assert "other films" in _refused(capsys, common + ["--out", other, "--trained", str(moved), "--held-out-share", "0.99"])
+    assert "no trained.json" in _refused(capsys, common + ["--out", other, "--trained", str(tmp_path)])
+    assert "exclude each other" in _refused(capsys, common + ["--out", other, "--trained", str(moved), "--train-only"])
+    assert not os.path.exists(os.path.join(other, "unet"))
+
+
 def _refused(capsys, argv):
     code = main(argv)
     err = capsys.readouterr().err.strip()

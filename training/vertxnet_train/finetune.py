@@ -3,6 +3,7 @@
 python3 -m vertxnet_train.finetune --data CORRECTED[,MORE] --models ../models --out NEWMODELS
     [--real-data] [--data-note TEXT] [--minutes-unet M --minutes-maskrcnn M] [--config cpu|gpu|tiny]
     [--held-out-share 0.2] [--version-suffix site1] [--lr-factor 0.2] [--iters N] [--level-epochs 3] [--invert-share 0.2]
+    [--train-only | --trained DIR]
 
 CORRECTED is a COCO folder as training reads it (annotations.json + images/), e.g. what
 `vertxnet import-corrections` writes. The films are split into a train and a held-out part by the
@@ -28,8 +29,15 @@ manifest records the data note, training.synthetic (false with --real-data), the
 from (training.fineTune, with levelHead: the shipped and the new level head's sha256, epochs, rate),
 the date and the hardware. Nothing about a patient is written: only counts and the note.
 Exit 2 with one line for data that cannot be used (missing, empty, no annotations, the held-out style).
+
+Step 1 can run on another machine (a GPU) and the rest where the pipeline runs: `--train-only` stops
+after it, leaving OUT/finetune-data/trained.json beside run-unet/ and run-maskrcnn/ (fp16 weights);
+`--trained THAT_FOLDER` with the same --data and --held-out-share then exports, measures and writes
+the new versions without training again. The split must be the same (checked by the sha256 of the
+train part's file names); the manifests record where and how the models were trained.
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -90,6 +98,8 @@ def check_inputs(args):
         raise Refused("--level-epochs must be 0 (keep the shipped level head) or more")
     if not 0 <= args.invert_share <= 1:
         raise Refused("--invert-share must lie between 0 and 1")
+    if args.train_only and args.trained:
+        raise Refused("--train-only and --trained exclude each other (train here, or take what was trained)")
     models = os.path.abspath(args.models)
     out = os.path.abspath(args.out)
     if os.path.abspath(models) == out:
@@ -141,7 +151,7 @@ def train_model(ctx, kind: str) -> None:
     cmd = ["vertxnet_train.train", "--model", kind, "--data", ctx.split["train"], "--out", runs,
            "--config", args.config, "--init", os.path.join(ctx.models, kind, "weights.vxw"), "--size", size,
            "--lr", "%.3g" % lr, "--cache", os.path.join(work, "train-%d.pkl" % size),
-           "--invert-share", "%g" % args.invert_share]
+           "--invert-share", "%g" % args.invert_share, "--save-half"]
     if kind == "unet":
         cmd += ["--unet-base", int(bcfg.get("unet_base", 16))]
     else:
@@ -159,6 +169,45 @@ def train_model(ctx, kind: str) -> None:
                                   "steps": summary["steps"], "trainSeconds": round(time.time() - t0, 1),
                                   "lr": float("%.3g" % lr), "maxMinutes": minutes, "invertShare": args.invert_share}
     ctx.new_models[kind] = (os.path.join(runs, "%s.vxw" % kind), summary)
+
+
+def train_files_digest(split: dict) -> str:
+    """sha256 of the train part's file names, sorted: what ties a --trained folder to this split."""
+    names = sorted(img["file_name"] for img in read_json(os.path.join(split["train"], "annotations.json"))["images"])
+    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
+
+
+def write_trained(ctx) -> None:
+    """--train-only: OUT/finetune-data/trained.json, the record --trained reads back."""
+    doc = {"trainFiles": train_files_digest(ctx.split), "split": ctx.report["split"], "device": ctx.device,
+           "hardware": ctx.hw, "torch": ctx.torch_version, "config": ctx.args.config,
+           "models": {kind: dict(ctx.report["models"][kind], weights=os.path.relpath(ctx.new_models[kind][0], ctx.work))
+                      for kind in ("unet", "maskrcnn")}}
+    write_json(os.path.join(ctx.work, "trained.json"), doc)
+
+
+def take_trained(ctx) -> None:
+    """--trained DIR: the models of an earlier --train-only run on this split, instead of training."""
+    folder = os.path.abspath(ctx.args.trained)
+    path = os.path.join(folder, "trained.json")
+    if not os.path.isfile(path):
+        raise Refused("--trained %s holds no trained.json (it is the finetune-data folder of a --train-only run)" % folder)
+    doc = read_json(path)
+    if doc.get("trainFiles") != train_files_digest(ctx.split):
+        raise Refused("--trained %s was trained on other films than this split's train part "
+                      "(same --data and --held-out-share are needed)" % folder)
+    for kind in ("unet", "maskrcnn"):
+        rec = doc["models"][kind]
+        if rec["baseSha256"] != ctx.base[kind]["sha256"]:
+            raise Refused("--trained %s: its %s started from %s, not from the models in --models" % (folder, kind, rec["base"]))
+        weights = os.path.join(folder, rec.pop("weights"))
+        summary_path = os.path.join(os.path.dirname(weights), "train.json")
+        if not (os.path.isfile(weights) and os.path.isfile(summary_path)):
+            raise Refused("--trained %s lacks %s or its train.json" % (folder, os.path.relpath(weights, folder)))
+        ctx.report["models"][kind] = rec
+        ctx.new_models[kind] = (weights, read_json(summary_path))
+    ctx.train_device, ctx.train_hw, ctx.torch_version = doc["device"], doc["hardware"], doc["torch"]
+    ctx.report["trainedOn"] = {"device": doc["device"], "hardware": doc["hardware"], "config": doc["config"]}
 
 
 def finetune_level_head(ctx) -> None:
@@ -272,7 +321,8 @@ def fine_tune_record(ctx, kind: str) -> dict:
     ft = {"base": r["base"], "baseSha256": r["baseSha256"], "note": ctx.note,
           "realData": bool(args.real_data), "trainImages": split["trainImages"],
           "heldOutImages": split["heldOutImages"], "split": ctx.report["split"]["rule"],
-          "steps": r["steps"], "lr": r["lr"], "device": ctx.device, "hardware": ctx.hw, "date": ctx.date}
+          "steps": r["steps"], "lr": r["lr"], "device": ctx.train_device or ctx.device,
+          "hardware": ctx.train_hw or ctx.hw, "date": ctx.date}
     if kind != "unet":
         return ft
     kept = [h for h in r["heads"] or [] if not (h == "level" and ctx.level)]
@@ -321,11 +371,18 @@ def finetune(args) -> dict:
     models, out, base = check_inputs(args)
     work = os.path.join(out, "finetune-data")
     ctx = types.SimpleNamespace(args=args, models=models, out=out, base=base, work=work,
-                                logs=os.path.join(work, "logs"), new_models={}, level=None)
+                                logs=os.path.join(work, "logs"), new_models={}, level=None, train_device=None, train_hw=None)
     prepare_split(ctx)
     start_report(ctx)
-    for kind in ("unet", "maskrcnn"):
-        train_model(ctx, kind)
+    if args.trained:
+        take_trained(ctx)
+    else:
+        for kind in ("unet", "maskrcnn"):
+            train_model(ctx, kind)
+    if args.train_only:
+        write_trained(ctx)
+        ctx.report["seconds"] = round(time.time() - t_start, 1)
+        return ctx.report
     finetune_level_head(ctx)
     for kind in ("unet", "maskrcnn"):
         export_model(ctx, kind)
@@ -367,6 +424,10 @@ def main(argv=None) -> int:
     ap.add_argument("--pipeline", action="store_true",
                     help="also run the whole pipeline (vertxnet run + vertxnet eval) on the held-out films, before and after")
     ap.add_argument("--quiet", action="store_true", help="keep the commands' output in OUT/finetune-data/logs only")
+    ap.add_argument("--train-only", action="store_true",
+                    help="train the U-Net and the Mask R-CNN and stop (e.g. on a GPU machine); finish with --trained")
+    ap.add_argument("--trained", default=None, metavar="DIR",
+                    help="OUT/finetune-data of a --train-only run on the same split: export and measure, do not train")
     args = ap.parse_args(argv)
     try:
         report = finetune(args)
@@ -376,6 +437,11 @@ def main(argv=None) -> int:
     except RuntimeError as err:
         print("vertxnet_train.finetune: %s" % err, file=sys.stderr)
         return 1
+    if args.train_only:
+        work = os.path.join(os.path.abspath(args.out), "finetune-data")
+        print("trained: U-Net %d steps, Mask R-CNN %d steps on %s; finish with the same --data and --trained %s" % (
+            report["models"]["unet"]["steps"], report["models"]["maskrcnn"]["steps"], report["device"], work))
+        return 0
     u, k = report["models"]["unet"], report["models"]["maskrcnn"]
     print("held-out (%d films): U-Net foreground Dice %.4f -> %.4f; Mask R-CNN matched Dice %.4f -> %.4f, recall %.4f -> %.4f"
           % (report["split"]["heldOutImages"], u["heldOut"]["before"]["foregroundDice"], u["heldOut"]["after"]["foregroundDice"],
