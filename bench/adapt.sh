@@ -5,8 +5,12 @@
 # → fine-tune → the shipped and the fine-tuned models on held-out films of that look, side by side.
 # About 90 minutes on 2 cores with the default budgets (most of it the two fine-tunings).
 #
-#   [FINETUNE_ARGS="--level-epochs 10"] bash bench/adapt.sh WORK_DIR [MINUTES_PER_MODEL] [CORRECTED_FILMS] [HELD_OUT_FILMS]
-# FINETUNE_ARGS: more options for vertxnet_train.finetune (--level-epochs, --invert-share, --lr-factor).
+#   [FINETUNE_ARGS="--level-epochs 10"] [UNTIL=corrected] [TRAINED=DIR] \
+#     bash bench/adapt.sh WORK_DIR [MINUTES_PER_MODEL] [CORRECTED_FILMS] [HELD_OUT_FILMS]
+# FINETUNE_ARGS: more options for vertxnet_train.finetune (--level-epochs, --invert-share, --lr-factor, --config gpu).
+# UNTIL=corrected stops once WORK_DIR/corrected is written, to train elsewhere (a GPU machine:
+#   vertxnet_train.finetune --data corrected --train-only, docs/EVALUATION.md); TRAINED=DIR then finishes with
+#   the weights trained there (--trained DIR: trained.json, run-unet/, run-maskrcnn/) instead of training here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${1:?usage: bench/adapt.sh WORK_DIR [MINUTES_PER_MODEL] [CORRECTED_FILMS] [HELD_OUT_FILMS]}
@@ -29,12 +33,15 @@ rm -rf "$WORK/task" "$WORK/corrected"
 "${CLI[@]}" export-task "$WORK/site-run" --select all --format cvat --out "$WORK/task"
 npx tsx bench/play-annotator.ts --task "$WORK/task/cvat/annotations/instances_default.json" --gt "$WORK/site/annotations.json" --out "$WORK/cvat-export.json"
 "${CLI[@]}" import-corrections "$WORK/cvat-export.json" --run "$WORK/site-run" --out "$WORK/corrected"
+if [ "${UNTIL:-}" = corrected ]; then echo "corrected films: $WORK/corrected"; exit 0; fi
 
-# Fine-tune both models and the level head on the corrected films.
-rm -rf "$WORK/models-site"
+# Fine-tune both models and the level head on the corrected films (or finish what was trained elsewhere).
+rm -rf "$WORK/models-site" "$WORK"/heldout-site "$WORK"/own-site
+TRAINING=(--minutes-unet "$MINUTES" --minutes-maskrcnn "$MINUTES")
+[ -n "${TRAINED:-}" ] && TRAINING=(--trained "$(cd "$TRAINED" && pwd)")
 (cd training && /usr/bin/python3 -m vertxnet_train.finetune --data "$WORK/corrected" --models ../models --out "$WORK/models-site" \
   --data-note "phantom random film look (seed 13100), corrected from the ground truth by bench/play-annotator.ts" \
-  --minutes-unet "$MINUTES" --minutes-maskrcnn "$MINUTES" --version-suffix site --quiet ${FINETUNE_ARGS:-})
+  "${TRAINING[@]}" --version-suffix site --quiet ${FINETUNE_ARGS:-})
 
 # Held-out films of the site's look, and our own look: shipped models, then the fine-tuned ones.
 for set in heldout own; do
