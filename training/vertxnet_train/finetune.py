@@ -37,8 +37,6 @@ the new versions without training again. The split must be the same (checked by 
 train part's file names); the manifests record where and how the models were trained.
 """
 import argparse
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -47,7 +45,9 @@ import time
 import types
 
 from .finetune_data import Refused, read_json, read_sources, write_json, write_split
-from .finetune_run import TRAINING, pipeline_eval, run
+from .finetune_measure import evaluate_level_head, evaluate_model, evaluate_pipeline
+from .finetune_run import TRAINING, run
+from .finetune_trained import take_trained, write_trained
 
 HEADS = ("view", "level", "scope", "facing")
 LEVEL_LR = 1e-3  # the level head's fine-tuning rate (a third of its from-scratch peak)
@@ -171,45 +171,6 @@ def train_model(ctx, kind: str) -> None:
     ctx.new_models[kind] = (os.path.join(runs, "%s.vxw" % kind), summary)
 
 
-def train_files_digest(split: dict) -> str:
-    """sha256 of the train part's file names, sorted: what ties a --trained folder to this split."""
-    names = sorted(img["file_name"] for img in read_json(os.path.join(split["train"], "annotations.json"))["images"])
-    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
-
-
-def write_trained(ctx) -> None:
-    """--train-only: OUT/finetune-data/trained.json, the record --trained reads back."""
-    doc = {"trainFiles": train_files_digest(ctx.split), "split": ctx.report["split"], "device": ctx.device,
-           "hardware": ctx.hw, "torch": ctx.torch_version, "config": ctx.args.config,
-           "models": {kind: dict(ctx.report["models"][kind], weights=os.path.relpath(ctx.new_models[kind][0], ctx.work))
-                      for kind in ("unet", "maskrcnn")}}
-    write_json(os.path.join(ctx.work, "trained.json"), doc)
-
-
-def take_trained(ctx) -> None:
-    """--trained DIR: the models of an earlier --train-only run on this split, instead of training."""
-    folder = os.path.abspath(ctx.args.trained)
-    path = os.path.join(folder, "trained.json")
-    if not os.path.isfile(path):
-        raise Refused("--trained %s holds no trained.json (it is the finetune-data folder of a --train-only run)" % folder)
-    doc = read_json(path)
-    if doc.get("trainFiles") != train_files_digest(ctx.split):
-        raise Refused("--trained %s was trained on other films than this split's train part "
-                      "(same --data and --held-out-share are needed)" % folder)
-    for kind in ("unet", "maskrcnn"):
-        rec = doc["models"][kind]
-        if rec["baseSha256"] != ctx.base[kind]["sha256"]:
-            raise Refused("--trained %s: its %s started from %s, not from the models in --models" % (folder, kind, rec["base"]))
-        weights = os.path.join(folder, rec.pop("weights"))
-        summary_path = os.path.join(os.path.dirname(weights), "train.json")
-        if not (os.path.isfile(weights) and os.path.isfile(summary_path)):
-            raise Refused("--trained %s lacks %s or its train.json" % (folder, os.path.relpath(weights, folder)))
-        ctx.report["models"][kind] = rec
-        ctx.new_models[kind] = (weights, read_json(summary_path))
-    ctx.train_device, ctx.train_hw, ctx.torch_version = doc["device"], doc["hardware"], doc["torch"]
-    ctx.report["trainedOn"] = {"device": doc["device"], "hardware": doc["hardware"], "config": doc["config"]}
-
-
 def finetune_level_head(ctx) -> None:
     """`vertxnet_train.heads.level train --init` from the shipped level head on the train part (the
     U-Net's trunk is not part of it: the head reads the pooled film): ctx.level, None when the shipped
@@ -265,54 +226,6 @@ def export_model(ctx, kind: str) -> None:
     shutil.copyfile(weights, os.path.join(dest, "weights.vxw"))
     ctx.report["models"][kind].update({"version": version, "folder": dest,
                                        "heads": sorted(heads) if kind == "unet" else None})
-
-
-def evaluate_model(ctx, kind: str) -> None:
-    """`vertxnet_train.evaluate` of the shipped and the new weights on the held-out part."""
-    m, r = ctx.base[kind], ctx.report["models"][kind]
-    held = m.get("metrics", {}).get("heldOut") or {}
-    extra = []
-    if kind == "maskrcnn":
-        score = held.get("scoreThreshold", 0.5)
-        extra = ["--score", score, "--reference-score", held.get("referenceScoreThreshold", score)]
-    figures = {}
-    for when, weights in (("before", os.path.join(ctx.models, kind, "weights.vxw")),
-                          ("after", os.path.join(ctx.out, kind, "weights.vxw"))):
-        path = os.path.join(ctx.work, "eval-%s-%s.json" % (kind, when))
-        run(["vertxnet_train.evaluate", "--model", kind, "--checkpoint", weights, "--data", ctx.split["heldout"],
-             "--out", path, "--device", ctx.device] + extra, os.path.join(ctx.logs, "evaluate.log"), quiet=ctx.args.quiet)
-        figures[when] = read_json(path)
-        figures[when].pop("data", None)
-    r["heldOut"] = figures
-    key = "foregroundDice" if kind == "unet" else "matchedDice"
-    r["change"] = {key: round(figures["after"][key] - figures["before"][key], 4)}
-    if kind == "maskrcnn":
-        for k in ("recall", "precision", "referenceFoundRate"):
-            r["change"][k] = round(figures["after"][k] - figures["before"][k], 4)
-
-
-def evaluate_level_head(ctx) -> None:
-    """`vertxnet_train.heads.level evaluate` of the shipped and the fine-tuned level head on the held-out part."""
-    if not ctx.level:
-        return
-    r = ctx.report["models"]["unet"]["levelHead"]
-    figures = {}
-    for when, weights in (("before", os.path.join(ctx.models, "unet", "level.vxw")), ("after", ctx.level)):
-        lines = run(["vertxnet_train.heads.level", "evaluate", "--weights", weights, "--data", ctx.split["heldout"]],
-                    os.path.join(ctx.logs, "evaluate.log"), quiet=ctx.args.quiet)
-        figures[when] = json.loads([line for line in lines if line.startswith("{")][-1])
-    r["heldOut"] = figures
-    r["change"] = {k: round(figures["after"][k] - figures["before"][k], 4) for k in ("pixel_accuracy", "body_accuracy")}
-
-
-def evaluate_pipeline(ctx) -> None:
-    """With --pipeline: `vertxnet run` + `vertxnet eval` of the held-out films, shipped and new models."""
-    fig = {when: pipeline_eval(m, ctx.split["heldout"], os.path.join(ctx.work, "pipeline-" + when),
-                               log_path=os.path.join(ctx.logs, "pipeline.log"), quiet=ctx.args.quiet)
-           for when, m in (("before", ctx.models), ("after", ctx.out))}
-    fig["change"] = {k: round(fig["after"][k] - fig["before"][k], 4)
-                     for k in ("meanDice", "identificationAccuracy") if k in fig["after"] and k in fig["before"]}
-    ctx.report["pipeline"] = fig
 
 
 def fine_tune_record(ctx, kind: str) -> dict:
