@@ -170,10 +170,16 @@ def test_train_only_then_trained_finishes_on_another_machine(corrected, shipped,
         assert sha256_file(os.path.join(out, kind, "weights.vxw")) == sha256_file(str(moved / ("run-%s/%s.vxw" % (kind, kind))))
         onnx.checker.check_model(onnx.load(os.path.join(out, kind, "model.onnx")))
     capsys.readouterr()
-    # Another split, or no record at all, is refused before anything is written.
+    # Another split, no record or a half-written one is refused before anything is exported.
     other = str(tmp_path / "other")
     assert "other films" in _refused(capsys, common + ["--out", other, "--trained", str(moved), "--held-out-share", "0.99"])
     assert "no trained.json" in _refused(capsys, common + ["--out", other, "--trained", str(tmp_path)])
+    half = tmp_path / "half"
+    half.mkdir()
+    (half / "trained.json").write_text(json.dumps(record)[:40])
+    assert "not a record" in _refused(capsys, common + ["--out", other, "--trained", str(half)])
+    (half / "trained.json").write_text(json.dumps({k: v for k, v in record.items() if k != "models"}))
+    assert "lacks models" in _refused(capsys, common + ["--out", other, "--trained", str(half)])
     assert "exclude each other" in _refused(capsys, common + ["--out", other, "--trained", str(moved), "--train-only"])
     assert not os.path.exists(os.path.join(other, "unet"))
 

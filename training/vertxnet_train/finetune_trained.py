@@ -27,8 +27,15 @@ def take_trained(ctx) -> None:
     path = os.path.join(folder, "trained.json")
     if not os.path.isfile(path):
         raise Refused("--trained %s holds no trained.json (it is the finetune-data folder of a --train-only run)" % folder)
-    doc = read_json(path)
-    if doc.get("trainFiles") != train_files_digest(ctx.split):
+    try:
+        doc = read_json(path)
+        missing = [k for k in ("trainFiles", "device", "hardware", "torch", "config", "models") if k not in doc]
+        missing += ["models.%s" % k for k in ("unet", "maskrcnn") if k not in doc.get("models", {})]
+    except (ValueError, AttributeError) as err:
+        raise Refused("--trained %s: trained.json is not a record of a --train-only run (%s)" % (folder, err))
+    if missing:
+        raise Refused("--trained %s: trained.json lacks %s (half-written?)" % (folder, ", ".join(missing)))
+    if doc["trainFiles"] != train_files_digest(ctx.split):
         raise Refused("--trained %s was trained on other films than this split's train part "
                       "(same --data and --held-out-share are needed)" % folder)
     for kind in ("unet", "maskrcnn"):
