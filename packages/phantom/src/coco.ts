@@ -1,4 +1,5 @@
 import { VERSE_CODES, VIEW_LEVELS, type Level, type View } from '@vertxnet/core';
+import type { AnatomyRecord } from './anatomy/variation.js';
 import type { FilmLook } from './look/film-look.js';
 import type { Phantom } from './phantom.js';
 
@@ -22,6 +23,8 @@ export interface CocoImage {
   label_file: string;
   /** The randomised film look (written only with look 'random'), for slicing an evaluation. */
   look?: FilmLook;
+  /** The varied anatomy (written only with anatomy 'random'). */
+  anatomy?: AnatomyRecord;
 }
 
 export interface CocoAnnotation {
@@ -90,6 +93,7 @@ export function addToCoco(dataset: CocoDataset, phantom: Phantom, fileName: stri
     ...(m.field ? { field: m.field } : {}),
     label_file: labelFile,
     ...(m.look ? { look: m.look } : {}),
+    ...(m.anatomy ? { anatomy: m.anatomy } : {}),
   });
   for (const instance of phantom.instances) {
     dataset.annotations.push({

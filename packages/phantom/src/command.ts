@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ANATOMY_CHOICES, type AnatomyChoice } from './anatomy/variation.js';
 import { FILM_LOOKS, type FilmLookChoice } from './look/film-look.js';
 import { IMAGE_FORMATS, parseSize } from './options.js';
 import { writePhantomSet } from './write-set.js';
@@ -31,6 +32,7 @@ interface PhantomCliOptions {
   dicom?: 'explicit-le' | 'rle' | 'mixed';
   look: FilmLookChoice;
   lookStrength: number;
+  anatomy: AnatomyChoice;
   quiet?: boolean;
 }
 
@@ -52,6 +54,11 @@ export function phantomCommand(name = 'phantom'): Command {
     .option('--no-markers', 'no burned-in L/R marker and text')
     .addOption(new Option('--look <look>', "film look: the generator's own (default) or randomised on top (random)").choices(FILM_LOOKS).default('default'))
     .option('--look-strength <s>', 'how far the random look goes, 0 (none) to 1 (full ranges)', share, 1)
+    .addOption(
+      new Option('--anatomy <anatomy>', "anatomy: the generator's own ranges (default) or wider ones with context present or absent (random)")
+        .choices(ANATOMY_CHOICES)
+        .default('default'),
+    )
     .addOption(
       new Option('--dicom <syntax>', 'also write each image as a 16-bit DX DICOM file in OUT/dicom/ (transfer syntax)').choices([
         'explicit-le',
@@ -79,6 +86,7 @@ export function phantomCommand(name = 'phantom'): Command {
         dicom: opts.dicom,
         look: opts.look,
         lookStrength: opts.lookStrength,
+        anatomy: opts.anatomy,
         onProgress: progress ? (done, total) => progress.update(done, total) : undefined,
       });
       const seconds = (performance.now() - started) / 1000;

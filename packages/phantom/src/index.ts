@@ -6,6 +6,7 @@ export { IMAGE_FORMATS, parseSize, type ImageFormat, type FormatChoice, type Vie
 export type { PhantomInstance, UnlabelledBody } from './ground-truth.js';
 export { imageSeed } from './prng.js';
 export { FILM_LOOKS, type FilmLook, type FilmLookChoice } from './look/film-look.js';
+export { ANATOMY_CHOICES, type AnatomyChoice, type AnatomyRecord } from './anatomy/variation.js';
 export { phantomCommand } from './command.js';
 export { generateNegative, type NegativeFilm, type NegativeOptions } from './negatives/film.js';
 export { writeNegativeSet, type NegativeSetOptions } from './negatives/write.js';

@@ -1,5 +1,6 @@
 import { VIEWS, type View } from '@vertxnet/core';
 import { z } from 'zod';
+import { ANATOMY_CHOICES } from './anatomy/variation.js';
 import { FILM_LOOKS } from './look/film-look.js';
 
 export const IMAGE_FORMATS = ['png8', 'png16', 'jpeg'] as const;
@@ -41,6 +42,8 @@ export const phantomOptionsSchema = z.object({
   look: z.enum(FILM_LOOKS).default('default'),
   /** How far the random look goes, 0 (identity) to 1 (full ranges). @defaultValue 1 */
   lookStrength: share.default(1),
+  /** Anatomy beyond the generator's own ranges and context present or absent (docs/PHANTOM.md). @defaultValue 'default' */
+  anatomy: z.enum(ANATOMY_CHOICES).default('default'),
 });
 
 export type PhantomOptions = z.input<typeof phantomOptionsSchema>;

@@ -45,19 +45,20 @@ function inside(poly: number[], x: number, y: number): boolean {
   return c;
 }
 
-describe('writePhantomSet', () => {
+// Every check of the written set holds for the generator's own anatomy and for the randomised one.
+describe.each(['default', 'random'] as const)('writePhantomSet, anatomy %s', (anatomy) => {
   let dir: string;
   let dataset: CocoDataset;
 
   beforeAll(async () => {
     dir = await tempDir();
-    await writePhantomSet({ out: dir, count: 10, seed: 11, view: 'mixed', format: 'mix', maxSide: 320, partialShare: 0.4 });
+    await writePhantomSet({ out: dir, count: 10, seed: 11, view: 'mixed', format: 'mix', maxSide: 320, partialShare: 0.4, anatomy });
     dataset = await readDataset(dir);
   });
 
   it('is deterministic: the same seed writes byte-identical files', async () => {
     const again = await tempDir();
-    await writePhantomSet({ out: again, count: 10, seed: 11, view: 'mixed', format: 'mix', maxSide: 320, partialShare: 0.4 });
+    await writePhantomSet({ out: again, count: 10, seed: 11, view: 'mixed', format: 'mix', maxSide: 320, partialShare: 0.4, anatomy });
     const files = await listFiles(dir);
     expect(await listFiles(again)).toEqual(files);
     expect(files.length).toBe(21);
@@ -66,7 +67,7 @@ describe('writePhantomSet', () => {
 
   it('a different seed gives different images', async () => {
     const other = await tempDir();
-    await writePhantomSet({ out: other, count: 1, seed: 12, maxSide: 320 });
+    await writePhantomSet({ out: other, count: 1, seed: 12, maxSide: 320, anatomy });
     const a = await readDataset(other);
     expect(a.images[0]!.seed).not.toBe(dataset.images[0]!.seed);
   });
@@ -156,7 +157,7 @@ describe('writePhantomSet', () => {
 
   it('any single image regenerates from its own seed', async () => {
     const image = dataset.images[3]!;
-    const phantom = generatePhantom({ seed: image.seed, view: image.view, format: 'mix', maxSide: 320, partialShare: 0.4 });
+    const phantom = generatePhantom({ seed: image.seed, view: image.view, format: 'mix', maxSide: 320, partialShare: 0.4, anatomy });
     const labels = await encodeLabelMask(phantom);
     expect(Buffer.compare(labels, await readFile(join(dir, image.label_file)))).toBe(0);
   });

@@ -1,6 +1,7 @@
 import type { Level, View } from '@vertxnet/core';
 import { cervicalScene } from './anatomy/cervical.js';
 import { lumbarScene } from './anatomy/lumbar.js';
+import { anatomyRecord, drawAnatomyVariation, type AnatomyRecord } from './anatomy/variation.js';
 import { chooseCamera, chooseHeadCamera, type Cut, type Facing } from './camera.js';
 import { develop, drawExposure } from './develop.js';
 import { groundTruth, type PhantomInstance, type UnlabelledBody } from './ground-truth.js';
@@ -30,6 +31,8 @@ export interface PhantomMeta {
   bitsStored: number;
   /** The randomised film look, absent with look 'default'. */
   look?: FilmLook;
+  /** The varied anatomy, absent with anatomy 'default'. */
+  anatomy?: AnatomyRecord;
 }
 
 export interface Phantom {
@@ -102,7 +105,10 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const format: ImageFormat = o.format !== 'mix' ? o.format : formatDraw < 0.4 ? 'png8' : formatDraw < 0.7 ? 'png16' : 'jpeg';
 
   const anatomy = root.fork(`anatomy-${view}`);
-  const scene = view === 'cervical' ? cervicalScene(anatomy, { ankylosing, implants }) : lumbarScene(anatomy, { ankylosing, implants });
+  // Its own stream: the patient's own draws stay those of the default anatomy, only widened.
+  const variation = o.anatomy === 'random' ? drawAnatomyVariation(root.fork('anatomy-variation'), view) : undefined;
+  const sceneOptions = { ankylosing, implants, variation };
+  const scene = view === 'cervical' ? cervicalScene(anatomy, sceneOptions) : lumbarScene(anatomy, sceneOptions);
 
   const { width, height } = o.size ?? limitSide(drawSize(root.fork('size')), o.maxSide);
   const pose = root.fork('pose');
@@ -148,6 +154,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       bits: format === 'png16' ? 16 : 8,
       bitsStored,
       ...(look ? { look } : {}),
+      ...(variation ? { anatomy: anatomyRecord(variation) } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { addToCoco, cocoCategories, type CocoDataset } from './coco.js';
 import { encodePhantomDicom } from './dicom.js';
 import { encodeImage, encodeLabelMask, imageExtension } from './encode.js';
+import { ANATOMY_CHOICES } from './anatomy/variation.js';
 import { FILM_LOOKS } from './look/film-look.js';
 import { IMAGE_FORMATS } from './options.js';
 import { generatePhantom } from './phantom.js';
@@ -28,6 +29,7 @@ const setOptionsSchema = z.object({
   markers: z.boolean().default(true),
   look: z.enum(FILM_LOOKS).default('default'),
   lookStrength: z.number().min(0).max(1).default(1),
+  anatomy: z.enum(ANATOMY_CHOICES).default('default'),
   /** Also write OUT/dicom/<name>.dcm (16-bit DX): in one transfer syntax, or alternating ('mixed'). */
   dicom: z.enum(['explicit-le', 'rle', 'mixed']).optional(),
 });
@@ -74,6 +76,7 @@ export async function writePhantomSet(options: PhantomSetOptions): Promise<{ ima
       markers: o.markers,
       look: o.look,
       lookStrength: o.lookStrength,
+      anatomy: o.anatomy,
     });
     const name = phantomName(phantom.meta.view, i, seed);
     const fileName = `images/${name}.${imageExtension(phantom)}`;

@@ -5,6 +5,7 @@ import { buildColumn, type BuiltColumn, type BuiltVertebra } from './column.js';
 import { at, polyAt, uprightColumn } from './frame.js';
 import { blob, bodyStructures, bridgeLevels, cage, posteriorElements, rod, sketch, type Sketch } from './parts.js';
 import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
+import { DEFAULT_ANATOMY, withContext, type AnatomyVariation } from './variation.js';
 
 const CERVICAL: BaseLevel[] = [
   { level: 'C2', labelled: true, height: 16, depth: 15.5, disc: 4.5, discAngle: 0, wedge: 0 },
@@ -21,6 +22,8 @@ const CERVICAL: BaseLevel[] = [
 export interface SceneOptions {
   ankylosing: boolean;
   implants: boolean;
+  /** Anatomy beyond the generator's own ranges (`--anatomy random`); identity when absent. */
+  variation?: AnatomyVariation;
 }
 
 /** Capsule-like outline rising from `base` (along, anterior) by `height`, for the dens. */
@@ -38,16 +41,17 @@ function dens(c2: BuiltVertebra, center: number, width: number, height: number, 
 }
 
 export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
-  const size = rng.gauss(1, 0.08, 0.8, 1.2);
-  const column = cervicalColumn(rng, size, o.ankylosing);
+  const v = o.variation ?? DEFAULT_ANATOMY;
+  const size = rng.gauss(1, 0.08, 0.8, 1.2) * v.size;
+  const column = cervicalColumn(rng, size, o.ankylosing, v);
   const vb = column.vertebrae;
-  const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1), 0.8);
-  vertebrae(s, column);
+  const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1) * v.density, 0.8);
+  vertebrae(s, column, v.cortex);
   const skull = skullBase(s, vb[0]!);
-  const jawDrop = mandible(s, skull, vb[2]!);
-  airway(s, skull, vb);
+  const jawDrop = withContext(s.structures, v, 'mandible', () => mandible(s, skull, vb[2]!));
+  withContext(s.structures, v, 'airway', () => airway(s, skull, vb));
   const head = neckAndHead(s, skull, jawDrop, vb);
-  shoulders(s, vb);
+  withContext(s.structures, v, 'shoulders', () => shoulders(s, vb));
   if (o.ankylosing) {
     const start = rng.int(0, 4);
     const count = rng.int(1, 6);
@@ -68,24 +72,24 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
 }
 
 /** The patient's C2–T3, upright between C2 and C7. */
-function cervicalColumn(rng: Rng, size: number, ankylosing: boolean): BuiltColumn {
+function cervicalColumn(rng: Rng, size: number, ankylosing: boolean, variation: AnatomyVariation): BuiltColumn {
   const age = rng.next() ** 0.8;
-  const specs = patientLevels(rng, CERVICAL, { size, age, spurMax: 2.5, squared: ankylosing, concavity: 0.6 });
+  const specs = patientLevels(rng, CERVICAL, { size, age, spurMax: 2.5, squared: ankylosing, concavity: 0.6, variation });
   specs[0]!.superiorConcavity = 0;
   specs[0]!.spurs.inferiorAnterior = [Math.min(1.6, 0.35 * (specs[0]!.discBelow + 2)), rng.range(0.3, 1.2)];
-  spreadLordosis(rng, specs, [0, 1, 2, 3, 4], [1, 1, 1, 1, 1], rng.gauss(20, 13, -18, 45));
+  spreadLordosis(rng, specs, [0, 1, 2, 3, 4], [1, 1, 1, 1, 1], rng.gauss(20, 13, -18, 45) * variation.lordosis);
   return uprightColumn(buildColumn(specs), 0, 5);
 }
 
 /** Bodies, discs and posterior elements (C2's stouter than the rest, C7 and below with long spinous processes). */
-function vertebrae(s: Sketch, column: BuiltColumn): void {
+function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number): void {
   const { rng, size, density, structures } = s;
   const vb = column.vertebrae;
   const look = {
     trabecular: 0.5 * density,
-    cortex: 0.75 * density,
+    cortex: 0.75 * density * cortexFactor,
     cortexMm: 0.7 * size,
-    endplate: 0.3 * density,
+    endplate: 0.3 * density * cortexFactor,
     endplateMm: 0.9 * size,
     texture: 0.6,
   };

@@ -23,6 +23,8 @@ export interface LevelSpec {
   posteriorConcavity: number;
   /** Spur vectors at the four corners, in (along, anterior) mm of the body frame. */
   spurs: Partial<Record<Corner, [number, number]>>;
+  /** Chaikin passes rounding the outline's corners (2 when absent). */
+  rounding?: number;
 }
 
 export type Corner = 'superiorAnterior' | 'superiorPosterior' | 'inferiorAnterior' | 'inferiorPosterior';
@@ -140,7 +142,7 @@ export function bodyOutline(vertebra: BuiltVertebra): Polygon {
     ...side(ia, ip, scale(u, -1), spec.inferiorConcavity, 8),
     ...side(ip, sp, v, spec.posteriorConcavity, 6),
   ];
-  return chaikin(raw, 2);
+  return chaikin(raw, spec.rounding ?? 2);
 }
 
 /** Random per-level shape variation shared by both views. */

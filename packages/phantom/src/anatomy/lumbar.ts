@@ -6,6 +6,7 @@ import type { SceneOptions } from './cervical.js';
 import { at, uprightColumn } from './frame.js';
 import { blob, bodyStructures, bridgeLevels, cage, pedicleScrew, posteriorElements, rod, sketch, type Sketch } from './parts.js';
 import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
+import { DEFAULT_ANATOMY, withContext, type AnatomyVariation } from './variation.js';
 
 const LUMBAR: BaseLevel[] = [
   { level: 'T10', labelled: false, height: 22, depth: 28, disc: 6, discAngle: -2, wedge: 2 },
@@ -28,16 +29,17 @@ const L5 = 7;
 const S1 = 8;
 
 export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
-  const size = rng.gauss(1, 0.08, 0.8, 1.2);
-  const { column, age } = lumbarColumn(rng, size, o.ankylosing);
+  const v = o.variation ?? DEFAULT_ANATOMY;
+  const size = rng.gauss(1, 0.08, 0.8, 1.2) * v.size;
+  const { column, age } = lumbarColumn(rng, size, o.ankylosing, v);
   const vb = column.vertebrae;
-  const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1), 1.2);
-  vertebrae(s, column);
+  const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1) * v.density, 1.2);
+  vertebrae(s, column, v.cortex);
   sacrum(s, column);
-  pelvis(s, vb);
-  ribs(s, vb);
+  withContext(s.structures, v, 'pelvis', () => pelvis(s, vb));
+  withContext(s.structures, v, 'ribs', () => ribs(s, vb));
   trunk(s, vb);
-  bowelGas(s, vb);
+  withContext(s.structures, v, 'bowel', () => bowelGas(s, vb));
   calcifiedAorta(s, vb, age);
   if (o.ankylosing) {
     const start = rng.int(2, 6);
@@ -58,24 +60,24 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
 }
 
 /** The patient's T10–Co1, upright between T12 and L5, sometimes with a slip at L4 or L5 or a wedged body. */
-function lumbarColumn(rng: Rng, size: number, ankylosing: boolean): { column: BuiltColumn; age: number } {
+function lumbarColumn(rng: Rng, size: number, ankylosing: boolean, variation: AnatomyVariation): { column: BuiltColumn; age: number } {
   const age = rng.next() ** 0.8;
-  const specs = patientLevels(rng, LUMBAR, { size, age, spurMax: 5, squared: ankylosing, concavity: 1 });
-  spreadLordosis(rng, specs, [3, 4, 5, 6, 7], [0.08, 0.12, 0.18, 0.27, 0.35], rng.gauss(45, 12, 10, 75));
+  const specs = patientLevels(rng, LUMBAR, { size, age, spurMax: 5, squared: ankylosing, concavity: 1, variation });
+  spreadLordosis(rng, specs, [3, 4, 5, 6, 7], [0.08, 0.12, 0.18, 0.27, 0.35], rng.gauss(45, 12, 10, 75) * variation.lordosis);
   if (rng.chance(0.08)) specs[rng.int(6, 7)]!.slipBelow = rng.sign() * rng.range(3, 10) * size;
   if (rng.chance(0.06)) specs[rng.int(2, 4)]!.wedge += (rng.range(10, 22) * Math.PI) / 180;
   return { column: uprightColumn(buildColumn(specs), 2, L5), age };
 }
 
 /** Bodies, discs and posterior elements down to S1, with faint transverse processes. */
-function vertebrae(s: Sketch, column: BuiltColumn): void {
+function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number): void {
   const { rng, size, density, structures } = s;
   const vb = column.vertebrae;
   const look = {
     trabecular: 0.55 * density,
-    cortex: 0.8 * density,
+    cortex: 0.8 * density * cortexFactor,
     cortexMm: 1.0 * size,
-    endplate: 0.35 * density,
+    endplate: 0.35 * density * cortexFactor,
     endplateMm: 1.3 * size,
     texture: 0.6,
   };

@@ -1,6 +1,7 @@
 import type { Level } from '@vertxnet/core';
 import type { Rng } from '../prng.js';
 import type { Corner, LevelSpec } from './column.js';
+import { DEFAULT_ANATOMY, widen, type AnatomyVariation } from './variation.js';
 
 /** Textbook size of one level and of the disc below it (mm, degrees). */
 export interface BaseLevel {
@@ -28,25 +29,30 @@ export interface ShapeOptions {
   squared: boolean;
   /** Endplate concavity, mm. */
   concavity: number;
+  /** Wider ranges than the generator's own (`--anatomy random`); identity by default. */
+  variation?: AnatomyVariation;
 }
 
 const DEG = Math.PI / 180;
 
 /** Turns textbook levels into one patient's levels: size, aspect, wedging, concavity, disc height, spurs. */
 export function patientLevels(rng: Rng, base: readonly BaseLevel[], o: ShapeOptions): LevelSpec[] {
-  const aspect = rng.gauss(1, 0.07, 0.85, 1.15);
+  const v = o.variation ?? DEFAULT_ANATOMY;
+  const aspect = rng.gauss(1, 0.07, 0.85, 1.15) * v.aspect;
   const specs: LevelSpec[] = base.map((b) => {
-    const height = b.height * o.size * aspect * rng.gauss(1, 0.05, 0.88, 1.12);
-    const depth = (b.depth * o.size * rng.gauss(1, 0.045, 0.9, 1.1)) / Math.sqrt(aspect);
+    const height = b.height * o.size * aspect * widen(rng.gauss(1, 0.05, 0.88, 1.12), v.levelSpread);
+    const depth = (b.depth * o.size * widen(rng.gauss(1, 0.045, 0.9, 1.1), v.levelSpread)) / Math.sqrt(aspect);
     const narrow = !b.fused && rng.chance(0.08 + 0.35 * o.age) ? rng.range(0.25, 0.7) : 1;
-    const disc = b.disc * o.size * narrow * rng.gauss(1, 0.12, 0.6, 1.4);
+    const disc = b.disc * o.size * narrow * rng.gauss(1, 0.12, 0.6, 1.4) * (b.fused ? 1 : v.disc);
     const concave = b.fused ? 0.1 : o.concavity;
+    const extraWedge = v.rng && !b.fused ? v.rng.gauss(0, v.wedgeSd) : 0;
     return {
       level: b.level,
       labelled: b.labelled,
       height,
       depth,
-      wedge: (b.wedge + rng.gauss(0, 1.5)) * DEG,
+      rounding: v.rounding,
+      wedge: (b.wedge + rng.gauss(0, 1.5) + extraWedge) * DEG,
       discBelow: disc,
       discAngle: (b.discAngle + rng.gauss(0, 2)) * DEG,
       slipBelow: 0,
@@ -57,6 +63,11 @@ export function patientLevels(rng: Rng, base: readonly BaseLevel[], o: ShapeOpti
       spurs: {},
     };
   });
+  if (v.fracture) {
+    const labelled = specs.filter((spec, k) => spec.labelled && !base[k]!.fused);
+    const target = labelled[Math.min(v.fracture.labelledIndex, labelled.length - 1)];
+    if (target) target.wedge += v.fracture.degrees * DEG;
+  }
   for (let k = 0; k < specs.length; k++) {
     const spec = specs[k]!;
     if (base[k]!.fused) continue;
