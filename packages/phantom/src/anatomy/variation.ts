@@ -1,5 +1,6 @@
 import type { View } from '@vertxnet/core';
 import type { Rng } from '../prng.js';
+import { roundedRecord } from '../record.js';
 import type { Structure } from '../scene.js';
 
 export const ANATOMY_CHOICES = ['default', 'random'] as const;
@@ -29,8 +30,9 @@ export interface AnatomyVariation {
   wedgeSd: number;
   /** One more level with a wedge compression fracture (index among the labelled levels), or null. */
   fracture: { labelledIndex: number; degrees: number } | null;
-  /** Factor on bone density (osteoporotic ↔ sclerotic) and on the cortex's brightness and thickness. */
+  /** Factor on bone density (osteoporotic ↔ sclerotic). */
   density: number;
+  /** Factor on the brightness of the bodies' cortex and endplates. */
   cortex: number;
   /** Chaikin passes that round a body's outline (the generator uses 2: sharper corners below, rounder above). */
   rounding: number;
@@ -82,20 +84,8 @@ export function drawAnatomyVariation(rng: Rng, view: View): AnatomyVariation {
 }
 
 export function anatomyRecord(v: AnatomyVariation): AnatomyRecord {
-  const r = (x: number) => Math.round(x * 1e4) / 1e4;
-  return {
-    size: r(v.size),
-    aspect: r(v.aspect),
-    levelSpread: r(v.levelSpread),
-    disc: r(v.disc),
-    lordosis: r(v.lordosis),
-    wedgeSd: r(v.wedgeSd),
-    fracture: v.fracture ? { labelledIndex: v.fracture.labelledIndex, degrees: r(v.fracture.degrees) } : null,
-    density: r(v.density),
-    cortex: r(v.cortex),
-    rounding: v.rounding,
-    without: [...v.without],
-  };
+  const { rng: _rng, ...record } = v;
+  return roundedRecord(record);
 }
 
 /** A draw `g` around 1 with its spread scaled by `k`; `k` = 1 returns `g` itself, bit for bit. */

@@ -1,4 +1,5 @@
 import type { Rng } from '../prng.js';
+import { roundedRecord } from '../record.js';
 import { applyBackground, drawBackground, type BackgroundLook } from './background.js';
 import { applyGrid, drawGrid, type GridLook } from './grid.js';
 import { jpegRoundTrip } from './jpeg.js';
@@ -26,11 +27,6 @@ export interface FilmLook {
   inverted: boolean;
   /** Quality of a lossy re-compression, null for none. */
   jpegQuality: number | null;
-}
-
-/** Four decimals are plenty for a record and keep the COCO file readable; the film uses the same values. */
-function rounded<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e4) / 1e4 : v))) as T;
 }
 
 /**
@@ -75,7 +71,8 @@ export function drawFilmLook(rng: Rng, strength: number, width: number, height: 
   if (look.inverted) stages.push('inverted');
   if (look.jpegQuality !== null) stages.push('jpeg');
   look.stages = stages;
-  return rounded(look);
+  // The film is made with the rounded values, so the record is exactly what it shows.
+  return roundedRecord(look);
 }
 
 const clamp01 = (image: Float32Array) => {
