@@ -34,7 +34,7 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
   const { column, age } = lumbarColumn(rng, size, o.ankylosing, v);
   const vb = column.vertebrae;
   const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1) * v.density, 1.2);
-  vertebrae(s, column, v.cortex);
+  vertebrae(s, column, v.cortex, v.sacralSegment);
   sacrum(s, column);
   withContext(s.structures, v, 'pelvis', () => pelvis(s, vb));
   withContext(s.structures, v, 'ribs', () => ribs(s, vb));
@@ -51,7 +51,7 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
   return {
     view: 'lumbar',
     structures: s.structures,
-    bodies: vb.slice(0, S1 + 1).map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
+    bodies: vb.slice(0, lastBody(v) + 1).map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
     marginAbove: [5, 50],
     marginBelow: [30, 110],
     ankylosing: o.ankylosing,
@@ -63,14 +63,21 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
 function lumbarColumn(rng: Rng, size: number, ankylosing: boolean, variation: AnatomyVariation): { column: BuiltColumn; age: number } {
   const age = rng.next() ** 0.8;
   const specs = patientLevels(rng, LUMBAR, { size, age, spurMax: 5, squared: ankylosing, concavity: 1, variation });
+  // A segmented S2 sits across a disc remnant a third to a half of L5–S1's (drawn from its own stream).
+  if (variation.sacralSegment && variation.rng) specs[S1]!.discBelow = specs[L5]!.discBelow * variation.rng.fork('sacral-disc').range(0.35, 0.55);
   spreadLordosis(rng, specs, [3, 4, 5, 6, 7], [0.08, 0.12, 0.18, 0.27, 0.35], rng.gauss(45, 12, 10, 75) * variation.lordosis);
   if (rng.chance(0.08)) specs[rng.int(6, 7)]!.slipBelow = rng.sign() * rng.range(3, 10) * size;
   if (rng.chance(0.06)) specs[rng.int(2, 4)]!.wedge += (rng.range(10, 22) * Math.PI) / 180;
   return { column: uprightColumn(buildColumn(specs), 2, L5), age };
 }
 
-/** Bodies, discs and posterior elements down to S1, with faint transverse processes. */
-function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number): void {
+/** The last body drawn as a body: S1, or S2 where it stands apart (an unlabelled region of the truth). */
+function lastBody(v: AnatomyVariation): number {
+  return v.sacralSegment ? S1 + 1 : S1;
+}
+
+/** Bodies, discs and posterior elements down to S1 (S2 where it stands apart), with faint transverse processes. */
+function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number, sacralSegment: boolean): void {
   const { rng, size, density, structures } = s;
   const vb = column.vertebrae;
   const look = {
@@ -81,8 +88,9 @@ function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number): void {
     endplateMm: 1.3 * size,
     texture: 0.6,
   };
-  for (const v of vb.slice(0, S1 + 1)) structures.push(...bodyStructures(v, look));
-  column.discs.slice(0, S1).forEach((disc) => structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
+  const last = sacralSegment ? S1 + 1 : S1;
+  for (const v of vb.slice(0, last + 1)) structures.push(...bodyStructures(v, look));
+  column.discs.slice(0, last).forEach((disc) => structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
   vb.forEach((v, k) => {
     if (k > S1) return;
     const d = v.spec.depth;

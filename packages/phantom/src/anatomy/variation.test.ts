@@ -67,8 +67,21 @@ describe('anatomy variation', () => {
     expect(structures).toHaveLength(1);
   });
 
+  it('a segmented sacrum draws S2 as a body across a disc, an unlabelled body of the truth', () => {
+    const options = { ankylosing: false, implants: false };
+    const fused = lumbarScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9) }) });
+    const segmented = lumbarScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9), sacralSegment: true }) });
+    expect(fused.bodies.map((b) => b.level).at(-1)).toBe('S1');
+    expect(segmented.bodies.map((b) => b.level)).toEqual([...fused.bodies.map((b) => b.level), 'S2']);
+    expect(segmented.bodies.at(-1)!.labelled).toBe(false);
+    // Every body down to S1 is where it was; S2 sits below it, past a wider disc.
+    expect(segmented.bodies.slice(0, -1)).toEqual(fused.bodies);
+    expect(segmented.structures.length).toBeGreaterThan(fused.structures.length);
+  });
+
   it('draws within its ranges, with context parts of the film view only', () => {
     const seen = { lowAspect: false, highAspect: false, kyphotic: false, fracture: false, without: new Set<string>() };
+    let segmented = 0;
     for (let i = 0; i < 300; i++) {
       const view = i % 2 === 0 ? 'cervical' : 'lumbar';
       const v = drawAnatomyVariation(new Rng(1000 + i), view);
@@ -86,7 +99,12 @@ describe('anatomy variation', () => {
       seen.kyphotic ||= v.lordosis < 0;
       seen.fracture ||= v.fracture !== null;
       for (const part of v.without) seen.without.add(part);
+      if (view === 'cervical') expect(v.sacralSegment).toBe(false);
+      if (v.sacralSegment) segmented++;
     }
+    // About 35 % of the 150 lumbar films.
+    expect(segmented).toBeGreaterThan(35);
+    expect(segmented).toBeLessThan(70);
     expect(seen).toEqual({
       lowAspect: true,
       highAspect: true,

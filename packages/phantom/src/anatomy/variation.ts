@@ -38,6 +38,11 @@ export interface AnatomyVariation {
   rounding: number;
   /** Context left out of the film. */
   without: ContextPart[];
+  /**
+   * Lumbar films: S2 stands apart from S1 as a body of its own across a remnant disc (common on real
+   * films; the generator's own sacrum is one fused bone), so a chain may run one body past S1.
+   */
+  sacralSegment: boolean;
   /** Draws for the per-level extras, apart from the anatomy's own stream so that it stays aligned. */
   rng: Rng | null;
 }
@@ -54,6 +59,7 @@ export const DEFAULT_ANATOMY: AnatomyVariation = {
   cortex: 1,
   rounding: 2,
   without: [],
+  sacralSegment: false,
   rng: null,
 };
 
@@ -80,6 +86,8 @@ export function drawAnatomyVariation(rng: Rng, view: View): AnatomyVariation {
     rounding: rng.int(1, 4),
     without,
     rng: rng.fork('levels'),
+    // Drawn last, so every draw before it is what it was before the segment existed.
+    sacralSegment: view === 'lumbar' && rng.chance(0.35),
   };
 }
 
