@@ -36,6 +36,7 @@ const films = args.includes('--films');
 const coco = JSON.parse(await readFile(gtPath, 'utf8')) as CocoDataset & { images: { view?: View }[] };
 
 const evals: EvalImage[] = [];
+let everyLevel = 0;
 const bySource = new Map<string, { films: number; wrong: number }>();
 let notCached = 0;
 for (const image of coco.images) {
@@ -53,6 +54,7 @@ for (const image of coco.images) {
   const { fusion, labels } = labelImage({ foreground, instances, ...(view ? { view } : {}) }, image, options);
   const evaluation = evaluateImage(labels, truth, image.width, image.height);
   evals.push({ name, evaluation, flags: fusion.qc.flags, view: fusion.view });
+  if (evaluation.levels.every((l) => l.identified)) everyLevel++;
   const source = fusion.viewSource;
   const s = bySource.get(source) ?? { films: 0, wrong: 0 };
   s.films++;
@@ -60,13 +62,44 @@ for (const image of coco.images) {
   bySource.set(source, s);
   if (films) {
     const ids = evaluation.levels.filter((l) => l.identified).length;
-    console.log(`${name}\t${truthView}\t${fusion.view}\t${source}\tdice ${evaluation.meanDice.toFixed(3)}\tid ${ids}/${evaluation.levels.length}`);
+    const { tp, fp, fn } = evaluation.detection;
+    console.log(
+      `${name}\t${truthView}\t${fusion.view}\t${source}\tdice ${evaluation.meanDice.toFixed(3)}\tid ${ids}/${evaluation.levels.length}` +
+        `\tbodies ${tp} found, ${fp} extra, ${fn} missed\tshift ${labelShift(labels, truth)}`,
+    );
   }
 }
 const s = summariseEval(evals);
 console.log(
   `${basename(cache)}${viewFromGt ? ' (view given)' : ''}: ${evals.length} films, mean Dice ${s.meanDice.toFixed(3)}, ` +
-    `image mean ${s.meanImageDice.toFixed(3)}, identification ${(100 * s.identificationAccuracy).toFixed(1)} %`,
+    `image mean ${s.meanImageDice.toFixed(3)}, identification ${(100 * s.identificationAccuracy).toFixed(1)} %, ` +
+    `every level identified on ${everyLevel}`,
 );
 if (notCached) console.log(`  ${notCached} films left out: no cached model outputs (vertxnet eval --ablation --cache ${cache})`);
 for (const [source, v] of [...bySource].sort((a, b) => b[1].films - a[1].films)) console.log(`  view ${source}: ${v.films} films, ${v.wrong} wrong`);
+
+/**
+ * How far the labels sit from the truth, in levels: for each predicted level, the truth level its
+ * pixels overlap most (VerSe codes; L5 → S1 is one level though the codes skip L6), as "truth −
+ * predicted" per body, e.g. "0 0 +1". Counting errors show as one shift on every body.
+ */
+function labelShift(pred: Uint8Array, truth: Uint8Array): string {
+  const overlap = new Map<number, Map<number, number>>();
+  for (let i = 0; i < pred.length; i++) {
+    const p = pred[i]!;
+    const g = truth[i]!;
+    if (!p || !g) continue;
+    const row = overlap.get(p) ?? new Map<number, number>();
+    row.set(g, (row.get(g) ?? 0) + 1);
+    overlap.set(p, row);
+  }
+  const rank = (code: number) => (code >= 25 ? code - 1 : code);
+  const shifts = [...overlap.keys()]
+    .sort((a, b) => a - b)
+    .map((p) => {
+      const [g] = [...overlap.get(p)!].reduce((best, e) => (e[1] > best[1] ? e : best));
+      const d = rank(g) - rank(p);
+      return d > 0 ? `+${d}` : `${d}`;
+    });
+  return shifts.join(' ') || '-';
+}

@@ -118,9 +118,30 @@ describe('decodeChainLevels', () => {
       )?.firstLevelIndex,
     ).toBe(0);
     expect(decodeChainLevels(cutRef, 'cervical', undefined, 1, { at: 0, cost: 40 })?.firstLevelIndex).toBe(0);
-    // An uncut reference end outweighs a head that disagrees only mildly.
+    // Bodies shaped C2–C6 outweigh a head that disagrees only mildly (no end prior where a head speaks).
     const whole = bodiesOf('cervical', ['C2', 'C3', 'C4', 'C5', 'C6']).map((b, i) => ({ ...b, levels: head(1 + i, 0.3) }));
     expect(decodeChainLevels(whole, 'cervical')?.firstLevelIndex).toBe(0);
+  });
+
+  it('lets the level head move a whole reference one body, to the segment beyond it, and no further', () => {
+    // L1–S2 with the S1 class on S2 (the chain's last body): the Mask R-CNN calls the last body S1.
+    const levels = ['L1', 'L2', 'L3', 'L4', 'L5', 'S1', 'S2'];
+    const offsets = Array.from({ length: 13 }, (_, i) => i - 3);
+    const head = (offset: number, p: number) => {
+      const probability = new Float64Array(offsets.length).fill((1 - p) / (offsets.length - 1));
+      probability[offsets.indexOf(offset)] = p;
+      return { offsets, probability };
+    };
+    const chain = bodiesOf('lumbar', levels).map((b, i) => ({ ...b, levels: head(1 + i, 0.6) }));
+    const onS2 = { at: 6, cost: 1, beyondOnly: true };
+    // VIEW_LEVELS.lumbar starts at T12: index 1 puts L1 first, index 0 the reference's S1 on the last body.
+    expect(decodeChainLevels(chain, 'lumbar', undefined, 1, onS2)?.firstLevelIndex).toBe(1);
+    expect(decodeChainLevels(chain, 'lumbar', undefined, 1, { ...onS2, cost: 40 })?.firstLevelIndex).toBe(0);
+    // A head that puts the chain three levels higher (shapes saying nothing) cannot move a whole
+    // reference that far: it stays, where a doubt without the limit would follow the head.
+    const far = levels.map((_, i) => ({ ratio: 1.5, area: 9000, truncated: false, levels: head(i - 3, 0.9) }));
+    expect(decodeChainLevels(far, 'lumbar', undefined, 1, onS2)?.firstLevelIndex).toBe(0);
+    expect(decodeChainLevels(far, 'lumbar', undefined, 1, { ...onS2, beyondOnly: false })?.firstLevelIndex).toBe(-3);
   });
 });
 

@@ -140,7 +140,11 @@ const SIGMA_RELATIVE_RATIO = 0.06;
 const MISFIT_CAP = 4.5;
 /** Bodies under this share of the median area are fragments whose shape says nothing. */
 const SLIVER = 0.5;
-/** Cost (negative log-likelihood) of an offset that contradicts an untruncated reference end. */
+/**
+ * Cost (negative log-likelihood) of an offset that contradicts an untruncated reference end, where
+ * no level head places the chain: a real chain may run past C2 or S1 (the atlas, a segmented S2),
+ * and where the head speaks the prior only misleads (docs/EVALUATION.md, "A reference one body off").
+ */
 const END_COST = 8;
 /** The level head's probability is floored here: one body it is sure of wrongly costs at most -ln(floor) × weight. */
 const LEVEL_FLOOR = 0.02;
@@ -149,6 +153,18 @@ const LEVEL_FLOOR = 0.02;
  * 0.5, 1 and 2 decode alike there; 1 keeps the head's probabilities as they are.
  */
 export const DEFAULT_LEVEL_WEIGHT = 1;
+
+/**
+ * A reference found on the chain that the decoding may overrule: its chain position, the cost of
+ * an offset that does not put the reference level there, and whether the only other place it may
+ * take is the body just beyond the reference level (S2 below S1, C1 above C2: a whole body carrying
+ * the reference class is at worst that neighbour, as a segmented S2 is on many real films).
+ */
+export interface ReferenceDoubt {
+  at: number;
+  cost: number;
+  beyondOnly?: boolean;
+}
 
 export interface ChainDecoding extends AnchorFit {
   /** Negative log-likelihood of the best offset (shape + landmark marks + level head + end and reference priors). */
@@ -175,7 +191,7 @@ export function decodeChainLevels(
   view: View,
   rates = LANDMARK_MARK_RATE[view],
   levelWeight = DEFAULT_LEVEL_WEIGHT,
-  reference?: { at: number; cost: number },
+  reference?: ReferenceDoubt,
 ): ChainDecoding | undefined {
   const template = LEVEL_TEMPLATES[view];
   const list = VIEW_LEVELS[view];
@@ -196,6 +212,7 @@ export function decodeChainLevels(
   let best: ChainDecoding | undefined;
   for (let k = 0 - lo; k + hi < template.length; k++) {
     if (bothEndsCut && !centred(k)) continue;
+    if (reference?.beyondOnly && k + reference.at !== refT && k + reference.at !== refT + (view === 'lumbar' ? 1 : -1)) continue;
     let cost = 0;
     if (usable.length >= 2) {
       let dr = 0;
@@ -226,7 +243,7 @@ export function decodeChainLevels(
         if (levels) cost -= levelWeight * Math.log(Math.max(LEVEL_FLOOR, levelProbability(levels, k + i - listStart)));
       }
     }
-    if (refEndWhole && k + refEnd !== refT) cost += END_COST;
+    if (refEndWhole && !placed && k + refEnd !== refT) cost += END_COST;
     if (reference && k + reference.at !== refT) cost += reference.cost;
     if (!best || cost < best.cost) best = { firstLevelIndex: k - listStart, cost };
   }

@@ -263,6 +263,9 @@ describe('fuse', () => {
       expect(() => fuse({ foreground: s.foreground, instances: { ...s.instances, frame: frameFor(600, 600, 256) } })).toThrow(FusionInputError);
       expect(() => fuse({ foreground: { frame: s.frame, probability: new Uint8Array(10) } })).toThrow(FusionInputError);
       expect(() => fuse({})).toThrow(FusionInputError);
+      expect(() => fuse(s, { wholeReferenceCost: -1 })).toThrow(/wholeReferenceCost/);
+      expect(() => fuse(s, { headOverReference: 0.4 })).toThrow(/headOverReference/);
+      expect(fuse(s, { headOverReference: 0, wholeReferenceCost: 0 }).vertebrae).toHaveLength(7);
       const bad = structuredClone(s.instances);
       bad.detections[0]!.score = Number.NaN;
       expect(() => fuse({ instances: bad })).toThrow(FusionInputError);

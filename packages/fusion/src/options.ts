@@ -71,6 +71,20 @@ export interface FusionOptions {
    * validation sets (docs/EVALUATION.md). @defaultValue 8
    */
   cutReferenceCost: number;
+  /**
+   * A reference on a whole body may still be the body just beyond the reference level (a segmented
+   * S2 below S1, the atlas above C2: the Mask R-CNN learnt "the last body is S1"). With a level
+   * head the chain is decoded with that one alternative, the reference costing this much to
+   * overrule; 0 = a whole reference always anchors the count. 0.5–1 decode best on the validation
+   * sets, 2–6 a film fewer (docs/EVALUATION.md, "A reference one body off"). @defaultValue 1
+   */
+  wholeReferenceCost: number;
+  /**
+   * A view head at this probability or above decides the view against a reference class on a
+   * whole body too (one on a cut body gives way at `viewThreshold`); 0 = never. 0.9–0.98 read the
+   * validation sets alike (docs/EVALUATION.md). @defaultValue 0.9
+   */
+  headOverReference: number;
 }
 
 export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
@@ -93,6 +107,8 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   scopeThreshold: 0.9,
   levelWeight: DEFAULT_LEVEL_WEIGHT,
   cutReferenceCost: 8,
+  wholeReferenceCost: 1,
+  headOverReference: 0.9,
 });
 
 export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions {
@@ -111,6 +127,10 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
   if (!(Number.isFinite(o.levelWeight) && o.levelWeight >= 0)) throw new FusionInputError(`levelWeight ${o.levelWeight} must be a non-negative number`);
   if (!(Number.isFinite(o.cutReferenceCost) && o.cutReferenceCost >= 0))
     throw new FusionInputError(`cutReferenceCost ${o.cutReferenceCost} must be a non-negative number`);
+  if (!(Number.isFinite(o.wholeReferenceCost) && o.wholeReferenceCost >= 0))
+    throw new FusionInputError(`wholeReferenceCost ${o.wholeReferenceCost} must be a non-negative number`);
+  if (!(in01(o.headOverReference) && (o.headOverReference === 0 || o.headOverReference > 0.5)))
+    throw new FusionInputError(`headOverReference ${o.headOverReference} is neither 0 nor in (0.5, 1]`);
   if (!(o.gapRatio > 1)) throw new FusionInputError(`gapRatio ${o.gapRatio} must exceed 1`);
   if (!(Number.isInteger(o.maxDetections) && o.maxDetections > 0)) throw new FusionInputError('maxDetections must be a positive integer');
   return o;

@@ -21,7 +21,8 @@ export interface LandmarkScores {
 
 /**
  * The view from metadata when given; else from whichever reference class scored best (a sure view
- * head that says otherwise leaves it uncertain); else from the U-Net's view head when it is sure
+ * head that says otherwise leaves it uncertain, or decides where `referenceDoubted`: the reference
+ * is on a cut body, or the head is sure past `headOverReference`); else from the U-Net's view head when it is sure
  * (probability ≥ `classifierThreshold`); else from whichever far-end landmark (T1 → cervical,
  * T12 → lumbar) scored best; else undecided here (the caller guesses from body shape). A hint or a
  * view head contradicted by the detections (only the other view's classes found) stays, but is
@@ -32,7 +33,7 @@ export function decideView(
   best: LandmarkScores,
   viewScores?: Record<View, number>,
   classifierThreshold = 0.9,
-  referenceCut = false,
+  referenceDoubted = false,
 ): ViewDecision {
   const cervical = Math.max(best.C2, best.T1);
   const lumbar = Math.max(best.S1, best.T12);
@@ -43,7 +44,7 @@ export function decideView(
   if (best.C2 > 0 || best.S1 > 0) {
     const view: View = best.C2 >= best.S1 ? 'cervical' : 'lumbar';
     // A reference class on a body the film edge cuts may be a cut neighbour: a sure head outweighs it.
-    if (referenceCut && head !== undefined && head !== view) return { view: head, source: 'classifier', uncertain: true };
+    if (referenceDoubted && head !== undefined && head !== view) return { view: head, source: 'classifier', uncertain: true };
     const both = best.C2 > 0 && best.S1 > 0 && Math.abs(best.C2 - best.S1) < AMBIGUOUS_MARGIN;
     return { view, source: 'reference', uncertain: both || (head !== undefined && head !== view) };
   }

@@ -40,11 +40,12 @@ export function assignLevels(
   const { order, refK, refClass, bodySide } = chain;
   const chainPoints = order.map((k) => bodies.points[k]!);
   const found = refK >= 0 ? order.indexOf(refK) : -1;
-  const doubtful =
-    found >= 0 && o.cutReferenceCost > 0 && o.levelWeight > 0 && hasLevelGrid && touchesEdge(bodies.stats, bodies.alive[refK]!, size.width, size.height);
+  const cut = found >= 0 && touchesEdge(bodies.stats, bodies.alive[refK]!, size.width, size.height);
+  const referenceCost = cut ? o.cutReferenceCost : o.wholeReferenceCost;
+  const doubtful = found >= 0 && referenceCost > 0 && o.levelWeight > 0 && hasLevelGrid;
   const decoded =
     view && (found < 0 || doubtful) && order.length >= 1 && o.templateAnchor
-      ? decodeChainLevels(features.bodies(view), view, undefined, o.levelWeight, doubtful ? { at: found, cost: o.cutReferenceCost } : undefined)
+      ? decodeChainLevels(features.bodies(view), view, undefined, o.levelWeight, doubtful ? { at: found, cost: referenceCost, beyondOnly: !cut } : undefined)
       : undefined;
   const refLevelIndex = view ? VIEW_LEVELS[view].indexOf(REFERENCE_LEVEL[view]) : 0;
   const overruled = doubtful && decoded !== undefined && decoded.firstLevelIndex !== refLevelIndex - found;

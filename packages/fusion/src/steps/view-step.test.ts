@@ -16,6 +16,26 @@ describe('readView', () => {
     expect(readView('lumbar', t.bodies, t.landmarks, undefined, size, DEFAULT_FUSION_OPTIONS)).toMatchObject({ view: 'lumbar', source: 'metadata' });
   });
 
+  it('lets a view head at headOverReference outrank a whole reference class, and only there', () => {
+    const t = traceFusion(syntheticSpine({ view: 'lumbar' }));
+    const size = t.input.frame;
+    const sure = { cervical: 0.93, lumbar: 0.07 };
+    expect(readView(undefined, t.bodies, t.landmarks, sure, size, DEFAULT_FUSION_OPTIONS)).toEqual({
+      view: 'cervical',
+      source: 'classifier',
+      uncertain: true,
+    });
+    expect(readView(undefined, t.bodies, t.landmarks, sure, size, { ...DEFAULT_FUSION_OPTIONS, headOverReference: 0.95 })).toEqual({
+      view: 'lumbar',
+      source: 'reference',
+      uncertain: true,
+    });
+    expect(readView(undefined, t.bodies, t.landmarks, { cervical: 0.8, lumbar: 0.2 }, size, DEFAULT_FUSION_OPTIONS)).toMatchObject({
+      view: 'lumbar',
+      source: 'reference',
+    });
+  });
+
   it('decides nothing without metadata, reference, view head or landmark', () => {
     const t = traceFusion(syntheticSpine({ view: 'lumbar', referenceClass: false }));
     expect(t.firstView.view).toBeNull();

@@ -10,7 +10,8 @@ import type { SpineChain } from './spine-chain.js';
 
 /**
  * Step 6: the view from metadata, the reference class (the better-scored of C2 and S1; one cut by
- * the film edge counts less), the view head or a far-end landmark (view.ts decideView).
+ * the film edge, or one a very sure view head contradicts, gives way to the head), the view head
+ * or a far-end landmark (view.ts decideView).
  */
 export function readView(
   hint: View | undefined,
@@ -23,7 +24,8 @@ export function readView(
   const { best, scores } = landmarks;
   const bestRefK = scores.C2 >= scores.S1 ? best.C2 : best.S1;
   const referenceCut = o.cutReferenceCost > 0 && bestRefK >= 0 && touchesEdge(bodies.stats, bodies.alive[bestRefK]!, size.width, size.height);
-  return decideView(hint, scores, viewScores, o.viewThreshold, referenceCut);
+  const headSure = o.headOverReference > 0 && viewScores !== undefined && Math.max(viewScores.cervical, viewScores.lumbar) >= o.headOverReference;
+  return decideView(hint, scores, viewScores, o.viewThreshold, referenceCut || headSure);
 }
 
 /**
