@@ -36,7 +36,6 @@ const films = args.includes('--films');
 const coco = JSON.parse(await readFile(gtPath, 'utf8')) as CocoDataset & { images: { view?: View }[] };
 
 const evals: EvalImage[] = [];
-let everyLevel = 0;
 const bySource = new Map<string, { films: number; wrong: number }>();
 let notCached = 0;
 for (const image of coco.images) {
@@ -54,7 +53,6 @@ for (const image of coco.images) {
   const { fusion, labels } = labelImage({ foreground, instances, ...(view ? { view } : {}) }, image, options);
   const evaluation = evaluateImage(labels, truth, image.width, image.height);
   evals.push({ name, evaluation, flags: fusion.qc.flags, view: fusion.view });
-  if (evaluation.levels.every((l) => l.identified)) everyLevel++;
   const source = fusion.viewSource;
   const s = bySource.get(source) ?? { films: 0, wrong: 0 };
   s.films++;
@@ -70,6 +68,7 @@ for (const image of coco.images) {
   }
 }
 const s = summariseEval(evals);
+const everyLevel = evals.filter((e) => e.evaluation.levels.every((l) => l.identified)).length;
 console.log(
   `${basename(cache)}${viewFromGt ? ' (view given)' : ''}: ${evals.length} films, mean Dice ${s.meanDice.toFixed(3)}, ` +
     `image mean ${s.meanImageDice.toFixed(3)}, identification ${(100 * s.identificationAccuracy).toFixed(1)} %, ` +

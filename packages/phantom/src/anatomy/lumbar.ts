@@ -34,7 +34,7 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
   const { column, age } = lumbarColumn(rng, size, o.ankylosing, v);
   const vb = column.vertebrae;
   const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1) * v.density, 1.2);
-  vertebrae(s, column, v.cortex, v.sacralSegment);
+  vertebrae(s, column, v.cortex, lastBody(v));
   sacrum(s, column);
   withContext(s.structures, v, 'pelvis', () => pelvis(s, vb));
   withContext(s.structures, v, 'ribs', () => ribs(s, vb));
@@ -77,7 +77,7 @@ function lastBody(v: AnatomyVariation): number {
 }
 
 /** Bodies, discs and posterior elements down to S1 (S2 where it stands apart), with faint transverse processes. */
-function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number, sacralSegment: boolean): void {
+function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number, last: number): void {
   const { rng, size, density, structures } = s;
   const vb = column.vertebrae;
   const look = {
@@ -88,7 +88,6 @@ function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number, sacralS
     endplateMm: 1.3 * size,
     texture: 0.6,
   };
-  const last = sacralSegment ? S1 + 1 : S1;
   for (const v of vb.slice(0, last + 1)) structures.push(...bodyStructures(v, look));
   column.discs.slice(0, last).forEach((disc) => structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
   vb.forEach((v, k) => {
