@@ -47,7 +47,8 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   const vb = column.vertebrae;
   const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1) * v.density, 0.8);
   vertebrae(s, column, v.cortex);
-  const skull = skullBase(s, vb[0]!);
+  const atlas = v.atlasBody && v.rng ? atlasDraw(v.rng.fork('atlas')) : undefined;
+  const skull = skullBase(s, vb[0]!, atlas);
   const jawDrop = withContext(s.structures, v, 'mandible', () => mandible(s, skull, vb[2]!));
   withContext(s.structures, v, 'airway', () => airway(s, skull, vb));
   const head = neckAndHead(s, skull, jawDrop, vb);
@@ -62,7 +63,10 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   return {
     view: 'cervical',
     structures: s.structures,
-    bodies: vb.map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
+    bodies: [
+      ...(skull.atlasOutline ? [{ level: 'C1', labelled: false, outline: skull.atlasOutline }] : []),
+      ...vb.map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
+    ],
     marginAbove: [30, 90],
     marginBelow: [5, 45],
     ankylosing: o.ankylosing,
@@ -123,13 +127,38 @@ interface Skull {
   vaultCenter: Point;
   /** A point `along` mm caudal of the dens tip and `anterior` mm in front, turned by the head's flexion. */
   sk: (along: number, anterior: number) => Point;
+  /** The atlas's lateral masses where they are drawn as a body (an unlabelled body of the truth, C1). */
+  atlasOutline?: Polygon;
+}
+
+/** How a body-like atlas is drawn: its lateral masses' brightness, cortex, extent and gap above C2. */
+interface AtlasDraw {
+  value: number;
+  cortex: number;
+  /** How far the block reaches in front of and behind the dens (mm at size 1). */
+  front: number;
+  back: number;
+  /** Its top and bottom above C2's upper endplate, as fractions of the dens height. */
+  top: number;
+  gap: number;
+}
+
+function atlasDraw(rng: Rng): AtlasDraw {
+  return {
+    value: rng.range(0.5, 0.8),
+    cortex: rng.range(0.8, 1.2),
+    front: rng.range(1, 4),
+    back: rng.range(7, 11),
+    top: rng.range(0.85, 1),
+    gap: rng.range(0.1, 0.2),
+  };
 }
 
 /** Widening band half-width, w0 to w1 mm (at size 1) along a path. */
 const taper = (size: number, w0: number, w1: number) => (t: number) => (w0 + (w1 - w0) * t) * size;
 
-/** Dens, atlas and skull base: drawn, never labelled. */
-function skullBase(s: Sketch, c2: BuiltVertebra): Skull {
+/** Dens, atlas and skull base: drawn, never labelled (the atlas's lateral masses denser and body-like with `atlas`). */
+function skullBase(s: Sketch, c2: BuiltVertebra, atlas?: AtlasDraw): Skull {
   const { rng, size, density, structures, bone } = s;
   const d2 = c2.spec.depth;
   const denH = rng.range(13, 17) * size;
@@ -140,20 +169,22 @@ function skullBase(s: Sketch, c2: BuiltVertebra): Skull {
   structures.push(
     bone(ellipse(at(c2, archAlong, denCenter + denW / 2 + 2 + 3.5 * size), 3.3 * size, 5.5 * size, Math.atan2(c2.v.y, c2.v.x), 18), 0.6, 1.3, 0.9),
   );
-  structures.push(
-    bone(
-      polyAt(c2, [
+  // The lateral masses, seen through the dens; with `atlas`, a denser block apart from C2 that reads as a body.
+  const masses = atlas
+    ? polyAt(c2, [
+        [-denH * atlas.top, denCenter - denW / 2 - atlas.back * size],
+        [-denH * atlas.top, denCenter + denW / 2 + atlas.front * size],
+        [-denH * atlas.gap, denCenter + denW / 2 + (atlas.front - 1) * size],
+        [-denH * atlas.gap, denCenter - denW / 2 - (atlas.back + 1) * size],
+      ])
+    : polyAt(c2, [
         [-denH * 0.95, denCenter - denW / 2 - 5],
         [-denH * 0.95, denCenter + denW / 2 + 1],
         [-denH * 0.1, denCenter + denW / 2],
         [-denH * 0.15, denCenter - denW / 2 - 6],
-      ]),
-      0.35,
-      0.6,
-      1.2,
-      0.4,
-    ),
-  );
+      ]);
+  const atlasOutline = atlas ? chaikin(masses, 2) : undefined;
+  structures.push(atlasOutline ? bone(atlasOutline, atlas!.value, atlas!.cortex, 1.0, 0.6) : bone(masses, 0.35, 0.6, 1.2, 0.4));
   const posteriorArch = bezier(at(c2, -denH * 0.45, denCenter - denW / 2 - 6), at(c2, -denH * 0.7, -25 * size), at(c2, -denH * 0.45, -40 * size), 10);
   structures.push(
     bone(
@@ -186,7 +217,7 @@ function skullBase(s: Sketch, c2: BuiltVertebra): Skull {
     value: 0.12 * density,
     mottle: { amplitude: 0.4, scaleMm: 5 },
   });
-  return { c2, denH, denCenter, vaultCenter, sk };
+  return { c2, denH, denCenter, vaultCenter, sk, ...(atlasOutline ? { atlasOutline } : {}) };
 }
 
 /** Mandible, teeth and hyoid (in front of `hyoid`); returns how far the jaw drops below the dens (mm). */

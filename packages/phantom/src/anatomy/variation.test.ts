@@ -79,9 +79,30 @@ describe('anatomy variation', () => {
     expect(segmented.structures.length).toBeGreaterThan(fused.structures.length);
   });
 
+  it('a body-like atlas draws the lateral masses as a denser block above C2, an unlabelled body of the truth', () => {
+    const options = { ankylosing: false, implants: false };
+    const plain = cervicalScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9) }) });
+    const atlas = cervicalScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9), atlasBody: true }) });
+    expect(atlas.bodies.map((b) => b.level)).toEqual(['C1', ...plain.bodies.map((b) => b.level)]);
+    const c1 = atlas.bodies[0]!;
+    expect(c1.labelled).toBe(false);
+    // Every body from C2 down is where it was, and so is every structure but the lateral masses.
+    expect(atlas.bodies.slice(1)).toEqual(plain.bodies);
+    expect(atlas.structures).toHaveLength(plain.structures.length);
+    const changed = atlas.structures.filter((x, i) => JSON.stringify(x) !== JSON.stringify(plain.structures[i]));
+    expect(changed).toHaveLength(1);
+    expect(changed[0]!.outline).toBe(c1.outline);
+    const masses = plain.structures[atlas.structures.indexOf(changed[0]!)]!;
+    expect(changed[0]!.value).toBeGreaterThan(masses.value);
+    // Wholly above C2's upper endplate: its lowest point is above C2's highest.
+    const c2 = plain.bodies[0]!.outline;
+    expect(Math.max(...c1.outline.map((p) => p.y))).toBeLessThan(Math.min(...c2.map((p) => p.y)));
+  });
+
   it('draws within its ranges, with context parts of the film view only', () => {
     const seen = { lowAspect: false, highAspect: false, kyphotic: false, fracture: false, without: new Set<string>() };
     let segmented = 0;
+    let atlas = 0;
     for (let i = 0; i < 300; i++) {
       const view = i % 2 === 0 ? 'cervical' : 'lumbar';
       const v = drawAnatomyVariation(new Rng(1000 + i), view);
@@ -100,11 +121,15 @@ describe('anatomy variation', () => {
       seen.fracture ||= v.fracture !== null;
       for (const part of v.without) seen.without.add(part);
       if (view === 'cervical') expect(v.sacralSegment).toBe(false);
+      if (view === 'lumbar') expect(v.atlasBody).toBe(false);
       if (v.sacralSegment) segmented++;
+      if (v.atlasBody) atlas++;
     }
-    // About 35 % of the 150 lumbar films.
+    // About 35 % of the 150 lumbar films, and of the 150 cervical ones.
     expect(segmented).toBeGreaterThan(35);
     expect(segmented).toBeLessThan(70);
+    expect(atlas).toBeGreaterThan(35);
+    expect(atlas).toBeLessThan(70);
     expect(seen).toEqual({
       lowAspect: true,
       highAspect: true,

@@ -43,6 +43,12 @@ export interface AnatomyVariation {
    * films; the generator's own sacrum is one fused bone), so a chain may run one body past S1.
    */
   sacralSegment: boolean;
+  /**
+   * Cervical films: the atlas's lateral masses stand out as a dense block above C2 (as they do on many
+   * real films), shaped enough like a body that a detector trained without it may count it: a chain
+   * may then run one body past C2.
+   */
+  atlasBody: boolean;
   /** Draws for the per-level extras, apart from the anatomy's own stream so that it stays aligned. */
   rng: Rng | null;
 }
@@ -60,6 +66,7 @@ export const DEFAULT_ANATOMY: AnatomyVariation = {
   rounding: 2,
   without: [],
   sacralSegment: false,
+  atlasBody: false,
   rng: null,
 };
 
@@ -86,8 +93,9 @@ export function drawAnatomyVariation(rng: Rng, view: View): AnatomyVariation {
     rounding: rng.int(1, 4),
     without,
     rng: rng.fork('levels'),
-    // Drawn last, so every draw before it is what it was before the segment existed.
+    // Drawn last, so every draw before them is what it was before the segment and the atlas existed.
     sacralSegment: view === 'lumbar' && rng.chance(0.35),
+    atlasBody: view === 'cervical' && rng.chance(0.35),
   };
 }
 
