@@ -123,6 +123,17 @@ describe('decodeChainLevels', () => {
     expect(decodeChainLevels(whole, 'cervical')?.firstLevelIndex).toBe(0);
   });
 
+  it('reads a squat block above C2 as the atlas, unlabelled, where no reference is found', () => {
+    // C1 (the lateral masses' block) above C2–C7, the head unsure: the shapes say the first body is the atlas.
+    const offsets = Array.from({ length: 13 }, (_, i) => i - 3);
+    const unsure = { offsets, probability: new Float64Array(offsets.length).fill(1 / offsets.length) };
+    const chain = bodiesOf('cervical', ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']).map((b) => ({ ...b, levels: unsure }));
+    // VIEW_LEVELS.cervical starts at C2: index -1 puts the first body above it (labelChain leaves it unlabelled).
+    expect(decodeChainLevels(chain, 'cervical')?.firstLevelIndex).toBe(-1);
+    // Without the block, the same bodies start at C2.
+    expect(decodeChainLevels(chain.slice(1), 'cervical')?.firstLevelIndex).toBe(0);
+  });
+
   it('lets the level head move a whole reference one body, to the segment beyond it, and no further', () => {
     // L1–S2 with the S1 class on S2 (the chain's last body): the Mask R-CNN calls the last body S1.
     const levels = ['L1', 'L2', 'L3', 'L4', 'L5', 'S1', 'S2'];
@@ -145,13 +156,13 @@ describe('decodeChainLevels', () => {
   });
 });
 
-/** A straight cervical column at 3 px/mm whose top edge cuts through `top`; no C2 detection. */
-function cutCervical(levels: string[]) {
+/** A straight cervical column at 3 px/mm whose top edge cuts through its first body (`y` above its centre by a third of its height; another `y` starts lower); no C2 detection. */
+function cutCervical(levels: string[], top = -12) {
   const frame = frameFor(512, 512, 512);
   const probability = new Uint8Array(512 * 512);
   const detections: InstanceDetection[] = [];
   const spans: Array<{ level: string; y0: number; y1: number }> = [];
-  let y = -12; // the first body's centre lies above the top edge by a third of its height
+  let y = top;
   for (const l of levels) {
     const t = LEVEL_TEMPLATES.cervical.find((x) => x.level === l)!;
     const h = 3 * Math.sqrt(t.area / t.ratio);
@@ -227,6 +238,17 @@ describe('fuse without a reference on a cut film', () => {
     const kept = fuse(agrees, { cutReferenceCost: 8 });
     expect(kept.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
     expect(kept.reference?.level).toBe('C2');
+  });
+
+  it('never moves a C2 class on a whole body, whatever the level head says', () => {
+    const cervical = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1', 'T2', 'T3'];
+    const whole = cutCervical(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1'], 30);
+    const detections = whole.instances.detections.map((d, i) => (i === 0 ? { ...d, className: 'C2' } : d));
+    // A head that calls the top body the atlas (C1) and every body below one level higher than it is.
+    const levels = levelGrid(whole.spans, (l) => cervical.indexOf(l) - 2);
+    const r = fuse({ ...whole, instances: { ...whole.instances, detections }, foreground: { ...whole.foreground, levels }, view: 'cervical' });
+    expect(r.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(r.reference?.level).toBe('C2');
   });
 
   it('refuses a malformed level grid with a clear error', () => {

@@ -7,8 +7,9 @@ import { median } from './morphology.js';
  * through the reference end the chain's end body is NOT the reference, so "top = C2" / "bottom =
  * S1" mislabels every body. Instead the chain is matched to an anatomical template of body shape
  * (depth/height on the lateral film) and relative size, extended by the unlabelled neighbours that
- * films show (T2–T5 below a cervical spine; T9–T11 above and S2 below a lumbar one), together with
- * the Mask R-CNN's far-end landmark marks and the U-Net's level head (decodeChainLevels).
+ * films show (the atlas above and T2–T5 below a cervical spine; T9–T11 above and S2 below a lumbar
+ * one), together with the Mask R-CNN's far-end landmark marks and the U-Net's level head
+ * (decodeChainLevels).
  * fitChainToTemplate, on absolute shapes, picks the view when nothing else says.
  *
  * Template values are typical adult dimensions in mm (height × depth of the body, lateral view),
@@ -26,6 +27,8 @@ const T = (level: string, height: number, depth: number): TemplateLevel => ({ le
 
 export const LEVEL_TEMPLATES: Readonly<Record<View, readonly TemplateLevel[]>> = Object.freeze({
   cervical: [
+    // The atlas's lateral masses, the block a detector may take for a body above C2 (an arch, not a body).
+    T('C1', 12, 18),
     T('C2', 16, 15.5),
     T('C3', 13, 16),
     T('C4', 13, 16.5),
@@ -130,7 +133,7 @@ export function fitChainToTemplate(bodies: readonly ChainBody[], view: View): An
  * below", not "T1".
  */
 export const LANDMARK_MARK_RATE: Readonly<Record<View, Readonly<Record<string, number>>>> = Object.freeze({
-  cervical: { C2: 0.01, C3: 0.01, C4: 0.01, C5: 0.01, C6: 0.01, C7: 0.22, T1: 0.76, T2: 0.75, T3: 0.72, T4: 0.72, T5: 0.72 },
+  cervical: { C1: 0.01, C2: 0.01, C3: 0.01, C4: 0.01, C5: 0.01, C6: 0.01, C7: 0.22, T1: 0.76, T2: 0.75, T3: 0.72, T4: 0.72, T5: 0.72 },
   lumbar: { T9: 0.86, T10: 0.86, T11: 0.92, T12: 0.98, L1: 0.02, L2: 0.01, L3: 0.01, L4: 0.01, L5: 0.01, S1: 0.01, S2: 0.01 },
 });
 

@@ -72,11 +72,12 @@ export interface FusionOptions {
    */
   cutReferenceCost: number;
   /**
-   * A reference on a whole body may still be the body just beyond the reference level (a segmented
-   * S2 below S1, the atlas above C2: the Mask R-CNN learnt "the last body is S1"). With a level
-   * head the chain is decoded with that one alternative, the reference costing this much to
-   * overrule; 0 = a whole reference always anchors the count. 0.5–1 decode best on the validation
-   * sets, 2–6 a film fewer (docs/EVALUATION.md, "A reference one body off"). @defaultValue 1
+   * On a lumbar film, an S1 class on a whole body may still be S2 standing apart from S1 (the
+   * Mask R-CNN learnt "the last body is S1"). With a level head the chain is decoded with that one
+   * alternative, the reference costing this much to overrule; 0 = a whole reference always anchors
+   * the count. 0.5–1 decode best on the validation sets, 2–6 a film fewer (docs/EVALUATION.md, "A
+   * reference one body off"). A whole C2 is never doubted: no set showed the C2 class on the atlas,
+   * and letting the decoding move it there cost a right film ("The atlas"). @defaultValue 1
    */
   wholeReferenceCost: number;
   /**
