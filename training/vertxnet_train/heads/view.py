@@ -8,7 +8,7 @@ gas. This small CNN learns that from a 128-pixel view of the 512-pixel analysis 
 inside the U-Net's ONNX graph as a second output, so the U-Net stage classifies the view at no
 extra decode or resize.
 
-python3 -m vertxnet_train.heads.view train --data DIR[,DIR] --out view.vxw [--val DIR] [--epochs N]
+python3 -m vertxnet_train.heads.view train --data DIR[,DIR] --out view.vxw [--val DIR] [--epochs N] [--randomise]
 python3 -m vertxnet_train.heads.view evaluate --weights view.vxw --data DIR[,DIR]
 python3 -m vertxnet_train.heads.view export --unet models/unet/weights.vxw --view view.vxw \
     --base models/unet/manifest.json --out models/unet --version X
@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from ..coco import load_records, refuse_held_out_style
 from .common import data_note, fit_head, head_cli, load_head, mirror_and_light, pool_canvas, random_shift, save_head, set_threads
 from .constants import BATCH, INFER_BATCH, LR, POOL, POOLED, SEED, SIZE, SURE, VIEW, VIEWS
+from .randomise import randomise_scale_and_look
 
 
 class ViewNet(nn.Module):
@@ -59,8 +60,12 @@ def load_view_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.T
     return x, y
 
 
-def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    """Mirror (patients face either way), a little contrast and brightness, a shift of a few pixels."""
+def augment(x: torch.Tensor, gen: torch.Generator, randomise: bool = False) -> torch.Tensor:
+    """Mirror (patients face either way), a little contrast and brightness, a shift of a few pixels;
+    with `randomise`, first each film's scale and look (randomise.py; no draw without it, so older
+    runs replay exactly)."""
+    if randomise:
+        x = randomise_scale_and_look(x, gen)
     x, _ = mirror_and_light(x, gen)
     return torch.roll(x, shifts=random_shift(gen), dims=(2, 3))
 
@@ -73,7 +78,7 @@ def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
 
 
 def train_view(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 12, batch: int = BATCH, lr: float = LR, seed: int = SEED,
-               val: Tuple[torch.Tensor, torch.Tensor] = None, log=print) -> Tuple[ViewNet, dict]:
+               val: Tuple[torch.Tensor, torch.Tensor] = None, randomise: bool = False, log=print) -> Tuple[ViewNet, dict]:
 
     def epoch_row(model, _start):
         row = {"train_accuracy": round(accuracy(model, x, y), 4)}
@@ -82,9 +87,10 @@ def train_view(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 12, batch: int
         return row
 
     def batch_loss(model, gen, idx):
-        return F.cross_entropy(model.classify(augment(x[idx], gen)), y[idx])
+        return F.cross_entropy(model.classify(augment(x[idx], gen, randomise)), y[idx])
 
-    return fit_head(ViewNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
+    model, meta = fit_head(ViewNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
+    return model, {**meta, **({"randomise": True} if randomise else {})}
 
 
 def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, *, threshold: float = SURE) -> dict:
@@ -109,8 +115,10 @@ def load_view(path: str) -> Tuple[ViewNet, dict]:
 
 
 def main(argv: List[str] = None) -> int:
-    ap, sub, _, v = head_cli(__doc__, "view head (images must carry a view)", 12)
+    ap, sub, t, v = head_cli(__doc__, "view head (images must carry a view)", 12)
     v.add_argument("--threshold", type=float, default=SURE, help="fusion's viewThreshold")
+    t.add_argument("--randomise", action="store_true",
+                   help="randomise each training film's scale, gamma, blur and noise (heads/randomise.py)")
     e = sub.add_parser("export", help="bundle a U-Net and a view head into one ONNX model folder")
     e.add_argument("--unet", required=True, help="U-Net weights (.vxw) or checkpoint")
     e.add_argument("--view", required=True, help="view head weights (.vxw) from `train`")
@@ -129,7 +137,7 @@ def main(argv: List[str] = None) -> int:
         refuse_held_out_style(args.data.split(","))
         x, y = load_view_set(args.data.split(","))
         val = load_view_set(args.val.split(",")) if args.val else None
-        model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val)
+        model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val, randomise=args.randomise)
         meta["data"] = data_note(args)
         meta["metrics"] = {"train_accuracy": meta["history"][-1]["train_accuracy"]}
         if val is not None:
