@@ -21,7 +21,7 @@ def films(tmp_path_factory):
 
 def test_relative_levels_count_from_each_views_first_labelled_level():
     assert relative_level("cervical", "C2") == 0 and relative_level("cervical", "T1") == 6
-    assert relative_level("cervical", "T3") == 8
+    assert relative_level("cervical", "T3") == 8 and relative_level("cervical", "C1") == -1
     assert relative_level("lumbar", "T12") == 0 and relative_level("lumbar", "S1") == 6
     assert relative_level("lumbar", "T10") == -2 and relative_level("lumbar", "S2") == 7
     assert relative_level("lumbar", "C5") is None and relative_level("cervical", "ignore") is None

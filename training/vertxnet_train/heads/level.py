@@ -34,7 +34,7 @@ from .constants import BATCH, LEVEL, POOL, POOLED, RELATIVE_LEVELS, SEED, SIZE
 
 # Each view's levels in order, index 0 = the first labelled level (VIEW_LEVELS[view][0]).
 EXTENDED = {
-    "cervical": {lvl: i for i, lvl in enumerate(["C2", "C3", "C4", "C5", "C6", "C7", "T1", "T2", "T3", "T4", "T5", "T6"])},
+    "cervical": {lvl: i - 1 for i, lvl in enumerate(["C1", "C2", "C3", "C4", "C5", "C6", "C7", "T1", "T2", "T3", "T4", "T5", "T6"])},
     "lumbar": {lvl: i - 3 for i, lvl in enumerate(["T9", "T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4"])},
 }
 IGNORE = -100  # cross_entropy's ignore_index: pixels outside bodies, levels out of range
