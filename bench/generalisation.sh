@@ -2,7 +2,7 @@
 # The generalisation figures of docs/EVALUATION.md, from scratch, with the shipped models:
 # style B (never trained on) with the view left to the pipeline and given, our own held-out set,
 # mirror consistency, the real AP films' held-out fifth (out of scope), and 100 head films (C2–C4 small in
-# a corner of a skull film). About 30 minutes on 2 cores.
+# a corner of a skull film). About 40 minutes on 2 cores.
 #
 #   bash bench/generalisation.sh WORK_DIR [SHARED_DIR]
 set -euo pipefail
