@@ -20,9 +20,9 @@ def content(x):
 def test_zoom_keeps_the_letterbox_and_scales_the_content():
     x = letterboxed()
     padding = x <= PADDING + 1e-4
-    same = randomise._zoom(x, padding, torch.ones(4), torch.rand(4, 2))
+    same = randomise._zoom(x, padding, scale=torch.ones(4), centre=torch.rand(4, 2))
     assert torch.allclose(same, x, atol=1e-4)
-    half = randomise._zoom(x, padding, torch.full((4,), 0.5), torch.full((4, 2), 0.5))
+    half = randomise._zoom(x, padding, scale=torch.full((4,), 0.5), centre=torch.full((4, 2), 0.5))
     # A quarter of the content's area is left, the rest is letterbox padding (never a new grey).
     assert torch.allclose(content(half), content(x) / 4, atol=0.01)
     assert bool(((half == PADDING) | (half > PADDING + 1e-4)).all())

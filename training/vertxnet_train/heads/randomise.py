@@ -28,7 +28,7 @@ def randomise_scale_and_look(x: torch.Tensor, gen: torch.Generator) -> torch.Ten
     u = torch.rand(n, 6, generator=gen)
     chosen = u[:, 0] < SHARE
     padding = x <= PADDING + 1e-4
-    out = _zoom(x, padding, _span(u[:, 1], *ZOOM, log=True), u[:, 2:4])
+    out = _zoom(x, padding, scale=_span(u[:, 1], *ZOOM, log=True), centre=u[:, 2:4])
     padding = out <= PADDING + 1e-4
     grey = ((out * STD + MEAN).clamp(0, 1) ** _span(u[:, 4], *GAMMA, log=True)[:, None, None, None] - MEAN) / STD
     grey = _blur(grey, BLUR * u[:, 5])
@@ -41,7 +41,7 @@ def _span(u: torch.Tensor, lo: float, hi: float, *, log: bool = False) -> torch.
     return torch.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if log else lo + u * (hi - lo)
 
 
-def _zoom(x: torch.Tensor, padding: torch.Tensor, scale: torch.Tensor, centre: torch.Tensor) -> torch.Tensor:
+def _zoom(x: torch.Tensor, padding: torch.Tensor, *, scale: torch.Tensor, centre: torch.Tensor) -> torch.Tensor:
     """Each film scaled by `scale` about a point drawn in its middle half; what leaves the frame is
     lost, what enters it is letterbox padding."""
     n = x.shape[0]
