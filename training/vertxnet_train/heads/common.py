@@ -128,13 +128,20 @@ def mirror_and_light(x: torch.Tensor, gen: torch.Generator, invert_share: float 
     return x * gain + bias, flip
 
 
+PADDING = (0.0 - MEAN) / STD  # a letterbox pixel (0) once normalised
+
+
+def letterbox_padding(x: torch.Tensor) -> torch.Tensor:
+    """Where pooled films (pool_canvas) are letterbox padding, told by its value (pixel 0), as the
+    pooled tensors carry no frame: a content cell black all through counts as padding too, which an
+    augmentation can afford."""
+    return x <= PADDING + 1e-4
+
+
 def invert_pooled(x: torch.Tensor, which: torch.Tensor) -> torch.Tensor:
     """Pooled films (pool_canvas) with the polarity of the `which` ones inverted: the content's
-    normalised grey g becomes -g (255 - v before normalising, MEAN 0.5), the letterbox padding stays.
-    Padding is told by its value (pixel 0), as the pooled tensors carry no frame: a content cell that
-    is black all through stays black too, which an augmentation can afford."""
-    padding = x <= (0.0 - MEAN) / STD + 1e-4
-    return torch.where(which[:, None, None, None] & ~padding, -x, x)
+    normalised grey g becomes -g (255 - v before normalising, MEAN 0.5), the letterbox padding stays."""
+    return torch.where(which[:, None, None, None] & ~letterbox_padding(x), -x, x)
 
 
 def random_shift(gen: torch.Generator) -> Tuple[int, int]:

@@ -11,9 +11,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from .common import PADDING, letterbox_padding
 from .constants import MEAN, STD
-
-PADDING = (0.0 - MEAN) / STD  # a letterbox pixel (0) once normalised
 
 ZOOM = (0.7, 1.4)  # content scale: below 1 the film shrinks inside the frame, above 1 a part of it fills it
 GAMMA = (0.6, 1.6)  # on the content's grey in [0, 1], drawn log-uniform
@@ -27,9 +26,9 @@ def randomise_scale_and_look(x: torch.Tensor, gen: torch.Generator) -> torch.Ten
     n = x.shape[0]
     u = torch.rand(n, 6, generator=gen)
     chosen = u[:, 0] < SHARE
-    padding = x <= PADDING + 1e-4
+    padding = letterbox_padding(x)
     out = _zoom(x, padding, scale=_span(u[:, 1], *ZOOM, log=True), centre=u[:, 2:4])
-    padding = out <= PADDING + 1e-4
+    padding = letterbox_padding(out)
     grey = ((out * STD + MEAN).clamp(0, 1) ** _span(u[:, 4], *GAMMA, log=True)[:, None, None, None] - MEAN) / STD
     grey = _blur(grey, BLUR * u[:, 5])
     grey = grey + NOISE * torch.rand(n, 1, 1, 1, generator=gen) * torch.randn(grey.shape, generator=gen)
