@@ -184,7 +184,7 @@ function skullBase(s: Sketch, c2: BuiltVertebra, atlas?: AtlasDraw): Skull {
         [-denH * 0.15, denCenter - denW / 2 - 6],
       ]);
   const atlasOutline = atlas ? chaikin(masses, 2) : undefined;
-  structures.push(atlasOutline ? bone(atlasOutline, atlas!.value, atlas!.cortex, 1.0, 0.6) : bone(masses, 0.35, 0.6, 1.2, 0.4));
+  structures.push(atlas && atlasOutline ? bone(atlasOutline, atlas.value, atlas.cortex, 1.0, 0.6) : bone(masses, 0.35, 0.6, 1.2, 0.4));
   const posteriorArch = bezier(at(c2, -denH * 0.45, denCenter - denW / 2 - 6), at(c2, -denH * 0.7, -25 * size), at(c2, -denH * 0.45, -40 * size), 10);
   structures.push(
     bone(
