@@ -13,6 +13,7 @@ import { traceChain, type SpineChain } from './steps/spine-chain.js';
 import { round3 } from './measure/geometry.js';
 import { collectVertebrae, type FusedBodies } from './steps/vertebrae.js';
 import { readFacing } from './steps/facing-step.js';
+import { readHeadAgreement, type HeadAgreement } from './steps/head-agreement.js';
 import { judgeScope } from './steps/scope-step.js';
 import { applyCalibration } from './calibration/apply.js';
 import { FITTED_CALIBRATION } from './calibration/fitted.js';
@@ -35,6 +36,7 @@ export interface FusionTrace {
   labels: ChainLevels;
   fused: FusedBodies;
   quality: QualityReport;
+  heads: HeadAgreement;
 }
 
 /**
@@ -69,7 +71,8 @@ export function traceFusion(raw: FusionInput, options?: Partial<FusionOptions>):
   const labels = assignLevels(decision.view, bodies, chain, landmarks, features, !!foreground?.levels, frame, o);
   const fused = collectVertebrae(bodies, chain, labels, frame, masks.roi);
   const quality = checkQuality({ input, masks, bodies, landmarks, chain, decision, labels, fused }, o);
-  return { options: o, input, masks, assignment, bodies, landmarks, firstView, chain, features, decision, labels, fused, quality };
+  const heads = readHeadAgreement(decision.view, foreground?.viewScores, labels.levels, features);
+  return { options: o, input, masks, assignment, bodies, landmarks, firstView, chain, features, decision, labels, fused, quality, heads };
 }
 
 /** The last step: the result as callers see it (scores rounded to 3 decimals). */
@@ -80,11 +83,15 @@ export function fusionResult(t: FusionTrace, raw: Pick<FusionInput, 'pixelSpacin
     viewSource: t.decision.source,
     frame: t.input.frame,
     instanceMap: t.fused.instanceMap,
-    vertebrae: t.fused.vertebrae,
+    vertebrae: t.fused.vertebrae.map((v) => {
+      const p = v.chainIndex !== null ? t.heads.levels[v.chainIndex] : undefined;
+      return p !== undefined ? { ...v, levelHeadProbability: p } : v;
+    }),
     qc: t.quality.qc,
     ...(t.labels.referenceScore !== undefined && t.chain.refClass ? { reference: { level: t.chain.refClass, score: round3(t.labels.referenceScore) } } : {}),
     ...(t.labels.landmark ? { landmark: { level: t.labels.landmark.level, score: round3(t.labels.landmark.score) } } : {}),
     ...(raw.pixelSpacing ? { pixelSpacing: raw.pixelSpacing } : {}),
     ...(t.quality.modelAgreement !== undefined ? { modelAgreement: round3(t.quality.modelAgreement) } : {}),
+    ...(t.heads.view !== undefined ? { viewHeadProbability: t.heads.view } : {}),
   };
 }

@@ -14,6 +14,8 @@ export interface ImageVertebra {
   score: number;
   /** Calibrated probability that `level` is right; absent when unlabelled. */
   levelProbability?: number;
+  /** The U-Net level head's probability of `level` over the body (calibration evidence); absent when unlabelled or without a level head. */
+  levelHeadProbability?: number;
   source: VertebraSource;
   /** [x, y, width, height]. */
   bbox: [number, number, number, number];
@@ -32,7 +34,8 @@ export interface ImageResult {
   /** The source's URI or key, as the caller names it. */
   source: string;
   image: { width: number; height: number; frame?: Frame; sopInstanceUid?: string; pixelSpacing?: PixelSpacing };
-  view: { value: View | null; source: ViewSource };
+  /** headProbability: the U-Net view head's probability of `value`, where it has one. */
+  view: { value: View | null; source: ViewSource; headProbability?: number };
   /** From the U-Net's facing head: the side the patient faces as displayed, and its probability. */
   facing?: { side: 'left' | 'right'; probability: number };
   models: { unet?: ModelProvenance; maskrcnn?: ModelProvenance };
@@ -96,6 +99,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
       verseCode: v.verseCode,
       score: v.score,
       ...(v.levelProbability !== undefined ? { levelProbability: v.levelProbability } : {}),
+      ...(v.levelHeadProbability !== undefined ? { levelHeadProbability: v.levelHeadProbability } : {}),
       source: v.source,
       bbox: bbox!,
       polygon,
@@ -114,7 +118,11 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
       ...(input.sopInstanceUid ? { sopInstanceUid: input.sopInstanceUid } : {}),
       ...(spacing ? { pixelSpacing: spacing } : {}),
     },
-    view: { value: fusion.view, source: fusion.viewSource },
+    view: {
+      value: fusion.view,
+      source: fusion.viewSource,
+      ...(fusion.viewHeadProbability !== undefined ? { headProbability: fusion.viewHeadProbability } : {}),
+    },
     ...(fusion.facing ? { facing: fusion.facing } : {}),
     models: input.models,
     ...(fusion.reference ? { reference: fusion.reference } : {}),

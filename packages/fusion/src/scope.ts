@@ -10,12 +10,12 @@ const KEPT_FLAGS: ReadonlySet<QcFlag> = new Set(['empty', 'unet-missing', 'maskr
  * reference and no view: levels counted on such a film would be confidently wrong.
  */
 export function declareOutOfScope(fusion: FusionResult): FusionResult {
-  const { reference: _reference, landmark: _landmark, ...rest } = fusion;
+  const { reference: _reference, landmark: _landmark, viewHeadProbability: _view, ...rest } = fusion;
   return {
     ...rest,
     view: null,
     viewSource: 'metadata',
-    vertebrae: fusion.vertebrae.map(({ levelProbability: _p, ...v }) => ({ ...v, level: null, verseCode: null })),
+    vertebrae: fusion.vertebrae.map(({ levelProbability: _p, levelHeadProbability: _h, ...v }) => ({ ...v, level: null, verseCode: null })),
     qc: {
       flags: orderFlags(['out-of-scope', ...fusion.qc.flags.filter((f) => KEPT_FLAGS.has(f))]),
       confidence: 0,

@@ -38,6 +38,8 @@ export interface FusedVertebra {
   chainIndex: number | null;
   /** Calibrated probability that `level` is right (calibration/apply.ts); absent when unlabelled. */
   levelProbability?: number;
+  /** The U-Net level head's probability of `level` over the body (steps/head-agreement.ts); absent when unlabelled or without a level head. */
+  levelHeadProbability?: number;
 }
 
 export interface FusionResult {
@@ -58,4 +60,6 @@ export interface FusionResult {
   modelAgreement?: number;
   /** From the U-Net's facing head: the side the patient faces as displayed, and its probability. */
   facing?: { side: 'left' | 'right'; probability: number };
+  /** The U-Net view head's probability of `view` (steps/head-agreement.ts); absent without a view or a view head. */
+  viewHeadProbability?: number;
 }
