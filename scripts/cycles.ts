@@ -126,7 +126,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['core'], // levels, analysis frame, model-output types, model manifest, errors (zod only)
   ['config', 'imaging', 'inference', 'storage'], // env parsing + logging; codecs + DICOM; onnxruntime; local + S3
   ['queue'], // job contract, run store, producer, workers, service runtime, metrics
-  ['fusion', 'phantom', 'phantom-b'],
+  ['fusion', 'phantom', 'phantom-b', 'phantom-c'],
   ['pipeline'],
   ['cli'],
   ['ingest', 'unet-worker', 'maskrcnn-worker', 'fusion-worker'],

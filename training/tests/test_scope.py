@@ -141,6 +141,21 @@ def test_training_refuses_the_held_out_style(tmp_path):
         scope.main(["train", "--lateral", str(held_out), "--other", str(own), "--out", str(tmp_path / "s.vxw")])
 
 
+def test_training_refuses_the_validation_style(tmp_path):
+    from vertxnet_train.coco import refuse_held_out_style
+    validation = tmp_path / "style-c"
+    validation.mkdir()
+    (validation / "annotations.json").write_text(json.dumps({"info": {"generator": "phantom-c"}, "images": [], "annotations": []}))
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "annotations.json").write_text(json.dumps({"info": {"generator": "vertxnet-phantom"}, "images": [], "annotations": []}))
+    refuse_held_out_style([str(own)])
+    with pytest.raises(ValueError, match="validation style: it is for evaluation and calibration only, never for training"):
+        refuse_held_out_style([str(own), str(validation)])
+    with pytest.raises(ValueError, match="validation style"):
+        scope.main(["train", "--lateral", str(validation), "--other", str(own), "--out", str(tmp_path / "s.vxw")])
+
+
 def test_the_facing_head_swaps_sides_on_a_mirrored_frame_and_exports(unet_run, tmp_path):
     from vertxnet_train.heads.facing import SIDES, load_facing, save_facing, train_facing
     run, _ = unet_run
