@@ -79,6 +79,7 @@ async function loadSet(name: string, run: string, gt: string): Promise<FilmSet> 
     const judged = judgeLabels(evaluateImage(pred.data, mask.data, mask.width, mask.height), r.vertebrae);
     const subject: CalibrationSubject = {
       view: r.view.value,
+      ...(r.view.headProbability !== undefined ? { viewHeadProbability: r.view.headProbability } : {}),
       qc: r.qc,
       ...(r.reference ? { reference: r.reference } : {}),
       ...(r.landmark ? { landmark: r.landmark } : {}),

@@ -10,14 +10,14 @@ const LANDMARK_MODEL = ['background', 'vertebra', 'C2', 'S1', 'T1', 'T12'];
 
 describe('fuse', () => {
   it('labels a full cervical spine from C2 and a lumbar spine from S1', () => {
-    const c = fuse(syntheticSpine({ view: 'cervical' }));
+    const c = fuse(syntheticSpine({ view: 'cervical', heads: true }));
     expect(levelsOf(c)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
     expect(c.view).toBe('cervical');
     expect(c.viewSource).toBe('reference');
     expect(c.reference).toEqual({ level: 'C2', score: 0.9 });
     expect(c.qc.flags).toEqual([]);
     expect(c.qc.confidence).toBeGreaterThan(0.75);
-    const l = fuse(syntheticSpine({ view: 'lumbar' }));
+    const l = fuse(syntheticSpine({ view: 'lumbar', heads: true }));
     expect(levelsOf(l)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
     expect(l.reference?.level).toBe('S1');
   });

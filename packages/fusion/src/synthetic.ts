@@ -65,6 +65,8 @@ export interface SyntheticSpineOptions {
   anatomical?: boolean;
   /** The Mask R-CNN's class list (instances.classes); absent = unknown. */
   classes?: string[];
+  /** The U-Net's view and level heads, agreeing with the drawn spine (as on a film the models know). */
+  heads?: boolean;
 }
 
 export interface SyntheticSpine {
@@ -150,7 +152,28 @@ export function syntheticSpine(opts: SyntheticSpineOptions): SyntheticSpine {
         mask: { x: x0, y: y0, width: mw, height: y1 - y0, data },
       };
     });
-  return { frame, bodies, foreground: { frame, probability }, instances: { frame, detections, ...(opts.classes ? { classes: opts.classes } : {}) } };
+  const foreground: ForegroundMap = { frame, probability, ...(opts.heads ? agreeingHeads(opts.view, frame, bodies) : {}) };
+  return { frame, bodies, foreground, instances: { frame, detections, ...(opts.classes ? { classes: opts.classes } : {}) } };
+}
+
+/** A sure view head, and a level grid whose every cell names the level of the nearest drawn body. */
+function agreeingHeads(view: View, frame: Frame, bodies: readonly SyntheticBody[]): Pick<ForegroundMap, 'viewScores' | 'levels'> {
+  const offsets = Array.from({ length: 13 }, (_, i) => i - 3);
+  const side = 32;
+  const plane = side * side;
+  const probability = new Float32Array(offsets.length * plane).fill(0.04 / (offsets.length - 1));
+  const cell = frame.size / side;
+  for (let row = 0; row < side; row++) {
+    for (let col = 0; col < side; col++) {
+      const x = (col + 0.5) * cell;
+      const y = (row + 0.5) * cell;
+      const nearest = bodies.reduce((a, b) => (Math.hypot(b.cx - x, b.cy - y) < Math.hypot(a.cx - x, a.cy - y) ? b : a));
+      const c = offsets.indexOf(VIEW_LEVELS[view].indexOf(nearest.level as never));
+      if (c >= 0) probability[c * plane + row * side + col] = 0.96;
+    }
+  }
+  const other: View = view === 'cervical' ? 'lumbar' : 'cervical';
+  return { viewScores: { [view]: 0.99, [other]: 0.01 } as Record<View, number>, levels: { offsets, width: side, height: side, probability } };
 }
 
 /** Depth and height of `level` from the template, scaled so that a mid-range body (C5 / L3) is `height` tall. */

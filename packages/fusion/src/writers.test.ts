@@ -10,7 +10,7 @@ import { csvCell, summaryCsvFailedRow, summaryCsvHeader, summaryCsvRow, vertebra
 import { syntheticSpine } from './synthetic.js';
 
 function lumbarResult() {
-  const s = syntheticSpine({ view: 'lumbar', sourceWidth: 600, sourceHeight: 800 });
+  const s = syntheticSpine({ view: 'lumbar', sourceWidth: 600, sourceHeight: 800, heads: true });
   const fusion = fuse({ ...s, pixelSpacing: { row: 0.2, column: 0.2, source: 'PixelSpacing' } });
   const labels = toSourceLabels(fusion, s.foreground, 600, 800);
   const result = buildImageResult({
@@ -31,7 +31,8 @@ describe('result writers', () => {
   it('builds result.json with source-px geometry, mm areas and measurements', () => {
     const { result, labels } = lumbarResult();
     expect(result.schemaVersion).toBe(1);
-    expect(result.view).toEqual({ value: 'lumbar', source: 'reference' });
+    expect(result.view).toEqual({ value: 'lumbar', source: 'reference', headProbability: 0.99 });
+    expect(result.vertebrae.filter((v) => v.level !== null).every((v) => (v.levelHeadProbability ?? 0) > 0.9)).toBe(true);
     expect(result.vertebrae.map((v) => v.level)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
     const l3 = result.vertebrae[3]!;
     const pixels = labels.reduce((n, v) => n + (v === verseCode('L3') ? 1 : 0), 0);

@@ -18,8 +18,18 @@ const raw = (r: FusionResult, confidence = r.qc.rawConfidence ?? r.qc.confidence
 
 /** A model whose image probability is the raw confidence itself, with a chosen threshold. */
 const identity = (needsReviewBelow: number): CalibrationModel => ({
-  image: { bias: 0, logitRawConfidence: 1, referenceNotFound: 0, viewUncertain: 0, countTrouble: 0, modelDisagreement: 0, levelsMissing: 0 },
-  vertebra: { bias: 0, logitScore: 1, logitRawConfidence: 0, stepsFromAnchor: 0, noReference: 0 },
+  image: {
+    bias: 0,
+    logitRawConfidence: 1,
+    referenceNotFound: 0,
+    viewUncertain: 0,
+    countTrouble: 0,
+    modelDisagreement: 0,
+    levelsMissing: 0,
+    logitViewHead: 0,
+    meanLogitLevelHead: 0,
+  },
+  vertebra: { bias: 0, logitScore: 1, logitRawConfidence: 0, stepsFromAnchor: 0, noReference: 0, logitLevelHead: 0 },
   needsReviewBelow,
   measureFrom: 0.9,
   provenance: {},

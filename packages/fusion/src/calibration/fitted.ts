@@ -3,25 +3,28 @@ import type { CalibrationModel } from './model.js';
 
 export const FITTED_CALIBRATION: CalibrationModel = {
   "image": {
-    "bias": 1.7303,
-    "logitRawConfidence": 1.0155,
-    "referenceNotFound": 0.6126,
-    "viewUncertain": -0.0733,
-    "countTrouble": -0.4034,
-    "modelDisagreement": -0.4479,
-    "levelsMissing": -0.3917
+    "bias": -0.3242,
+    "logitRawConfidence": 0.6239,
+    "referenceNotFound": 0.0198,
+    "viewUncertain": -0.2193,
+    "countTrouble": 0.5354,
+    "modelDisagreement": -0.7953,
+    "levelsMissing": -0.4619,
+    "logitViewHead": 0.3293,
+    "meanLogitLevelHead": 0.8045
   },
   "vertebra": {
-    "bias": 0.685,
-    "logitScore": 0.5706,
-    "logitRawConfidence": 1.4852,
-    "stepsFromAnchor": -0.1473,
-    "noReference": -0.2986
+    "bias": -0.0955,
+    "logitScore": 0.0971,
+    "logitRawConfidence": 0.9889,
+    "stepsFromAnchor": -0.0068,
+    "noReference": 0.2703,
+    "logitLevelHead": 0.47
   },
   "needsReviewBelow": 0.95,
-  "measureFrom": 0.85,
+  "measureFrom": 0.97,
   "provenance": {
-    "command": "npx tsx scripts/calibrate.ts --fit own-default=/tmp/calib/runs/val80001=/tmp/calib/val80001/annotations.json --fit own-random=/tmp/calib/runs/val81001=/tmp/calib/val81001/annotations.json --report own-held-out=/tmp/calib/runs/held90001=/tmp/calib/held90001/annotations.json --report style-B=/tmp/calib/runs/b900001=/tmp/calib/b900001/annotations.json --report own-random-anatomy=/tmp/calib/runs/val83001=/tmp/calib/val83001/annotations.json",
+    "command": "npx tsx scripts/calibrate.ts --fit own-default=/tmp/calib/runs/val80001=/tmp/calib/val80001/annotations.json --fit own-random=/tmp/calib/runs/val81001=/tmp/calib/val81001/annotations.json --fit style-C=/tmp/calib/runs/c700001=/tmp/calib/c700001/annotations.json --report own-held-out=/tmp/calib/runs/held90001=/tmp/calib/held90001/annotations.json --report style-B=/tmp/calib/runs/b900001=/tmp/calib/b900001/annotations.json --report own-random-anatomy=/tmp/calib/runs/val83001=/tmp/calib/val83001/annotations.json",
     "fitSets": [
       {
         "run": "/tmp/calib/runs/val80001",
@@ -32,6 +35,11 @@ export const FITTED_CALIBRATION: CalibrationModel = {
         "run": "/tmp/calib/runs/val81001",
         "gt": "/tmp/calib/val81001/annotations.json",
         "films": 100
+      },
+      {
+        "run": "/tmp/calib/runs/c700001",
+        "gt": "/tmp/calib/c700001/annotations.json",
+        "films": 200
       }
     ],
     "models": [
@@ -46,7 +54,7 @@ export const FITTED_CALIBRATION: CalibrationModel = {
         "sha256": "61b28242d9efb04957839568d8d5a95249479cc2d573c3d18f35839db9233689"
       }
     ],
-    "date": "2026-12-05T00:13:47.816Z",
+    "date": "2026-12-05T22:12:30.486Z",
     "rule": "highest of 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99 that the fit sets pooled meet; needsReviewBelow: {\"minUnflaggedRight\":0.98,\"maxFlagged\":0.2} of films; measureFrom: {\"minUnflaggedRight\":0.995,\"maxFlagged\":0.05} of labelled vertebrae"
   }
 };

@@ -13,8 +13,10 @@ export const IMAGE_FEATURES = [
   'countTrouble',
   'modelDisagreement',
   'levelsMissing',
+  'logitViewHead',
+  'meanLogitLevelHead',
 ] as const;
-export const VERTEBRA_FEATURES = ['bias', 'logitScore', 'logitRawConfidence', 'stepsFromAnchor', 'noReference'] as const;
+export const VERTEBRA_FEATURES = ['bias', 'logitScore', 'logitRawConfidence', 'stepsFromAnchor', 'noReference', 'logitLevelHead'] as const;
 export type ImageFeature = (typeof IMAGE_FEATURES)[number];
 export type VertebraFeature = (typeof VERTEBRA_FEATURES)[number];
 
@@ -36,10 +38,12 @@ export interface CalibrationModel {
 /** What the calibration reads of a fusion result or a result.json. */
 export interface CalibrationSubject {
   view: View | null;
+  /** The view head's probability of `view` (result.json `view.headProbability`). */
+  viewHeadProbability?: number;
   qc: { flags: readonly QcFlag[]; confidence: number; rawConfidence?: number };
   reference?: { level: Level; score: number };
   landmark?: { level: Level; score: number };
-  vertebrae: readonly { level: Level | null; score: number }[];
+  vertebrae: readonly { level: Level | null; score: number; levelHeadProbability?: number }[];
 }
 
 /** The uncalibrated confidence (qc.imageConfidence): rawConfidence once calibrated, else confidence. */
@@ -58,6 +62,12 @@ export function imageFeatures(s: CalibrationSubject): Record<ImageFeature, numbe
     modelDisagreement: has('model-disagreement'),
     // A body the models missed (often T1 under the shoulders) leaves every given label right but the film not.
     levelsMissing: s.view ? VIEW_LEVELS[s.view].filter((l) => !s.vertebrae.some((v) => v.level === l)).length : 0,
+    // The heads read the whole film apart from the classes and shapes the labels rest on: where
+    // they disagree with the labels, a film of an unfamiliar style is often counted wrong. A head
+    // that is not there (a model without one, the U-Net missing) says nothing either way (p 0.5):
+    // the fit always had them, so without them a film is not to be trusted as much.
+    logitViewHead: headLogit(s.viewHeadProbability ?? 0.5),
+    meanLogitLevelHead: mean(s.vertebrae.flatMap((v) => (v.level !== null ? [headLogit(v.levelHeadProbability ?? 0.5)] : []))),
   };
 }
 
@@ -74,7 +84,17 @@ export function vertebraFeatures(s: CalibrationSubject, i: number): Record<Verte
     logitRawConfidence: logit(rawConfidenceOf(s)),
     stepsFromAnchor: at >= 0 && from >= 0 ? Math.abs(at - from) : 0,
     noReference: s.reference ? 0 : 1,
+    logitLevelHead: headLogit(v.levelHeadProbability ?? 0.5),
   };
+}
+
+/** A head's log-odds, p clamped to [0.02, 0.98] (the decoding's floor): beyond it a head is no surer. */
+function headLogit(p: number): number {
+  return logit(Math.min(0.98, Math.max(0.02, p)));
+}
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 }
 
 export function predict<F extends string>(weights: LogisticWeights<F>, x: Record<F, number>): number {
