@@ -14,10 +14,10 @@ describe('judgeScope (the scope head in fusion)', () => {
   });
 
   it('declares the film out of scope at the threshold: bodies kept, no level, no view', () => {
-    const r = fuse(withScope(0.9));
+    const r = fuse(withScope(0.95));
     expect(r.qc.flags[0]).toBe('out-of-scope');
-    expect(r.qc).toMatchObject({ confidence: 0, outOfScope: 0.9 });
-    expect(fuse(withScope(0.89)).qc.flags).not.toContain('out-of-scope');
+    expect(r.qc).toMatchObject({ confidence: 0, outOfScope: 0.95 });
+    expect(fuse(withScope(0.94)).qc.flags).not.toContain('out-of-scope');
     expect(r.view).toBeNull();
     expect(r.vertebrae.length).toBeGreaterThan(0);
     expect(r.vertebrae.every((v) => v.level === null)).toBe(true);
