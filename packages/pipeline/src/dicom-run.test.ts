@@ -117,7 +117,8 @@ describe('DICOM through the local runner', () => {
       expect(result.vertebrae.map((v: { level: string }) => v.level)).toEqual(pngResult.vertebrae.map((v: { level: string }) => v.level));
       expect(result.image.sopInstanceUid).toMatch(/^2\.25\.\d+$/);
       expect(result.image.pixelSpacing).toMatchObject({ source: 'PixelSpacing' });
-      expect(result.view).toEqual({ value: 'lumbar', source: 'metadata' });
+      expect(result.view).toEqual({ value: 'lumbar', source: 'metadata', headProbability: pngResult.view.headProbability });
+      expect(result.view.headProbability).toBeGreaterThan(0.5);
       expect(result.source).toContain(`${name}.dcm`);
     }
   });
