@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The generalisation figures of docs/EVALUATION.md, from scratch, with the shipped models:
 # style B (never trained on) with the view left to the pipeline and given, our own held-out set,
-# mirror consistency, the real AP films' held-out fifth (out of scope), and 100 head films (C2–C4 small in
-# a corner of a skull film). About 40 minutes on 2 cores.
+# mirror consistency, the real AP films' held-out fifth (out of scope), 100 head films (C2–C4 small in
+# a corner of a skull film), and style C (the validation style, which the calibration is fitted on).
+# About 45 minutes on 2 cores.
 #
 #   bash bench/generalisation.sh WORK_DIR [SHARED_DIR]
 set -euo pipefail
@@ -15,6 +16,7 @@ mkdir -p "$WORK"
 node packages/phantom-b/dist/main.js --count 200 --seed 900001 --out "$WORK/styleb"
 node packages/phantom/dist/main.js --count 200 --seed 90001 --out "$WORK/own" --quiet
 node packages/phantom/dist/main.js --count 100 --seed 94001 --view cervical --head-share 1 --out "$WORK/head" --quiet
+node packages/phantom-c/dist/main.js --count 200 --seed 700001 --out "$WORK/stylec"
 
 # Style B, view left to the pipeline, then given in a manifest (one row per film, beside the films).
 "${CLI[@]}" run "$WORK/styleb/images" --out "$WORK/styleb-run"
@@ -40,6 +42,10 @@ node -e '
 "${CLI[@]}" run "$WORK/own/images" --out "$WORK/own-run"
 "${CLI[@]}" eval --results "$WORK/own-run" --gt "$WORK/own/annotations.json" --out "$WORK/own-eval"
 
+# Style C, the validation style (view left to the pipeline).
+"${CLI[@]}" run "$WORK/stylec/images" --out "$WORK/stylec-run"
+"${CLI[@]}" eval --results "$WORK/stylec-run" --gt "$WORK/stylec/annotations.json" --out "$WORK/stylec-eval"
+
 # Head films: C2–C4 found and labelled right (the region pass, docs/MODELS.md).
 "${CLI[@]}" run "$WORK/head/images" --out "$WORK/head-run"
 "${CLI[@]}" eval --results "$WORK/head-run" --gt "$WORK/head/annotations.json" --out "$WORK/head-eval"
@@ -53,5 +59,5 @@ npx tsx bench/mirror.ts --images "$WORK/styleb-40" --work "$WORK/mirror" --origi
 # Real AP films: the held-out fifth, never trained on, through the whole pipeline.
 PYTHONPATH=training /usr/bin/python3 -m vertxnet_train.heads.scope split --images "$SHARED/data/real-ap/images" --split test --out "$WORK/ap-test"
 "${CLI[@]}" run "$WORK/ap-test" --out "$WORK/ap-run" || true   # exit 2/3 when films fail or get nothing
-npx tsx bench/scope-rate.ts "$WORK/ap-run" "$WORK/own-run" "$WORK/styleb-run"
-for r in styleb-eval styleb-vg-eval own-eval head-eval; do echo "$r:"; sed -n 3,5p "$WORK/$r.md"; done
+npx tsx bench/scope-rate.ts "$WORK/ap-run" "$WORK/own-run" "$WORK/styleb-run" "$WORK/stylec-run"
+for r in styleb-eval styleb-vg-eval own-eval head-eval stylec-eval; do echo "$r:"; sed -n 3,5p "$WORK/$r.md"; done
