@@ -74,13 +74,16 @@ function pillar(v: Vertebra, options: { slope: number; z: number }): Solid[] {
   ];
 }
 
-function cervical(v: Vertebra, rng: Rng): Solid[] {
+/** What every region's posterior elements are placed by: the body's frame and profile, the pedicle, the back wall. */
+function arch(v: Vertebra) {
   const f = v.body.frame;
   const p = v.body.profile;
   const [pl, ph] = v.dims.pedicle;
-  const w = v.body.width;
-  const at = (u: number, t: number): Vec => toWorld(f, u, t);
-  const back = -p.halfDepth;
+  return { f, p, pl, ph, w: v.body.width, at: (u: number, t: number): Vec => toWorld(f, u, t), back: -p.halfDepth };
+}
+
+function cervical(v: Vertebra, rng: Rng): Solid[] {
+  const { f, p, pl, ph, w, at, back } = arch(v);
   const faint = { thickness: 0.4, tissue: 'cortex' as Tissue };
   return [
     ...pair({ ...ellipsoid(at(back - pl / 2 + 1, 0.25 * p.halfHeight), [pl / 2 + 1.5, ph / 2], { depth: 2.5, angle: f.angle }), shell: faint }, 0.38 * w),
@@ -93,12 +96,7 @@ function cervical(v: Vertebra, rng: Rng): Solid[] {
 }
 
 function thoracic(v: Vertebra, rng: Rng): Solid[] {
-  const f = v.body.frame;
-  const p = v.body.profile;
-  const [pl, ph] = v.dims.pedicle;
-  const w = v.body.width;
-  const at = (u: number, t: number): Vec => toWorld(f, u, t);
-  const back = -p.halfDepth;
+  const { f, p, pl, ph, w, at, back } = arch(v);
   return [
     ...pair(ellipsoid(at(back - pl / 2 + 1, 0.3 * p.halfHeight), [pl / 2 + 1.5, ph / 2], { depth: 3.5, angle: f.angle }), 0.36 * w),
     ...pair(ellipsoid(at(back - pl - 3, 0.25 * p.halfHeight), [6, 6.5], { depth: 10, angle: f.angle }), 0.5 * w + 10),
@@ -110,12 +108,7 @@ function thoracic(v: Vertebra, rng: Rng): Solid[] {
 }
 
 function lumbar(v: Vertebra, rng: Rng): Solid[] {
-  const f = v.body.frame;
-  const p = v.body.profile;
-  const [pl, ph] = v.dims.pedicle;
-  const w = v.body.width;
-  const at = (u: number, t: number): Vec => toWorld(f, u, t);
-  const back = -p.halfDepth;
+  const { f, p, pl, ph, w, at, back } = arch(v);
   const tp = v.level === 'L3' ? 13 : v.level === 'L5' ? 9 : 11;
   return [
     ...pair(ellipsoid(at(back - pl / 2 + 2, 0.25 * p.halfHeight), [pl / 2 + 2, ph / 2], { depth: 4.5, angle: f.angle }), 0.35 * w),
