@@ -134,10 +134,10 @@ describe('decodeChainLevels', () => {
     expect(decodeChainLevels(chain.slice(1), 'cervical')?.firstLevelIndex).toBe(0);
   });
 
-  it('weighs a level head that counts the atlas as C2 at half its log-probability by default', () => {
+  it('lets the level weight decide between the shapes and a head that counts the atlas as C2', () => {
     // Style C's failure: the head, fairly sure (0.4), calls every body one level too high, taking
-    // the block above C2 for C2. At the default weight the shapes still read the atlas; at weight 1
-    // the head would move every label one body.
+    // the block above C2 for C2. At weight 0.5 the shapes still read the atlas; at the default
+    // weight (1) the head moves every label one body.
     const offsets = Array.from({ length: 13 }, (_, i) => i - 3);
     const head = (offset: number, p: number) => {
       const probability = new Float64Array(offsets.length).fill((1 - p) / (offsets.length - 1));
@@ -145,9 +145,9 @@ describe('decodeChainLevels', () => {
       return { offsets, probability };
     };
     const chain = bodiesOf('cervical', ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']).map((b, i) => ({ ...b, levels: head(i, 0.4) }));
-    expect(DEFAULT_LEVEL_WEIGHT).toBe(0.5);
-    expect(decodeChainLevels(chain, 'cervical')?.firstLevelIndex).toBe(-1);
-    expect(decodeChainLevels(chain, 'cervical', undefined, 1)?.firstLevelIndex).toBe(0);
+    expect(decodeChainLevels(chain, 'cervical', undefined, 0.5)?.firstLevelIndex).toBe(-1);
+    expect(DEFAULT_LEVEL_WEIGHT).toBe(1);
+    expect(decodeChainLevels(chain, 'cervical')?.firstLevelIndex).toBe(0);
   });
 
   it('lets the level head move a whole reference one body, to the segment beyond it, and no further', () => {

@@ -152,12 +152,12 @@ const END_COST = 8;
 /** The level head's probability is floored here: one body it is sure of wrongly costs at most -ln(floor) × weight. */
 const LEVEL_FLOOR = 0.02;
 /**
- * Weight of each body's level-head log-probability. On our own validation sets 0.5, 1 and 2 decode
- * alike; on the validation style C, whose films the head never saw, it is often sure of a level one
- * body off (it takes style C's separate dens for C2), and 0.5 decodes better there and on our own
- * partial views (docs/EVALUATION.md, "The level head's weight, checked on style C").
+ * Weight of each body's level-head log-probability. Chosen on the validation sets (docs/EVALUATION.md):
+ * 0.5, 1 and 2 decode alike there; 1 keeps the head's probabilities as they are. 0.5 decodes the
+ * validation style C better but made style B worse: measured, not shipped (docs/EVALUATION.md, "The
+ * level head's weight, checked on style C").
  */
-export const DEFAULT_LEVEL_WEIGHT = 0.5;
+export const DEFAULT_LEVEL_WEIGHT = 1;
 
 /**
  * A reference found on the chain that the decoding may overrule: its chain position, the cost of
