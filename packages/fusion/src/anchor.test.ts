@@ -138,13 +138,7 @@ describe('decodeChainLevels', () => {
     // Style C's failure: the head, fairly sure (0.4), calls every body one level too high, taking
     // the block above C2 for C2. At weight 0.5 the shapes still read the atlas; at the default
     // weight (1) the head moves every label one body.
-    const offsets = Array.from({ length: 13 }, (_, i) => i - 3);
-    const head = (offset: number, p: number) => {
-      const probability = new Float64Array(offsets.length).fill((1 - p) / (offsets.length - 1));
-      probability[offsets.indexOf(offset)] = p;
-      return { offsets, probability };
-    };
-    const chain = bodiesOf('cervical', ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']).map((b, i) => ({ ...b, levels: head(i, 0.4) }));
+    const chain = bodiesOf('cervical', ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']).map((b, i) => ({ ...b, levels: levelHead(i, 0.4) }));
     expect(decodeChainLevels(chain, 'cervical', undefined, 0.5)?.firstLevelIndex).toBe(-1);
     expect(DEFAULT_LEVEL_WEIGHT).toBe(1);
     expect(decodeChainLevels(chain, 'cervical')?.firstLevelIndex).toBe(0);
@@ -153,24 +147,26 @@ describe('decodeChainLevels', () => {
   it('lets the level head move a whole reference one body, to the segment beyond it, and no further', () => {
     // L1–S2 with the S1 class on S2 (the chain's last body): the Mask R-CNN calls the last body S1.
     const levels = ['L1', 'L2', 'L3', 'L4', 'L5', 'S1', 'S2'];
-    const offsets = Array.from({ length: 13 }, (_, i) => i - 3);
-    const head = (offset: number, p: number) => {
-      const probability = new Float64Array(offsets.length).fill((1 - p) / (offsets.length - 1));
-      probability[offsets.indexOf(offset)] = p;
-      return { offsets, probability };
-    };
-    const chain = bodiesOf('lumbar', levels).map((b, i) => ({ ...b, levels: head(1 + i, 0.6) }));
+    const chain = bodiesOf('lumbar', levels).map((b, i) => ({ ...b, levels: levelHead(1 + i, 0.6) }));
     const onS2 = { at: 6, cost: 1, beyondOnly: true };
     // VIEW_LEVELS.lumbar starts at T12: index 1 puts L1 first, index 0 the reference's S1 on the last body.
     expect(decodeChainLevels(chain, 'lumbar', undefined, 1, onS2)?.firstLevelIndex).toBe(1);
     expect(decodeChainLevels(chain, 'lumbar', undefined, 1, { ...onS2, cost: 40 })?.firstLevelIndex).toBe(0);
     // A head that puts the chain three levels higher (shapes saying nothing) cannot move a whole
     // reference that far: it stays, where a doubt without the limit would follow the head.
-    const far = levels.map((_, i) => ({ ratio: 1.5, area: 9000, truncated: false, levels: head(i - 3, 0.9) }));
+    const far = levels.map((_, i) => ({ ratio: 1.5, area: 9000, truncated: false, levels: levelHead(i - 3, 0.9) }));
     expect(decodeChainLevels(far, 'lumbar', undefined, 1, onS2)?.firstLevelIndex).toBe(0);
     expect(decodeChainLevels(far, 'lumbar', undefined, 1, { ...onS2, beyondOnly: false })?.firstLevelIndex).toBe(-3);
   });
 });
+
+/** A level head's distribution over the offsets −3…9: `p` on `offset`, the rest spread evenly. */
+function levelHead(offset: number, p: number) {
+  const offsets = Array.from({ length: 13 }, (_, i) => i - 3);
+  const probability = new Float64Array(offsets.length).fill((1 - p) / (offsets.length - 1));
+  probability[offsets.indexOf(offset)] = p;
+  return { offsets, probability };
+}
 
 /** A straight cervical column at 3 px/mm whose top edge cuts through its first body (`y` above its centre by a third of its height; another `y` starts lower); no C2 detection. */
 function cutCervical(levels: string[], top = -12) {
