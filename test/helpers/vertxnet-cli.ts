@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const MAIN = join(ROOT, 'packages/cli/dist/main.js');
+const MAIN = 'packages/cli/dist/main.js';
 
 export interface CliOutcome {
   code: number | null;
@@ -11,15 +11,12 @@ export interface CliOutcome {
 }
 
 /**
- * Runs the built `vertxnet` as a user would, from the repository root, and resolves with its exit
- * code and output; killed after `timeoutMs`. INFERENCE_PROVIDERS (the services' setting) is unset,
- * so that it does not stand in for --providers.
+ * Runs a built program of this repository (`main`, relative to its root) with node, from the root,
+ * and resolves with its exit code and output; killed after `timeoutMs`.
  */
-export function vertxnet(args: string[], opts: { timeoutMs?: number } = {}): Promise<CliOutcome> {
+export function runBuilt(main: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.INFERENCE_PROVIDERS;
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [join(ROOT, main), ...args], { cwd: ROOT, env: opts.env ?? process.env });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 150_000);
@@ -31,4 +28,14 @@ export function vertxnet(args: string[], opts: { timeoutMs?: number } = {}): Pro
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs the built `vertxnet` as a user would (runBuilt). INFERENCE_PROVIDERS (the services' setting)
+ * is unset, so that it does not stand in for --providers.
+ */
+export function vertxnet(args: string[], opts: { timeoutMs?: number } = {}): Promise<CliOutcome> {
+  const env = { ...process.env };
+  delete env.INFERENCE_PROVIDERS;
+  return runBuilt(MAIN, args, { ...opts, env });
 }

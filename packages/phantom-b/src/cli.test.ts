@@ -1,26 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBuilt } from '../../../test/helpers/vertxnet-cli.js';
 import type { StyleBDataset } from './coco.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const MAIN = join(ROOT, 'packages/phantom-b/dist/main.js');
-
-function phantomB(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const MAIN = 'packages/phantom-b/dist/main.js';
+const phantomB = (args: string[]) => runBuilt(MAIN, args);
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -29,7 +18,7 @@ afterAll(async () => {
 
 describe('vertxnet-phantom-b', () => {
   it('is built (run `npx tsc -b` first)', () => {
-    expect(existsSync(MAIN)).toBe(true);
+    expect(existsSync(join(ROOT, MAIN))).toBe(true);
   });
 
   it('prints its options with --help', async () => {

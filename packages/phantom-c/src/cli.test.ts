@@ -1,27 +1,16 @@
 import { VERSE_CODES, VIEW_LEVELS, type Level } from '@vertxnet/core';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuilt } from '../../../test/helpers/vertxnet-cli.js';
 import type { StyleCDataset } from './coco.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const MAIN = join(ROOT, 'packages/phantom-c/dist/main.js');
-
-function phantomC(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const MAIN = 'packages/phantom-c/dist/main.js';
+const phantomC = (args: string[]) => runBuilt(MAIN, args);
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -41,7 +30,7 @@ async function files(out: string): Promise<Map<string, Buffer>> {
 
 describe('vertxnet-phantom-c', () => {
   it('is built (run `npx tsc -b` first)', () => {
-    expect(existsSync(MAIN)).toBe(true);
+    expect(existsSync(join(ROOT, MAIN))).toBe(true);
   });
 
   it('prints its options with --help', async () => {
