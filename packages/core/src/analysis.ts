@@ -42,6 +42,8 @@ export interface ForegroundMap {
   outOfScope?: number;
   /** From a U-Net with a facing head: the probability that the patient faces left / right as displayed. */
   facing?: { left: number; right: number };
+  /** Read on the film inverted (the manifest's `polarityPass` found it bone-dark). */
+  inverted?: boolean;
 }
 
 /**
@@ -85,4 +87,6 @@ export interface InstanceSet {
    * whether a missing landmark class is evidence: a model without T1 / T12 classes never marks them.
    */
   classes?: readonly string[];
+  /** Read on the film inverted (the manifest's `polarityPass` found it bone-dark). */
+  inverted?: boolean;
 }

@@ -58,6 +58,12 @@ export const ModelManifestSchema = z.object({
    * the answer on a frame of the film twice as fine. One more pass (two with `mirrorPass`) on such films only.
    */
   regionPass: z.boolean().optional(),
+  /**
+   * A film stored bone-dark: where the model's first answer is weak (few bodies; for detections also
+   * a low mean score), the pipeline runs it again on the film inverted and keeps that answer where it
+   * is clearly stronger. One more pass (two with `mirrorPass`) on such films only.
+   */
+  polarityPass: z.boolean().optional(),
   /** With an output `level` (a U-Net that also places levels): the level offset of each of its channels. */
   levelOffsets: z
     .array(z.number().int())

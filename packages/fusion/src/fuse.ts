@@ -13,6 +13,7 @@ import { traceChain, type SpineChain } from './steps/spine-chain.js';
 import { round3 } from './measure/geometry.js';
 import { collectVertebrae, type FusedBodies } from './steps/vertebrae.js';
 import { readFacing } from './steps/facing-step.js';
+import { readPolarity } from './steps/polarity-step.js';
 import { readHeadAgreement, type HeadAgreement } from './steps/head-agreement.js';
 import { judgeScope } from './steps/scope-step.js';
 import { applyCalibration } from './calibration/apply.js';
@@ -46,7 +47,7 @@ export interface FusionTrace {
  */
 export function fuse(input: FusionInput, options?: Partial<FusionOptions>): FusionResult {
   const trace = traceFusion(input, options);
-  return applyCalibration(judgeScope(readFacing(fusionResult(trace, input), input), input, trace.options), FITTED_CALIBRATION);
+  return applyCalibration(judgeScope(readPolarity(readFacing(fusionResult(trace, input), input), input), input, trace.options), FITTED_CALIBRATION);
 }
 
 /** fuse()'s steps in order, each a pure function in steps/, keeping every intermediate. */

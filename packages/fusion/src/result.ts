@@ -38,6 +38,8 @@ export interface ImageResult {
   view: { value: View | null; source: ViewSource; headProbability?: number };
   /** From the U-Net's facing head: the side the patient faces as displayed, and its probability. */
   facing?: { side: 'left' | 'right'; probability: number };
+  /** Where a model read the film inverted (a film stored bone-dark): both models, or only one (`mixed`). */
+  polarity?: 'inverted' | 'mixed';
   models: { unet?: ModelProvenance; maskrcnn?: ModelProvenance };
   reference?: { level: Level; score: number };
   /** Without a reference: the far-end landmark (T1 / T12) the labels were counted from. */
@@ -124,6 +126,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
       ...(fusion.viewHeadProbability !== undefined ? { headProbability: fusion.viewHeadProbability } : {}),
     },
     ...(fusion.facing ? { facing: fusion.facing } : {}),
+    ...(fusion.polarity ? { polarity: fusion.polarity } : {}),
     models: input.models,
     ...(fusion.reference ? { reference: fusion.reference } : {}),
     ...(fusion.landmark ? { landmark: fusion.landmark } : {}),

@@ -60,6 +60,8 @@ export interface FusionResult {
   modelAgreement?: number;
   /** From the U-Net's facing head: the side the patient faces as displayed, and its probability. */
   facing?: { side: 'left' | 'right'; probability: number };
+  /** Set where a model read the film inverted (steps/polarity-step.ts): both models, or only one (`mixed`). */
+  polarity?: 'inverted' | 'mixed';
   /** The U-Net view head's probability of `view` (steps/head-agreement.ts); absent without a view or a view head. */
   viewHeadProbability?: number;
 }

@@ -8,3 +8,4 @@ export * from './resample.js';
 export * from './tasks.js';
 export * from './mirror.js';
 export * from './region.js';
+export * from './polarity.js';

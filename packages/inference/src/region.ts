@@ -116,7 +116,7 @@ function gather(parts: Part[], frame: Frame): SpineExtent | undefined {
 }
 
 /** Probability 0.9 on the 0–255 scale of a foreground map. */
-const SURE = 230;
+export const SURE_FOREGROUND = 230;
 
 /** The 4-connected parts of the sure foreground, each with its box and pixel count. */
 function foregroundParts(map: ForegroundMap): Part[] {
@@ -125,7 +125,7 @@ function foregroundParts(map: ForegroundMap): Part[] {
   const stack = new Int32Array(width * height);
   const parts: Part[] = [];
   for (let start = 0; start < width * height; start++) {
-    if (seen[start] || map.probability[start]! < SURE) continue;
+    if (seen[start] || map.probability[start]! < SURE_FOREGROUND) continue;
     const part: Part = { x0: width, y0: height, x1: 0, y1: 0, weight: 0, mass: 0 };
     let top = 0;
     stack[top++] = start;
@@ -141,7 +141,7 @@ function foregroundParts(map: ForegroundMap): Part[] {
       part.x1 = Math.max(part.x1, x + 1);
       part.y1 = Math.max(part.y1, y + 1);
       for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
-        if (j >= 0 && !seen[j] && map.probability[j]! >= SURE) {
+        if (j >= 0 && !seen[j] && map.probability[j]! >= SURE_FOREGROUND) {
           seen[j] = 1;
           stack[top++] = j;
         }

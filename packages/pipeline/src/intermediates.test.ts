@@ -25,6 +25,9 @@ describe('stored model outputs', () => {
     expect(decodeForeground(encodeForeground({ frame, probability, outOfScope: 0.875 })).outOfScope).toBe(0.875);
     expect(decodeForeground(encodeForeground({ frame, probability, outOfScope: 7 })).outOfScope).toBeUndefined();
     expect(back.outOfScope).toBeUndefined();
+    // A map read on the film inverted (the polarity pass) says so; any other value reads as not inverted.
+    expect(decodeForeground(encodeForeground({ frame, probability, inverted: true })).inverted).toBe(true);
+    expect(back.inverted).toBeUndefined();
   });
 
   it('refuses a stored level grid whose values are cut short', () => {
@@ -61,6 +64,9 @@ describe('stored model outputs', () => {
     expect(back.classes).toBeUndefined();
     const classes = ['background', 'vertebra', 'C2', 'S1', 'T1', 'T12'];
     expect(decodeInstances(encodeInstances({ ...set, classes })).classes).toEqual(classes);
+    // So does a read on the film inverted.
+    expect(back.inverted).toBeUndefined();
+    expect(decodeInstances(encodeInstances({ ...set, inverted: true })).inverted).toBe(true);
   });
 
   it('refuses a corrupt blob with a readable error', () => {

@@ -62,6 +62,7 @@ export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): B
     ...(levels ? { levels } : {}),
     ...(map.outOfScope !== undefined ? { outOfScope: map.outOfScope } : {}),
     ...(map.facing ? { facing: map.facing } : {}),
+    ...(map.inverted ? { inverted: true } : {}),
     ...(model ? { model } : {}),
   };
   const grid = map.levels ? [Uint8Array.from(map.levels.probability, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255))] : [];
@@ -70,12 +71,13 @@ export function encodeForeground(map: ForegroundMap, model?: ModelProvenance): B
 
 export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<ForegroundMap> {
   const { header, body } = unpack(FOREGROUND_MAGIC, blob, what);
-  const { frame, viewScores, levels, outOfScope, facing, model } = header as {
+  const { frame, viewScores, levels, outOfScope, facing, inverted, model } = header as {
     frame: Frame;
     viewScores?: Record<View, number>;
     levels?: StoredLevels;
     outOfScope?: number;
     facing?: { left: number; right: number };
+    inverted?: unknown;
     model?: ModelProvenance;
   };
   const pixels = frame.width * frame.height;
@@ -88,7 +90,8 @@ export function decodeForeground(blob: Buffer, what = 'foreground'): WithModel<F
   const isProbability = (p: unknown): p is number => typeof p === 'number' && p >= 0 && p <= 1;
   const scope = isProbability(outOfScope) ? { outOfScope } : {};
   const sides = facing && isProbability(facing.left) && isProbability(facing.right) ? { facing: { left: facing.left, right: facing.right } } : {};
-  return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...scope, ...sides, ...(model ? { model } : {}) };
+  const polarity = inverted === true ? { inverted: true } : {};
+  return { frame, probability: new Uint8Array(body.subarray(0, pixels)), ...views, ...grid, ...scope, ...sides, ...polarity, ...(model ? { model } : {}) };
 }
 
 interface StoredDetection extends Omit<InstanceDetection, 'mask'> {
@@ -102,14 +105,26 @@ export function encodeInstances(set: InstanceSet, model?: ModelProvenance): Buff
   }));
   return pack(
     INSTANCES_MAGIC,
-    { frame: set.frame, detections, ...(set.classes ? { classes: set.classes } : {}), ...(model ? { model } : {}) },
+    {
+      frame: set.frame,
+      detections,
+      ...(set.classes ? { classes: set.classes } : {}),
+      ...(set.inverted ? { inverted: true } : {}),
+      ...(model ? { model } : {}),
+    },
     set.detections.map((d) => d.mask.data),
   );
 }
 
 export function decodeInstances(blob: Buffer, what = 'instances'): WithModel<InstanceSet> {
   const { header, body } = unpack(INSTANCES_MAGIC, blob, what);
-  const { frame, detections, classes, model } = header as { frame: Frame; detections: StoredDetection[]; classes?: unknown; model?: ModelProvenance };
+  const { frame, detections, classes, inverted, model } = header as {
+    frame: Frame;
+    detections: StoredDetection[];
+    classes?: unknown;
+    inverted?: unknown;
+    model?: ModelProvenance;
+  };
   let offset = 0;
   const out: InstanceDetection[] = [];
   for (const d of detections) {
@@ -119,5 +134,5 @@ export function decodeInstances(blob: Buffer, what = 'instances'): WithModel<Ins
     offset += size;
   }
   const classList = Array.isArray(classes) && classes.every((c) => typeof c === 'string') ? { classes: classes as string[] } : {};
-  return { frame, detections: out, ...classList, ...(model ? { model } : {}) };
+  return { frame, detections: out, ...classList, ...(inverted === true ? { inverted: true } : {}), ...(model ? { model } : {}) };
 }

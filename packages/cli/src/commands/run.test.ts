@@ -202,6 +202,25 @@ describe('vertxnet run: results, exit codes, resuming and --overwrite', () => {
   });
 });
 
+describe('vertxnet run: a film stored bone-dark', () => {
+  it('is read inverted (result.json polarity) and gets the levels the film itself gets', async () => {
+    const src = await folder('polarity-src');
+    await copyFile(join(EXAMPLES, GOOD), join(src, GOOD));
+    await sharp(join(EXAMPLES, GOOD)).negate({ alpha: false }).toFile(join(src, 'dark.png'));
+    const out = join(tmp, 'polarity-out');
+    const { code } = await vertxnet(['run', src, '--out', out], { timeoutMs: 120_000 });
+    expect(code).toBe(0);
+    type Result = { polarity?: string; vertebrae: { level: string | null }[] };
+    const read = async (name: string) => JSON.parse(await readFile(join(out, name, 'result.json'), 'utf8')) as Result;
+    const [film, dark] = [await read(GOOD), await read('dark.png')];
+    expect(film.polarity).toBeUndefined();
+    expect(dark.polarity).toBe('inverted');
+    const levels = (r: Result) => r.vertebrae.map((v) => v.level);
+    expect(levels(film).filter(Boolean).length).toBeGreaterThanOrEqual(5);
+    expect(levels(dark)).toEqual(levels(film));
+  }, 150_000);
+});
+
 describe('vertxnet run: what is listed', () => {
   it('takes DICOM by content whatever the name, follows links to files, notes extra TIFF pages, and lists every file left out with its reason', async () => {
     const ph = join(tmp, 'phantom-dicom');

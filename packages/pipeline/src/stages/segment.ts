@@ -14,9 +14,9 @@ function provenanceOf(runner: ModelRunner) {
 }
 
 function outputKey(folder: string, image: string, runner: ModelRunner): string {
-  // A mirrored or a region pass changes the outputs of the same weights: they are part of what they are cached under.
-  const { mirrorPass, regionPass } = ('infer' in runner ? runner.model : runner).manifest;
-  const passes = `${mirrorPass ? '|mirror' : ''}${regionPass ? '|region' : ''}`;
+  // A mirrored, region or polarity pass changes the outputs of the same weights: they are part of what they are cached under.
+  const { mirrorPass, regionPass, polarityPass } = ('infer' in runner ? runner.model : runner).manifest;
+  const passes = `${mirrorPass ? '|mirror' : ''}${regionPass ? '|region' : ''}${polarityPass ? '|polarity' : ''}`;
   const id = createHash('sha256')
     .update(`${image}|${modelRef(provenanceOf(runner))}${passes}`)
     .digest('hex')
