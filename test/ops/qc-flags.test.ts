@@ -1,7 +1,8 @@
 /**
  * QC flags reach /metrics: an image flow runs through the real unet, maskrcnn and fusion worker
  * services (in process, real Redis, stage handlers that do no image work), the fusion handler's
- * result carries summary.flags, and the fusion worker's vertxnet_qc_flags_total counts each flag.
+ * result carries summary.flags, and the fusion worker's vertxnet_qc_flags_total counts each flag;
+ * likewise summary.polarity and vertxnet_polarity_reads_total.
  */
 import { createLogger } from '@vertxnet/config';
 import { ImageFlows, PipelineKeys, PipelineQueues, RunStore, type RunningService } from '@vertxnet/queue';
@@ -28,10 +29,11 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function flagCounts(port: number): Promise<Record<string, number>> {
+async function counts(port: number, metric: string, label: string): Promise<Record<string, number>> {
   const samples = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-  return Object.fromEntries(samples.filter((s) => s.name === 'vertxnet_qc_flags_total').map((s) => [s.labels.flag!, s.value]));
+  return Object.fromEntries(samples.filter((s) => s.name === metric).map((s) => [s.labels[label]!, s.value]));
 }
+const flagCounts = (port: number) => counts(port, 'vertxnet_qc_flags_total', 'flag');
 
 describe('fusion worker QC flag metrics', () => {
   it('counts every flag of every fused result', async () => {
@@ -41,7 +43,10 @@ describe('fusion worker QC flag metrics', () => {
       await startMaskrcnnWorker(MaskrcnnWorkerEnv.parse(env), logger, async () => ({ maskrcnn: async (job) => ({ instances: `${job.image}.in` }) })),
     );
     const fusion = await startFusionWorker(FusionWorkerEnv.parse(env), logger, async () => ({
-      fuse: async (job) => ({ result: `${job.result}/result.json`, summary: { vertebrae: 7, flags: flagsOf(job.source) } }),
+      fuse: async (job) => ({
+        result: `${job.result}/result.json`,
+        summary: { vertebrae: 7, flags: flagsOf(job.source), ...(job.source.endsWith('b.png') ? { polarity: 'inverted' } : {}) },
+      }),
     }));
     services.push(fusion);
     expect(await flagCounts(fusion.port)).toEqual({});
@@ -55,13 +60,14 @@ describe('fusion worker QC flag metrics', () => {
       await flows.add(`img-${name}`, job, { image: `work/${name}.png`, width: 8, height: 8, identity: name });
     }
     const deadline = Date.now() + 30_000;
-    let counts: Record<string, number> = {};
+    let flags: Record<string, number> = {};
     while (Date.now() < deadline) {
-      counts = await flagCounts(fusion.port);
-      if ((counts.reference_missing ?? 0) >= 2) break;
+      flags = await flagCounts(fusion.port);
+      if ((flags.reference_missing ?? 0) >= 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(counts).toEqual({ reference_missing: 2, unexpected_count: 1 });
+    expect(flags).toEqual({ reference_missing: 2, unexpected_count: 1 });
+    expect(await counts(fusion.port, 'vertxnet_polarity_reads_total', 'polarity')).toEqual({ inverted: 1 });
     await queues.close();
   });
 });

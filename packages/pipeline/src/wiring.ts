@@ -87,7 +87,7 @@ export function fuseHandler(deps: WorkDeps & { outputs: (uri: string) => Storage
     );
     return {
       result: `${fused.result}/result.json`,
-      summary: { vertebrae: fused.vertebrae, labels: fused.labels, flags: fused.flags },
+      summary: { vertebrae: fused.vertebrae, labels: fused.labels, flags: fused.flags, ...(fused.polarity ? { polarity: fused.polarity } : {}) },
     };
   };
 }

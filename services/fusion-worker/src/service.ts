@@ -23,11 +23,17 @@ export function startFusionWorker(config: FusionWorkerConfig, logger: Logger, ha
       ctx.worker('fusion', processor, config.CONCURRENCY, {
         lockDurationMs: config.JOB_LOCK_MS,
         stalledIntervalMs: config.STALLED_CHECK_MS,
-        onCompleted: (result) => qc.count(flagsOf(result)),
+        onCompleted: (result) => qc.count(flagsOf(result), polarityOf(result)),
       });
       return {};
     },
   );
+}
+
+/** Where a model read the film inverted, as the fusion result's summary says. */
+function polarityOf(result: unknown): string | undefined {
+  const polarity = (result as { summary?: { polarity?: unknown } } | undefined)?.summary?.polarity;
+  return typeof polarity === 'string' ? polarity : undefined;
 }
 
 /** The QC flags in a fusion result's summary, if it has any. */

@@ -54,6 +54,8 @@ export interface FusedImage {
   vertebrae: number;
   flags: string[];
   labels: string[];
+  /** Where a model read the film inverted (result.json `polarity`). */
+  polarity?: 'inverted' | 'mixed';
 }
 
 /** What fusion labels: the model outputs there are, and what the source says about itself. */
@@ -182,6 +184,7 @@ export async function fuseStage(deps: { work: Storage; out: Storage }, input: Fu
     vertebrae: result.vertebrae.length,
     flags: result.qc.flags,
     labels: result.vertebrae.map((v) => v.level).filter((l): l is string => l !== null),
+    ...(result.polarity ? { polarity: result.polarity } : {}),
   };
 }
 

@@ -73,6 +73,9 @@ describe('startHealthServer', () => {
     inference.setLoaded('unet', { name: 'vertxnet-unet', version: '1.0.0' }, 1.5);
     inference.setLoaded('unet', { name: 'vertxnet-unet', version: '1.1.0' }, 1.25);
     qc.count(['reference_missing', 'reference_missing', 'unexpected_count']);
+    qc.count([], 'inverted');
+    qc.count(['model-disagreement'], 'mixed');
+    qc.count([], 'sideways'); // not a polarity: not counted
 
     const response = await fetch(`${base}/metrics`);
     expect(response.status).toBe(200);
@@ -89,6 +92,9 @@ describe('startHealthServer', () => {
     expect(series(text, 'vertxnet_model_info{model="unet",name="vertxnet-unet",version="1.1.0",service="test-service"}')).toBe(1);
     expect(text).not.toContain('version="1.0.0"');
     expect(series(text, 'vertxnet_qc_flags_total{flag="reference_missing",service="test-service"}')).toBe(2);
+    expect(series(text, 'vertxnet_polarity_reads_total{polarity="inverted",service="test-service"}')).toBe(1);
+    expect(series(text, 'vertxnet_polarity_reads_total{polarity="mixed",service="test-service"}')).toBe(1);
+    expect(text).not.toContain('polarity="sideways"');
   });
 
   it('reads queue depth fresh at each scrape and drops vanished series', async () => {
