@@ -78,16 +78,15 @@ describe('readWithPolarity', () => {
     const choice = await readWithPolarity(film, read(calls), judge);
     expect(calls).toHaveLength(1);
     expect(choice.inverted).toBe(false);
-    expect(choice.gray8).toBe(film);
   });
 
-  it('reads a weak film inverted too, and keeps the stronger answer with the film it was read on', async () => {
+  it('reads a weak film inverted too, and keeps the stronger answer', async () => {
     const calls: Uint8Array[] = [];
     const bright = invertImage(film);
     const choice = await readWithPolarity(bright, read(calls), judge);
     expect(calls).toHaveLength(2);
+    expect(Array.from(calls[1]!)).toEqual(Array.from(film));
     expect(choice.inverted).toBe(true);
-    expect(Array.from(choice.gray8)).toEqual(Array.from(film));
     expect(foregroundStrength(choice.answer).bodies).toBe(4);
   });
 

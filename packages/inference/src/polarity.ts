@@ -5,8 +5,9 @@ import { detectionsExtent, foregroundExtent, SURE_FOREGROUND } from './region.js
  * The polarity pass: a film stored bone-dark (a MONOCHROME1 film exported as if MONOCHROME2, or a
  * negative scanned as it is) shows the models bodies darker than the soft tissue, which neither
  * model has learnt: the U-Net finds next to nothing and the Mask R-CNN scatters weak boxes. A model
- * whose manifest sets `polarityPass` looks at its first answer; where it is weak, the model runs
- * again on the film inverted and keeps that answer if it is clearly the stronger. Each model decides
+ * whose manifest sets `polarityPass` looks at its answer (mirrored and region passes included);
+ * where it is weak, the model reads the film inverted the same way and keeps that answer if it is
+ * clearly the stronger. Each model decides
  * for itself (the two stages run apart), from evidence it gives on every film, so a film of the
  * right polarity costs nothing more unless its first answer is weak.
  */
@@ -71,8 +72,7 @@ export function invertImage(gray8: Uint8Array): Uint8Array {
 
 export interface PolarityChoice<T> {
   answer: T;
-  /** The film the answer was read on: the one given, or its inverse. */
-  gray8: Uint8Array;
+  /** Whether the answer was read on the film inverted. */
   inverted: boolean;
 }
 
@@ -86,11 +86,11 @@ export async function readWithPolarity<T>(
   judge: { strength: (answer: T) => PassStrength; rule: PolarityRule; enabled: boolean },
 ): Promise<PolarityChoice<T>> {
   const answer = await read(gray8);
-  if (!judge.enabled) return { answer, gray8, inverted: false };
+  if (!judge.enabled) return { answer, inverted: false };
   const first = judge.strength(answer);
-  if (!isWeak(first, judge.rule)) return { answer, gray8, inverted: false };
+  if (!isWeak(first, judge.rule)) return { answer, inverted: false };
   const inverse = invertImage(gray8);
   const other = await read(inverse);
-  if (!prefersInverted(first, judge.strength(other), judge.rule)) return { answer, gray8, inverted: false };
-  return { answer: other, gray8: inverse, inverted: true };
+  if (!prefersInverted(first, judge.strength(other), judge.rule)) return { answer, inverted: false };
+  return { answer: other, inverted: true };
 }

@@ -29,21 +29,24 @@ export function prepareInput(manifest: ModelManifest, gray8: Uint8Array, width: 
 /**
  * U-Net: foreground probability over the image's analysis frame. With the manifest's `regionPass`,
  * a film whose foreground spans a small part of it is segmented again in a window around it, on a
- * frame twice as fine (region.ts). With `polarityPass`, a film the first pass finds next to nothing
- * on is read inverted too, and the stronger answer kept (polarity.ts); the region pass then reads
- * the film of that polarity.
+ * frame twice as fine (region.ts). With `polarityPass`, a film that reading finds next to nothing
+ * on is read inverted too, region pass and all, and the stronger answer kept (polarity.ts).
  */
 export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
   const manifest = expectTask(runner, 'foreground-segmentation');
-  const read = await readWithPolarity(gray8, (film) => segmentFilm(runner, manifest, film, width, height), {
+  const read = await readWithPolarity(gray8, (film) => segmentWithRegion(runner, manifest, film, width, height), {
     strength: foregroundStrength,
     rule: POLARITY_RULES.foreground,
     enabled: manifest.polarityPass === true,
   });
-  const map = read.inverted ? { ...read.answer, inverted: true } : read.answer;
+  return read.inverted ? { ...read.answer, inverted: true } : read.answer;
+}
+
+async function segmentWithRegion(runner: ModelRunner, manifest: ModelManifest, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
+  const map = await segmentFilm(runner, manifest, gray8, width, height);
   const window = manifest.regionPass ? regionWindow(foregroundExtent(map), map.frame, REGION_MIN_BODIES.foreground) : undefined;
   if (!window) return map;
-  const fine = await segmentFilm(runner, manifest, cropImage(read.gray8, width, window), window.width, window.height);
+  const fine = await segmentFilm(runner, manifest, cropImage(gray8, width, window), window.width, window.height);
   return zoomForeground(map, fine, window);
 }
 
@@ -70,20 +73,31 @@ function withHeads(map: ForegroundMap, outputs: ModelOutputs, manifest: ModelMan
 /**
  * Mask R-CNN: thresholded instances in the image's analysis frame. With the manifest's
  * `regionPass`, a film whose detections span a small part of it is run again in a window around
- * them, on a frame twice as fine (region.ts); with `polarityPass`, a weak first answer is checked
- * against the film inverted (polarity.ts).
+ * them, on a frame twice as fine (region.ts); with `polarityPass`, a weak answer is checked
+ * against the film inverted, read the same way (polarity.ts).
  */
 export async function detectInstances(runner: ModelRunner, gray8: Uint8Array, width: number, height: number, options?: InstanceOptions): Promise<InstanceSet> {
   const manifest = expectTask(runner, 'instance-segmentation');
-  const read = await readWithPolarity(gray8, (film) => detectFilm(runner, manifest, film, width, height, options), {
+  const read = await readWithPolarity(gray8, (film) => detectWithRegion(runner, manifest, film, width, height, options), {
     strength: detectionsStrength,
     rule: POLARITY_RULES.detections,
     enabled: manifest.polarityPass === true,
   });
-  const set = read.inverted ? { ...read.answer, inverted: true } : read.answer;
+  return read.inverted ? { ...read.answer, inverted: true } : read.answer;
+}
+
+async function detectWithRegion(
+  runner: ModelRunner,
+  manifest: ModelManifest,
+  gray8: Uint8Array,
+  width: number,
+  height: number,
+  options: InstanceOptions | undefined,
+): Promise<InstanceSet> {
+  const set = await detectFilm(runner, manifest, gray8, width, height, options);
   const window = manifest.regionPass ? regionWindow(detectionsExtent(set), set.frame, REGION_MIN_BODIES.detections) : undefined;
   if (!window) return set;
-  const fine = await detectFilm(runner, manifest, cropImage(read.gray8, width, window), window.width, window.height, options);
+  const fine = await detectFilm(runner, manifest, cropImage(gray8, width, window), window.width, window.height, options);
   return zoomInstances(set, fine, window);
 }
 
