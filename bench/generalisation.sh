@@ -2,8 +2,9 @@
 # The generalisation figures of docs/EVALUATION.md, from scratch, with the shipped models:
 # style B (never trained on) with the view left to the pipeline and given, our own held-out set,
 # mirror consistency, the real AP films' held-out fifth (out of scope), 100 head films (C2–C4 small in
-# a corner of a skull film), and style C (the validation style, which the calibration is fitted on).
-# About 45 minutes on 2 cores.
+# a corner of a skull film), style C (the validation style, which the calibration is fitted on), and
+# 100 films of our random look at full strength, a fifth of them stored bone-dark (the polarity pass).
+# About 50 minutes on 2 cores.
 #
 #   bash bench/generalisation.sh WORK_DIR [SHARED_DIR]
 set -euo pipefail
@@ -17,6 +18,7 @@ node packages/phantom-b/dist/main.js --count 200 --seed 900001 --out "$WORK/styl
 node packages/phantom/dist/main.js --count 200 --seed 90001 --out "$WORK/own" --quiet
 node packages/phantom/dist/main.js --count 100 --seed 94001 --view cervical --head-share 1 --out "$WORK/head" --quiet
 node packages/phantom-c/dist/main.js --count 200 --seed 700001 --out "$WORK/stylec"
+node packages/phantom/dist/main.js --count 100 --seed 13500 --look random --out "$WORK/dark" --quiet
 
 # Style B, view left to the pipeline, then given in a manifest (one row per film, beside the films).
 "${CLI[@]}" run "$WORK/styleb/images" --out "$WORK/styleb-run"
@@ -50,6 +52,10 @@ node -e '
 "${CLI[@]}" run "$WORK/head/images" --out "$WORK/head-run"
 "${CLI[@]}" eval --results "$WORK/head-run" --gt "$WORK/head/annotations.json" --out "$WORK/head-eval"
 npx tsx bench/head-films.ts "$WORK/head/annotations.json" "$WORK/head-run"
+
+# Films stored bone-dark: read inverted by the polarity pass (docs/MODELS.md), and the rest left alone.
+"${CLI[@]}" run "$WORK/dark/images" --out "$WORK/dark-run"
+npx tsx bench/polarity.ts "$WORK/dark/annotations.json" "$WORK/dark-run"
 
 # Mirror consistency on the first 40 style B films.
 mkdir -p "$WORK/styleb-40"

@@ -59,6 +59,15 @@ describe('the polarity rule', () => {
     expect(prefersInverted({ bodies: 0, sureness: 0.3 }, { bodies: 2, sureness: 0.9 }, rule)).toBe(false); // too few to be a spine
   });
 
+  it('keeps neither reading’s second where both are weak, as on an AP film', () => {
+    // Detections: a few more boxes, a little surer, but still weak (mean score below 0.7).
+    expect(prefersInverted({ bodies: 1, sureness: 0.46 }, { bodies: 3, sureness: 0.63 }, rule)).toBe(false);
+    // The U-Net: more parts gathered, but sure of a sliver of the film.
+    const unet = POLARITY_RULES.foreground;
+    expect(prefersInverted({ bodies: 1, sureness: 0.0012 }, { bodies: 3, sureness: 0.003 }, unet)).toBe(false);
+    expect(prefersInverted({ bodies: 1, sureness: 0.0012 }, { bodies: 7, sureness: 0.06 }, unet)).toBe(true);
+  });
+
   it('inverts an 8-bit film', () => {
     expect(Array.from(invertImage(Uint8Array.from([0, 1, 128, 255])))).toEqual([255, 254, 127, 0]);
   });
