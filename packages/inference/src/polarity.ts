@@ -7,9 +7,8 @@ import { detectionsExtent, foregroundExtent, SURE_FOREGROUND } from './region.js
  * model has learnt: the U-Net finds next to nothing and the Mask R-CNN scatters weak boxes. A model
  * whose manifest sets `polarityPass` looks at its answer (mirrored and region passes included);
  * where it is weak, the model reads the film inverted the same way and keeps that answer if it is
- * clearly the stronger. Each model decides
- * for itself (the two stages run apart), from evidence it gives on every film, so a film of the
- * right polarity costs nothing more unless its first answer is weak.
+ * clearly the stronger. Each model decides for itself (the two stages run apart), from evidence it
+ * gives on every film, so a film of the right polarity costs nothing more unless its answer is weak.
  */
 
 /** What one pass found, as far as polarity goes: distinct bodies, and how sure the pass was of them. */
