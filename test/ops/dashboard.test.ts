@@ -41,7 +41,7 @@ describe('deploy/grafana/dashboards/vertxnet.json', () => {
     }
   });
 
-  it('covers throughput, latency percentiles, queue depth, failures, QC flags, batch size, replicas and the run ETA', () => {
+  it('covers throughput, latency percentiles, queue depth, failures, QC flags, batch size, replicas, the run ETA and inverted reads', () => {
     const reads = (metric: string, test: (expr: string) => boolean = () => true) =>
       dash.panels.some((p) => p.targets.some((t) => test(t.expr) && selectors(t.expr).some((s) => s.metric === metric)));
     expect(reads('vertxnet_images_total', (e) => e.includes('outcome="succeeded"') && e.includes('by (stage)'))).toBe(true);
@@ -54,5 +54,6 @@ describe('deploy/grafana/dashboards/vertxnet.json', () => {
     expect(reads('process_start_time_seconds', (e) => e.startsWith('count by (service)'))).toBe(true);
     expect(reads('vertxnet_run_images', (e) => e.includes('in_flight') && e.includes('deriv('))).toBe(true);
     expect(reads('vertxnet_model_info')).toBe(true);
+    expect(reads('vertxnet_polarity_reads_total', (e) => e.includes('by (polarity)'))).toBe(true);
   });
 });
