@@ -86,7 +86,7 @@ describe('readWithPolarity', () => {
     const calls: Uint8Array[] = [];
     const choice = await readWithPolarity(film, read(calls), judge);
     expect(calls).toHaveLength(1);
-    expect(choice.inverted).toBe(false);
+    expect(choice.inverted).toBeUndefined();
   });
 
   it('reads a weak film inverted too, and keeps the stronger answer', async () => {
@@ -96,15 +96,15 @@ describe('readWithPolarity', () => {
     expect(calls).toHaveLength(2);
     expect(Array.from(calls[1]!)).toEqual(Array.from(film));
     expect(choice.inverted).toBe(true);
-    expect(foregroundStrength(choice.answer).bodies).toBe(4);
+    expect(foregroundStrength(choice).bodies).toBe(4);
   });
 
   it('keeps the first answer where the inverse is no stronger, and never looks without the manifest’s pass', async () => {
     const weakBoth = async () => spine([2]);
-    expect((await readWithPolarity(film, weakBoth, judge)).inverted).toBe(false);
+    expect((await readWithPolarity(film, weakBoth, judge)).inverted).toBeUndefined();
     const calls: Uint8Array[] = [];
     const off = await readWithPolarity(invertImage(film), read(calls), { ...judge, enabled: false });
     expect(calls).toHaveLength(1);
-    expect(off.inverted).toBe(false);
+    expect(off.inverted).toBeUndefined();
   });
 });

@@ -78,27 +78,20 @@ export function invertImage(gray8: Uint8Array): Uint8Array {
   return out;
 }
 
-export interface PolarityChoice<T> {
-  answer: T;
-  /** Whether the answer was read on the film inverted. */
-  inverted: boolean;
-}
-
 /**
  * Runs `read` on the film and, where its answer is weak, on the film inverted; returns the answer
- * the rule prefers. Without `enabled`, the first answer as it is.
+ * the rule prefers, marked `inverted` when it is the inverse's. Without `enabled`, the first answer
+ * as it is.
  */
-export async function readWithPolarity<T>(
+export async function readWithPolarity<T extends { inverted?: boolean }>(
   gray8: Uint8Array,
   read: (film: Uint8Array) => Promise<T>,
   judge: { strength: (answer: T) => PassStrength; rule: PolarityRule; enabled: boolean },
-): Promise<PolarityChoice<T>> {
+): Promise<T> {
   const answer = await read(gray8);
-  if (!judge.enabled) return { answer, inverted: false };
+  if (!judge.enabled) return answer;
   const first = judge.strength(answer);
-  if (!isWeak(first, judge.rule)) return { answer, inverted: false };
-  const inverse = invertImage(gray8);
-  const other = await read(inverse);
-  if (!prefersInverted(first, judge.strength(other), judge.rule)) return { answer, inverted: false };
-  return { answer: other, inverted: true };
+  if (!isWeak(first, judge.rule)) return answer;
+  const other = await read(invertImage(gray8));
+  return prefersInverted(first, judge.strength(other), judge.rule) ? { ...other, inverted: true } : answer;
 }

@@ -34,12 +34,11 @@ export function prepareInput(manifest: ModelManifest, gray8: Uint8Array, width: 
  */
 export async function segmentForeground(runner: ModelRunner, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
   const manifest = expectTask(runner, 'foreground-segmentation');
-  const read = await readWithPolarity(gray8, (film) => segmentWithRegion(runner, manifest, film, width, height), {
+  return readWithPolarity(gray8, (film) => segmentWithRegion(runner, manifest, film, width, height), {
     strength: foregroundStrength,
     rule: POLARITY_RULES.foreground,
     enabled: manifest.polarityPass === true,
   });
-  return read.inverted ? { ...read.answer, inverted: true } : read.answer;
 }
 
 async function segmentWithRegion(runner: ModelRunner, manifest: ModelManifest, gray8: Uint8Array, width: number, height: number): Promise<ForegroundMap> {
@@ -78,12 +77,11 @@ function withHeads(map: ForegroundMap, outputs: ModelOutputs, manifest: ModelMan
  */
 export async function detectInstances(runner: ModelRunner, gray8: Uint8Array, width: number, height: number, options?: InstanceOptions): Promise<InstanceSet> {
   const manifest = expectTask(runner, 'instance-segmentation');
-  const read = await readWithPolarity(gray8, (film) => detectWithRegion(runner, manifest, film, width, height, options), {
+  return readWithPolarity(gray8, (film) => detectWithRegion(runner, manifest, film, width, height, options), {
     strength: detectionsStrength,
     rule: POLARITY_RULES.detections,
     enabled: manifest.polarityPass === true,
   });
-  return read.inverted ? { ...read.answer, inverted: true } : read.answer;
 }
 
 async function detectWithRegion(
