@@ -14,7 +14,8 @@ above it) to RELATIVE_LEVELS[-1]. Training supervises only pixels inside a body 
 the phantom's ignore regions name their level too). It ships inside the U-Net's ONNX graph as a
 third output, `level` [N, len(RELATIVE_LEVELS), 32, 32]; fusion averages it over each body.
 
-python3 -m vertxnet_train.heads.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs 24] [--init level.vxw --lr 1e-3]
+python3 -m vertxnet_train.heads.level train --data DIR[,DIR] --out level.vxw [--val DIR] [--epochs 24] [--process]
+    [--init level.vxw --lr 1e-3]
 python3 -m vertxnet_train.heads.level evaluate --weights level.vxw --data DIR[,DIR]
 """
 import json
@@ -31,6 +32,7 @@ import torch.nn.functional as F
 from ..coco import load_records, refuse_held_out_style
 from .common import data_note, fit_head, head_cli, load_head, mirror_and_light, pool_canvas, random_shift, save_head, set_threads
 from .constants import BATCH, LEVEL, POOL, POOLED, RELATIVE_LEVELS, SEED, SIZE
+from .processing import randomise_processing
 
 # Each view's levels in order, index 0 = the first labelled level (VIEW_LEVELS[view][0]).
 EXTENDED = {
@@ -106,9 +108,12 @@ def load_level_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.
 
 
 def augment(x: torch.Tensor, y: torch.Tensor, gen: torch.Generator, *,
-            invert_share: float = 0.0) -> Tuple[torch.Tensor, torch.Tensor]:
+            invert_share: float = 0.0, process: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
     """Mirror, contrast and brightness (and polarity, see mirror_and_light), and a shift of a few
-    pixels applied to image and target alike."""
+    pixels applied to image and target alike; with `process`, first the film's CR/DR processing
+    (processing.py, which moves no pixel; no draw without it, so older runs replay exactly)."""
+    if process:
+        x = randomise_processing(x, gen)
     x, flip = mirror_and_light(x, gen, invert_share)
     y = torch.where(flip[:, None, None], y.flip(2), y)
     shift = random_shift(gen)
@@ -142,12 +147,12 @@ def body_accuracy(model: LevelNet, x: torch.Tensor, y: torch.Tensor) -> Dict[str
 
 def train_level(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 24, batch: int = BATCH, lr: float = 3e-3, seed: int = SEED,
                 val: Tuple[torch.Tensor, torch.Tensor] = None, init: Optional[str] = None, invert_share: float = 0.0,
-                log=print) -> Tuple[LevelNet, dict]:
+                process: bool = False, log=print) -> Tuple[LevelNet, dict]:
     """Trains a level head from scratch, or from `init` (a level head's .vxw) to fine-tune it."""
     make = (lambda: load_level(init)[0].train()) if init else LevelNet
 
     def batch_loss(model, gen, idx):
-        xb, yb = augment(x[idx], y[idx], gen, invert_share=invert_share)
+        xb, yb = augment(x[idx], y[idx], gen, invert_share=invert_share, process=process)
         return F.cross_entropy(pixel_logits(model, xb), yb, ignore_index=IGNORE)
 
     def epoch_row(model, start):
@@ -172,6 +177,8 @@ def main(argv: List[str] = None) -> int:
     t.add_argument("--init", default=None, help="start from this level head (.vxw), to fine-tune it")
     t.add_argument("--lr", type=float, default=None, help="peak learning rate (default 3e-3)")
     t.add_argument("--invert-share", type=float, default=0.0, help="share of films shown with inverted polarity")
+    t.add_argument("--process", action="store_true",
+                   help="randomise each training film's CR/DR processing: detail gain, tone curve, range (heads/processing.py)")
     args = ap.parse_args(argv)
     set_threads()
     if args.cmd == "train":
@@ -180,12 +187,14 @@ def main(argv: List[str] = None) -> int:
         val = load_level_set(args.val.split(","))[:2] if args.val else None
         lr = {"lr": args.lr} if args.lr else {}
         model, meta = train_level(x, y, epochs=args.epochs, seed=args.seed, val=val, init=args.init,
-                                  invert_share=args.invert_share, **lr)
+                                  invert_share=args.invert_share, process=args.process, **lr)
         meta["data"] = data_note(args)
         if args.init:
             meta["init"] = os.path.basename(args.init)
         if args.invert_share:
             meta["invert_share"] = args.invert_share
+        if args.process:
+            meta["process"] = True
         meta["metrics"] = {k: v for k, v in meta["history"][-1].items() if k.startswith("val_")}
         if val is not None:
             meta["metrics"]["val_images"] = len(val[0])

@@ -8,7 +8,7 @@ gas. This small CNN learns that from a 128-pixel view of the 512-pixel analysis 
 inside the U-Net's ONNX graph as a second output, so the U-Net stage classifies the view at no
 extra decode or resize.
 
-python3 -m vertxnet_train.heads.view train --data DIR[,DIR] --out view.vxw [--val DIR] [--epochs N] [--randomise]
+python3 -m vertxnet_train.heads.view train --data DIR[,DIR] --out view.vxw [--val DIR] [--epochs N] [--randomise] [--process]
 python3 -m vertxnet_train.heads.view evaluate --weights view.vxw --data DIR[,DIR]
 python3 -m vertxnet_train.heads.view export --unet models/unet/weights.vxw --view view.vxw \
     --base models/unet/manifest.json --out models/unet --version X
@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from ..coco import load_records, refuse_held_out_style
 from .common import data_note, fit_head, head_cli, load_head, mirror_and_light, pool_canvas, random_shift, save_head, set_threads
 from .constants import BATCH, INFER_BATCH, LR, POOL, POOLED, SEED, SIZE, SURE, VIEW, VIEWS
+from .processing import randomise_processing
 from .randomise import randomise_scale_and_look
 
 
@@ -60,12 +61,14 @@ def load_view_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.T
     return x, y
 
 
-def augment(x: torch.Tensor, gen: torch.Generator, randomise: bool = False) -> torch.Tensor:
+def augment(x: torch.Tensor, gen: torch.Generator, *, randomise: bool = False, process: bool = False) -> torch.Tensor:
     """Mirror (patients face either way), a little contrast and brightness, a shift of a few pixels;
-    with `randomise`, first each film's scale and look (randomise.py; no draw without it, so older
-    runs replay exactly)."""
+    with `randomise`, first each film's scale and look (randomise.py), with `process` its CR/DR
+    processing (processing.py); no draw without them, so older runs replay exactly."""
     if randomise:
         x = randomise_scale_and_look(x, gen)
+    if process:
+        x = randomise_processing(x, gen)
     x, _ = mirror_and_light(x, gen)
     return torch.roll(x, shifts=random_shift(gen), dims=(2, 3))
 
@@ -78,7 +81,8 @@ def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
 
 
 def train_view(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 12, batch: int = BATCH, lr: float = LR, seed: int = SEED,
-               val: Tuple[torch.Tensor, torch.Tensor] = None, randomise: bool = False, log=print) -> Tuple[ViewNet, dict]:
+               val: Tuple[torch.Tensor, torch.Tensor] = None, randomise: bool = False, process: bool = False,
+               log=print) -> Tuple[ViewNet, dict]:
 
     def epoch_row(model, _start):
         row = {"train_accuracy": round(accuracy(model, x, y), 4)}
@@ -87,10 +91,10 @@ def train_view(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 12, batch: int
         return row
 
     def batch_loss(model, gen, idx):
-        return F.cross_entropy(model.classify(augment(x[idx], gen, randomise)), y[idx])
+        return F.cross_entropy(model.classify(augment(x[idx], gen, randomise=randomise, process=process)), y[idx])
 
     model, meta = fit_head(ViewNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
-    return model, {**meta, **({"randomise": True} if randomise else {})}
+    return model, {**meta, **({"randomise": True} if randomise else {}), **({"process": True} if process else {})}
 
 
 def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, *, threshold: float = SURE) -> dict:
@@ -119,6 +123,8 @@ def main(argv: List[str] = None) -> int:
     v.add_argument("--threshold", type=float, default=SURE, help="fusion's viewThreshold")
     t.add_argument("--randomise", action="store_true",
                    help="randomise each training film's scale, gamma, blur and noise (heads/randomise.py)")
+    t.add_argument("--process", action="store_true",
+                   help="randomise each training film's CR/DR processing: detail gain, tone curve, range (heads/processing.py)")
     e = sub.add_parser("export", help="bundle a U-Net and a view head into one ONNX model folder")
     e.add_argument("--unet", required=True, help="U-Net weights (.vxw) or checkpoint")
     e.add_argument("--view", required=True, help="view head weights (.vxw) from `train`")
@@ -137,7 +143,8 @@ def main(argv: List[str] = None) -> int:
         refuse_held_out_style(args.data.split(","))
         x, y = load_view_set(args.data.split(","))
         val = load_view_set(args.val.split(",")) if args.val else None
-        model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val, randomise=args.randomise)
+        model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val, randomise=args.randomise,
+                                 process=args.process)
         meta["data"] = data_note(args)
         meta["metrics"] = {"train_accuracy": meta["history"][-1]["train_accuracy"]}
         if val is not None:
