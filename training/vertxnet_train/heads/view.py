@@ -9,7 +9,8 @@ inside the U-Net's ONNX graph as a second output, so the U-Net stage classifies 
 extra decode or resize.
 
 python3 -m vertxnet_train.heads.view train --data DIR[,DIR] --out view.vxw [--val DIR] [--epochs N] [--randomise] [--process]
-python3 -m vertxnet_train.heads.view evaluate --weights view.vxw --data DIR[,DIR]
+    [--input bodies]
+python3 -m vertxnet_train.heads.view evaluate --weights view.vxw --data DIR[,DIR] [--input bodies [--foreground CACHE]]
 python3 -m vertxnet_train.heads.view export --unet models/unet/weights.vxw --view view.vxw \
     --base models/unet/manifest.json --out models/unet --version X
 """
@@ -24,6 +25,7 @@ import torch.nn.functional as F
 from ..coco import load_records, refuse_held_out_style
 from .common import data_note, fit_head, head_cli, load_head, mirror_and_light, pool_canvas, random_shift, save_head, set_threads
 from .constants import BATCH, INFER_BATCH, LR, POOL, POOLED, SEED, SIZE, SURE, VIEW, VIEWS
+from .bodies import augment_bodies, load_body_set, load_foreground_set
 from .processing import randomise_processing
 from .randomise import randomise_scale_and_look
 
@@ -82,7 +84,8 @@ def accuracy(model: ViewNet, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def train_view(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 12, batch: int = BATCH, lr: float = LR, seed: int = SEED,
                val: Tuple[torch.Tensor, torch.Tensor] = None, randomise: bool = False, process: bool = False,
-               log=print) -> Tuple[ViewNet, dict]:
+               bodies: bool = False, log=print) -> Tuple[ViewNet, dict]:
+    """A view head on pooled films, or with `bodies` on body masks (bodies.py)."""
 
     def epoch_row(model, _start):
         row = {"train_accuracy": round(accuracy(model, x, y), 4)}
@@ -91,10 +94,12 @@ def train_view(x: torch.Tensor, y: torch.Tensor, *, epochs: int = 12, batch: int
         return row
 
     def batch_loss(model, gen, idx):
-        return F.cross_entropy(model.classify(augment(x[idx], gen, randomise=randomise, process=process)), y[idx])
+        xb = augment_bodies(x[idx], gen) if bodies else augment(x[idx], gen, randomise=randomise, process=process)
+        return F.cross_entropy(model.classify(xb), y[idx])
 
     model, meta = fit_head(ViewNet, len(x), batch_loss, epochs=epochs, batch=batch, lr=lr, seed=seed, epoch_row=epoch_row, log=log)
-    return model, {**meta, **({"randomise": True} if randomise else {}), **({"process": True} if process else {})}
+    flags = {"randomise": randomise, "process": process}
+    return model, {**meta, **{k: True for k, on in flags.items() if on}, **({"input": "bodies"} if bodies else {})}
 
 
 def evaluate_view(model: ViewNet, x: torch.Tensor, y: torch.Tensor, *, threshold: float = SURE) -> dict:
@@ -121,6 +126,10 @@ def load_view(path: str) -> Tuple[ViewNet, dict]:
 def main(argv: List[str] = None) -> int:
     ap, sub, t, v = head_cli(__doc__, "view head (images must carry a view)", 12)
     v.add_argument("--threshold", type=float, default=SURE, help="fusion's viewThreshold")
+    for p in (t, v):
+        p.add_argument("--input", choices=("film", "bodies"), default="film",
+                       help="what the head reads: the film, or its ground-truth body masks (heads/bodies.py)")
+    v.add_argument("--foreground", default=None, help="with --input bodies: read the U-Net's stored foreground from this cache instead")
     t.add_argument("--randomise", action="store_true",
                    help="randomise each training film's scale, gamma, blur and noise (heads/randomise.py)")
     t.add_argument("--process", action="store_true",
@@ -141,10 +150,12 @@ def main(argv: List[str] = None) -> int:
     set_threads()
     if args.cmd == "train":
         refuse_held_out_style(args.data.split(","))
-        x, y = load_view_set(args.data.split(","))
-        val = load_view_set(args.val.split(",")) if args.val else None
+        bodies = args.input == "bodies"
+        load = load_body_set if bodies else load_view_set
+        x, y = load(args.data.split(","))
+        val = load(args.val.split(",")) if args.val else None
         model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val, randomise=args.randomise,
-                                 process=args.process)
+                                 process=args.process, bodies=bodies)
         meta["data"] = data_note(args)
         meta["metrics"] = {"train_accuracy": meta["history"][-1]["train_accuracy"]}
         if val is not None:
@@ -154,7 +165,11 @@ def main(argv: List[str] = None) -> int:
         print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
     elif args.cmd == "evaluate":
         model, _ = load_view(args.weights)
-        print(json.dumps(evaluate_view(model, *load_view_set(args.data.split(",")), threshold=args.threshold)))
+        if args.foreground:
+            data = load_foreground_set(args.foreground, args.data)
+        else:
+            data = (load_body_set if args.input == "bodies" else load_view_set)(args.data.split(","))
+        print(json.dumps(evaluate_view(model, *data, threshold=args.threshold)))
     else:
         from ..export import export_with_view
         export_with_view(args.unet, args.view, args.out, version=args.version, base_manifest=args.base, data_note=args.data_note,
