@@ -83,3 +83,21 @@ def test_a_view_head_learns_from_body_masks_and_reads_a_stored_foreground(tmp_pa
     fx, fy = load_foreground_set(str(cache), dirs[1])
     assert torch.equal(fy, torch.ones(4, dtype=torch.long)) and torch.equal(fx, lumbar)
     assert evaluate_view(model, fx, fy)["images"] == 4
+
+
+def test_a_body_head_is_refused_where_it_would_read_the_film(tmp_path, capsys):
+    from vertxnet_train.heads.view import main, save_view
+    from synth import make_dataset
+    data = make_dataset(str(tmp_path / "l"), count=2, seed=3, view="lumbar", max_side=256)
+    x, y = load_body_set([data], log=lambda *_: None)
+    model, meta = train_view(x, y, epochs=1, batch=2, bodies=True, log=lambda *_: None)
+    weights = str(tmp_path / "bodies.vxw")
+    save_view(model, meta, weights)
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--weights", weights, "--data", data])
+    assert "evaluate it with --input bodies" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["export", "--unet", "unused.vxw", "--view", weights, "--out", str(tmp_path / "out"), "--version", "0"])
+    assert "cannot ship inside the U-Net's graph" in capsys.readouterr().err
+    assert main(["evaluate", "--input", "bodies", "--weights", weights, "--data", data]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["images"] == 2

@@ -164,13 +164,19 @@ def main(argv: List[str] = None) -> int:
         save_view(model, meta, args.out)
         print("saved %s: %s" % (args.out, json.dumps(meta["metrics"])))
     elif args.cmd == "evaluate":
-        model, _ = load_view(args.weights)
+        model, meta = load_view(args.weights)
+        if meta.get("input", "film") != args.input:
+            ap.error("%s reads %s; evaluate it with --input %s" % (args.weights, meta.get("input", "film"), meta.get("input", "film")))
+        if args.foreground and args.input != "bodies":
+            ap.error("--foreground is for a head that reads bodies (--input bodies)")
         if args.foreground:
             data = load_foreground_set(args.foreground, args.data)
         else:
             data = (load_body_set if args.input == "bodies" else load_view_set)(args.data.split(","))
         print(json.dumps(evaluate_view(model, *data, threshold=args.threshold)))
     else:
+        if load_view(args.view)[1].get("input") == "bodies":
+            ap.error("%s reads body masks, not the film: it cannot ship inside the U-Net's graph" % args.view)
         from ..export import export_with_view
         export_with_view(args.unet, args.view, args.out, version=args.version, base_manifest=args.base, data_note=args.data_note,
                          level_weights=args.level, scope_weights=args.scope, facing_weights=args.facing, mirror=args.mirror)
