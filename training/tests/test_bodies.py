@@ -6,8 +6,8 @@ import zlib
 import pytest
 import torch
 
-from vertxnet_train.heads.bodies import (BACKGROUND, BODY, augment_bodies, load_body_set, load_foreground_set, pooled_foreground,
-                                         read_foreground)
+from vertxnet_train.heads.bodies import (BACKGROUND, BODY, augment_bodies, load_body_set, load_foreground_set, load_foreground_sets,
+                                         pooled_foreground, read_foreground)
 from vertxnet_train.heads.view import evaluate_view, train_view
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "fusion-golden", "outputs")
@@ -83,6 +83,13 @@ def test_a_view_head_learns_from_body_masks_and_reads_a_stored_foreground(tmp_pa
     fx, fy = load_foreground_set(str(cache), dirs[1])
     assert torch.equal(fy, torch.ones(4, dtype=torch.long)) and torch.equal(fx, lumbar)
     assert evaluate_view(model, fx, fy)["images"] == 4
+    # A head trained on those stored outputs records where its bodies came from.
+    from vertxnet_train.heads.view import load_view, main
+    out = str(tmp_path / "fg.vxw")
+    assert main(["train", "--input", "bodies", "--data", dirs[1], "--foreground", str(cache), "--out", out, "--epochs", "1"]) == 0
+    assert load_view(out)[1]["bodies_from"] == "U-Net foreground"
+    with pytest.raises(ValueError, match="one foreground cache per data folder"):
+        load_foreground_sets([str(cache)], dirs)
 
 
 def test_a_body_head_is_refused_where_it_would_read_the_film(tmp_path, capsys):

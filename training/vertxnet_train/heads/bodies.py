@@ -5,9 +5,10 @@ renderer's context (skull, shoulders, trunk) and processing (docs/MODELS.md). Th
 themselves, their number, size, spacing and curve along the spine, are the same anatomy in every
 style, and the U-Net finds them on films it never saw. `view train --input bodies` learns the view
 from the ground-truth body masks of our films (pooled to the heads' 128² grid, mirrored, dilated or
-eroded by a pooled pixel, shifted); `view evaluate --input bodies` scores it on a set's ground-truth
-masks, or with `--foreground CACHE` on the U-Net's own foreground as `vertxnet eval --ablation
---cache CACHE` stored it: what a head inside the pipeline would see.
+eroded by a pooled pixel, shifted), or with `--foreground CACHE[,CACHE]` from the U-Net's own
+foreground of them as `vertxnet eval --ablation --cache CACHE` stored it (one cache per folder);
+`view evaluate --input bodies [--foreground CACHE]` scores it the same two ways: the second is what a
+head inside the pipeline would see.
 """
 import json
 import os
@@ -50,6 +51,14 @@ def load_foreground_set(cache: str, data: str) -> Tuple[torch.Tensor, torch.Tens
     if not masks:
         raise ValueError("no image with a cervical or lumbar view in %s" % data)
     return torch.stack(masks), torch.tensor(views)
+
+
+def load_foreground_sets(caches: Sequence[str], dirs: Sequence[str]) -> Tuple[torch.Tensor, torch.Tensor]:
+    """load_foreground_set over folders and their caches, pairwise, concatenated."""
+    if len(caches) != len(dirs):
+        raise ValueError("one foreground cache per data folder: %d caches for %d folders" % (len(caches), len(dirs)))
+    parts = [load_foreground_set(c, d) for c, d in zip(caches, dirs)]
+    return torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
 
 
 def read_foreground(path: str) -> Tuple[dict, np.ndarray]:

@@ -9,7 +9,7 @@ inside the U-Net's ONNX graph as a second output, so the U-Net stage classifies 
 extra decode or resize.
 
 python3 -m vertxnet_train.heads.view train --data DIR[,DIR] --out view.vxw [--val DIR] [--epochs N] [--randomise] [--process]
-    [--input bodies]
+    [--input bodies [--foreground CACHE[,CACHE]]]
 python3 -m vertxnet_train.heads.view evaluate --weights view.vxw --data DIR[,DIR] [--input bodies [--foreground CACHE]]
 python3 -m vertxnet_train.heads.view export --unet models/unet/weights.vxw --view view.vxw \
     --base models/unet/manifest.json --out models/unet --version X
@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from ..coco import load_records, refuse_held_out_style
 from .common import data_note, fit_head, head_cli, load_head, mirror_and_light, pool_canvas, random_shift, save_head, set_threads
 from .constants import BATCH, INFER_BATCH, LR, POOL, POOLED, SEED, SIZE, SURE, VIEW, VIEWS
-from .bodies import augment_bodies, load_body_set, load_foreground_set
+from .bodies import augment_bodies, load_body_set, load_foreground_sets
 from .processing import randomise_processing
 from .randomise import randomise_scale_and_look
 
@@ -129,7 +129,9 @@ def main(argv: List[str] = None) -> int:
     for p in (t, v):
         p.add_argument("--input", choices=("film", "bodies"), default="film",
                        help="what the head reads: the film, or its ground-truth body masks (heads/bodies.py)")
-    v.add_argument("--foreground", default=None, help="with --input bodies: read the U-Net's stored foreground from this cache instead")
+    for p in (t, v):
+        p.add_argument("--foreground", default=None,
+                       help="with --input bodies: the U-Net's stored foreground from these caches (one per --data folder) instead")
     t.add_argument("--randomise", action="store_true",
                    help="randomise each training film's scale, gamma, blur and noise (heads/randomise.py)")
     t.add_argument("--process", action="store_true",
@@ -151,12 +153,16 @@ def main(argv: List[str] = None) -> int:
     if args.cmd == "train":
         refuse_held_out_style(args.data.split(","))
         bodies = args.input == "bodies"
+        if args.foreground and not bodies:
+            ap.error("--foreground is for a head that reads bodies (--input bodies)")
         load = load_body_set if bodies else load_view_set
-        x, y = load(args.data.split(","))
+        x, y = load_foreground_sets(args.foreground.split(","), args.data.split(",")) if args.foreground else load(args.data.split(","))
         val = load(args.val.split(",")) if args.val else None
         model, meta = train_view(x, y, epochs=args.epochs, seed=args.seed, val=val, randomise=args.randomise,
                                  process=args.process, bodies=bodies)
         meta["data"] = data_note(args)
+        if args.foreground:
+            meta["bodies_from"] = "U-Net foreground"
         meta["metrics"] = {"train_accuracy": meta["history"][-1]["train_accuracy"]}
         if val is not None:
             meta["metrics"]["val_accuracy"] = meta["history"][-1]["val_accuracy"]
@@ -170,7 +176,7 @@ def main(argv: List[str] = None) -> int:
         if args.foreground and args.input != "bodies":
             ap.error("--foreground is for a head that reads bodies (--input bodies)")
         if args.foreground:
-            data = load_foreground_set(args.foreground, args.data)
+            data = load_foreground_sets(args.foreground.split(","), args.data.split(","))
         else:
             data = (load_body_set if args.input == "bodies" else load_view_set)(args.data.split(","))
         print(json.dumps(evaluate_view(model, *data, threshold=args.threshold)))
