@@ -40,7 +40,8 @@ def load_body_set(dirs: Sequence[str], log=print) -> Tuple[torch.Tensor, torch.T
 
 def load_foreground_set(cache: str, data: str) -> Tuple[torch.Tensor, torch.Tensor]:
     """The U-Net's stored foreground (CACHE/NAME.fg.bin) of each image of a COCO folder with a
-    view, laid in the 512² letterbox, pooled to 128² and thresholded at 0.5, and the views."""
+    view, laid in its frame's letterbox, pooled to the heads' 128² grid and thresholded at 0.5, and
+    the views."""
     masks, views = [], []
     for job in read_coco(data):
         if job.get("view") not in VIEWS:

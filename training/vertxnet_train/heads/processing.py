@@ -13,6 +13,7 @@ import torch.nn.functional as F
 
 from .common import PADDING, letterbox_padding
 from .constants import MEAN, STD
+from .randomise import span
 
 SCALES = (4, 8, 16)  # the large-scale part: the film averaged over this many pooled pixels, then smoothed back up
 GAIN = (0.0, 2.5)  # detail gain over the large-scale part (0 leaves the film's contrast as it is)
@@ -30,8 +31,8 @@ def randomise_processing(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     padding = letterbox_padding(x)
     grey = (x * STD + MEAN).clamp(0, 1)
     scale = torch.tensor(SCALES)[(u[:, 1] * len(SCALES)).long().clamp(max=len(SCALES) - 1)]
-    grey = equalise(grey, padding, scale=scale, gain=GAIN[0] + u[:, 2] * (GAIN[1] - GAIN[0]))
-    grey = tone_curve(grey, SLOPE[0] + u[:, 3] * (SLOPE[1] - SLOPE[0]), CENTRE[0] + u[:, 4] * (CENTRE[1] - CENTRE[0]))
+    grey = equalise(grey, padding, scale=scale, gain=span(u[:, 2], *GAIN))
+    grey = tone_curve(grey, span(u[:, 3], *SLOPE), span(u[:, 4], *CENTRE))
     lo, hi = FLOOR * u[:, 5], 1 - FLOOR * u[:, 6]
     grey = lo[:, None, None, None] + (hi - lo)[:, None, None, None] * grey
     out = torch.where(padding, torch.full_like(x, PADDING), (grey - MEAN) / STD)

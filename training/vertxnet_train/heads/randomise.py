@@ -27,16 +27,17 @@ def randomise_scale_and_look(x: torch.Tensor, gen: torch.Generator) -> torch.Ten
     u = torch.rand(n, 6, generator=gen)
     chosen = u[:, 0] < SHARE
     padding = letterbox_padding(x)
-    out = _zoom(x, padding, scale=_span(u[:, 1], *ZOOM, log=True), centre=u[:, 2:4])
+    out = _zoom(x, padding, scale=span(u[:, 1], *ZOOM, log=True), centre=u[:, 2:4])
     padding = letterbox_padding(out)
-    grey = ((out * STD + MEAN).clamp(0, 1) ** _span(u[:, 4], *GAMMA, log=True)[:, None, None, None] - MEAN) / STD
+    grey = ((out * STD + MEAN).clamp(0, 1) ** span(u[:, 4], *GAMMA, log=True)[:, None, None, None] - MEAN) / STD
     grey = _blur(grey, BLUR * u[:, 5])
     grey = grey + NOISE * torch.rand(n, 1, 1, 1, generator=gen) * torch.randn(grey.shape, generator=gen)
     out = torch.where(padding, torch.full_like(out, PADDING), grey)
     return torch.where(chosen[:, None, None, None], out, x)
 
 
-def _span(u: torch.Tensor, lo: float, hi: float, *, log: bool = False) -> torch.Tensor:
+def span(u: torch.Tensor, lo: float, hi: float, *, log: bool = False) -> torch.Tensor:
+    """Uniform draws u in [0, 1) mapped onto [lo, hi), log-uniformly with `log`."""
     return torch.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if log else lo + u * (hi - lo)
 
 
