@@ -26,17 +26,20 @@ export interface SceneOptions {
   variation?: AnatomyVariation;
 }
 
-/** Capsule-like outline rising from `base` (along, anterior) by `height`, for the dens. */
-function dens(c2: BuiltVertebra, center: number, width: number, height: number, lean: number): Polygon {
+/**
+ * Capsule-like outline rising by `height` from C2's upper endplate, for the dens: its base 1 mm inside
+ * the body (joined to it), or at `base` (negative: above the endplate, apart from it).
+ */
+function dens(c2: BuiltVertebra, center: number, width: number, height: number, lean: number, base = 1.0): Polygon {
   const pts: Array<[number, number]> = [
-    [1.0, center - width / 2],
+    [base, center - width / 2],
     [-height + width / 2, center - width / 2 + lean],
   ];
   for (let i = 1; i < 8; i++) {
     const t = Math.PI - (Math.PI * i) / 8;
     pts.push([-height + width / 2 - Math.sin(t) * width * 0.55, center + lean + Math.cos(t) * (width / 2)]);
   }
-  pts.push([-height + width / 2, center + width / 2 + lean], [1.0, center + width / 2]);
+  pts.push([-height + width / 2, center + width / 2 + lean], [base, center + width / 2]);
   return polyAt(c2, pts);
 }
 
@@ -48,7 +51,8 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
   const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1) * v.density, 0.8);
   vertebrae(s, column, v.cortex);
   const atlas = v.atlasBody && v.rng ? atlasDraw(v.rng.fork('atlas')) : undefined;
-  const skull = skullBase(s, vb[0]!, atlas);
+  const densApart = v.densApart && v.rng ? densApartDraw(v.rng.fork('dens')) : undefined;
+  const skull = skullBase(s, vb[0]!, atlas, densApart);
   const jawDrop = withContext(s.structures, v, 'mandible', () => mandible(s, skull, vb[2]!));
   withContext(s.structures, v, 'airway', () => airway(s, skull, vb));
   const head = neckAndHead(s, skull, jawDrop, vb);
@@ -65,6 +69,8 @@ export function cervicalScene(rng: Rng, o: SceneOptions): Scene {
     structures: s.structures,
     bodies: [
       ...(skull.atlasOutline ? [{ level: 'C1', labelled: false, outline: skull.atlasOutline }] : []),
+      // Not the atlas, but the place above C2 that a chain may run into and the count leaves unlabelled.
+      ...(skull.densOutline ? [{ level: 'C1', labelled: false, outline: skull.densOutline }] : []),
       ...vb.map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
     ],
     marginAbove: [30, 90],
@@ -129,6 +135,8 @@ interface Skull {
   sk: (along: number, anterior: number) => Point;
   /** The atlas's lateral masses where they are drawn as a body (an unlabelled body of the truth, C1). */
   atlasOutline?: Polygon;
+  /** The dens where it stands apart from C2 (an unlabelled body of the truth, at the place above C2). */
+  densOutline?: Polygon;
 }
 
 /** How a body-like atlas is drawn: its lateral masses' brightness, cortex, extent and gap above C2. */
@@ -154,17 +162,31 @@ function atlasDraw(rng: Rng): AtlasDraw {
   };
 }
 
+/** How a dens apart from C2 is drawn: the lucent gap under it, its brightness and its own cortex. */
+interface DensApart {
+  /** Gap between C2's upper endplate and the dens's base (mm at size 1). */
+  gap: number;
+  value: number;
+  cortex: number;
+}
+
+function densApartDraw(rng: Rng): DensApart {
+  return { gap: rng.range(0.8, 2.5), value: rng.range(0.5, 0.8), cortex: rng.range(1.2, 1.8) };
+}
+
 /** Widening band half-width, w0 to w1 mm (at size 1) along a path. */
 const taper = (size: number, w0: number, w1: number) => (t: number) => (w0 + (w1 - w0) * t) * size;
 
 /** Dens, atlas and skull base: drawn, never labelled (the atlas's lateral masses denser and body-like with `atlas`). */
-function skullBase(s: Sketch, c2: BuiltVertebra, atlas?: AtlasDraw): Skull {
+function skullBase(s: Sketch, c2: BuiltVertebra, atlas?: AtlasDraw, apart?: DensApart): Skull {
   const { rng, size, density, structures, bone } = s;
   const d2 = c2.spec.depth;
   const denH = rng.range(13, 17) * size;
   const denCenter = d2 * 0.55;
   const denW = d2 * 0.42;
-  structures.push(bone(dens(c2, denCenter, denW, denH, rng.range(-1.5, 1)), 0.55, 1.2));
+  const lean = rng.range(-1.5, 1);
+  const densOutline = apart ? dens(c2, denCenter, denW, denH, lean, -apart.gap * size) : undefined;
+  structures.push(apart && densOutline ? bone(densOutline, apart.value, apart.cortex, 1.0) : bone(dens(c2, denCenter, denW, denH, lean), 0.55, 1.2));
   const archAlong = -denH * 0.6;
   structures.push(
     bone(ellipse(at(c2, archAlong, denCenter + denW / 2 + 2 + 3.5 * size), 3.3 * size, 5.5 * size, Math.atan2(c2.v.y, c2.v.x), 18), 0.6, 1.3, 0.9),
@@ -217,7 +239,7 @@ function skullBase(s: Sketch, c2: BuiltVertebra, atlas?: AtlasDraw): Skull {
     value: 0.12 * density,
     mottle: { amplitude: 0.4, scaleMm: 5 },
   });
-  return { c2, denH, denCenter, vaultCenter, sk, ...(atlasOutline ? { atlasOutline } : {}) };
+  return { c2, denH, denCenter, vaultCenter, sk, ...(atlasOutline ? { atlasOutline } : {}), ...(densOutline ? { densOutline } : {}) };
 }
 
 /** Mandible, teeth and hyoid (in front of `hyoid`); returns how far the jaw drops below the dens (mm). */

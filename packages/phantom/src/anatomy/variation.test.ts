@@ -79,6 +79,28 @@ describe('anatomy variation', () => {
     expect(segmented.structures.length).toBeGreaterThan(fused.structures.length);
   });
 
+  it('a dens apart from C2 stands above its endplate with a cortex of its own, an unlabelled body of the truth', () => {
+    const options = { ankylosing: false, implants: false };
+    const plain = cervicalScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9) }) });
+    const apart = cervicalScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9), densApart: true }) });
+    expect(apart.bodies.map((b) => b.level)).toEqual(['C1', ...plain.bodies.map((b) => b.level)]);
+    const dens = apart.bodies[0]!;
+    expect(dens.labelled).toBe(false);
+    // Every body from C2 down is where it was, and so is every structure but the dens.
+    expect(apart.bodies.slice(1)).toEqual(plain.bodies);
+    expect(apart.structures).toHaveLength(plain.structures.length);
+    const changed = apart.structures.filter((x, i) => JSON.stringify(x) !== JSON.stringify(plain.structures[i]));
+    expect(changed).toHaveLength(1);
+    expect(changed[0]!.outline).toBe(dens.outline);
+    const joined = plain.structures[apart.structures.indexOf(changed[0]!)]!;
+    expect(changed[0]!.bone!.cortex).toBeGreaterThan(joined.bone!.cortex);
+    // The joined dens reaches into C2; the one apart ends above C2's highest point.
+    const c2 = plain.bodies[0]!.outline;
+    const top = Math.min(...c2.map((p) => p.y));
+    expect(Math.max(...joined.outline.map((p) => p.y))).toBeGreaterThan(top);
+    expect(Math.max(...dens.outline.map((p) => p.y))).toBeLessThan(top);
+  });
+
   it('a body-like atlas draws the lateral masses as a denser block above C2, an unlabelled body of the truth', () => {
     const options = { ankylosing: false, implants: false };
     const plain = cervicalScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9) }) });
@@ -103,6 +125,7 @@ describe('anatomy variation', () => {
     const seen = { lowAspect: false, highAspect: false, kyphotic: false, fracture: false, without: new Set<string>() };
     let segmented = 0;
     let atlas = 0;
+    let densApart = 0;
     for (let i = 0; i < 300; i++) {
       const view = i % 2 === 0 ? 'cervical' : 'lumbar';
       const v = drawAnatomyVariation(new Rng(1000 + i), view);
@@ -122,14 +145,18 @@ describe('anatomy variation', () => {
       for (const part of v.without) seen.without.add(part);
       if (view === 'cervical') expect(v.sacralSegment).toBe(false);
       if (view === 'lumbar') expect(v.atlasBody).toBe(false);
+      if (view === 'lumbar') expect(v.densApart).toBe(false);
       if (v.sacralSegment) segmented++;
       if (v.atlasBody) atlas++;
+      if (v.densApart) densApart++;
     }
     // About 35 % of the 150 lumbar films, and of the 150 cervical ones.
     expect(segmented).toBeGreaterThan(35);
     expect(segmented).toBeLessThan(70);
     expect(atlas).toBeGreaterThan(35);
     expect(atlas).toBeLessThan(70);
+    expect(densApart).toBeGreaterThan(35);
+    expect(densApart).toBeLessThan(70);
     expect(seen).toEqual({
       lowAspect: true,
       highAspect: true,

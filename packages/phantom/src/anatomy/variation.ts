@@ -49,6 +49,12 @@ export interface AnatomyVariation {
    * may then run one body past C2.
    */
   atlasBody: boolean;
+  /**
+   * Cervical films: the dens stands apart from C2's body, across a lucent line where the subdental
+   * synchondrosis (open in young children, a sclerotic scar or an os odontoideum later) leaves it,
+   * with a cortex of its own, so that it reads as a small body above C2 rather than as part of it.
+   */
+  densApart: boolean;
   /** Draws for the per-level extras, apart from the anatomy's own stream so that it stays aligned. */
   rng: Rng | null;
 }
@@ -67,6 +73,7 @@ export const DEFAULT_ANATOMY: AnatomyVariation = {
   without: [],
   sacralSegment: false,
   atlasBody: false,
+  densApart: false,
   rng: null,
 };
 
@@ -93,9 +100,10 @@ export function drawAnatomyVariation(rng: Rng, view: View): AnatomyVariation {
     rounding: rng.int(1, 4),
     without,
     rng: rng.fork('levels'),
-    // Drawn last, so every draw before them is what it was before the segment and the atlas existed.
+    // Drawn last, so every draw before them is what it was before the segment, the atlas and the dens apart existed.
     sacralSegment: view === 'lumbar' && rng.chance(0.35),
     atlasBody: view === 'cervical' && rng.chance(0.35),
+    densApart: view === 'cervical' && rng.chance(0.35),
   };
 }
 
