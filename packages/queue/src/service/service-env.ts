@@ -38,7 +38,7 @@ export function probedWorkStore(config: {
 }
 
 /** The models new runs use unless the submitter names others; they must match what the model workers load. */
-export const DEFAULT_MODELS = { unet: 'vertxnet-unet@0.7.0', maskrcnn: 'vertxnet-maskrcnn@0.2.0' } as const;
+export const DEFAULT_MODELS = { unet: 'vertxnet-unet@0.8.0', maskrcnn: 'vertxnet-maskrcnn@0.2.0' } as const;
 
 export const modelRefEnv = {
   UNET_MODEL: ModelRefSchema.default(DEFAULT_MODELS.unet).describe('U-Net of new runs, "name@version" (as in its manifest).'),
