@@ -158,6 +158,22 @@ describe('decodeChainLevels', () => {
     expect(decodeChainLevels(far, 'lumbar', undefined, 1, onS2)?.firstLevelIndex).toBe(0);
     expect(decodeChainLevels(far, 'lumbar', undefined, 1, { ...onS2, beyondOnly: false })?.firstLevelIndex).toBe(-3);
   });
+
+  it('lets a sure level head move a whole C2 one body, to the place above C2, and no further', () => {
+    // Style C's other failure: the Mask R-CNN gives its C2 class to a blob above C2 (the atlas, or a
+    // dens apart from its body), the chain's first body. The head reads that blob above C2.
+    const chain = bodiesOf('cervical', ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']).map((b, i) => ({ ...b, levels: levelHead(i - 1, 0.9) }));
+    const onBlob = { at: 0, cost: 10, beyondOnly: true };
+    // VIEW_LEVELS.cervical starts at C2: index -1 leaves the first body unlabelled above C2.
+    expect(decodeChainLevels(chain, 'cervical', undefined, 1, onBlob)?.firstLevelIndex).toBe(-1);
+    expect(decodeChainLevels(chain, 'cervical', undefined, 1, { ...onBlob, cost: 40 })?.firstLevelIndex).toBe(0);
+    // A head that agrees with the class keeps it where it is, whatever the cost.
+    const agreeing = chain.map((b, i) => ({ ...b, levels: levelHead(i, 0.9) }));
+    expect(decodeChainLevels(agreeing, 'cervical', undefined, 1, { ...onBlob, cost: 0.1 })?.firstLevelIndex).toBe(0);
+    // Never further than the place above C2: a head two levels off leaves the class where it is.
+    const far = chain.map((b, i) => ({ ...b, levels: levelHead(i - 2, 0.9) }));
+    expect(decodeChainLevels(far, 'cervical', undefined, 1, onBlob)?.firstLevelIndex).not.toBe(-2);
+  });
 });
 
 /** A level head's distribution over the offsets −3…9: `p` on `offset`, the rest spread evenly. */
@@ -252,15 +268,34 @@ describe('fuse without a reference on a cut film', () => {
     expect(kept.reference?.level).toBe('C2');
   });
 
-  it('never moves a C2 class on a whole body, whatever the level head says', () => {
+  it('moves a C2 class on a whole body to the place above C2 only where the level head reads it there', () => {
     const cervical = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1', 'T2', 'T3'];
     const whole = cutCervical(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1'], 30);
     const detections = whole.instances.detections.map((d, i) => (i === 0 ? { ...d, className: 'C2' } : d));
-    // A head that calls the top body the atlas (C1) and every body below one level higher than it is.
-    const levels = levelGrid(whole.spans, (l) => cervical.indexOf(l) - 2);
-    const r = fuse({ ...whole, instances: { ...whole.instances, detections }, foreground: { ...whole.foreground, levels }, view: 'cervical' });
-    expect(r.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
-    expect(r.reference?.level).toBe('C2');
+    const withHead = (offset: (level: string) => number, options = {}) =>
+      fuse(
+        {
+          ...whole,
+          instances: { ...whole.instances, detections },
+          foreground: { ...whole.foreground, levels: levelGrid(whole.spans, offset) },
+          view: 'cervical',
+        },
+        options,
+      );
+    // A head that calls the top body the atlas (C1) and every body below one level higher than it is:
+    // the class's body is left unlabelled above C2, and the count loses its reference.
+    const above = withHead((l) => cervical.indexOf(l) - 2);
+    expect(above.vertebrae.map((v) => v.level)).toEqual([null, 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']);
+    expect(above.reference).toBeUndefined();
+    expect(above.qc.flags).toContain('reference-not-found');
+    // At wholeC2Cost 0 the class anchors the count whatever the head says.
+    const anchored = withHead((l) => cervical.indexOf(l) - 2, { wholeC2Cost: 0 });
+    expect(anchored.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(anchored.reference?.level).toBe('C2');
+    // A head that agrees with the class keeps it.
+    const agreeing = withHead((l) => cervical.indexOf(l) - 1);
+    expect(agreeing.vertebrae.map((v) => v.level)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
+    expect(agreeing.reference?.level).toBe('C2');
   });
 
   it('refuses a malformed level grid with a clear error', () => {

@@ -264,6 +264,7 @@ describe('fuse', () => {
       expect(() => fuse({ foreground: { frame: s.frame, probability: new Uint8Array(10) } })).toThrow(FusionInputError);
       expect(() => fuse({})).toThrow(FusionInputError);
       expect(() => fuse(s, { wholeReferenceCost: -1 })).toThrow(/wholeReferenceCost/);
+      expect(() => fuse(s, { wholeC2Cost: Number.NaN })).toThrow(/wholeC2Cost/);
       expect(() => fuse(s, { headOverReference: 0.4 })).toThrow(/headOverReference/);
       expect(fuse(s, { headOverReference: 0, wholeReferenceCost: 0 }).vertebrae).toHaveLength(7);
       const bad = structuredClone(s.instances);

@@ -78,10 +78,18 @@ export interface FusionOptions {
    * Mask R-CNN learnt "the last body is S1"). With a level head the chain is decoded with that one
    * alternative, the reference costing this much to overrule; 0 = a whole reference always anchors
    * the count. 0.5–1 decode best on the validation sets, 2–6 a film fewer (docs/EVALUATION.md, "A
-   * reference one body off"). A whole C2 is never doubted: no set showed the C2 class on the atlas,
-   * and letting the decoding move it there cost a right film ("The atlas"). @defaultValue 1
+   * reference one body off"). A whole C2 has its own cost, `wholeC2Cost`. @defaultValue 1
    */
   wholeReferenceCost: number;
+  /**
+   * On a cervical film, a C2 class on a whole body may be the place above C2: the atlas's lateral
+   * masses, or a dens standing apart from its body (style C shows both, and the Mask R-CNN gives
+   * them its C2 class). With a level head the chain is decoded with that one alternative, the
+   * reference costing this much to overrule; 0 = a whole C2 always anchors the count. 8–12 decode
+   * alike on the validation sets; 1–7 moved a right C2 of our own cervical set, whose level head
+   * read it above C2 (docs/EVALUATION.md, "A C2 one body off"). @defaultValue 10
+   */
+  wholeC2Cost: number;
   /**
    * A view head at this probability or above decides the view against a reference class on a
    * whole body too (one on a cut body gives way at `viewThreshold`); 0 = never. 0.9–0.98 read the
@@ -111,6 +119,7 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   levelWeight: DEFAULT_LEVEL_WEIGHT,
   cutReferenceCost: 8,
   wholeReferenceCost: 1,
+  wholeC2Cost: 10,
   headOverReference: 0.9,
 });
 
@@ -132,6 +141,7 @@ export function resolveOptions(options?: Partial<FusionOptions>): FusionOptions 
     throw new FusionInputError(`cutReferenceCost ${o.cutReferenceCost} must be a non-negative number`);
   if (!(Number.isFinite(o.wholeReferenceCost) && o.wholeReferenceCost >= 0))
     throw new FusionInputError(`wholeReferenceCost ${o.wholeReferenceCost} must be a non-negative number`);
+  if (!(Number.isFinite(o.wholeC2Cost) && o.wholeC2Cost >= 0)) throw new FusionInputError(`wholeC2Cost ${o.wholeC2Cost} must be a non-negative number`);
   if (!(in01(o.headOverReference) && (o.headOverReference === 0 || o.headOverReference > 0.5)))
     throw new FusionInputError(`headOverReference ${o.headOverReference} is neither 0 nor in (0.5, 1]`);
   if (!(o.gapRatio > 1)) throw new FusionInputError(`gapRatio ${o.gapRatio} must exceed 1`);

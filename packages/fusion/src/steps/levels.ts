@@ -41,7 +41,7 @@ export function assignLevels(
   const chainPoints = order.map((k) => bodies.points[k]!);
   const found = refK >= 0 ? order.indexOf(refK) : -1;
   const cut = found >= 0 && touchesEdge(bodies.stats, bodies.alive[refK]!, size.width, size.height);
-  const referenceCost = cut ? o.cutReferenceCost : view === 'lumbar' ? o.wholeReferenceCost : 0;
+  const referenceCost = cut ? o.cutReferenceCost : view === 'lumbar' ? o.wholeReferenceCost : o.wholeC2Cost;
   const doubtful = found >= 0 && referenceCost > 0 && o.levelWeight > 0 && hasLevelGrid;
   const decoded =
     view && (found < 0 || doubtful) && order.length >= 1 && o.templateAnchor
