@@ -14,7 +14,7 @@ const models = useShippedModels();
 
 describe('a segmented sacrum with the shipped models', () => {
   it('labels S1 on S1, not on the S2 that carries the S1 class', async () => {
-    const film = generatePhantom({ seed: 427026477, view: 'lumbar', anatomy: 'random', look: 'random', lookStrength: 0.5 });
+    const film = generatePhantom({ seed: 343619787, view: 'lumbar', anatomy: 'random', look: 'random', lookStrength: 0.5 });
     expect(film.meta.anatomy?.sacralSegment).toBe(true);
     const gray8 = filmGray8(film);
     const [foreground, instances] = await Promise.all([
