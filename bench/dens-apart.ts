@@ -6,6 +6,7 @@
  *   npx tsx bench/dens-apart.ts MODELS_DIR FROM TO [--films]
  */
 import { join } from 'node:path';
+import { likeliestOffsetAt } from '@vertxnet/core';
 import { loadModel, segmentForeground } from '@vertxnet/inference';
 import { generatePhantom } from '@vertxnet/phantom';
 
@@ -34,23 +35,14 @@ for (let seed = Number(fromArg); seed < Number(toArg); seed++) {
   );
   const grid = fg.levels;
   if (!grid) throw new Error(`${modelsDir}: the U-Net has no level head`);
-  const { scale, size } = fg.frame;
-  const read = (bbox: readonly number[]) => {
-    const x = (bbox[0]! + bbox[2]! / 2) * scale;
-    const y = (bbox[1]! + bbox[3]! / 2) * scale;
-    const cell = Math.floor((y * grid.height) / size) * grid.width + Math.floor((x * grid.width) / size);
-    const plane = grid.width * grid.height;
-    let best = 0;
-    for (let c = 1; c < grid.offsets.length; c++) if (grid.probability[c * plane + cell]! > grid.probability[best * plane + cell]!) best = c;
-    return { offset: grid.offsets[best]!, p: grid.probability[best * plane + cell]! };
-  };
+  const read = (bbox: readonly number[]) => likeliestOffsetAt(grid, fg.frame, bbox[0]! + bbox[2]! / 2, bbox[1]! + bbox[3]! / 2);
   const d = read(dens.bbox);
   const c = read(c2.bbox);
   n++;
   if (d.offset === -1) densAbove++;
   if (c.offset === 0) c2AsC2++;
   if (d.offset === -1 && c.offset === 0) both++;
-  if (films) console.log(`seed ${seed}\tdens ${d.offset} (${d.p.toFixed(2)})\tC2 ${c.offset} (${c.p.toFixed(2)})`);
+  if (films) console.log(`seed ${seed}\tdens ${d.offset} (${d.probability.toFixed(2)})\tC2 ${c.offset} (${c.probability.toFixed(2)})`);
 }
 await unet.close();
 console.log(`${n} films with the dens apart: dens read above C2 on ${densAbove}, C2 read as C2 on ${c2AsC2}, both on ${both}`);

@@ -59,6 +59,17 @@ export interface LevelGrid {
   probability: Float32Array;
 }
 
+/** The level head's most probable offset, and its probability, at a point given in source pixels. */
+export function likeliestOffsetAt(grid: LevelGrid, frame: Pick<Frame, 'scale' | 'size'>, x: number, y: number): { offset: number; probability: number } {
+  const gx = Math.min(grid.width - 1, Math.max(0, Math.floor((x * frame.scale * grid.width) / frame.size)));
+  const gy = Math.min(grid.height - 1, Math.max(0, Math.floor((y * frame.scale * grid.height) / frame.size)));
+  const cell = gy * grid.width + gx;
+  const plane = grid.width * grid.height;
+  let best = 0;
+  for (let c = 1; c < grid.offsets.length; c++) if (grid.probability[c * plane + cell]! > grid.probability[best * plane + cell]!) best = c;
+  return { offset: grid.offsets[best]!, probability: grid.probability[best * plane + cell]! };
+}
+
 /** A binary mask placed at (x, y) in frame pixels; data is width × height of 0/1. */
 export interface BinaryMask {
   x: number;
