@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { frameFor, type InstanceDetection, type LevelGrid, type View } from '@vertxnet/core';
 import { decodeChainLevels, DEFAULT_LEVEL_WEIGHT, fitChainToTemplate, LEVEL_TEMPLATES, type ChainBody } from './anchor.js';
 import { fuse } from './fuse.js';
+import { decodingProbability } from './level-head.js';
 import { drawRotatedRect } from './synthetic.js';
 
 /** Chain bodies exactly as the template says for `levels`, scaled by `k` px/mm. */
@@ -157,6 +158,22 @@ describe('decodeChainLevels', () => {
     const far = levels.map((_, i) => ({ ratio: 1.5, area: 9000, truncated: false, levels: levelHead(i - 3, 0.9) }));
     expect(decodeChainLevels(far, 'lumbar', undefined, 1, onS2)?.firstLevelIndex).toBe(0);
     expect(decodeChainLevels(far, 'lumbar', undefined, 1, { ...onS2, beyondOnly: false })?.firstLevelIndex).toBe(-3);
+  });
+
+  it('decodes a tall lumbar field from T8 to S1, where the head cannot name T8', () => {
+    // A long cassette shows T8–T9 above T10: eleven bodies, the head right from T9 down (offsets
+    // -3..6) and reading T8, a level it was never taught, as its nearest one (-3).
+    const levels = ['T8', 'T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1'];
+    const chain = bodiesOf('lumbar', levels).map((b, i) => ({ ...b, levels: levelHead(Math.max(-3, i - 4), 0.6) }));
+    // VIEW_LEVELS.lumbar starts at T12: index -4 puts T8 first and S1 on the last body.
+    expect(decodeChainLevels(chain, 'lumbar')?.firstLevelIndex).toBe(-4);
+    // The shapes alone, the head silent: the uncut S1 end places it the same.
+    expect(decodeChainLevels(bodiesOf('lumbar', levels), 'lumbar')?.firstLevelIndex).toBe(-4);
+    // T8 (offset -4) costs what T9 (-3) does, not the floor: no placement pays for the head's range.
+    const t8 = chain[0]!.levels;
+    expect(decodingProbability(t8, -4)).toBe(decodingProbability(t8, -3));
+    expect(decodingProbability(t8, -3)).toBeCloseTo(0.6, 6);
+    expect(decodingProbability(t8, 12)).toBe(decodingProbability(t8, 9));
   });
 
   it('lets a sure level head move a whole C2 one body, to the place above C2, and no further', () => {

@@ -1,5 +1,5 @@
 import { VIEW_LEVELS, type View } from '@vertxnet/core';
-import { levelProbability, type BodyLevels } from './level-head.js';
+import { decodingProbability, type BodyLevels } from './level-head.js';
 import { median } from './morphology.js';
 
 /**
@@ -42,6 +42,8 @@ export const LEVEL_TEMPLATES: Readonly<Record<View, readonly TemplateLevel[]>> =
     T('T5', 20.5, 21),
   ],
   lumbar: [
+    T('T7', 19.5, 25),
+    T('T8', 20, 26),
     T('T9', 21, 27),
     T('T10', 22, 28),
     T('T11', 23.5, 30),
@@ -55,6 +57,13 @@ export const LEVEL_TEMPLATES: Readonly<Record<View, readonly TemplateLevel[]>> =
     T('S2', 22, 36),
   ],
 });
+
+/**
+ * Where the view fit starts each template: a lumbar chain is fitted from T9 down, as before the tall
+ * field's T7–T8 were added, since flat upper thoracic bodies would let the lumbar template explain a
+ * cervical chain as well (the levels of a known view are decoded over the whole template).
+ */
+const FIT_FROM: Readonly<Record<View, string>> = { cervical: 'C1', lumbar: 'T9' };
 
 /** Spread of ln(depth/height) and of ln(relative area) of a segmented body around its template. */
 const SIGMA_RATIO = 0.12;
@@ -89,7 +98,7 @@ export interface AnchorFit {
  * (nothing suggests it was cut off).
  */
 export function fitChainToTemplate(bodies: readonly ChainBody[], view: View): AnchorFit | undefined {
-  const template = LEVEL_TEMPLATES[view];
+  const template = LEVEL_TEMPLATES[view].slice(LEVEL_TEMPLATES[view].findIndex((t) => t.level === FIT_FROM[view]));
   const list = VIEW_LEVELS[view];
   const listStart = template.findIndex((t) => t.level === list[0]);
   const refT = template.findIndex((t) => t.level === (view === 'cervical' ? 'C2' : 'S1'));
@@ -134,7 +143,7 @@ export function fitChainToTemplate(bodies: readonly ChainBody[], view: View): An
  */
 export const LANDMARK_MARK_RATE: Readonly<Record<View, Readonly<Record<string, number>>>> = Object.freeze({
   cervical: { C1: 0.01, C2: 0.01, C3: 0.01, C4: 0.01, C5: 0.01, C6: 0.01, C7: 0.22, T1: 0.76, T2: 0.75, T3: 0.72, T4: 0.72, T5: 0.72 },
-  lumbar: { T9: 0.86, T10: 0.86, T11: 0.92, T12: 0.98, L1: 0.02, L2: 0.01, L3: 0.01, L4: 0.01, L5: 0.01, S1: 0.01, S2: 0.01 },
+  lumbar: { T7: 0.86, T8: 0.86, T9: 0.86, T10: 0.86, T11: 0.92, T12: 0.98, L1: 0.02, L2: 0.01, L3: 0.01, L4: 0.01, L5: 0.01, S1: 0.01, S2: 0.01 },
 });
 
 /** Spread of ln(depth/height) of a body around its template once the film's own aspect is taken out. */
@@ -245,7 +254,7 @@ export function decodeChainLevels(
     if (placed) {
       for (let i = 0; i < n; i++) {
         const levels = bodies[i]!.levels;
-        if (levels) cost -= levelWeight * Math.log(Math.max(LEVEL_FLOOR, levelProbability(levels, k + i - listStart)));
+        if (levels) cost -= levelWeight * Math.log(Math.max(LEVEL_FLOOR, decodingProbability(levels, k + i - listStart)));
       }
     }
     if (refEndWhole && !placed && k + refEnd !== refT) cost += END_COST;

@@ -18,20 +18,40 @@ export function bodyCenter(vertebra: BuiltVertebra): Point {
 /** Rotates the whole column about the origin. */
 export function rotateColumn(column: BuiltColumn, angle: number): BuiltColumn {
   const r = (p: Point): Point => rotate(p, angle);
+  return mapColumn(column, r, r);
+}
+
+/**
+ * Moves a column rigidly so that its vertebra `from` lies exactly on `onto` (a vertebra of the same
+ * spec elsewhere): for stacking bodies built apart onto a column that is already placed.
+ */
+export function placeColumn(column: BuiltColumn, from: BuiltVertebra, onto: BuiltVertebra): BuiltColumn {
+  const angle = Math.atan2(onto.u.y, onto.u.x) - Math.atan2(from.u.y, from.u.x);
+  const origin = rotate(from.superiorPosterior, angle);
+  const shift = { x: onto.superiorPosterior.x - origin.x, y: onto.superiorPosterior.y - origin.y };
+  return mapColumn(
+    column,
+    (p) => add(rotate(p, angle), shift),
+    (d) => rotate(d, angle),
+  );
+}
+
+/** Every point of a column through `point`, every direction through `direction`. */
+function mapColumn(column: BuiltColumn, point: (p: Point) => Point, direction: (d: Point) => Point): BuiltColumn {
   return {
     vertebrae: column.vertebrae.map((vb) => ({
       ...vb,
-      superiorPosterior: r(vb.superiorPosterior),
-      superiorAnterior: r(vb.superiorAnterior),
-      inferiorAnterior: r(vb.inferiorAnterior),
-      inferiorPosterior: r(vb.inferiorPosterior),
-      u: r(vb.u),
-      v: r(vb.v),
-      outline: vb.outline.map(r),
-      superiorEndplate: vb.superiorEndplate.map(r),
-      inferiorEndplate: vb.inferiorEndplate.map(r),
+      superiorPosterior: point(vb.superiorPosterior),
+      superiorAnterior: point(vb.superiorAnterior),
+      inferiorAnterior: point(vb.inferiorAnterior),
+      inferiorPosterior: point(vb.inferiorPosterior),
+      u: direction(vb.u),
+      v: direction(vb.v),
+      outline: vb.outline.map(point),
+      superiorEndplate: vb.superiorEndplate.map(point),
+      inferiorEndplate: vb.inferiorEndplate.map(point),
     })),
-    discs: column.discs.map((d) => d.map(r)),
+    discs: column.discs.map((d) => d.map(point)),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Rng } from '../prng.js';
 import type { Scene } from '../scene.js';
 import { buildColumn, type BuiltColumn, type BuiltVertebra } from './column.js';
 import type { SceneOptions } from './cervical.js';
-import { at, uprightColumn } from './frame.js';
+import { at, placeColumn, uprightColumn } from './frame.js';
 import { blob, bodyStructures, bridgeLevels, cage, pedicleScrew, posteriorElements, rod, sketch, type Sketch } from './parts.js';
 import { patientLevels, spreadLordosis, type BaseLevel } from './specs.js';
 import { DEFAULT_ANATOMY, withContext, type AnatomyVariation } from './variation.js';
@@ -24,6 +24,12 @@ const LUMBAR: BaseLevel[] = [
   { level: 'S5', labelled: false, height: 11, depth: 15, disc: 1.5, discAngle: -20, wedge: 0, fused: true },
   { level: 'Co1', labelled: false, height: 9, depth: 10, disc: 0, discAngle: 0, wedge: 0, fused: true },
 ];
+/** Thoracic bodies above T10 that a tall field shows (AnatomyVariation.tallField), drawn like T10. */
+const THORACIC_ABOVE: BaseLevel[] = [
+  { level: 'T7', labelled: false, height: 19.5, depth: 25, disc: 5, discAngle: -3, wedge: 3 },
+  { level: 'T8', labelled: false, height: 20, depth: 26, disc: 5, discAngle: -3, wedge: 3 },
+  { level: 'T9', labelled: false, height: 21, depth: 27, disc: 5.5, discAngle: -2, wedge: 2.5 },
+];
 const L1 = 3;
 const L5 = 7;
 const S1 = 8;
@@ -31,13 +37,14 @@ const S1 = 8;
 export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
   const v = o.variation ?? DEFAULT_ANATOMY;
   const size = rng.gauss(1, 0.08, 0.8, 1.2) * v.size;
-  const { column, age } = lumbarColumn(rng, size, o.ankylosing, v);
+  const { column, above, age } = lumbarColumn(rng, size, o.ankylosing, v);
   const vb = column.vertebrae;
   const s = sketch(rng, size, rng.gauss(1, 0.15, 0.6, 1.3) * (o.ankylosing ? 0.85 : 1) * v.density, 1.2);
   vertebrae(s, column, v.cortex, lastBody(v));
+  if (above && v.rng) thoracicAbove({ ...s, rng: v.rng.fork('thoracic-draw') }, above, v.cortex);
   sacrum(s, column);
   withContext(s.structures, v, 'pelvis', () => pelvis(s, vb));
-  withContext(s.structures, v, 'ribs', () => ribs(s, vb));
+  withContext(s.structures, v, 'ribs', () => ribs(s, vb.slice(0, 3), vb[2]));
   trunk(s, vb);
   withContext(s.structures, v, 'bowel', () => bowelGas(s, vb));
   calcifiedAorta(s, vb, age);
@@ -51,16 +58,26 @@ export function lumbarScene(rng: Rng, o: SceneOptions): Scene {
   return {
     view: 'lumbar',
     structures: s.structures,
-    bodies: vb.slice(0, lastBody(v) + 1).map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
-    marginAbove: [5, 50],
+    bodies: [...(above?.vertebrae ?? []), ...vb.slice(0, lastBody(v) + 1)].map((v) => ({ level: v.spec.level, labelled: v.spec.labelled, outline: v.outline })),
+    // A tall field reaches from just above T10 (55 mm above T12) to T7's middle (about 130 mm).
+    marginAbove: above ? [55, 130] : [5, 50],
     marginBelow: [30, 110],
     ankylosing: o.ankylosing,
     implants: o.implants,
   };
 }
 
-/** The patient's T10–Co1, upright between T12 and L5, sometimes with a slip at L4 or L5 or a wedged body. */
-function lumbarColumn(rng: Rng, size: number, ankylosing: boolean, variation: AnatomyVariation): { column: BuiltColumn; age: number } {
+/**
+ * The patient's T10–Co1, upright between T12 and L5, sometimes with a slip at L4 or L5 or a wedged
+ * body; with a tall field, also T7–T9 above (`above`: their bodies and the discs down to T10), drawn
+ * from the variation's own stream and stacked on T10, so that T10–Co1 stay as they are.
+ */
+function lumbarColumn(
+  rng: Rng,
+  size: number,
+  ankylosing: boolean,
+  variation: AnatomyVariation,
+): { column: BuiltColumn; above: BuiltColumn | undefined; age: number } {
   const age = rng.next() ** 0.8;
   const specs = patientLevels(rng, LUMBAR, { size, age, spurMax: 5, squared: ankylosing, concavity: 1, variation });
   // A segmented S2 sits across a disc remnant a third to a half of L5–S1's (drawn from its own stream).
@@ -68,7 +85,46 @@ function lumbarColumn(rng: Rng, size: number, ankylosing: boolean, variation: An
   spreadLordosis(rng, specs, [3, 4, 5, 6, 7], [0.08, 0.12, 0.18, 0.27, 0.35], rng.gauss(45, 12, 10, 75) * variation.lordosis);
   if (rng.chance(0.08)) specs[rng.int(6, 7)]!.slipBelow = rng.sign() * rng.range(3, 10) * size;
   if (rng.chance(0.06)) specs[rng.int(2, 4)]!.wedge += (rng.range(10, 22) * Math.PI) / 180;
-  return { column: uprightColumn(buildColumn(specs), 2, L5), age };
+  const column = uprightColumn(buildColumn(specs), 2, L5);
+  if (!(variation.tallField && variation.rng)) return { column, above: undefined, age };
+  // T7–T9 stacked on T10 as it stands, so that T10–Co1 are where they would be without them.
+  const thoracic = patientLevels(variation.rng.fork('thoracic'), THORACIC_ABOVE, { size, age, spurMax: 3, squared: ankylosing, concavity: 1, variation });
+  const n = thoracic.length;
+  const stack = buildColumn([...thoracic, specs[0]!]);
+  const placed = placeColumn(stack, stack.vertebrae[n]!, column.vertebrae[0]!);
+  return { column, above: { vertebrae: placed.vertebrae.slice(0, n), discs: placed.discs }, age };
+}
+
+/** T7–T9 of a tall field: bodies, the discs down to T10, posterior elements and ribs, as T10's. */
+function thoracicAbove(s: Sketch, above: BuiltColumn, cortexFactor: number): void {
+  const { rng, density, structures } = s;
+  const look = {
+    trabecular: 0.55 * density,
+    cortex: 0.8 * density * cortexFactor,
+    cortexMm: 1.0 * s.size,
+    endplate: 0.35 * density * cortexFactor,
+    endplateMm: 1.3 * s.size,
+    texture: 0.6,
+  };
+  for (const v of above.vertebrae) structures.push(...bodyStructures(v, look));
+  above.discs.forEach((disc) => structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
+  for (const v of above.vertebrae) {
+    const d = v.spec.depth;
+    structures.push(
+      ...posteriorElements(v, {
+        pedicleLength: d * 0.33,
+        massWidth: d * 0.4,
+        massSlant: 0.05,
+        spinousLength: d * 0.9,
+        spinousWidth: v.spec.height * 0.35,
+        spinousDrop: v.spec.height * 0.6,
+        value: 0.2 * density,
+        cortex: 0.34 * density,
+      }),
+    );
+    structures.push({ outline: blob(rng, at(v, v.spec.height * 0.35, -d * 0.3), d * 0.2, v.spec.height * 0.25, 0.3), layer: 'fine', value: 0.08 * density });
+  }
+  ribs(s, above.vertebrae);
 }
 
 /** The last body drawn as a body: S1, or S2 where it stands apart (an unlabelled region of the truth). */
@@ -154,14 +210,13 @@ function pelvis(s: Sketch, vb: readonly BuiltVertebra[]): void {
   }
 }
 
-/** Lower ribs: tubular, faint, sweeping forward and down over T12–L2. */
-function ribs(s: Sketch, vb: readonly BuiltVertebra[]): void {
+/** Ribs of `bodies`: tubular, faint, sweeping forward and down (T10–T12's over T12–L2); the floating rib (T12's) is short. */
+function ribs(s: Sketch, bodies: readonly BuiltVertebra[], floating?: BuiltVertebra): void {
   const { rng, size, structures, bone } = s;
-  for (const k of [0, 1, 2]) {
+  for (const v of bodies) {
     for (let side = 0; side < 2; side++) {
-      const v = vb[k]!;
       const start = at(v, v.spec.height * 0.3 + side * rng.range(2, 10), -v.spec.depth * 0.3);
-      const reach = k === 2 ? rng.range(0.5, 1.0) : rng.range(0.9, 1.8);
+      const reach = v === floating ? rng.range(0.5, 1.0) : rng.range(0.9, 1.8);
       const mid = at(v, v.spec.height * (0.6 + reach * 0.5), v.spec.depth * reach * 0.5);
       const end = at(v, v.spec.height * (1.0 + reach * 1.3), v.spec.depth * reach * 1.3);
       structures.push(

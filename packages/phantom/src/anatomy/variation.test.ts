@@ -79,6 +79,26 @@ describe('anatomy variation', () => {
     expect(segmented.structures.length).toBeGreaterThan(fused.structures.length);
   });
 
+  it('a tall field stacks T7–T9 on T10, unlabelled bodies of the truth, and frames up to them', () => {
+    const options = { ankylosing: false, implants: false };
+    const plain = lumbarScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9) }) });
+    const tall = lumbarScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9), tallField: true }) });
+    expect(tall.bodies.map((b) => b.level)).toEqual(['T7', 'T8', 'T9', ...plain.bodies.map((b) => b.level)]);
+    expect(tall.bodies.slice(0, 3).every((b) => !b.labelled)).toBe(true);
+    // Every body from T10 down is where it was, and so is every structure the plain scene drew.
+    expect(tall.bodies.slice(3)).toEqual(plain.bodies);
+    const drawn = new Set(tall.structures.map((x) => JSON.stringify(x)));
+    for (const x of plain.structures) expect(drawn.has(JSON.stringify(x))).toBe(true);
+    expect(tall.structures.length).toBeGreaterThan(plain.structures.length);
+    // Stacked in order above T10, a body's height apart (21–27 mm from centre to centre).
+    const centre = (b: (typeof tall.bodies)[number]) => b.outline.reduce((y, p) => y + p.y, 0) / b.outline.length;
+    for (let k = 0; k < 3; k++) {
+      expect(centre(tall.bodies[k + 1]!) - centre(tall.bodies[k]!)).toBeGreaterThan(15);
+      expect(centre(tall.bodies[k + 1]!) - centre(tall.bodies[k]!)).toBeLessThan(40);
+    }
+    expect(plain.marginAbove[1]).toBeLessThan(tall.marginAbove[0]);
+  });
+
   it('a dens apart from C2 stands above its endplate with a cortex of its own, an unlabelled body of the truth', () => {
     const options = { ankylosing: false, implants: false };
     const plain = cervicalScene(new Rng(33), { ...options, variation: vary({ rng: new Rng(9) }) });
@@ -126,6 +146,7 @@ describe('anatomy variation', () => {
     let segmented = 0;
     let atlas = 0;
     let densApart = 0;
+    let tall = 0;
     for (let i = 0; i < 300; i++) {
       const view = i % 2 === 0 ? 'cervical' : 'lumbar';
       const v = drawAnatomyVariation(new Rng(1000 + i), view);
@@ -146,9 +167,11 @@ describe('anatomy variation', () => {
       if (view === 'cervical') expect(v.sacralSegment).toBe(false);
       if (view === 'lumbar') expect(v.atlasBody).toBe(false);
       if (view === 'lumbar') expect(v.densApart).toBe(false);
+      if (view === 'cervical') expect(v.tallField).toBe(false);
       if (v.sacralSegment) segmented++;
       if (v.atlasBody) atlas++;
       if (v.densApart) densApart++;
+      if (v.tallField) tall++;
     }
     // About 35 % of the 150 lumbar films, and of the 150 cervical ones.
     expect(segmented).toBeGreaterThan(35);
@@ -157,6 +180,8 @@ describe('anatomy variation', () => {
     expect(atlas).toBeLessThan(70);
     expect(densApart).toBeGreaterThan(35);
     expect(densApart).toBeLessThan(70);
+    expect(tall).toBeGreaterThan(35);
+    expect(tall).toBeLessThan(70);
     expect(seen).toEqual({
       lowAspect: true,
       highAspect: true,

@@ -55,6 +55,12 @@ export interface AnatomyVariation {
    * with a cortex of its own, so that it reads as a small body above C2 rather than as part of it.
    */
   densApart: boolean;
+  /**
+   * Lumbar films: a tall field that reaches up the thoracic spine (T9 to T7 above the T10 and T11
+   * every lumbar film has), as a long cassette centred low on the lumbar spine shows it, so that the
+   * lumbar bodies are not always the lower three quarters of the column in view.
+   */
+  tallField: boolean;
   /** Draws for the per-level extras, apart from the anatomy's own stream so that it stays aligned. */
   rng: Rng | null;
 }
@@ -74,6 +80,7 @@ export const DEFAULT_ANATOMY: AnatomyVariation = {
   sacralSegment: false,
   atlasBody: false,
   densApart: false,
+  tallField: false,
   rng: null,
 };
 
@@ -100,10 +107,11 @@ export function drawAnatomyVariation(rng: Rng, view: View): AnatomyVariation {
     rounding: rng.int(1, 4),
     without,
     rng: rng.fork('levels'),
-    // Drawn last, so every draw before them is what it was before the segment, the atlas and the dens apart existed.
+    // Drawn last, so every draw before them is what it was before the segment, the atlas, the dens apart and the tall field existed.
     sacralSegment: view === 'lumbar' && rng.chance(0.35),
     atlasBody: view === 'cervical' && rng.chance(0.35),
     densApart: view === 'cervical' && rng.chance(0.35),
+    tallField: view === 'lumbar' && rng.chance(0.35),
   };
 }
 
