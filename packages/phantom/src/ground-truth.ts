@@ -20,8 +20,9 @@ export interface PhantomInstance {
 
 /**
  * A vertebral body drawn in the image but outside the labelled range (T2 on cervical films, T10/T11 on
- * lumbar films). It is not in the label mask; evaluation treats a detection of it as neither right nor
- * wrong (like a COCO crowd region), since it is a real vertebra that no label applies to.
+ * lumbar films, T7–T9 too in a tall field). It is not in the label mask; evaluation treats a detection
+ * of it as neither right nor wrong (like a COCO crowd region), since it is a real vertebra that no
+ * label applies to.
  */
 export interface UnlabelledBody {
   level: Level;
