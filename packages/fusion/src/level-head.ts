@@ -55,7 +55,6 @@ export function bodyLevels(map: Int32Array, frame: Frame, count: number, grid: L
   return out;
 }
 
-/** The head's probability that the body is at `offset` (0 for an offset outside its range). */
 /**
  * The head's probability of `offset` for a chain decoding: an offset beyond the head's range (T7 and
  * T8 above a lumbar film's T9, which no head was taught) reads as the nearest one it has, so that such
@@ -67,6 +66,7 @@ export function decodingProbability(levels: BodyLevels, offset: number): number 
   return levelProbability(levels, Math.min(hi, Math.max(lo, offset)));
 }
 
+/** The head's probability that the body is at `offset` (0 for an offset outside its range). */
 export function levelProbability(levels: BodyLevels, offset: number): number {
   const c = levels.offsets.indexOf(offset);
   return c < 0 ? 0 : levels.probability[c]!;

@@ -97,33 +97,10 @@ function lumbarColumn(
 
 /** T7–T9 of a tall field: bodies, the discs down to T10, posterior elements and ribs, as T10's. */
 function thoracicAbove(s: Sketch, above: BuiltColumn, cortexFactor: number): void {
-  const { rng, density, structures } = s;
-  const look = {
-    trabecular: 0.55 * density,
-    cortex: 0.8 * density * cortexFactor,
-    cortexMm: 1.0 * s.size,
-    endplate: 0.35 * density * cortexFactor,
-    endplateMm: 1.3 * s.size,
-    texture: 0.6,
-  };
-  for (const v of above.vertebrae) structures.push(...bodyStructures(v, look));
-  above.discs.forEach((disc) => structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
-  for (const v of above.vertebrae) {
-    const d = v.spec.depth;
-    structures.push(
-      ...posteriorElements(v, {
-        pedicleLength: d * 0.33,
-        massWidth: d * 0.4,
-        massSlant: 0.05,
-        spinousLength: d * 0.9,
-        spinousWidth: v.spec.height * 0.35,
-        spinousDrop: v.spec.height * 0.6,
-        value: 0.2 * density,
-        cortex: 0.34 * density,
-      }),
-    );
-    structures.push({ outline: blob(rng, at(v, v.spec.height * 0.35, -d * 0.3), d * 0.2, v.spec.height * 0.25, 0.3), layer: 'fine', value: 0.08 * density });
-  }
+  const look = bodyLook(s, cortexFactor);
+  for (const v of above.vertebrae) s.structures.push(...bodyStructures(v, look));
+  above.discs.forEach((disc) => s.structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
+  for (const v of above.vertebrae) backOf(s, v, 'thoracic');
   ribs(s, above.vertebrae);
 }
 
@@ -134,36 +111,48 @@ function lastBody(v: AnatomyVariation): number {
 
 /** Bodies, discs and posterior elements down to S1 (S2 where it stands apart), with faint transverse processes. */
 function vertebrae(s: Sketch, column: BuiltColumn, cortexFactor: number, last: number): void {
-  const { rng, size, density, structures } = s;
   const vb = column.vertebrae;
-  const look = {
-    trabecular: 0.55 * density,
-    cortex: 0.8 * density * cortexFactor,
-    cortexMm: 1.0 * size,
-    endplate: 0.35 * density * cortexFactor,
-    endplateMm: 1.3 * size,
+  const look = bodyLook(s, cortexFactor);
+  for (const v of vb.slice(0, last + 1)) s.structures.push(...bodyStructures(v, look));
+  column.discs.slice(0, last).forEach((disc) => s.structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
+  vb.forEach((v, k) => {
+    if (k <= S1) backOf(s, v, k < 2 ? 'thoracic' : k === S1 ? 'sacral' : 'lumbar');
+  });
+}
+
+/** How a body is drawn: trabecular bone, cortex and endplates of the patient's density. */
+function bodyLook(s: Sketch, cortexFactor: number) {
+  return {
+    trabecular: 0.55 * s.density,
+    cortex: 0.8 * s.density * cortexFactor,
+    cortexMm: 1.0 * s.size,
+    endplate: 0.35 * s.density * cortexFactor,
+    endplateMm: 1.3 * s.size,
     texture: 0.6,
   };
-  for (const v of vb.slice(0, last + 1)) structures.push(...bodyStructures(v, look));
-  column.discs.slice(0, last).forEach((disc) => structures.push({ outline: disc, layer: 'fine', value: 0.06 }));
-  vb.forEach((v, k) => {
-    if (k > S1) return;
-    const d = v.spec.depth;
-    structures.push(
-      ...posteriorElements(v, {
-        pedicleLength: d * (k === S1 ? 0.25 : 0.33),
-        massWidth: d * (k === S1 ? 0.35 : 0.4),
-        massSlant: 0.05,
-        spinousLength: d * (k < 2 ? 0.9 : k === S1 ? 0.4 : rng.range(0.65, 0.85)),
-        spinousWidth: v.spec.height * (k < 2 ? 0.35 : 0.75),
-        spinousDrop: v.spec.height * (k < 2 ? 0.6 : 0.1),
-        value: 0.2 * density,
-        cortex: 0.34 * density,
-      }),
-    );
-    // Transverse processes project over the pedicles as a faint density.
-    structures.push({ outline: blob(rng, at(v, v.spec.height * 0.35, -d * 0.3), d * 0.2, v.spec.height * 0.25, 0.3), layer: 'fine', value: 0.08 * density });
-  });
+}
+
+/**
+ * A vertebra's posterior elements (a thoracic one's long, drooping spinous process; S1's short
+ * pedicles) and its transverse processes, projected over the pedicles as a faint density.
+ */
+function backOf(s: Sketch, v: BuiltVertebra, kind: 'thoracic' | 'lumbar' | 'sacral'): void {
+  const { rng, density, structures } = s;
+  const d = v.spec.depth;
+  const thoracic = kind === 'thoracic';
+  structures.push(
+    ...posteriorElements(v, {
+      pedicleLength: d * (kind === 'sacral' ? 0.25 : 0.33),
+      massWidth: d * (kind === 'sacral' ? 0.35 : 0.4),
+      massSlant: 0.05,
+      spinousLength: d * (thoracic ? 0.9 : kind === 'sacral' ? 0.4 : rng.range(0.65, 0.85)),
+      spinousWidth: v.spec.height * (thoracic ? 0.35 : 0.75),
+      spinousDrop: v.spec.height * (thoracic ? 0.6 : 0.1),
+      value: 0.2 * density,
+      cortex: 0.34 * density,
+    }),
+  );
+  structures.push({ outline: blob(rng, at(v, v.spec.height * 0.35, -d * 0.3), d * 0.2, v.spec.height * 0.25, 0.3), layer: 'fine', value: 0.08 * density });
 }
 
 /** Sacrum below S1 as one fused, tapering bone with faint remnant discs; alae over S1. */
