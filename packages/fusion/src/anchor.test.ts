@@ -320,10 +320,13 @@ describe('fuse without a reference on a cut film', () => {
     expect(() => fuse({ ...input, foreground: { ...input.foreground, levels } })).toThrow(/level grid is malformed/);
   });
 
-  it('picks the view by the better template fit when nothing else says', () => {
-    const r = fuse(input);
+  it('picks the view by the better template fit when nothing else says (as the evidence model does)', () => {
+    const r = fuse(input, { weighViewEvidence: false });
     expect(r.view).toBe('cervical');
     expect(r.viewSource).toBe('position');
     expect(r.qc.flags).toContain('view-uncertain');
+    const weighed = fuse(input);
+    expect([weighed.view, weighed.viewSource]).toEqual(['cervical', 'weighed']);
+    expect(weighed.qc.flags).toContain('view-uncertain');
   });
 });

@@ -23,7 +23,7 @@ describe('fuse', () => {
   });
 
   it('splits two bodies fused by a bony bridge into two (one U-Net component, two instances)', () => {
-    const s = syntheticSpine({ view: 'cervical', fused: [['C4', 'C5']] });
+    const s = syntheticSpine({ view: 'cervical', fused: [['C4', 'C5']], heads: true });
     const r = fuse(s);
     expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
     const c4 = r.vertebrae[2]!;
@@ -66,8 +66,8 @@ describe('fuse', () => {
   });
 
   it('labels by position with a flag and low confidence when no reference class is found', () => {
-    const r = fuse(syntheticSpine({ view: 'cervical', referenceClass: false }), {});
-    expect(r.viewSource).toBe('position');
+    const r = fuse(syntheticSpine({ view: 'cervical', referenceClass: false, anatomical: true }), {});
+    expect(r.viewSource).toBe('weighed');
     expect(r.view).toBe('cervical');
     expect(levelsOf(r)).toEqual(['C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'T1']);
     expect(r.qc.flags).toEqual(expect.arrayContaining(['reference-not-found', 'view-uncertain', 'low-confidence']));
@@ -123,18 +123,35 @@ describe('fuse', () => {
     // class): a T1 with six bodies below it and none above is no cervical spine's T1.
     const s = syntheticSpine({ view: 'lumbar', referenceClass: false, anatomical: true, classes: LANDMARK_MODEL });
     s.instances.detections[0]!.className = 'T1';
-    const r = fuse(s);
+    const r = fuse(s, { weighViewEvidence: false });
     expect(r.view).toBe('lumbar');
     expect(r.viewSource).toBe('landmark');
     expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
     expect(r.qc.flags).toContain('view-uncertain');
     // The class alone, as before the weighing, would have made it a cervical spine.
-    expect(fuse(s, { weighLandmarkView: false }).view).toBe('cervical');
+    expect(fuse(s, { weighLandmarkView: false, weighViewEvidence: false }).view).toBe('cervical');
+    // The evidence model (on by default) weighs the class with the rest, and reads it the same.
+    expect([fuse(s).view, fuse(s).viewSource]).toEqual(['lumbar', 'weighed']);
     // Where it sits agrees with its class: kept, and not doubted.
     const c = syntheticSpine({ view: 'cervical', levels: ['C4', 'C5', 'C6', 'C7', 'T1'], cut: 'top', anatomical: true, classes: LANDMARK_MODEL });
     c.instances.detections[4]!.className = 'T1';
     expect(fuse(c).view).toBe('cervical');
     expect(fuse(c).qc.flags).not.toContain('view-uncertain');
+  });
+
+  it('weighs all the evidence on the view: a C2 class on the sacrum of a whole lumbar spine is overturned', () => {
+    // The Mask R-CNN calls the lumbar spine's S1 "C2"; the view head leans lumbar but is not sure.
+    const s = syntheticSpine({ view: 'lumbar', anatomical: true, heads: true });
+    s.instances.detections[6]!.className = 'C2';
+    const input = { ...s, foreground: { ...s.foreground, viewScores: { cervical: 0.3, lumbar: 0.7 } } };
+    const before = fuse(input, { weighViewEvidence: false });
+    expect([before.view, before.viewSource]).toEqual(['cervical', 'reference']);
+    const r = fuse(input);
+    expect([r.view, r.viewSource]).toEqual(['lumbar', 'weighed']);
+    // The chain is traced again for the view it now has: counted from the top, not from the false C2.
+    expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
+    expect(r.reference).toBeUndefined();
+    expect(r.qc.flags).toContain('view-uncertain');
   });
 
   it('weighs every landmark mark with the body shapes, and takes a weak detection as a mark', () => {

@@ -60,15 +60,15 @@ export function traceFusion(raw: FusionInput, options?: Partial<FusionOptions>):
   const bodies = surveyBodies(paintBodies(masks, assignment, o), masks, foreground?.probability);
   const landmarks = findLandmarks(bodies, o);
   const firstView = readView(raw.view, bodies, landmarks, o.viewHead ? foreground?.viewScores : undefined, frame, o);
-  const chain = traceChain(bodies, firstView, landmarks);
-  const features = chainFeatures(
-    bodies,
-    chain,
-    landmarks,
-    { frame, roi: masks.roi, ...(foreground?.levels ? { levelGrid: foreground.levels } : {}), ...(instances ? { instances } : {}) },
-    o,
-  );
-  const decision = settleView(firstView, bodies, chain, features, o, o.viewHead ? foreground?.viewScores : undefined);
+  const sources = { frame, roi: masks.roi, ...(foreground?.levels ? { levelGrid: foreground.levels } : {}), ...(instances ? { instances } : {}) };
+  const viewScores = o.viewHead ? foreground?.viewScores : undefined;
+  const firstChain = traceChain(bodies, firstView, landmarks);
+  const firstFeatures = chainFeatures(bodies, firstChain, landmarks, sources, o);
+  const decision = settleView(firstView, bodies, landmarks, firstChain, firstFeatures, o, viewScores);
+  // A view the evidence overturned starts its chain from its own reference class.
+  const retrace = decision.source === 'weighed';
+  const chain = retrace ? traceChain(bodies, decision, landmarks) : firstChain;
+  const features = retrace ? chainFeatures(bodies, chain, landmarks, sources, o) : firstFeatures;
   const labels = assignLevels(decision.view, bodies, chain, landmarks, features, !!foreground?.levels, frame, o);
   const fused = collectVertebrae(bodies, chain, labels, frame, masks.roi);
   const quality = checkQuality({ input, masks, bodies, landmarks, chain, decision, labels, fused }, o);

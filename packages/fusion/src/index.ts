@@ -24,3 +24,5 @@ export * from './eval/index.js';
 export { buildSegmentation, SEGMENTATION_STORAGE, type SegInput, type SegSource } from './seg/index.js';
 export { declareOutOfScope, isOutOfScope } from './scope.js';
 export * from './calibration/index.js';
+export { VIEW_EVIDENCE_FEATURES, cervicalProbability, viewEvidence, type ViewEvidence, type ViewEvidenceModel } from './view-evidence.js';
+export { VIEW_EVIDENCE_MODEL } from './view-evidence-fitted.js';

@@ -46,6 +46,14 @@ export interface FusionOptions {
    * (weigh-views.ts). @defaultValue true
    */
   weighLandmarkView: boolean;
+  /**
+   * The view the film's evidence as a whole makes likelier decides wherever no manifest gives it:
+   * the view head, the reference and landmark classes, the chain decoded as either view and the
+   * body shapes, weighed by a logistic model fitted on validation films of two styles
+   * (view-evidence-fitted.ts; docs/EVALUATION.md, "The view from all the evidence"). It replaces
+   * the landmark weighing and the template fit of rule 6. @defaultValue true
+   */
+  weighViewEvidence: boolean;
   /** Take the view from the U-Net's view head (when its model has one) where no reference class says it. @defaultValue true */
   viewHead: boolean;
   /** The view head decides only at this probability or above; below it the classes and shapes do. @defaultValue 0.9 */
@@ -113,6 +121,7 @@ export const DEFAULT_FUSION_OPTIONS: Readonly<FusionOptions> = Object.freeze({
   disagreementDice: 0.7,
   templateAnchor: true,
   weighLandmarkView: true,
+  weighViewEvidence: true,
   viewHead: true,
   viewThreshold: 0.9,
   scopeThreshold: 0.95,

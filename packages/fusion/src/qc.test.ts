@@ -73,13 +73,13 @@ describe('view and QC on fused results', () => {
     expect([r.view, r.viewSource]).toEqual(['lumbar', 'classifier']);
     expect(r.qc.flags).not.toContain('view-uncertain');
     // The option turns it off.
-    expect(fuse({ ...s, foreground: { ...s.foreground, viewScores: { cervical: 0.98, lumbar: 0.02 } } }, { viewHead: false }).viewSource).toBe('position');
+    expect(fuse({ ...s, foreground: { ...s.foreground, viewScores: { cervical: 0.98, lumbar: 0.02 } } }, { viewHead: false }).viewSource).toBe('weighed');
   });
 
   it('guesses lumbar from deep bodies when no reference and no metadata exist', () => {
     const r = fuse(syntheticSpine({ view: 'lumbar', referenceClass: false }));
     expect(r.view).toBe('lumbar');
-    expect(r.viewSource).toBe('position');
+    expect(r.viewSource).toBe('weighed');
     expect(r.vertebrae.map((v) => v.level)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
   });
 });

@@ -19,7 +19,7 @@ export interface FusionInput {
   pixelSpacing?: PixelSpacing;
 }
 
-export type ViewSource = 'metadata' | 'classifier' | 'reference' | 'landmark' | 'position' | 'unknown';
+export type ViewSource = 'metadata' | 'classifier' | 'reference' | 'landmark' | 'position' | 'weighed' | 'unknown';
 export type VertebraSource = 'both' | 'unet' | 'maskrcnn';
 
 export interface FusedVertebra {

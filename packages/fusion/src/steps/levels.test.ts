@@ -8,7 +8,7 @@ const LANDMARK_MODEL = ['background', 'vertebra', 'C2', 'S1', 'T1', 'T12'];
 
 describe('assignLevels', () => {
   it('counts from the reference body', () => {
-    const t = traceFusion(syntheticSpine({ view: 'cervical', levels: ['C2', 'C3', 'C4', 'C5'] }));
+    const t = traceFusion(syntheticSpine({ view: 'cervical', levels: ['C2', 'C3', 'C4', 'C5'], heads: true }));
     const l = assignLevels('cervical', t.bodies, t.chain, t.landmarks, t.features, false, t.input.frame, DEFAULT_FUSION_OPTIONS);
     expect(l).toEqual({ levels: ['C2', 'C3', 'C4', 'C5'], skipped: false, anchor: 0, referenceScore: 0.9 });
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { traceFusion } from '../fuse.js';
 import { DEFAULT_FUSION_OPTIONS } from '../options.js';
 import { syntheticSpine } from '../synthetic.js';
-import { readView, settleView } from './view-step.js';
+import type { ViewEvidenceModel } from '../view-evidence.js';
+import { readView, readViewEvidence, settleView } from './view-step.js';
 
 describe('readView', () => {
   it('takes the view from metadata first, else from the reference class', () => {
@@ -42,12 +43,43 @@ describe('readView', () => {
   });
 });
 
+describe('readViewEvidence', () => {
+  it('reads a cervical chain as cervical and a lumbar one as lumbar, piece by piece', () => {
+    for (const view of ['cervical', 'lumbar'] as const) {
+      const t = traceFusion(syntheticSpine({ view, anatomical: true, heads: true }));
+      const e = readViewEvidence(t.bodies, t.landmarks, t.chain, t.features, t.options, t.input.foreground?.viewScores);
+      const sign = view === 'cervical' ? 1 : -1;
+      expect(sign * e.head).toBeGreaterThan(3);
+      expect(sign * e.reference).toBeGreaterThan(0.5);
+      expect(sign * e.decoding).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('settleView', () => {
-  it('keeps a decided view, and otherwise fits the chain to both templates (uncertain)', () => {
-    const ref = traceFusion(syntheticSpine({ view: 'cervical' }));
-    expect(settleView(ref.firstView, ref.bodies, ref.chain, ref.features, DEFAULT_FUSION_OPTIONS)).toBe(ref.firstView);
-    const t = traceFusion(syntheticSpine({ view: 'lumbar', referenceClass: false, anatomical: true }));
-    const d = settleView(t.firstView, t.bodies, t.chain, t.features, DEFAULT_FUSION_OPTIONS);
+  const headOnly: ViewEvidenceModel = { weights: { bias: 0, head: 1, reference: 0, landmark: 0, decoding: 0, shape: 0 }, provenance: {} };
+  const referenceOnly: ViewEvidenceModel = { weights: { ...headOnly.weights, head: 0, reference: 1 }, provenance: {} };
+
+  it('without the evidence model, keeps a decided view and otherwise fits the chain to both templates (uncertain)', () => {
+    const o = { ...DEFAULT_FUSION_OPTIONS, weighViewEvidence: false };
+    const ref = traceFusion(syntheticSpine({ view: 'cervical' }), o);
+    expect(settleView(ref.firstView, ref.bodies, ref.landmarks, ref.chain, ref.features, o)).toBe(ref.firstView);
+    const t = traceFusion(syntheticSpine({ view: 'lumbar', referenceClass: false, anatomical: true }), o);
+    const d = settleView(t.firstView, t.bodies, t.landmarks, t.chain, t.features, o);
     expect(d).toEqual({ view: 'lumbar', source: 'position', uncertain: true });
+  });
+
+  it('takes the view the evidence makes likelier: one that overturns the first decision is weighed and uncertain', () => {
+    const t = traceFusion(syntheticSpine({ view: 'lumbar', anatomical: true }));
+    const o = DEFAULT_FUSION_OPTIONS;
+    expect(t.firstView).toMatchObject({ view: 'lumbar', source: 'reference' });
+    const head = { cervical: 0.7, lumbar: 0.3 };
+    expect(settleView(t.firstView, t.bodies, t.landmarks, t.chain, t.features, o, head, headOnly)).toEqual({
+      view: 'cervical',
+      source: 'weighed',
+      uncertain: true,
+    });
+    expect(settleView(t.firstView, t.bodies, t.landmarks, t.chain, t.features, o, head, referenceOnly)).toBe(t.firstView);
+    expect(settleView({ ...t.firstView, source: 'metadata' }, t.bodies, t.landmarks, t.chain, t.features, o, head, headOnly).view).toBe('lumbar');
   });
 });

@@ -2,6 +2,8 @@ import type { View } from '@vertxnet/core';
 import { decodeChainLevels, fitChainToTemplate } from '../anchor.js';
 import type { FusionOptions } from '../options.js';
 import { decideView, guessViewFromShape, type ViewDecision } from '../view.js';
+import { cervicalProbability, viewEvidence, type ViewEvidence, type ViewEvidenceModel } from '../view-evidence.js';
+import { VIEW_EVIDENCE_MODEL } from '../view-evidence-fitted.js';
 import { weighViews } from '../weigh-views.js';
 import { touchesEdge, type Bodies } from './bodies.js';
 import type { ChainFeatures } from './chain-features.js';
@@ -29,20 +31,52 @@ export function readView(
 }
 
 /**
- * Step 8: a view that only a far-end landmark's class decided is weighed against the other view on
- * the whole chain (weigh-views.ts: where the mark sits, the shapes, the level head, the view head);
- * one it overturns is uncertain. With no view from metadata, reference, view head or landmark, the
- * view whose level template the body shapes along the chain fit better (else a guess from the
- * shapes alone).
+ * Every piece of evidence on the view once the chain is traced (view-evidence.ts): the view head,
+ * the reference and landmark classes, the chain decoded as either view, the body shapes.
  */
-export function settleView(
-  decision: ViewDecision,
+export function readViewEvidence(
   bodies: Bodies,
+  landmarks: Landmarks,
   chain: SpineChain,
   features: ChainFeatures,
   o: FusionOptions,
   viewScores?: Record<View, number>,
+): ViewEvidence {
+  const { order } = chain;
+  // Decoded cranial first whatever the first decision was: a false C2 low on the chain starts it at the bottom.
+  const upsideDown = order.length >= 2 && bodies.points[order[0]!]![1] > bodies.points[order[order.length - 1]!]![1];
+  const decode = (view: View) => {
+    const chainBodies = features.bodies(view, 'far-end');
+    return decodeChainLevels(upsideDown ? [...chainBodies].reverse() : chainBodies, view, undefined, o.levelWeight);
+  };
+  const decoded = order.length >= 2 && o.templateAnchor ? { cervical: decode('cervical'), lumbar: decode('lumbar') } : undefined;
+  return viewEvidence(landmarks.scores, viewScores, decoded, order.length, features.ratios());
+}
+
+/**
+ * Step 8: with `weighViewEvidence` (and no view from metadata), the view that all the evidence
+ * makes likelier: a logistic model fitted on validation films (view-evidence.ts,
+ * view-evidence-fitted.ts). A view it overturns is `weighed` and uncertain. Without it, a view that
+ * only a far-end landmark's class decided is weighed against the other view on the whole chain
+ * (weigh-views.ts: where the mark sits, the shapes, the level head, the view head); one it
+ * overturns is uncertain. With no view from metadata, reference, view head or landmark, the view
+ * whose level template the body shapes along the chain fit better (else a guess from the shapes
+ * alone).
+ */
+export function settleView(
+  decision: ViewDecision,
+  bodies: Bodies,
+  landmarks: Landmarks,
+  chain: SpineChain,
+  features: ChainFeatures,
+  o: FusionOptions,
+  viewScores?: Record<View, number>,
+  model: ViewEvidenceModel = VIEW_EVIDENCE_MODEL,
 ): ViewDecision {
+  if (o.weighViewEvidence && decision.source !== 'metadata' && chain.order.length >= 2) {
+    const view: View = cervicalProbability(readViewEvidence(bodies, landmarks, chain, features, o, viewScores), model) >= 0.5 ? 'cervical' : 'lumbar';
+    return view === decision.view ? decision : { view, source: 'weighed', uncertain: true };
+  }
   if (decision.source === 'landmark' && decision.view && o.templateAnchor && o.weighLandmarkView && chain.order.length >= 2) {
     const weighed = weighViews(
       (view) => decodeChainLevels(features.bodies(view, 'far-end'), view, undefined, o.levelWeight),
