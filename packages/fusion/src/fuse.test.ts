@@ -148,6 +148,8 @@ describe('fuse', () => {
     expect([before.view, before.viewSource]).toEqual(['cervical', 'reference']);
     const r = fuse(input);
     expect([r.view, r.viewSource]).toEqual(['lumbar', 'weighed']);
+    expect(r.viewEvidenceProbability).toBeGreaterThan(0.5);
+    expect(fuse({ ...input, view: 'lumbar' }).viewEvidenceProbability).toBeUndefined();
     // The chain is traced again for the view it now has: counted from the top, not from the false C2.
     expect(levelsOf(r)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
     expect(r.reference).toBeUndefined();

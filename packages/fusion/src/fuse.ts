@@ -94,5 +94,6 @@ export function fusionResult(t: FusionTrace, raw: Pick<FusionInput, 'pixelSpacin
     ...(raw.pixelSpacing ? { pixelSpacing: raw.pixelSpacing } : {}),
     ...(t.quality.modelAgreement !== undefined ? { modelAgreement: round3(t.quality.modelAgreement) } : {}),
     ...(t.heads.view !== undefined ? { viewHeadProbability: t.heads.view } : {}),
+    ...(t.decision.evidence !== undefined ? { viewEvidenceProbability: round3(t.decision.evidence) } : {}),
   };
 }

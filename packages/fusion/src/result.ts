@@ -34,8 +34,11 @@ export interface ImageResult {
   /** The source's URI or key, as the caller names it. */
   source: string;
   image: { width: number; height: number; frame?: Frame; sopInstanceUid?: string; pixelSpacing?: PixelSpacing };
-  /** headProbability: the U-Net view head's probability of `value`, where it has one. */
-  view: { value: View | null; source: ViewSource; headProbability?: number };
+  /**
+   * headProbability: the U-Net view head's probability of `value`, where it has one;
+   * evidenceProbability: the view-evidence model's, where fusion weighed the evidence (not for a view from metadata).
+   */
+  view: { value: View | null; source: ViewSource; headProbability?: number; evidenceProbability?: number };
   /** From the U-Net's facing head: the side the patient faces as displayed, and its probability. */
   facing?: { side: 'left' | 'right'; probability: number };
   /** Where a model read the film inverted (a film stored bone-dark): both models, or only one (`mixed`). */
@@ -124,6 +127,7 @@ export function buildImageResult(input: ImageResultInput): ImageResult {
       value: fusion.view,
       source: fusion.viewSource,
       ...(fusion.viewHeadProbability !== undefined ? { headProbability: fusion.viewHeadProbability } : {}),
+      ...(fusion.viewEvidenceProbability !== undefined ? { evidenceProbability: fusion.viewEvidenceProbability } : {}),
     },
     ...(fusion.facing ? { facing: fusion.facing } : {}),
     ...(fusion.polarity ? { polarity: fusion.polarity } : {}),

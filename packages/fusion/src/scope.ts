@@ -10,7 +10,7 @@ const KEPT_FLAGS: ReadonlySet<QcFlag> = new Set(['empty', 'unet-missing', 'maskr
  * reference and no view: levels counted on such a film would be confidently wrong.
  */
 export function declareOutOfScope(fusion: FusionResult): FusionResult {
-  const { reference: _reference, landmark: _landmark, viewHeadProbability: _view, ...rest } = fusion;
+  const { reference: _reference, landmark: _landmark, viewHeadProbability: _view, viewEvidenceProbability: _evidence, ...rest } = fusion;
   return {
     ...rest,
     view: null,

@@ -64,4 +64,6 @@ export interface FusionResult {
   polarity?: 'inverted' | 'mixed';
   /** The U-Net view head's probability of `view` (steps/head-agreement.ts); absent without a view or a view head. */
   viewHeadProbability?: number;
+  /** P(`view`) under the view-evidence model (docs/FUSION.md rule 6), where the evidence was weighed: not for a view from metadata. */
+  viewEvidenceProbability?: number;
 }

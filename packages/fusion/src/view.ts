@@ -6,6 +6,8 @@ export interface ViewDecision {
   view: View | null;
   source: ViewSource;
   uncertain: boolean;
+  /** P(`view`) under the view-evidence model, where the evidence was weighed (view-evidence.ts). */
+  evidence?: number;
 }
 
 /** Reference scores closer than this leave the view in doubt when both C2 and S1 are found. */

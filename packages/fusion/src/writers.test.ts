@@ -31,7 +31,8 @@ describe('result writers', () => {
   it('builds result.json with source-px geometry, mm areas and measurements', () => {
     const { result, labels } = lumbarResult();
     expect(result.schemaVersion).toBe(1);
-    expect(result.view).toEqual({ value: 'lumbar', source: 'reference', headProbability: 0.99 });
+    expect(result.view).toMatchObject({ value: 'lumbar', source: 'reference', headProbability: 0.99 });
+    expect(result.view.evidenceProbability).toBeGreaterThan(0.99);
     expect(result.vertebrae.filter((v) => v.level !== null).every((v) => (v.levelHeadProbability ?? 0) > 0.9)).toBe(true);
     expect(result.vertebrae.map((v) => v.level)).toEqual(['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1']);
     const l3 = result.vertebrae[3]!;

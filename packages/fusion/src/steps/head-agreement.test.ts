@@ -51,8 +51,11 @@ describe('readHeadAgreement', () => {
     const s = syntheticSpine({ view: 'lumbar' });
     s.foreground.levels = twoLevelGrid();
     s.foreground.viewScores = { cervical: 0.2, lumbar: 0.8 };
-    const out = declareOutOfScope(fuse(s));
+    const fused = fuse(s);
+    expect(fused).toHaveProperty('viewEvidenceProbability');
+    const out = declareOutOfScope(fused);
     expect(out).not.toHaveProperty('viewHeadProbability');
+    expect(out).not.toHaveProperty('viewEvidenceProbability');
     expect(out.vertebrae.some((v) => 'levelHeadProbability' in v)).toBe(false);
   });
 });

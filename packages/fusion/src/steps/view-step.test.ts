@@ -78,8 +78,12 @@ describe('settleView', () => {
       view: 'cervical',
       source: 'weighed',
       uncertain: true,
+      evidence: 0.7,
     });
-    expect(settleView(t.firstView, t.bodies, t.landmarks, t.chain, t.features, o, head, referenceOnly)).toBe(t.firstView);
+    // A view the evidence agrees with keeps its source, and carries the evidence's probability of it.
+    const kept = settleView(t.firstView, t.bodies, t.landmarks, t.chain, t.features, o, head, referenceOnly);
+    const s1 = t.landmarks.scores.S1;
+    expect(kept).toEqual({ ...t.firstView, evidence: expect.closeTo(1 - 1 / (1 + 1 / (1 - s1)), 6) });
     expect(settleView({ ...t.firstView, source: 'metadata' }, t.bodies, t.landmarks, t.chain, t.features, o, head, headOnly).view).toBe('lumbar');
   });
 });

@@ -74,8 +74,10 @@ export function settleView(
   model: ViewEvidenceModel = VIEW_EVIDENCE_MODEL,
 ): ViewDecision {
   if (o.weighViewEvidence && decision.source !== 'metadata' && chain.order.length >= 2) {
-    const view: View = cervicalProbability(readViewEvidence(bodies, landmarks, chain, features, o, viewScores), model) >= 0.5 ? 'cervical' : 'lumbar';
-    return view === decision.view ? decision : { view, source: 'weighed', uncertain: true };
+    const cervical = cervicalProbability(readViewEvidence(bodies, landmarks, chain, features, o, viewScores), model);
+    const view: View = cervical >= 0.5 ? 'cervical' : 'lumbar';
+    const evidence = view === 'cervical' ? cervical : 1 - cervical;
+    return view === decision.view ? { ...decision, evidence } : { view, source: 'weighed', uncertain: true, evidence };
   }
   if (decision.source === 'landmark' && decision.view && o.templateAnchor && o.weighLandmarkView && chain.order.length >= 2) {
     const weighed = weighViews(
