@@ -60,7 +60,7 @@ export async function readSet(spec: string): Promise<FilmSet> {
     films.push({
       name: file,
       truth: image.view,
-      evidence: readViewEvidence(t.bodies, t.landmarks, t.chain, t.features, t.options, viewScores),
+      evidence: readViewEvidence(t, viewScores),
       before: t.decision.view,
     });
   }

@@ -47,7 +47,7 @@ describe('readViewEvidence', () => {
   it('reads a cervical chain as cervical and a lumbar one as lumbar, piece by piece', () => {
     for (const view of ['cervical', 'lumbar'] as const) {
       const t = traceFusion(syntheticSpine({ view, anatomical: true, heads: true }));
-      const e = readViewEvidence(t.bodies, t.landmarks, t.chain, t.features, t.options, t.input.foreground?.viewScores);
+      const e = readViewEvidence(t, t.input.foreground?.viewScores);
       const sign = view === 'cervical' ? 1 : -1;
       expect(sign * e.head).toBeGreaterThan(3);
       expect(sign * e.reference).toBeGreaterThan(0.5);

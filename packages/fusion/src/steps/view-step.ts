@@ -30,18 +30,21 @@ export function readView(
   return decideView(hint, scores, viewScores, o.viewThreshold, referenceCut || headSure);
 }
 
+/** What the view evidence is read from: fusion's trace up to the traced chain. */
+export interface TracedChain {
+  bodies: Bodies;
+  landmarks: Landmarks;
+  chain: SpineChain;
+  features: ChainFeatures;
+  options: FusionOptions;
+}
+
 /**
  * Every piece of evidence on the view once the chain is traced (view-evidence.ts): the view head,
  * the reference and landmark classes, the chain decoded as either view, the body shapes.
  */
-export function readViewEvidence(
-  bodies: Bodies,
-  landmarks: Landmarks,
-  chain: SpineChain,
-  features: ChainFeatures,
-  o: FusionOptions,
-  viewScores?: Record<View, number>,
-): ViewEvidence {
+export function readViewEvidence(t: TracedChain, viewScores?: Record<View, number>): ViewEvidence {
+  const { bodies, landmarks, chain, features, options: o } = t;
   const { order } = chain;
   // Decoded cranial first whatever the first decision was: a false C2 low on the chain starts it at the bottom.
   const upsideDown = order.length >= 2 && bodies.points[order[0]!]![1] > bodies.points[order[order.length - 1]!]![1];
@@ -74,7 +77,7 @@ export function settleView(
   model: ViewEvidenceModel = VIEW_EVIDENCE_MODEL,
 ): ViewDecision {
   if (o.weighViewEvidence && decision.source !== 'metadata' && chain.order.length >= 2) {
-    const cervical = cervicalProbability(readViewEvidence(bodies, landmarks, chain, features, o, viewScores), model);
+    const cervical = cervicalProbability(readViewEvidence({ bodies, landmarks, chain, features, options: o }, viewScores), model);
     const view: View = cervical >= 0.5 ? 'cervical' : 'lumbar';
     const evidence = view === 'cervical' ? cervical : 1 - cervical;
     return view === decision.view ? { ...decision, evidence } : { view, source: 'weighed', uncertain: true, evidence };
